@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cobranza",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cobranza", targets: ["cobranza"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibpq",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        .systemLibrary(
+            name: "CReadline",
+            providers: [.apt(["libreadline-dev"]), .brew(["readline"])]
+        ),
+        .target(name: "Postgres", dependencies: ["CLibpq"]),
+        .target(name: "CobranzaCore"),
+        .target(name: "CobranzaStore", dependencies: ["Postgres", "CobranzaCore"]),
+        .target(name: "CobranzaShell", dependencies: ["CobranzaStore", "CReadline"]),
+        .executableTarget(
+            name: "cobranza",
+            dependencies: [
+                "CobranzaShell",
+                "CobranzaStore",
+                "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(name: "CobranzaCoreTests", dependencies: ["CobranzaCore"]),
+        .testTarget(name: "CobranzaStoreTests", dependencies: ["CobranzaStore"]),
+        .testTarget(name: "CobranzaShellTests", dependencies: ["CobranzaShell"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,27 @@
+/// What a command produced, before any formatting: the renderer decides how it looks.
+public enum CommandOutput: Equatable, Sendable {
+    case table(ResultTable)
+    case message(String)
+    case nothing
+}
+
+/// Rows with typed columns, so csv/json can keep numbers and booleans as such.
+public struct ResultTable: Equatable, Sendable {
+    public struct Column: Equatable, Sendable {
+        public enum Kind: Equatable, Sendable { case text, number, boolean }
+        public var name: String
+        public var kind: Kind
+        public init(_ name: String, _ kind: Kind = .text) {
+            self.name = name
+            self.kind = kind
+        }
+    }
+
+    public var columns: [Column]
+    public var rows: [[String?]]
+
+    public init(columns: [Column], rows: [[String?]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A command line matched against the table: which command, and its values by name.
+public struct Invocation: Equatable, Sendable {
+    public var spec: CommandSpec
+    public var arguments: [String: String]
+    public var options: [String: String]
+    public var switches: Set<String>
+
+    public func argument(_ name: String) -> String? { arguments[name] }
+    public func option(_ name: String) -> String? { options[name] }
+}
+
+/// A line the shell refused to run; its text is the one line shown to the person.
+public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Turns words into an `Invocation` or a one-line `UsageError` naming what is wrong. Pure: no
+/// terminal, no database.
+public struct CommandParser: Sendable {
+    public var commands: [CommandSpec]
+
+    public init(commands: [CommandSpec] = CommandTable.all) { self.commands = commands }
+
+    public func parse(_ line: String) throws(UsageError) -> Invocation? {
+        let words: [String]
+        do { words = try Tokenizer.tokenize(line) } catch { throw UsageError(error.description) }
+        guard !words.isEmpty else { return nil }
+        return try parse(words: words)
+    }
+
+    public func parse(words: [String]) throws(UsageError) -> Invocation {
+        let spec = try match(words)
+        var rest = Array(words.dropFirst(spec.words.count))
+        var arguments: [String: String] = [:]
+        var options: [String: String] = [:]
+        var switches: Set<String> = []
+        var positionals: [String] = []
+        let prefix = spec.name
+
+        while !rest.isEmpty {
+            let word = rest.removeFirst()
+            guard word.hasPrefix("--"), word.count > 2 else {
+                positionals.append(word)
+                continue
+            }
+            var name = String(word.dropFirst(2))
+            var inlineValue: String?
+            if let equals = name.firstIndex(of: "=") {
+                inlineValue = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            }
+            guard let option = spec.option(named: name) else {
+                let hint = Suggestion.nearest(to: name, in: spec.options.map(\.name)).map { " (did you mean --\($0)?)" } ?? ""
+                throw UsageError("\(prefix): unknown option --\(name)\(hint)")
+            }
+            if option.isSwitch {
+                guard inlineValue == nil else { throw UsageError("\(prefix): --\(name) takes no value") }
+                switches.insert(name)
+                continue
+            }
+            guard options[name] == nil else { throw UsageError("\(prefix): --\(name) given twice") }
+            let value: String
+            if let inlineValue {
+                value = inlineValue
+            } else if let next = rest.first, !next.hasPrefix("--") {
+                value = rest.removeFirst()
+            } else {
+                throw UsageError("\(prefix): --\(name) needs a value \(option.valueName ?? "")")
+            }
+            try check(value, against: option.kind, field: "--\(name)", prefix: prefix)
+            options[name] = value
+        }
+
+        for argument in spec.arguments {
+            let optional = argument.name.hasPrefix("[")
+            let key = argument.name.trimmingCharacters(in: ["[", "]"])
+            if positionals.isEmpty {
+                if optional { continue }
+                throw UsageError("\(prefix): missing argument \(argument.name)")
+            }
+            // help's optional argument takes every remaining word ("help client add").
+            let value = optional ? positionals.joined(separator: " ") : positionals.removeFirst()
+            if optional { positionals.removeAll() }
+            try check(value, against: argument.kind, field: key, prefix: prefix)
+            arguments[key] = value
+        }
+        if let extra = positionals.first {
+            throw UsageError("\(prefix): unexpected argument \"\(extra)\"")
+        }
+        for option in spec.options where option.isRequired && options[option.name] == nil {
+            throw UsageError("\(prefix): missing \(option.usage)")
+        }
+        return Invocation(spec: spec, arguments: arguments, options: options, switches: switches)
+    }
+
+    /// Finds the longest command whose words start the line, or explains the near miss.
+    func match(_ words: [String]) throws(UsageError) -> CommandSpec {
+        let lowered = words.map { $0.lowercased() }
+        let candidates = commands.filter { Array(lowered.prefix($0.words.count)) == $0.words }
+        if let best = candidates.max(by: { $0.words.count < $1.words.count }) { return best }
+
+        let family = commands.filter { $0.words.first == lowered[0] }
+        if !family.isEmpty {
+            let subcommands = family.map { $0.words[1] }
+            guard words.count > 1 else {
+                throw UsageError("\(lowered[0]): missing subcommand (\(subcommands.joined(separator: ", ")))")
+            }
+            let hint = Suggestion.nearest(to: lowered[1], in: subcommands).map { " (did you mean \"\(lowered[0]) \($0)\"?)" } ?? ""
+            throw UsageError("unknown command \"\(lowered[0]) \(words[1])\"\(hint)")
+        }
+        let hint = Suggestion.nearest(to: lowered[0], in: CommandTable.topics).map { " (did you mean \"\($0)\"?)" } ?? ""
+        throw UsageError("unknown command \"\(words[0])\"\(hint); type help for the list")
+    }
+
+    private func check(_ value: String, against kind: ValueKind, field: String, prefix: String) throws(UsageError) {
+        if case .choice(let allowed) = kind, !allowed.contains(value.lowercased()), !allowed.contains(value.uppercased()) {
+            throw UsageError("\(prefix): \(field) must be one of \(allowed.joined(separator: ", ")) (got \"\(value)\")")
+        }
+    }
+}

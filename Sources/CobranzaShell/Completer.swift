@@ -1,0 +1,86 @@
+/// Values that only the database knows, fetched when completion needs them.
+public protocol LiveValues {
+    func clientCodes() -> [String]
+    func userNames() -> [String]
+}
+
+/// Tab completion: commands, subcommands, options and live values. Pure given `LiveValues`,
+/// so it is tested with a fixed list instead of a terminal.
+public struct Completer {
+    public var commands: [CommandSpec]
+
+    public init(commands: [CommandSpec] = CommandTable.all) { self.commands = commands }
+
+    /// Candidates for the word being typed, given everything before it on the line.
+    public func complete(before: String, word: String, live: any LiveValues) -> [String] {
+        let previous = (try? Tokenizer.tokenize(before)) ?? before.split(separator: " ").map(String.init)
+        let candidates = candidates(previous: previous, live: live)
+        return candidates.filter { $0.hasPrefix(word) }.sorted()
+    }
+
+    func candidates(previous: [String], live: any LiveValues) -> [String] {
+        if let first = previous.first, first.hasPrefix("\\") {
+            guard previous.count == 1 else { return [] }
+            switch first {
+            case "\\format": return OutputFormat.allCases.map(\.rawValue)
+            case "\\x", "\\timing": return ["on", "off"]
+            case "\\c": return live.userNames()
+            default: return []
+            }
+        }
+        if previous.isEmpty { return CommandTable.topics + MetaCommand.names }
+        if previous[0] == "help" {
+            switch previous.count {
+            case 1: return CommandTable.topics
+            case 2: return subcommands(of: previous[1])
+            default: return []
+            }
+        }
+
+        let lowered = previous.map { $0.lowercased() }
+        guard let spec = commands.filter({ Array(lowered.prefix($0.words.count)) == $0.words })
+            .max(by: { $0.words.count < $1.words.count })
+        else {
+            return previous.count == 1 ? subcommands(of: lowered[0]) : []
+        }
+        let rest = Array(previous.dropFirst(spec.words.count))
+        if let last = rest.last, last.hasPrefix("--"), let option = spec.option(named: String(last.dropFirst(2))), !option.isSwitch {
+            return values(option.kind, live: live)
+        }
+        let used = Set(rest.filter { $0.hasPrefix("--") }.map { String($0.dropFirst(2)) })
+        let unusedOptions = spec.options.filter { !used.contains($0.name) }.map { "--" + $0.name }
+        let positionalCount = countPositionals(rest, spec: spec)
+        if positionalCount < spec.arguments.count {
+            return values(spec.arguments[positionalCount].kind, live: live) + unusedOptions
+        }
+        return unusedOptions
+    }
+
+    private func subcommands(of first: String) -> [String] {
+        commands.filter { $0.words.count > 1 && $0.words[0] == first }.map { $0.words[1] }
+    }
+
+    private func countPositionals(_ words: [String], spec: CommandSpec) -> Int {
+        var count = 0
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if word.hasPrefix("--") {
+                if let option = spec.option(named: String(word.dropFirst(2))), !option.isSwitch, !word.contains("=") { index += 1 }
+            } else {
+                count += 1
+            }
+            index += 1
+        }
+        return count
+    }
+
+    private func values(_ kind: ValueKind, live: any LiveValues) -> [String] {
+        switch kind {
+        case .clientCode: live.clientCodes()
+        case .userName: live.userNames()
+        case .choice(let options): options
+        case .text, .file: []
+        }
+    }
+}

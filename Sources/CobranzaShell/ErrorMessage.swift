@@ -1,0 +1,45 @@
+import Foundation
+import Postgres
+import CobranzaStore
+
+/// Turns any failure into the one line a person sees: never a stack trace, never a bare
+/// SQLSTATE. Server errors keep their message (our functions word them for people) and add
+/// the detail when it helps.
+public enum ErrorMessage {
+    public static func line(for error: any Error) -> String {
+        switch error {
+        case let usage as UsageError: return usage.message
+        case let store as StoreError: return store.message
+        case let postgres as PostgresError: return line(for: postgres)
+        default: return String(describing: error)
+        }
+    }
+
+    static func line(for error: PostgresError) -> String {
+        switch error.kind {
+        case .connectionLost:
+            return "connection to the database was lost: \(firstLine(error.message))"
+        case .connect:
+            return "could not connect: \(firstLine(error.message))"
+        case .client, .server:
+            break
+        }
+        if error.sqlState == .queryCanceled { return "cancelled" }
+        if error.sqlState == .insufficientPrivilege {
+            return "not allowed: \(firstLine(error.message)) (your role does not grant this)"
+        }
+        var text = firstLine(error.message)
+        if let detail = error.detail, !detail.isEmpty { text += " (\(firstLine(detail)))" }
+        return text
+    }
+
+    private static func firstLine(_ text: String) -> String {
+        let stripped = text.hasPrefix("ERROR:") ? String(text.dropFirst(6)).trimmingCharacters(in: .whitespaces) : text
+        return stripped.split(separator: "\n").first.map(String.init) ?? stripped
+    }
+
+    /// Whether the failure means the connection is gone (exit code 2).
+    public static func isConnectionLost(_ error: any Error) -> Bool {
+        (error as? PostgresError)?.kind == .connectionLost
+    }
+}

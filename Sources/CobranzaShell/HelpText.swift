@@ -1,0 +1,34 @@
+/// `help` and `help COMMAND`, generated from the command table so they cannot drift from it.
+public enum HelpText {
+    public static func overview(_ commands: [CommandSpec] = CommandTable.all) -> String {
+        let width = commands.map { $0.name.count }.max() ?? 0
+        var lines = ["Commands (help COMMAND for details, \\? for shell settings):"]
+        for spec in commands {
+            lines.append("  " + spec.name + String(repeating: " ", count: width - spec.name.count) + "  " + spec.summary)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Help for a command or a family of commands ("help client"); nil when nothing matches.
+    public static func detail(_ topic: String, _ commands: [CommandSpec] = CommandTable.all) -> String? {
+        let words = topic.lowercased().split(separator: " ").map(String.init)
+        let matches = commands.filter { Array($0.words.prefix(words.count)) == words || $0.words == words }
+        guard !matches.isEmpty else { return nil }
+        return matches.map(describe).joined(separator: "\n")
+    }
+
+    static func describe(_ spec: CommandSpec) -> String {
+        var lines = ["\(spec.name) — \(spec.summary)", "  usage: \(spec.usage)"]
+        for argument in spec.arguments {
+            lines.append("    \(argument.name)  \(argument.help)")
+        }
+        for option in spec.options {
+            lines.append("    --\(option.name)\(option.valueName.map { " \($0)" } ?? "")  \(option.help)\(option.isRequired ? " (required)" : "")")
+        }
+        if !spec.examples.isEmpty {
+            lines.append("  examples:")
+            lines += spec.examples.map { "    \($0)" }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// How results are printed: psql's aligned table (or `\x` expanded records) for people, CSV and
+/// JSON for scripts and accounting systems.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case aligned, csv, json
+}
+
+/// Formats a `CommandOutput` as text. Pure: same input, same bytes.
+public struct Renderer: Sendable {
+    public var format: OutputFormat
+    public var expanded: Bool
+
+    public init(format: OutputFormat = .aligned, expanded: Bool = false) {
+        self.format = format
+        self.expanded = expanded
+    }
+
+    public func render(_ output: CommandOutput) -> String {
+        switch output {
+        case .nothing: return ""
+        case .message(let text): return text + "\n"
+        case .table(let table):
+            switch format {
+            case .aligned: return expanded ? Self.expandedText(table) : Self.alignedText(table)
+            case .csv: return Self.csvText(table)
+            case .json: return Self.jsonText(table)
+            }
+        }
+    }
+
+    // MARK: aligned
+
+    static func width(_ text: String) -> Int { text.count }
+
+    static func alignedText(_ table: ResultTable) -> String {
+        let cells = table.rows.map { $0.map { $0 ?? "" } }
+        var widths = table.columns.map { width($0.name) }
+        for row in cells {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], width(cell))
+            }
+        }
+        func pad(_ text: String, _ to: Int, right: Bool) -> String {
+            let fill = String(repeating: " ", count: max(0, to - width(text)))
+            return right ? fill + text : text + fill
+        }
+        var lines: [String] = []
+        lines.append(table.columns.enumerated().map { index, column in
+            let total = widths[index] - width(column.name)
+            let left = total / 2
+            return " " + String(repeating: " ", count: left) + column.name + String(repeating: " ", count: total - left) + " "
+        }.joined(separator: "|"))
+        lines.append(widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+"))
+        for row in cells {
+            lines.append(row.enumerated().map { index, cell in
+                " " + pad(cell, widths[index], right: table.columns[index].kind == .number) + " "
+            }.joined(separator: "|"))
+        }
+        let trimmed = lines.map { line in
+            var line = line
+            while line.last == " " { line.removeLast() }
+            return line
+        }
+        let count = table.rows.count
+        return trimmed.joined(separator: "\n") + "\n(\(count) \(count == 1 ? "row" : "rows"))\n"
+    }
+
+    static func expandedText(_ table: ResultTable) -> String {
+        guard !table.rows.isEmpty else { return "(0 rows)\n" }
+        let nameWidth = table.columns.map { width($0.name) }.max() ?? 0
+        var lines: [String] = []
+        for (number, row) in table.rows.enumerated() {
+            lines.append("-[ RECORD \(number + 1) ]" + String(repeating: "-", count: max(0, nameWidth - 8)))
+            for (index, column) in table.columns.enumerated() {
+                let name = column.name + String(repeating: " ", count: nameWidth - width(column.name))
+                var line = name + " | " + (row[index] ?? "")
+                while line.last == " " { line.removeLast() }
+                lines.append(line)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: csv
+
+    static func csvText(_ table: ResultTable) -> String {
+        func field(_ value: String?) -> String {
+            guard let value else { return "" }
+            let needsQuotes = value.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+                || value.first == " " || value.last == " "
+            return needsQuotes ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+        }
+        var lines = [table.columns.map { field($0.name) }.joined(separator: ",")]
+        lines += table.rows.map { $0.map(field).joined(separator: ",") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: json
+
+    static func jsonText(_ table: ResultTable) -> String {
+        let objects = table.rows.map { row in
+            "{" + table.columns.enumerated().map { index, column in
+                jsonString(column.name) + ":" + jsonValue(row[index], column.kind)
+            }.joined(separator: ",") + "}"
+        }
+        return "[" + objects.joined(separator: ",\n ") + "]\n"
+    }
+
+    static func jsonValue(_ value: String?, _ kind: ResultTable.Column.Kind) -> String {
+        guard let value else { return "null" }
+        switch kind {
+        case .number where Int64(value) != nil: return value
+        case .boolean: return value == "t" || value == "true" || value == "yes" ? "true" : "false"
+        default: return jsonString(value)
+        }
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

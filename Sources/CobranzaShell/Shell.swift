@@ -1,0 +1,182 @@
+import CobranzaStore
+import Foundation
+import Postgres
+
+/// The REPL: reads lines (from readline, a file, stdin or -c), runs meta-commands and domain
+/// commands, prints results, and keeps the exit code psql users expect.
+public final class Shell {
+    public struct Options: Sendable {
+        public var format: OutputFormat
+        public var onErrorStop: Bool
+        /// Echo each command with its prompt before its output (`-a`), as transcripts show it.
+        public var echo: Bool
+
+        public init(format: OutputFormat = .aligned, onErrorStop: Bool = false, echo: Bool = false) {
+            self.format = format
+            self.onErrorStop = onErrorStop
+            self.echo = echo
+        }
+    }
+
+    /// Process exit codes, as psql's: 0 ok, 1 a command failed, 2 connection lost, 3 a script
+    /// stopped at its first error under --on-error-stop.
+    public enum ExitCode: Int32, Sendable {
+        case ok = 0, failed = 1, connectionLost = 2, stoppedOnError = 3
+    }
+
+    enum Outcome { case ok, failed, quit, connectionLost }
+
+    var session: Session
+    var renderer: Renderer
+    var timing = false
+    let options: Options
+    let connector: Connector
+    let console: Console
+    let parser = CommandParser()
+    var interactive = false
+
+    public init(session: Session, connector: Connector, options: Options, console: Console = Console()) {
+        self.session = session
+        self.connector = connector
+        self.options = options
+        self.console = console
+        self.renderer = Renderer(format: options.format)
+        InterruptWatcher.install()
+    }
+
+    public var prompt: String {
+        "\(session.identity.user)@\(session.identity.clientCode ?? "agency")> "
+    }
+
+    // MARK: - Sources of lines
+
+    /// Runs `-c` commands, a file or piped stdin: every line in order; the first error stops
+    /// the run under --on-error-stop (exit 3), otherwise the run goes on and exits 1.
+    public func runScript(_ lines: [String], source: String? = nil) -> ExitCode {
+        var failed = false
+        for (index, line) in lines.enumerated() {
+            switch runLine(line, location: source.map { "\($0):\(index + 1)" }) {
+            case .ok: continue
+            case .quit: return failed ? .failed : .ok
+            case .connectionLost: return .connectionLost
+            case .failed:
+                failed = true
+                if options.onErrorStop { return .stoppedOnError }
+            }
+        }
+        return failed ? .failed : .ok
+    }
+
+    /// Reads standard input line by line without loading it whole.
+    public func runStandardInput() -> ExitCode {
+        var lines: [String] = []
+        while let line = readLine(strippingNewline: true) { lines.append(line) }
+        return runScript(lines)
+    }
+
+    /// The interactive loop: readline, history, completion; Ctrl-C abandons the line.
+    public func runInteractive(historyPath: String) -> ExitCode {
+        interactive = true
+        let editor = LineEditor(historyPath: historyPath, completer: Completer(), live: LiveLookup(shell: self))
+        console.out("cobranza — \(session.identity.user) (\(session.identity.kind.rawValue)). Type help for commands, \\q to quit.\n")
+        while true {
+            switch editor.read(prompt: prompt) {
+            case .end:
+                console.out("\n")
+                return .ok
+            case .interrupted:
+                continue
+            case .line(let line):
+                switch runLine(line, location: nil) {
+                case .quit: return .ok
+                case .connectionLost: return .connectionLost
+                case .ok, .failed: continue
+                }
+            }
+        }
+    }
+
+    // MARK: - One line
+
+    func runLine(_ line: String, location: String?) -> Outcome {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("--") {
+            if options.echo { console.out(line + "\n") }
+            return .ok
+        }
+        if options.echo { console.out(prompt + trimmed + "\n") }
+        let started = ContinuousClock.now
+        let outcome: Outcome
+        do {
+            if let meta = try MetaCommand.parse(trimmed) {
+                outcome = try runMeta(meta)
+            } else if let invocation = try parser.parse(trimmed) {
+                let watcher = InterruptWatcher(token: session.connection.makeCancelToken())
+                defer { watcher.stop() }
+                let runner = CommandRunner(session: session) { [interactive] user in
+                    guard interactive || PasswordPrompt.isAvailable else {
+                        throw UsageError("user add: give --password-file FILE when not on a terminal")
+                    }
+                    return try PasswordPrompt.readNew(for: user)
+                }
+                console.out(renderer.render(try runner.run(invocation)))
+                outcome = .ok
+            } else {
+                outcome = .ok
+            }
+        } catch {
+            console.error("error: " + (location.map { "\($0): " } ?? "") + ErrorMessage.line(for: error))
+            if ErrorMessage.isConnectionLost(error) || !session.connection.isAlive { return .connectionLost }
+            outcome = .failed
+        }
+        if timing { console.out("Time: \(Self.milliseconds(ContinuousClock.now - started)) ms\n") }
+        return outcome
+    }
+
+    func runMeta(_ meta: MetaCommand) throws -> Outcome {
+        switch meta {
+        case .help:
+            console.out(MetaCommand.helpText)
+        case .quit:
+            return .quit
+        case .format(let format):
+            if let format { renderer.format = format }
+            console.out("Output format is \(renderer.format.rawValue).\n")
+        case .expanded(let value):
+            renderer.expanded = value ?? !renderer.expanded
+            console.out("Expanded display is \(renderer.expanded ? "on" : "off").\n")
+        case .timing(let value):
+            timing = value ?? !timing
+            console.out("Timing is \(timing ? "on" : "off").\n")
+        case .connect(let user):
+            let next = try connector.open(user: user ?? session.identity.user)
+            session = next
+            console.out("You are now connected as \(next.identity.user) (\(next.identity.kind.rawValue)).\n")
+        case .include(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw UsageError("\\i: cannot read \(path)")
+            }
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            switch runScript(lines, source: path) {
+            case .ok: return .ok
+            case .connectionLost: return .connectionLost
+            case .failed, .stoppedOnError: return .failed
+            }
+        }
+        return .ok
+    }
+
+    /// `12.345` for a duration, in integer arithmetic.
+    static func milliseconds(_ duration: Duration) -> String {
+        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        let fraction = String(micros % 1000)
+        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+}
+
+/// Completion's window on the database: what this session may see, fetched on demand.
+struct LiveLookup: LiveValues {
+    unowned let shell: Shell
+    func clientCodes() -> [String] { (try? shell.session.clients.codes()) ?? [] }
+    func userNames() -> [String] { (try? shell.session.users.names()) ?? [] }
+}

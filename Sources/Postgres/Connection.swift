@@ -1,0 +1,168 @@
+import CLibpq
+import Foundation
+
+/// One libpq connection. It owns its PGconn: `PQfinish` runs exactly once, in `deinit`, also
+/// when connecting failed (libpq allocates a PGconn even then). Not thread-safe, like PGconn;
+/// only `makeCancelToken()` hands something to another thread.
+public final class Connection {
+    let handle: OpaquePointer
+    private let noticeCollector = NoticeCollector()
+
+    /// Connects with libpq keyword/value pairs. `dbname` may itself be a conninfo string or a
+    /// URI (libpq's expand_dbname), and anything not given comes from the PG* environment,
+    /// service files and `.pgpass`, exactly as for psql.
+    public init(parameters: [(keyword: String, value: String)]) throws(PostgresError) {
+        var settings = parameters
+        // ISO dates make the text decoders independent of the server's DateStyle.
+        if !settings.contains(where: { $0.keyword == "options" }) {
+            settings.append(("options", "-c DateStyle=ISO,YMD -c IntervalStyle=iso_8601"))
+        }
+        let connection = Connection.connect(settings)
+        guard let connection else {
+            throw PostgresError(kind: .connect, message: "out of memory allocating a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            var error = PostgresError.fromConnection(connection, kind: .connect)
+            error.needsPassword = PQconnectionNeedsPassword(connection) == 1
+            PQfinish(connection)
+            throw error
+        }
+        handle = connection
+        PQsetNoticeReceiver(handle, NoticeCollector.receiver, Unmanaged.passUnretained(noticeCollector).toOpaque())
+    }
+
+    /// Connects with a single conninfo string or URI.
+    public convenience init(conninfo: String) throws(PostgresError) {
+        try self.init(parameters: [("dbname", conninfo)])
+    }
+
+    deinit { PQfinish(handle) }
+
+    private static func connect(_ settings: [(keyword: String, value: String)]) -> OpaquePointer? {
+        let keywords = settings.map { strdup($0.keyword) } + [nil]
+        let values = settings.map { strdup($0.value) } + [nil]
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        return keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { k in
+            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { v in
+                PQconnectdbParams(k.baseAddress, v.baseAddress, 1)
+            }
+        }
+    }
+
+    // MARK: - State
+
+    public var isAlive: Bool { PQstatus(handle) == CONNECTION_OK }
+    public var user: String { String(cString: PQuser(handle)) }
+    public var database: String { String(cString: PQdb(handle)) }
+    public var serverVersion: Int { Int(PQserverVersion(handle)) }
+    public var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+
+    /// Notices received since the last call, oldest first.
+    public func takeNotices() -> [Notice] {
+        defer { noticeCollector.notices.removeAll() }
+        return noticeCollector.notices
+    }
+
+    /// A handle another thread may use to cancel the statement running here.
+    public func makeCancelToken() -> CancelToken? { CancelToken(connection: handle) }
+
+    // MARK: - Queries
+
+    /// Runs one parameterized statement. Values are bound with PQexecParams; the SQL text never
+    /// contains them.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError) -> QueryResult {
+        let result = withBoundParameters(parameters) { types, values, lengths, formats in
+            PQexecParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, 0)
+        }
+        return try consume(result)
+    }
+
+    /// Runs SQL text with no parameters through the simple protocol, which allows several
+    /// statements in one string (migrations). Never pass user input here.
+    public func executeScript(_ sql: String) throws(PostgresError) {
+        _ = try consume(PQexec(handle, sql))
+    }
+
+    /// Runs a query in single-row mode, handing each row over as it arrives so memory stays flat
+    /// however many rows there are. If `body` throws, the query is cancelled and drained.
+    public func stream(
+        _ sql: String, _ parameters: [(any PostgresEncodable)?] = [], _ body: (Row) throws -> Void
+    ) throws {
+        let sent = withBoundParameters(parameters) { types, values, lengths, formats in
+            PQsendQueryParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, 0)
+        }
+        guard sent == 1 else { throw PostgresError.fromConnection(handle) }
+        PQsetSingleRowMode(handle)
+        var failure: (any Error)?
+        var lookup: ColumnLookup?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE:
+                guard failure == nil else { continue }
+                let columns = lookup ?? ColumnLookup(names: (0..<Int(PQnfields(result))).map { String(cString: PQfname(result, Int32($0))) })
+                lookup = columns
+                do {
+                    try body(Row(copying: result, row: 0, columns: columns))
+                } catch {
+                    failure = error
+                    makeCancelToken()?.cancel()
+                }
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+                break
+            default:
+                if failure == nil { failure = PostgresError(result: result, connection: handle) }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private func consume(_ result: OpaquePointer?) throws(PostgresError) -> QueryResult {
+        guard let result else { throw PostgresError.fromConnection(handle) }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return QueryResult(copying: result)
+        default:
+            throw PostgresError(result: result, connection: handle)
+        }
+    }
+
+    /// Lays the parameters out as the four parallel C arrays libpq wants, valid during `body`.
+    private func withBoundParameters<R>(
+        _ parameters: [(any PostgresEncodable)?],
+        _ body: (UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+    ) -> R {
+        let bindings = parameters.map { $0?.postgresBinding }
+        let types = bindings.map { Oid($0?.typeOID ?? 0) }
+        let lengths = bindings.map { Int32($0?.bytes.count ?? 0) }
+        let formats = bindings.map { $0?.format.rawValue ?? 0 }
+        // Text values need a terminating NUL; binary ones are read by length.
+        let buffers: [UnsafeMutablePointer<CChar>?] = bindings.map { binding in
+            guard let binding else { return nil }
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: binding.bytes.count + 1)
+            binding.bytes.withUnsafeBufferPointer { source in
+                source.withMemoryRebound(to: CChar.self) { chars in
+                    if let base = chars.baseAddress { buffer.update(from: base, count: chars.count) }
+                }
+            }
+            buffer[binding.bytes.count] = 0
+            return buffer
+        }
+        defer { buffers.forEach { $0?.deallocate() } }
+        let values = buffers.map { UnsafePointer($0) }
+        return types.withUnsafeBufferPointer { t in
+            values.withUnsafeBufferPointer { v in
+                lengths.withUnsafeBufferPointer { l in
+                    formats.withUnsafeBufferPointer { f in
+                        body(t.baseAddress, v.baseAddress, l.baseAddress, f.baseAddress)
+                    }
+                }
+            }
+        }
+    }
+}
