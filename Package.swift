@@ -33,10 +33,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        // Real PostgreSQL for the tests that need one: the throwaway cluster scripts/test starts.
+        .target(name: "TestSupport", dependencies: ["Postgres", "CobranzaStore"], path: "Tests/Support"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CobranzaCoreTests", dependencies: ["CobranzaCore"]),
-        .testTarget(name: "CobranzaStoreTests", dependencies: ["CobranzaStore"]),
-        .testTarget(name: "CobranzaShellTests", dependencies: ["CobranzaShell"]),
+        .testTarget(name: "CobranzaStoreTests", dependencies: ["CobranzaStore", "TestSupport"]),
+        .testTarget(
+            name: "CobranzaShellTests", dependencies: ["CobranzaShell", "TestSupport"],
+            exclude: []),
     ],
     swiftLanguageModes: [.v6]
 )

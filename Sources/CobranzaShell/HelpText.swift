@@ -19,11 +19,14 @@ public enum HelpText {
 
     static func describe(_ spec: CommandSpec) -> String {
         var lines = ["\(spec.name) — \(spec.summary)", "  usage: \(spec.usage)"]
-        for argument in spec.arguments {
-            lines.append("    \(argument.name)  \(argument.help)")
-        }
-        for option in spec.options {
-            lines.append("    --\(option.name)\(option.valueName.map { " \($0)" } ?? "")  \(option.help)\(option.isRequired ? " (required)" : "")")
+        let entries = spec.arguments.map { ($0.name, $0.help) }
+            + spec.options.map { option in
+                ("--\(option.name)" + (option.valueName.map { " \($0)" } ?? ""),
+                 option.help + (option.isRequired ? " (required)" : ""))
+            }
+        let width = entries.map(\.0.count).max() ?? 0
+        for (label, help) in entries {
+            lines.append("    " + label + String(repeating: " ", count: width - label.count) + "  " + help)
         }
         if !spec.examples.isEmpty {
             lines.append("  examples:")

@@ -10,6 +10,15 @@ public struct ClientRecord: Sendable, Equatable {
     public var country: String
     public var currency: String
     public var userCount: Int
+
+    public init(code: String, legalName: String, taxID: String, country: String, currency: String, userCount: Int) {
+        self.code = code
+        self.legalName = legalName
+        self.taxID = taxID
+        self.country = country
+        self.currency = currency
+        self.userCount = userCount
+    }
 }
 
 /// Clients: admins add them; every row read is filtered by row-level security, so an SME user
@@ -35,6 +44,7 @@ public struct Clients {
 
     /// Validates in Swift first for errors that name the flag, then inserts; the table's own
     /// constraints and policies still have the last word.
+    @discardableResult
     public func add(_ new: NewClient) throws -> ClientRecord {
         if let problem = Identifier.validateClientCode(new.code) { throw StoreError("CODE: \(problem)") }
         let name = new.legalName.trimmingCharacters(in: .whitespaces)

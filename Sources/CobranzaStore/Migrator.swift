@@ -10,6 +10,12 @@ public struct Migrator {
         public var version: String
         public var fileName: String
         public var sql: String
+
+        public init(version: String, fileName: String, sql: String) {
+            self.version = version
+            self.fileName = fileName
+            self.sql = sql
+        }
     }
 
     public let migrations: [Migration]

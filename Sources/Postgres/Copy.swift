@@ -28,11 +28,13 @@ extension Connection {
         let writer = CopyWriter(handle: handle)
         var failure: (any Error)?
         do { try body(writer) } catch { failure = error }
-        let ended = failure == nil ? PQputCopyEnd(handle, nil) : PQputCopyEnd(handle, "aborted by client")
-        guard ended == 1 else { throw PostgresError.fromConnection(handle) }
-        let rows = try finishCopy()
-        if let failure { throw failure }
-        return rows
+        if let failure {
+            // The server answers the abort with an error of its own; the caller's is the one that matters.
+            if PQputCopyEnd(handle, "aborted by client") == 1 { _ = try? finishCopy() }
+            throw failure
+        }
+        guard PQputCopyEnd(handle, nil) == 1 else { throw PostgresError.fromConnection(handle) }
+        return try finishCopy()
     }
 
     /// Runs `COPY … TO STDOUT`, handing each data row (one line in text format) to `body`.

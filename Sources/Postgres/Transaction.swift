@@ -2,6 +2,7 @@
 extension Connection {
     /// Runs `body` in a transaction, committing if it returns and rolling back if it throws.
     /// Nested calls use a savepoint, so an inner failure undoes only the inner work.
+    @discardableResult
     public func withTransaction<T>(_ body: () throws -> T) throws -> T {
         let nested = isInTransaction
         try query(nested ? "SAVEPOINT cobranza_nested" : "BEGIN")

@@ -1,0 +1,87 @@
+import CobranzaCore
+import Testing
+
+@Suite("Tax ids")
+struct TaxIDTests {
+    @Test(arguments: ["76.123.456-0", "76123456-0", "761234560", " 76.123.456-0 "])
+    func rutAcceptsTheUsualSpellings(_ text: String) throws {
+        let id = try TaxID.parse(text, country: .chile).get()
+        #expect(id.normalized == "76123456-0")
+        #expect(id.formatted == "76.123.456-0")
+    }
+
+    @Test func rutCheckDigitKAndZero() {
+        #expect(TaxID.rutCheckDigit("76123456") == "0")
+        // Some body in this range has remainder 1, which the RUT writes as K (either case accepted).
+        let withK = (1_000_000...1_000_200).map(String.init).first { TaxID.rutCheckDigit($0) == "K" }!
+        #expect((try? TaxID.parse(withK + "-k", country: .chile).get())?.normalized == withK + "-K")
+    }
+
+    @Test func knownPublishedIdsAreValid() throws {
+        #expect(try TaxID.parse("800.197.268-4", country: .colombia).get().formatted == "800.197.268-4")
+        #expect(try TaxID.parse("GODE561231GR8", country: .mexico).get().normalized == "GODE561231GR8")
+        #expect(try TaxID.parse("afe-010203-ab0", country: .mexico).get().normalized == "AFE010203AB0")
+    }
+
+    @Test func malformedIdsNameTheRule() {
+        #expect(TaxID.parse("12-3", country: .chile) == .failure(.malformed("RUT must be 6-8 digits and a check digit 0-9 or K, like 76.123.456-0")))
+        #expect(TaxID.parse("GODE561331GR8", country: .mexico) == .failure(.malformed("RFC date part must be a real date YYMMDD")))
+        #expect(TaxID.parse("76.123.456-9", country: .chile) == .failure(.checkDigit(expected: "0")))
+    }
+
+    /// Property: every valid id round-trips through its formatted form, and changing any one
+    /// digit of it is caught by the check digit. The NIT's digit maps remainders 1 and 10 both
+    /// to 1 (DIAN's rule), so that single collision is the one change it cannot see.
+    @Test func everySingleDigitChangeIsCaught() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            for country in [Country.chile, .colombia] {
+                let length = country == .chile ? 8 : 9
+                let body = String((0..<length).map { index in
+                    Character(String(index == 0 ? Int.random(in: 1...9, using: &generator) : Int.random(in: 0...9, using: &generator)))
+                })
+                let check = country == .chile ? TaxID.rutCheckDigit(body) : TaxID.nitCheckDigit(body)
+                let id = try! TaxID.parse(body + "-" + String(check), country: country).get()
+                #expect(try! TaxID.parse(id.formatted, country: country).get() == id)
+                for position in 0..<length {
+                    var digits = Array(body)
+                    let original = Int(String(digits[position]))!
+                    let replacement = (original + Int.random(in: 1...9, using: &generator)) % 10
+                    if position == 0 && replacement == 0 { continue }
+                    digits[position] = Character(String(replacement))
+                    let mutated = String(digits) + "-" + String(check)
+                    if country == .colombia, TaxID.nitCheckDigit(String(digits)) == check {
+                        #expect(check == "1", "only DIAN's 1/10 collision may hide a change: \(mutated)")
+                        continue
+                    }
+                    #expect((try? TaxID.parse(mutated, country: country).get()) == nil, "\(mutated) should be refused")
+                }
+            }
+        }
+    }
+}
+
+@Suite("Money and identifiers")
+struct MoneyTests {
+    @Test func formatsPerCurrencyConvention() {
+        #expect(Money(minorUnits: 1_000_001, currency: .clp).formatted == "$1.000.001")
+        #expect(Money(minorUnits: 123_456_789, currency: .cop).formatted == "$1.234.567,89")
+        #expect(Money(minorUnits: 123_456, currency: .mxn).formatted == "$1,234.56")
+        #expect(Money(minorUnits: 5, currency: .mxn).formatted == "$0.05")
+        #expect(Money(minorUnits: 123_456, currency: .clf).formatted == "UF 12,3456")
+        #expect(Money(minorUnits: -999, currency: .clp).formatted == "-$999")
+    }
+
+    @Test func identifierRules() {
+        #expect(Identifier.validateClientCode("ACME") == nil)
+        #expect(Identifier.validateClientCode("FERRETERIA-SUR_2") == nil)
+        #expect(Identifier.validateClientCode("acme") != nil)
+        #expect(Identifier.validateClientCode("-X") != nil)
+        #expect(Identifier.validateUserName("maria_2") == nil)
+        #expect(Identifier.validateUserName("Maria") != nil)
+        #expect(Identifier.validateUserName("pg_admin") != nil)
+        #expect(Identifier.validateUserName("cobranza_admin") != nil)
+        #expect(Country(code: "cl") == .chile)
+        #expect(Country.mexico.defaultCurrency == "MXN")
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The shell with nothing configured: it creates a private cluster under $COBRANZA_DATA on
+/// first use, logs in as the first admin with the stored password, and reuses it afterwards.
+@Suite("Embedded default database", .serialized)
+struct EmbeddedDefaultTests {
+    @Test func firstUseCreatesItThenScriptsBehaveLikePsql() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": data.path, "COBRANZA_DATA": data.path, "COBRANZA_HISTORY": "/dev/null"]
+        if let bindir = TestCluster.environment["COBRANZA_PG_BINDIR"] { environment["COBRANZA_PG_BINDIR"] = bindir }
+        let cobranza = Subprocess.cobranzaBinary
+        defer {
+            _ = try? Subprocess.run([cobranza, "db", "stop"], environment: environment)
+            try? FileManager.default.removeItem(at: data)
+        }
+
+        let first = try Subprocess.run([cobranza, "-c", "whoami"], environment: environment)
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("created the embedded database"))
+        #expect(first.output.contains(" admin | admin | agency |"))
+        let secret = try FileManager.default.attributesOfItem(atPath: data.appendingPathComponent("admin.password").path)
+        #expect((secret[.posixPermissions] as? Int) == 0o600)
+
+        let again = try Subprocess.run([cobranza, "-c", "whoami"], environment: environment)
+        #expect(again.status == 0)
+        #expect(!again.output.contains("created"))
+
+        let missing = try Subprocess.run([cobranza], input: "client add\n", environment: environment)
+        #expect(missing.status == 1)
+        #expect(missing.output == "error: client add: missing argument CODE\n")
+
+        let stopped = try Subprocess.run([cobranza, "--on-error-stop"], input: "nonsense\nwhoami\n", environment: environment)
+        #expect(stopped.status == 3)
+        #expect(!stopped.output.contains("admin"))
+
+        // Another person logs in to the same cluster with a password (PGPASSWORD), as with psql.
+        let password = data.appendingPathComponent("ana.secret")
+        try "ana-password\n".write(to: password, atomically: true, encoding: .utf8)
+        let added = try Subprocess.run([cobranza, "-c", "user add ana --role collector --password-file \(password.path)"], environment: environment)
+        #expect(added.status == 0, "\(added.output)")
+        var asAna = environment
+        asAna["PGPASSWORD"] = "ana-password"
+        let ana = try Subprocess.run([cobranza, "-U", "ana", "-c", "whoami"], environment: asAna)
+        #expect(ana.output.contains(" ana  | collector | agency |"), "\(ana.output)")
+        asAna["PGPASSWORD"] = "wrong"
+        let refused = try Subprocess.run([cobranza, "-U", "ana", "-c", "whoami"], environment: asAna)
+        #expect(refused.status == 2)
+        #expect(refused.output.contains("password authentication failed"))
+
+        let status = try Subprocess.run([cobranza, "db", "status"], environment: environment)
+        #expect(status.output.contains("running:        yes"))
+        let stop = try Subprocess.run([cobranza, "db", "stop"], environment: environment)
+        #expect(stop.output == "embedded database stopped\n")
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+/// Transcript tests, as PostgreSQL's regression suite does it: `Tests/Transcripts/NAME.txt`
+/// is exactly what the shell prints with `-a` (each command echoed after its prompt), split
+/// into sections by `@as USER [flags]`; an `@exit N` line checks the section's exit code. The
+/// runner feeds each section's commands to the real binary, as that user, against a fresh
+/// database with the clock pinned, and compares. COBRANZA_ACCEPT=1 rewrites the files.
+@Suite("Transcripts", .serialized)
+struct TranscriptTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../Transcripts").standardizedFileURL
+
+    static var names: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasSuffix(".txt") }.sorted()
+    }
+
+    struct Section {
+        var user: String
+        var flags: [String]
+        var lines: [String] = []
+        var exitCode: Int32 = 0
+        var input: String {
+            lines.filter { Self.command(in: $0) != nil || $0.hasPrefix("#") || $0.isEmpty }
+                .map { Self.command(in: $0) ?? $0 }.joined(separator: "\n") + "\n"
+        }
+        var expected: String { lines.joined(separator: "\n") + "\n" }
+
+        /// The command on a prompt line (`maria@ACME> client list`), nil for output lines.
+        static func command(in line: String) -> String? {
+            guard let range = line.range(of: "> "), !line.hasPrefix(" ") else { return nil }
+            let prompt = line[..<range.lowerBound]
+            let parts = prompt.split(separator: "@")
+            guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains(" ") }) else { return nil }
+            return String(line[range.upperBound...])
+        }
+    }
+
+    static func sections(_ text: String) -> [Section] {
+        var sections: [Section] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("@as ") {
+                let words = line.dropFirst(4).split(separator: " ").map(String.init)
+                sections.append(Section(user: words[0], flags: Array(words.dropFirst())))
+            } else if line.hasPrefix("@exit ") {
+                sections[sections.count - 1].exitCode = Int32(line.dropFirst(6)) ?? -1
+            } else if !sections.isEmpty {
+                sections[sections.count - 1].lines.append(line)
+            }
+        }
+        for index in sections.indices {
+            while sections[index].lines.last == "" { sections[index].lines.removeLast() }
+        }
+        return sections
+    }
+
+    @Test(arguments: names)
+    func transcript(_ name: String) throws {
+        let file = Self.directory.appendingPathComponent(name)
+        let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("transcript-password")
+        try (TestDatabase.password + "\n").write(to: passwordFile, atomically: true, encoding: .utf8)
+        let text = try String(contentsOf: file, encoding: .utf8)
+            .replacingOccurrences(of: "@PASSWORD_FILE@", with: passwordFile.path)
+        let sections = Self.sections(text)
+        #expect(!sections.isEmpty, "\(name) has no @as section")
+
+        // People in transcripts have plain names; roles are cluster-wide, so clear them first.
+        let db = try TestCluster.makeDatabase()
+        let superuser = try db.superuser()
+        let people = Set(sections.map(\.user) + text.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"])
+        for person in people {
+            // Identifiers cannot be bound as parameters; the server quotes the name instead.
+            if let row = try superuser.query("SELECT quote_ident(rolname) AS role FROM pg_roles WHERE rolname = $1", [person]).first {
+                try superuser.query("DROP ROLE " + (try row.decode("role", as: String.self)))
+            }
+        }
+        try superuser.query("SELECT cobranza.create_person('admin', 'admin', NULL, $1)", [TestDatabase.password])
+
+        let settings = try TestCluster.settings()
+        var actualText = ""
+        for section in sections {
+            let result = try Subprocess.run(
+                [Subprocess.cobranzaBinary, "-h", settings.host, "-p", settings.port, "-d", db.name, "-U", section.user, "-a"] + section.flags,
+                input: section.input,
+                environment: [
+                    "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
+                    "PGPASSWORD": TestDatabase.password, "PGOPTIONS": "-c cobranza.as_of=2026-03-16",
+                    "COBRANZA_HISTORY": "/dev/null", "LANG": "C.UTF-8",
+                ])
+            actualText += "@as " + ([section.user] + section.flags).joined(separator: " ") + "\n" + result.output
+            if result.status != 0 { actualText += "@exit \(result.status)\n" }
+            actualText += "\n"
+            #expect(result.output == section.expected, "\(name), as \(section.user):\n--- expected\n\(section.expected)--- actual\n\(result.output)")
+            #expect(result.status == section.exitCode, "\(name), as \(section.user): exit code")
+        }
+        if ProcessInfo.processInfo.environment["COBRANZA_ACCEPT"] == "1" {
+            let restored = actualText.replacingOccurrences(of: passwordFile.path, with: "@PASSWORD_FILE@")
+            try String(restored.dropLast()).write(to: file, atomically: true, encoding: .utf8)
+        }
+    }
+}

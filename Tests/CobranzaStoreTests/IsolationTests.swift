@@ -1,0 +1,105 @@
+import Postgres
+import Testing
+import TestSupport
+
+/// The database is the gate: connected as an SME's login role with plain SQL (no shell in the
+/// way), nothing of another tenant can be read or written, and no privilege can be gained.
+@Suite("Isolation: an SME role with plain SQL")
+struct IsolationTests {
+    let db: TestDatabase
+    let maria: Connection
+
+    init() throws {
+        db = try TestCluster.makeDatabase()
+        try db.addClient("ACME", taxID: "76123456-0")
+        try db.addClient("OTHER", taxID: "96543210-8")
+        try db.addPerson("pedro", kind: "client", client: "OTHER")
+        maria = try db.connect(as: try db.addPerson("maria", kind: "client", client: "ACME"))
+    }
+
+    func count(_ sql: String) throws -> Int {
+        try maria.query(sql).first!.decode("c")
+    }
+
+    func refused(_ sql: String, _ state: SQLState = .insufficientPrivilege) -> Bool {
+        do {
+            try maria.query(sql)
+            return false
+        } catch {
+            return error.sqlState == state
+        }
+    }
+
+    @Test func seesOnlyItsOwnTenant() throws {
+        #expect(try maria.query("SELECT code FROM cobranza.tenant").rows.map { try $0.decode("code", as: String.self) } == ["ACME"])
+        #expect(try count("SELECT count(*) AS c FROM cobranza.tenant WHERE code = 'OTHER'") == 0)
+    }
+
+    @Test func seesOnlyItsOwnTenantsPeople() throws {
+        let kinds = try maria.query("SELECT DISTINCT t.code FROM cobranza.person p JOIN cobranza.tenant t ON t.id = p.tenant_id")
+        #expect(try kinds.rows.map { try $0.decode("code", as: String.self) } == ["ACME"])
+        #expect(try count("SELECT count(*) AS c FROM cobranza.person WHERE tenant_id IS NULL OR role_name LIKE 'pedro%'") == 0)
+        #expect(try count("SELECT count(*) AS c FROM cobranza.whoami") == 1)
+    }
+
+    @Test func cannotWriteTenants() throws {
+        #expect(refused("INSERT INTO cobranza.tenant (code, legal_name, tax_id, country, currency) VALUES ('EVIL', 'x', '11111111-1', 'CL', 'CLP')"))
+        #expect(refused("UPDATE cobranza.tenant SET legal_name = 'pwned'"))
+        #expect(refused("DELETE FROM cobranza.tenant"))
+        let other = try db.superuser().query("SELECT legal_name FROM cobranza.tenant WHERE code = 'OTHER'")
+        #expect(try other.first?.decode("legal_name", as: String.self) == "OTHER Ltda")
+    }
+
+    @Test func cannotWritePeopleOrCreateUsers() throws {
+        #expect(refused("UPDATE cobranza.person SET kind = 'admin'"))
+        #expect(refused("INSERT INTO cobranza.person (role_name, kind) VALUES ('x', 'admin')"))
+        #expect(refused("SELECT cobranza.create_person('evil', 'admin', NULL, 'password123')"))
+        #expect(refused("SELECT cobranza.disable_person('admin')"))
+    }
+
+    @Test func cannotGainPrivileges() throws {
+        #expect(refused("SET ROLE cobranza_admin"))
+        #expect(refused("SET ROLE cobranza_owner"))
+        #expect(refused("CREATE ROLE evil LOGIN"))
+        #expect(refused("CREATE TABLE cobranza.evil (x int)"))
+        #expect(refused("CREATE TABLE public.evil (x int)"))
+        #expect(refused("ALTER TABLE cobranza.tenant DISABLE ROW LEVEL SECURITY", SQLState(rawValue: "42501")))
+    }
+
+    @Test func cannotTouchTheAuditLog() throws {
+        #expect(refused("SELECT * FROM cobranza.audit_log"))
+        #expect(refused("INSERT INTO cobranza.audit_log (table_name, operation) VALUES ('x', 'INSERT')"))
+        #expect(refused("UPDATE cobranza.audit_log SET who = 'nobody'"))
+        #expect(refused("DELETE FROM cobranza.audit_log"))
+        #expect(refused("TRUNCATE cobranza.audit_log"))
+    }
+
+    @Test func cannotReachAnotherDatabaseOfTheCluster() throws {
+        let otherDatabase = try TestCluster.makeDatabase()
+        // Group membership gives CONNECT there, but no person row: every policy shows nothing.
+        let elsewhere = try TestCluster.parameters(database: otherDatabase.name, user: maria.user, password: TestDatabase.password)
+        let connection = try Connection(parameters: elsewhere)
+        #expect(try connection.query("SELECT count(*) AS c FROM cobranza.tenant").first?.decode("c", as: Int.self) == 0)
+        #expect(try connection.query("SELECT count(*) AS c FROM cobranza.whoami").first?.decode("c", as: Int.self) == 0)
+    }
+}
+
+@Suite("Audit log")
+struct AuditTests {
+    @Test func everyMutationIsRecordedAndNobodyCanRewriteIt() throws {
+        let db = try TestCluster.makeDatabase()
+        let adminName = try db.addPerson("boss", kind: "admin")
+        let admin = try db.connect(as: adminName)
+        try admin.query("INSERT INTO cobranza.tenant (code, legal_name, tax_id, country, currency) VALUES ('ACME', 'Acme', '76123456-0', 'CL', 'CLP')")
+        try admin.query("UPDATE cobranza.tenant SET legal_name = 'Acme SpA' WHERE code = 'ACME'")
+        let rows = try admin.query("SELECT who, operation, before->>'legal_name' AS b, after->>'legal_name' AS a FROM cobranza.audit_log WHERE table_name = 'tenant' ORDER BY id")
+        #expect(rows.rows.count == 2)
+        #expect(try rows.rows[1].decode("who", as: String.self) == adminName)
+        #expect(try rows.rows[1].decode("operation", as: String.self) == "UPDATE")
+        #expect(try rows.rows[1].decode("b", as: String.self) == "Acme")
+        #expect(try rows.rows[1].decode("a", as: String.self) == "Acme SpA")
+        for sql in ["UPDATE cobranza.audit_log SET who = 'x'", "DELETE FROM cobranza.audit_log", "TRUNCATE cobranza.audit_log"] {
+            #expect(throws: PostgresError.self, "admin must not be able to run \(sql)") { try admin.query(sql) }
+        }
+    }
+}

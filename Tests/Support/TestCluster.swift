@@ -1,0 +1,96 @@
+import CobranzaStore
+import Foundation
+import Postgres
+
+/// The throwaway cluster `scripts/test` starts, described by COBRANZA_TEST_* variables. Each
+/// test gets its own database copied from one migrated template, so tests run in parallel
+/// without seeing each other's rows. Roles are cluster-wide, so people get unique names.
+public enum TestCluster {
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String {
+            "COBRANZA_TEST_PGHOST is not set: run the tests with scripts/test, which starts a throwaway PostgreSQL"
+        }
+    }
+
+    public static let environment = ProcessInfo.processInfo.environment
+
+    public static func settings() throws -> (host: String, port: String, user: String, password: String) {
+        guard let host = environment["COBRANZA_TEST_PGHOST"] else { throw Missing() }
+        return (host, environment["COBRANZA_TEST_PGPORT"] ?? "5432",
+                environment["COBRANZA_TEST_SUPERUSER"] ?? "postgres", environment["COBRANZA_TEST_PASSWORD"] ?? "")
+    }
+
+    /// libpq parameters for `user` on `database`.
+    public static func parameters(database: String, user: String? = nil, password: String? = nil) throws -> [(keyword: String, value: String)] {
+        let s = try settings()
+        return [("host", s.host), ("port", s.port), ("dbname", database),
+                ("user", user ?? s.user), ("password", password ?? s.password)]
+    }
+
+    public static func superuser(database: String = "postgres") throws -> Connection {
+        try Connection(parameters: parameters(database: database))
+    }
+
+    /// Created once per test process: a database with every migration applied.
+    static let template: Result<String, any Error> = Result {
+        let name = "cobranza_template_\(getpid())"
+        let admin = try superuser()
+        try admin.query("DROP DATABASE IF EXISTS \(name)")
+        try admin.query("CREATE DATABASE \(name)")
+        guard let sql = MigrationSource.locate() else { throw StoreError("sql/ not found") }
+        let connection = try superuser(database: name)
+        try Migrator(directory: sql).migrate(connection)
+        return name
+    }
+
+    public static func templateName() throws -> String { try template.get() }
+
+    /// A fresh migrated database. CREATE DATABASE … TEMPLATE does not copy the database's
+    /// access list, so CONNECT is taken from PUBLIC again here, as the migration does.
+    public static func makeDatabase() throws -> TestDatabase {
+        let template = try templateName()
+        let name = "t_" + uniqueSuffix()
+        let admin = try superuser()
+        try admin.query("CREATE DATABASE \(name) TEMPLATE \(template)")
+        try admin.query("REVOKE CONNECT, TEMPORARY ON DATABASE \(name) FROM PUBLIC")
+        try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(name) TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client")
+        return TestDatabase(name: name)
+    }
+
+    /// Lower-case, so it is valid inside a role name.
+    public static func uniqueSuffix() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<10).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}
+
+/// One test's database and the people in it.
+public final class TestDatabase: @unchecked Sendable {
+    public let name: String
+    public static let password = "correct-horse-battery"
+
+    init(name: String) { self.name = name }
+
+    public func superuser() throws -> Connection { try TestCluster.superuser(database: name) }
+
+    /// Creates a person through the same SECURITY DEFINER function `user add` uses and returns
+    /// the unique login name.
+    @discardableResult
+    public func addPerson(_ base: String, kind: String, client: String? = nil) throws -> String {
+        let login = "\(base)_\(TestCluster.uniqueSuffix())"
+        try superuser().query("SELECT cobranza.create_person($1, $2, $3, $4)", [login, kind, client, Self.password])
+        return login
+    }
+
+    /// Adds a client (tenant) directly, as the superuser.
+    public func addClient(_ code: String, taxID: String = "76123456-0", country: String = "CL") throws {
+        try superuser().query(
+            "INSERT INTO cobranza.tenant (code, legal_name, tax_id, country, currency) VALUES ($1, $2, $3, $4, 'CLP')",
+            [code, "\(code) Ltda", taxID, country])
+    }
+
+    public func connect(as user: String, password: String = TestDatabase.password) throws -> Connection {
+        try Connection(parameters: TestCluster.parameters(database: name, user: user, password: password))
+    }
+}
