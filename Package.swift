@@ -16,10 +16,9 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
-        .systemLibrary(
-            name: "CReadline",
-            providers: [.apt(["libreadline-dev"]), .brew(["readline"])]
-        ),
+        // A C target, not a system library: its signal flag needs a single definition (see shim.c).
+        // libreadline-dev comes from scripts/setup.
+        .target(name: "CReadline", linkerSettings: [.linkedLibrary("readline")]),
         .target(name: "Postgres", dependencies: ["CLibpq"]),
         .target(name: "CobranzaCore"),
         .target(name: "CobranzaStore", dependencies: ["Postgres", "CobranzaCore"]),
