@@ -20,7 +20,7 @@ public enum ErrorMessage {
         case .connectionLost:
             return "connection to the database was lost: \(firstLine(error.message))"
         case .connect:
-            return "could not connect: \(firstLine(error.message))"
+            return "could not connect: \(serverReason(firstLine(error.message)))"
         case .client, .server:
             break
         }
@@ -31,6 +31,13 @@ public enum ErrorMessage {
         var text = firstLine(error.message)
         if let detail = error.detail, !detail.isEmpty { text += " (\(firstLine(detail)))" }
         return text
+    }
+
+    /// libpq prefixes the server's refusal with where it tried (`connection to server on socket
+    /// "…" failed: FATAL:  …`); when the server answered, its reason is the useful part.
+    static func serverReason(_ text: String) -> String {
+        guard let range = text.range(of: "FATAL:") else { return text }
+        return text[range.upperBound...].trimmingCharacters(in: .whitespaces)
     }
 
     private static func firstLine(_ text: String) -> String {

@@ -53,13 +53,13 @@ public enum MetaCommand: Equatable, Sendable {
 
     public static let helpText = """
         Shell settings
-          \\?                 this list (help lists the domain commands)
-          \\format [aligned|csv|json]   show or set the output format
-          \\x [on|off]        expanded output: one field per line
-          \\timing [on|off]   show how long each command took
-          \\c USER            log in again as another person (asks for the password)
-          \\i FILE            run the commands in FILE
-          \\q                 quit (Ctrl-D too)
+          \\?                          this list (help lists the domain commands)
+          \\format [aligned|csv|json]  show or set the output format
+          \\x [on|off]                 expanded output: one field per line
+          \\timing [on|off]            show how long each command took
+          \\c USER                     log in again as another person (asks for the password)
+          \\i FILE                     run the commands in FILE
+          \\q                          quit (Ctrl-D too)
 
         """
 }
