@@ -1,0 +1,162 @@
+/// A streaming RFC 4180 reader: feed it bytes as they are read from disk and take complete
+/// records, each with the line it started on, so a million-row file never sits in memory and
+/// every error can name its line. Accepts a UTF-8 byte-order mark, CRLF or LF, and either `,`
+/// or `;` as delimiter (spreadsheets in Latin America write `;`), detected from the header.
+public struct CSVReader {
+    public struct Record: Equatable, Sendable {
+        public var line: Int
+        public var fields: [String]
+        public init(line: Int, fields: [String]) {
+            self.line = line
+            self.fields = fields
+        }
+    }
+
+    public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    public private(set) var delimiter: UInt8?
+    private var state = State.fieldStart
+    private var field: [UInt8] = []
+    private var fields: [String] = []
+    private var line = 1
+    private var recordLine = 1
+    private var atStart = true
+    private var bomChecked = false
+    private var pendingHeader: [UInt8] = []
+    private var previousWasCR = false
+
+    enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    public init(delimiter: Character? = nil) {
+        self.delimiter = delimiter?.asciiValue
+    }
+
+    /// Returns the records completed by these bytes.
+    public mutating func feed(_ bytes: some Collection<UInt8>) throws(Failure) -> [Record] {
+        var records: [Record] = []
+        var input = Array(bytes)[...]
+        if !bomChecked {
+            pendingHeader += input
+            input = []
+            if pendingHeader.count < 3 && !pendingHeader.isEmpty && Array(pendingHeader) == Array([0xEF, 0xBB, 0xBF].prefix(pendingHeader.count)) {
+                return []
+            }
+            if pendingHeader.starts(with: [0xEF, 0xBB, 0xBF]) { pendingHeader.removeFirst(3) }
+            bomChecked = true
+        }
+        if delimiter == nil {
+            if !pendingHeader.isEmpty || !input.isEmpty {
+                pendingHeader += input
+                input = []
+            }
+            guard let newline = pendingHeader.firstIndex(of: 10) ?? pendingHeader.firstIndex(of: 13) else { return [] }
+            delimiter = Self.detectDelimiter(pendingHeader[..<newline])
+        }
+        if !pendingHeader.isEmpty {
+            input = pendingHeader[...] + input
+            pendingHeader = []
+        }
+        for byte in input { try consume(byte, into: &records) }
+        return records
+    }
+
+    /// Ends the input: a last line without a newline still counts; an open quote is an error.
+    public mutating func finish() throws(Failure) -> [Record] {
+        var records: [Record] = []
+        if delimiter == nil {
+            delimiter = Self.detectDelimiter(pendingHeader[...])
+            let rest = pendingHeader
+            pendingHeader = []
+            for byte in rest { try consume(byte, into: &records) }
+        }
+        switch state {
+        case .quoted:
+            throw Failure(line: recordLine, message: "a quoted field is never closed")
+        case .fieldStart where fields.isEmpty && field.isEmpty:
+            break
+        default:
+            endRecord(into: &records)
+        }
+        return records
+    }
+
+    static func detectDelimiter(_ header: ArraySlice<UInt8>) -> UInt8 {
+        var commas = 0, semicolons = 0, quoted = false
+        for byte in header {
+            if byte == 34 { quoted.toggle() }
+            if !quoted && byte == 44 { commas += 1 }
+            if !quoted && byte == 59 { semicolons += 1 }
+        }
+        return semicolons > commas ? 59 : 44
+    }
+
+    private mutating func consume(_ byte: UInt8, into records: inout [Record]) throws(Failure) {
+        let delimiter = self.delimiter ?? 44
+        if previousWasCR {
+            previousWasCR = false
+            if byte == 10 { return }
+        }
+        switch state {
+        case .fieldStart, .unquoted:
+            if byte == 34 && state == .fieldStart {
+                state = .quoted
+            } else if byte == delimiter {
+                endField()
+            } else if byte == 10 || byte == 13 {
+                previousWasCR = byte == 13
+                endRecord(into: &records)
+                line += 1
+                recordLine = line
+            } else if byte == 34 {
+                throw Failure(line: line, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
+            } else {
+                field.append(byte)
+                state = .unquoted
+            }
+        case .quoted:
+            if byte == 34 {
+                state = .quoteInQuoted
+            } else {
+                if byte == 10 { line += 1 }
+                field.append(byte)
+            }
+        case .quoteInQuoted:
+            if byte == 34 {
+                field.append(34)
+                state = .quoted
+            } else if byte == delimiter {
+                endField()
+            } else if byte == 10 || byte == 13 {
+                previousWasCR = byte == 13
+                endRecord(into: &records)
+                line += 1
+                recordLine = line
+            } else {
+                throw Failure(line: line, message: "unexpected character after a closing quote")
+            }
+        }
+    }
+
+    private mutating func endField() {
+        fields.append(String(decoding: field, as: UTF8.self))
+        field.removeAll(keepingCapacity: true)
+        state = .fieldStart
+    }
+
+    private mutating func endRecord(into records: inout [Record]) {
+        endField()
+        // A blank line is no record.
+        if !(fields.count == 1 && fields[0].isEmpty) {
+            records.append(Record(line: recordLine, fields: fields))
+        }
+        fields.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,86 @@
+/// A business date (due dates, issue dates, "today"): no time, no zone. Integer day arithmetic
+/// through days-since-epoch, so "days overdue" never depends on the machine's clock or zone.
+public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// nil unless it is a real date (30 February is refused, 29 February only in leap years).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...Self.daysIn(month: month, year: year)).contains(day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Accepts ISO `2026-03-15` and the Latin American `15/03/2026` or `15-03-2026`.
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingSpaces()
+        let parts = trimmed.split(separator: trimmed.contains("/") ? "/" : "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        let numbers = parts.map { Int($0)! }
+        if parts[0].count == 4 {
+            self.init(year: numbers[0], month: numbers[1], day: numbers[2])
+        } else if parts[2].count == 4, parts[0].count <= 2, parts[1].count <= 2 {
+            self.init(year: numbers[2], month: numbers[1], day: numbers[0])
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        let y = String(year), m = String(month), d = String(day)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-"
+            + (m.count == 1 ? "0" : "") + m + "-" + (d.count == 1 ? "0" : "") + d
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    public var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public func days(since other: CalendarDate) -> Int { daysSinceEpoch - other.daysSinceEpoch }
+
+    public func adding(days: Int) -> CalendarDate {
+        var z = daysSinceEpoch + days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        z = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return CalendarDate(year: m <= 2 ? z + 1 : z, month: m, day: d)!
+    }
+
+    public func adding(years: Int) -> CalendarDate {
+        CalendarDate(year: year + years, month: month, day: min(day, Self.daysIn(month: month, year: year + years)))!
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" || first == "\u{00A0}" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\u{00A0}" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

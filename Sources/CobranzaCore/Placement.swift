@@ -1,0 +1,169 @@
+/// One invoice handed over for collection, validated field by field: the pure half of intake.
+/// The database half (duplicates against what is already stored, known currencies, tenants)
+/// runs set-wise in SQL over the whole file.
+public struct PlacementRow: Equatable, Sendable {
+    public var line: Int
+    public var debtorTaxID: TaxID
+    public var debtorName: String
+    public var debtorKind: String
+    public var debtorEmail: String?
+    public var debtorPhone: String?
+    public var debtorAddress: String?
+    public var debtorCity: String?
+    public var debtorRegion: String?
+    public var number: String
+    public var issued: CalendarDate
+    public var due: CalendarDate
+    public var amount: Int64
+    public var currency: CurrencyCode
+    public var note: String?
+}
+
+/// A rule a row breaks, named as a person fixing the file needs it: line, column, rule.
+public struct PlacementProblem: Equatable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var column: String
+    public var rule: String
+    public init(line: Int, column: String, rule: String) {
+        self.line = line
+        self.column = column
+        self.rule = rule
+    }
+    public var description: String { "line \(line), \(column): \(rule)" }
+}
+
+/// The documented placement file: a header row naming these columns, in any order.
+public struct PlacementHeader: Sendable {
+    public static let required = ["debtor_tax_id", "debtor_name", "number", "issued", "due", "amount"]
+    public static let optional = ["currency", "debtor_kind", "debtor_email", "debtor_phone", "debtor_address",
+                                  "debtor_city", "debtor_region", "note"]
+
+    let index: [String: Int]
+
+    /// Reads the header; unknown or missing columns are refused up front.
+    public init(_ fields: [String]) throws(PlacementProblemList) {
+        var index: [String: Int] = [:]
+        var problems: [PlacementProblem] = []
+        for (position, raw) in fields.enumerated() {
+            let name = raw.trimmingSpaces().lowercased()
+            if Self.required.contains(name) || Self.optional.contains(name) {
+                if index[name] != nil { problems.append(.init(line: 1, column: name, rule: "column appears twice")) }
+                index[name] = position
+            } else if !name.isEmpty {
+                problems.append(.init(line: 1, column: raw, rule: "unknown column (expected \((Self.required + Self.optional).joined(separator: ",")))"))
+            }
+        }
+        for name in Self.required where index[name] == nil {
+            problems.append(.init(line: 1, column: name, rule: "required column is missing"))
+        }
+        guard problems.isEmpty else { throw PlacementProblemList(problems: problems) }
+        self.index = index
+    }
+}
+
+public struct PlacementProblemList: Error, Equatable, Sendable {
+    public var problems: [PlacementProblem]
+    public init(problems: [PlacementProblem]) { self.problems = problems }
+}
+
+/// What validation needs to know about the world: the client's country (debtors' tax ids follow
+/// it), its default currency, the known currencies, and today.
+public struct PlacementContext: Sendable {
+    public var country: Country
+    public var defaultCurrency: CurrencyCode
+    public var currencies: [CurrencyCode: Currency]
+    public var today: CalendarDate
+
+    public init(country: Country, defaultCurrency: CurrencyCode, currencies: [CurrencyCode: Currency], today: CalendarDate) {
+        self.country = country
+        self.defaultCurrency = defaultCurrency
+        self.currencies = currencies
+        self.today = today
+    }
+}
+
+extension PlacementRow {
+    /// Chile's civil code lets a commercial invoice prescribe; a year past due is the agency's
+    /// early warning.
+    public func prescriptionWarning(country: Country, today: CalendarDate) -> String? {
+        guard country == .chile, due.adding(years: 1) < today else { return nil }
+        return "line \(line): invoice \(number) is more than one year past due (\(due)); at risk of prescription"
+    }
+
+    /// Validates one record against the header; returns every problem of the row, not just the first.
+    public static func validate(_ record: CSVReader.Record, header: PlacementHeader, context: PlacementContext) -> Result<PlacementRow, PlacementProblemList> {
+        var problems: [PlacementProblem] = []
+        func value(_ column: String) -> String? {
+            guard let position = header.index[column], position < record.fields.count else { return nil }
+            let text = record.fields[position].trimmingSpaces()
+            return text.isEmpty ? nil : text
+        }
+        func problem(_ column: String, _ rule: String) { problems.append(.init(line: record.line, column: column, rule: rule)) }
+        func limited(_ column: String, max: Int) -> String? {
+            guard let text = value(column) else { return nil }
+            if text.count > max { problem(column, "longer than \(max) characters") }
+            return text
+        }
+
+        var taxID: TaxID?
+        if let text = value("debtor_tax_id") {
+            switch TaxID.parse(text, country: context.country) {
+            case .success(let id): taxID = id
+            case .failure(let failure): problem("debtor_tax_id", failure.description)
+            }
+        } else {
+            problem("debtor_tax_id", "is required")
+        }
+        let name = limited("debtor_name", max: 200)
+        if name == nil { problem("debtor_name", "is required") }
+        let kind = (value("debtor_kind") ?? "company").lowercased()
+        if kind != "company" && kind != "person" { problem("debtor_kind", "must be company or person") }
+        let email = limited("debtor_email", max: 254)
+        if let email, !email.contains("@") { problem("debtor_email", "\"\(email)\" is not an email address") }
+        let number = limited("number", max: 40)
+        if number == nil { problem("number", "is required") }
+
+        func date(_ column: String) -> CalendarDate? {
+            guard let text = value(column) else { problem(column, "is required"); return nil }
+            guard let date = CalendarDate(parsing: text) else {
+                problem(column, "\"\(text)\" is not a date (write 2026-03-15 or 15/03/2026)")
+                return nil
+            }
+            return date
+        }
+        let issued = date("issued")
+        let due = date("due")
+        if let due, due > context.today { problem("due", "\(due) is in the future: only overdue invoices can be placed") }
+        if let issued, let due, issued > due { problem("issued", "\(issued) is after the due date \(due)") }
+
+        var currency: Currency?
+        let code = value("currency").flatMap(CurrencyCode.init(rawValue:)) ?? (value("currency") == nil ? context.defaultCurrency : nil)
+        if let code, let known = context.currencies[code] {
+            currency = known
+        } else {
+            problem("currency", "\"\(value("currency") ?? "")\" is not a known currency (\(context.currencies.keys.map(\.rawValue).sorted().joined(separator: ", ")))")
+        }
+        var amount: Int64?
+        if let currency {
+            if let text = value("amount") {
+                switch AmountParser.parse(text, currency: currency) {
+                case .success(let minor): amount = minor
+                case .failure(let failure): problem("amount", failure.description)
+                }
+            } else {
+                problem("amount", "is required")
+            }
+        }
+        if record.fields.count > header.index.count, record.fields[header.index.count...].contains(where: { !$0.trimmingSpaces().isEmpty }) {
+            problem("(end)", "more fields than the header has columns")
+        }
+        guard problems.isEmpty, let taxID, let name, let number, let issued, let due, let amount, let currency else {
+            return .failure(PlacementProblemList(problems: problems))
+        }
+        return .success(PlacementRow(
+            line: record.line, debtorTaxID: taxID, debtorName: name, debtorKind: kind, debtorEmail: email,
+            debtorPhone: limited("debtor_phone", max: 200), debtorAddress: limited("debtor_address", max: 200),
+            debtorCity: limited("debtor_city", max: 200), debtorRegion: limited("debtor_region", max: 200),
+            number: number, issued: issued, due: due, amount: amount, currency: currency.code, note: value("note")))
+    }
+}

@@ -1,0 +1,146 @@
+import CobranzaCore
+import Testing
+
+@Suite("CSV reader")
+struct CSVReaderTests {
+    func read(_ text: String, chunk: Int = 7) throws -> [CSVReader.Record] {
+        var reader = CSVReader()
+        var records: [CSVReader.Record] = []
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            records += try reader.feed(bytes[offset..<min(offset + chunk, bytes.count)])
+            offset += chunk
+        }
+        return records + (try reader.finish())
+    }
+
+    @Test func rfc4180QuotingAcrossChunks() throws {
+        let records = try read("a,b,c\r\n1,\"x, \"\"y\"\"\",3\r\n\"multi\nline\",,z")
+        #expect(records == [
+            .init(line: 1, fields: ["a", "b", "c"]),
+            .init(line: 2, fields: ["1", "x, \"y\"", "3"]),
+            .init(line: 3, fields: ["multi\nline", "", "z"]),
+        ])
+    }
+
+    @Test(arguments: [1, 2, 3, 64])
+    func byteOrderMarkAndSemicolonsAreDetected(chunk: Int) throws {
+        let records = try read("\u{FEFF}numero;monto\n1;1.234,50\n\n2;7\n", chunk: chunk)
+        #expect(records.map(\.fields) == [["numero", "monto"], ["1", "1.234,50"], ["2", "7"]])
+        #expect(records.map(\.line) == [1, 2, 4])
+    }
+
+    @Test func linesAreCountedThroughQuotedNewlines() throws {
+        let records = try read("h\n\"a\nb\"\nc\n")
+        #expect(records.map(\.line) == [1, 2, 4])
+    }
+
+    @Test func malformedQuotingNamesTheLine() {
+        #expect(throws: CSVReader.Failure(line: 2, message: "a quoted field is never closed")) { try read("h\n\"open\n") }
+        #expect(throws: CSVReader.Failure(line: 2, message: "unexpected character after a closing quote")) { try read("h\n\"a\"b\n") }
+    }
+}
+
+@Suite("Amounts and dates")
+struct AmountAndDateTests {
+    @Test(arguments: [
+        ("1.000.001", Currency.clp, Int64(1_000_001)), ("1000001", .clp, 1_000_001), ("$ 1.000.001", .clp, 1_000_001),
+        ("1,000,001", .clp, 1_000_001),
+        ("1.234.567,89", .cop, 123_456_789), ("1234567,8", .cop, 123_456_780), ("1234567.89", .cop, 123_456_789),
+        ("1.234", .cop, 123_400), ("12,5", .cop, 1250), ("12,345", .cop, 1_234_500),
+        ("1,234,567.89", .mxn, 123_456_789), ("1,234", .mxn, 123_400), ("0.05", .mxn, 5),
+        ("12,3456", .clf, 123_456), ("12,345", .clf, 123_450),
+    ])
+    func readsEachCountrysConvention(_ text: String, _ currency: Currency, _ minor: Int64) {
+        #expect(AmountParser.parse(text, currency: currency) == .success(minor))
+    }
+
+    @Test(arguments: [
+        ("", Currency.clp, AmountParser.Problem.empty), ("-5", .clp, .notPositive), ("0", .clp, .notPositive),
+        ("1.000,5", .clp, .tooManyDecimals(currency: "CLP", allowed: 0)),
+        ("1.23.456", .clp, .badGrouping("1.23.456")), ("abc", .clp, .notANumber("abc")), ("1,5.3", .mxn, .badGrouping("1,5.3")),
+        ("99999999999999999999", .clp, .tooLarge),
+    ])
+    func refusesWhatItCannotReadUnambiguously(_ text: String, _ currency: Currency, _ problem: AmountParser.Problem) {
+        #expect(AmountParser.parse(text, currency: currency) == .failure(problem))
+    }
+
+    @Test func datesInBothSpellings() {
+        #expect(CalendarDate(parsing: "2026-03-15") == CalendarDate(year: 2026, month: 3, day: 15))
+        #expect(CalendarDate(parsing: "15/03/2026") == CalendarDate(year: 2026, month: 3, day: 15))
+        #expect(CalendarDate(parsing: "5-3-2026") == CalendarDate(year: 2026, month: 3, day: 5))
+        #expect(CalendarDate(parsing: "2026-02-29") == nil)
+        #expect(CalendarDate(parsing: "2024-02-29") != nil)
+        #expect(CalendarDate(parsing: "03/15/2026") == nil)
+        #expect(CalendarDate(parsing: "yesterday") == nil)
+    }
+
+    @Test func dayArithmetic() {
+        let start = CalendarDate(year: 2024, month: 2, day: 28)!
+        #expect(start.adding(days: 1).description == "2024-02-29")
+        #expect(start.adding(days: 2).description == "2024-03-01")
+        #expect(CalendarDate(year: 2026, month: 3, day: 16)!.days(since: CalendarDate(year: 2025, month: 12, day: 31)!) == 75)
+        #expect(CalendarDate(year: 1970, month: 1, day: 1)!.daysSinceEpoch == 0)
+        #expect(CalendarDate(year: 2024, month: 2, day: 29)!.adding(years: 1).description == "2025-02-28")
+        for offset in stride(from: -40_000, through: 40_000, by: 997) {
+            let date = CalendarDate(year: 2000, month: 1, day: 1)!.adding(days: offset)
+            #expect(date.days(since: CalendarDate(year: 2000, month: 1, day: 1)!) == offset)
+        }
+    }
+}
+
+@Suite("Placement rows")
+struct PlacementTests {
+    let context = PlacementContext(
+        country: .chile, defaultCurrency: "CLP", currencies: Currency.known,
+        today: CalendarDate(year: 2026, month: 3, day: 16)!)
+    let header = try! PlacementHeader(["debtor_tax_id", "debtor_name", "number", "issued", "due", "amount", "currency"])
+
+    func row(_ fields: [String], line: Int = 2) -> Result<PlacementRow, PlacementProblemList> {
+        PlacementRow.validate(.init(line: line, fields: fields), header: header, context: context)
+    }
+
+    @Test func aGoodRowIsNormalized() throws {
+        let valid = try row(["96.543.210-8", " Ferretería Sur ", "F-100", "01/12/2025", "2026-01-31", "1.190.000", ""]).get()
+        #expect(valid.debtorTaxID.normalized == "96543210-8")
+        #expect(valid.debtorName == "Ferretería Sur")
+        #expect(valid.amount == 1_190_000)
+        #expect(valid.currency == "CLP")
+        #expect(valid.due.description == "2026-01-31")
+        #expect(valid.prescriptionWarning(country: .chile, today: context.today) == nil)
+    }
+
+    @Test func everyProblemOfARowIsReportedWithLineAndColumn() {
+        guard case .failure(let list) = row(["96.543.210-1", "", "F-1", "2026-04-01", "2026-05-01", "12,5", "CLP"], line: 7) else {
+            Issue.record("row should be refused")
+            return
+        }
+        #expect(list.problems == [
+            PlacementProblem(line: 7, column: "debtor_tax_id", rule: "check digit does not match (expected 8)"),
+            PlacementProblem(line: 7, column: "debtor_name", rule: "is required"),
+            PlacementProblem(line: 7, column: "due", rule: "2026-05-01 is in the future: only overdue invoices can be placed"),
+            PlacementProblem(line: 7, column: "amount", rule: "CLP has no decimals"),
+        ])
+    }
+
+    @Test func issuedAfterDueAndUnknownCurrency() {
+        guard case .failure(let list) = row(["96.543.210-8", "X", "F-1", "2026-02-01", "2026-01-01", "10", "ARS"]) else {
+            Issue.record("row should be refused")
+            return
+        }
+        #expect(list.problems.map(\.column) == ["issued", "currency"])
+    }
+
+    @Test func oldChileanInvoicesAreFlagged() throws {
+        let old = try row(["96.543.210-8", "X", "F-1", "2024-01-01", "2025-03-15", "10", ""]).get()
+        #expect(old.prescriptionWarning(country: .chile, today: context.today) == "line 2: invoice F-1 is more than one year past due (2025-03-15); at risk of prescription")
+        #expect(old.prescriptionWarning(country: .mexico, today: context.today) == nil)
+    }
+
+    @Test func headerProblems() {
+        #expect(throws: PlacementProblemList.self) { try PlacementHeader(["debtor_tax_id", "monto"]) }
+        let problems = (try? PlacementHeader(["debtor_tax_id", "debtor_name", "number", "issued", "due"])) == nil
+        #expect(problems)
+    }
+}
