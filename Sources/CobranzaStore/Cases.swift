@@ -1,0 +1,282 @@
+import Foundation
+import CobranzaCore
+import Postgres
+
+/// One line of `case list`: a case with its totals. `assignedTo` is nil for SME users, whose
+/// column grants do not include it.
+public struct CaseSummary: Sendable, Equatable {
+    public var number: String
+    public var client: String
+    public var debtorName: String
+    public var debtorTaxID: String
+    public var currency: String
+    public var stage: String
+    public var assignedTo: String?
+    public var invoices: Int
+    public var total: Int64
+    public var daysOverdue: Int
+    public var openedOn: String
+    public var closeCode: String?
+    public var flags: [String]
+}
+
+public struct CaseEvent: Sendable, Equatable {
+    public var on: String
+    public var kind: String
+    public var outcome: String?
+    public var note: String?
+    public var by: String?
+    public var clientVisible: Bool
+}
+
+public struct CaseDetail: Sendable, Equatable {
+    public var summary: CaseSummary
+    public var invoices: [InvoiceRecord]
+    public var events: [CaseEvent]
+}
+
+/// Collection cases: opened by staff from submissions, listed and shown to staff in full and to
+/// SME users through what their grants allow (no assignee, no internal notes).
+public struct Cases {
+    let session: Session
+    var connection: Connection { session.connection }
+    var isStaff: Bool { session.identity.kind.isStaff }
+
+    public struct Filter: Sendable {
+        public var client: String?
+        public var stage: String?
+        public var collector: String?
+        public var debtor: String?
+        /// Whole units of the case's currency (1000 means $1.000 CLP or $1,000.00 MXN).
+        public var minAmount: Int64?
+        public var overdueDays: Int?
+        public var sort: String
+        public var limit: Int
+        public init(client: String? = nil, stage: String? = nil, collector: String? = nil, debtor: String? = nil,
+                    minAmount: Int64? = nil, overdueDays: Int? = nil, sort: String = "number", limit: Int = 50) {
+            self.client = client
+            self.stage = stage
+            self.collector = collector
+            self.debtor = debtor
+            self.minAmount = minAmount
+            self.overdueDays = overdueDays
+            self.sort = sort
+            self.limit = limit
+        }
+    }
+
+    public static let sorts = ["number", "amount", "overdue", "opened", "client"]
+    public static let stages = ["extrajudicial", "judicial", "closed"]
+
+    // MARK: - Opening and assigning
+
+    public struct Opened: Sendable, Equatable {
+        public var caseNumber: String
+        public var joinedExisting: Bool
+        public var invoices: Int
+        public var total: Int64
+        public var currency: String
+        public var debtorName: String
+    }
+
+    /// Accepts a pending submission into its debtor's open case in that currency, or a new one.
+    public func open(submission id: Int64, assignTo: String?) throws -> Opened {
+        guard isStaff else { throw StoreError("only agency staff can open cases") }
+        return try connection.withTransaction { try openLocked(submission: id, assignTo: assignTo) }
+    }
+
+    private func openLocked(submission id: Int64, assignTo: String?) throws -> Opened {
+            let status = try Submissions.lockedStatus(connection, id)
+            guard status == "pending" else { throw StoreError("submission \(id) is \(status), only pending submissions can be opened") }
+            let submission = try connection.query("""
+                SELECT s.tenant_id, s.debtor_id, s.currency, d.name FROM cobranza.submission s
+                JOIN cobranza.debtor d ON d.tenant_id = s.tenant_id AND d.id = s.debtor_id WHERE s.id = $1
+                """, [id]).first!
+            let tenant: Int64 = try submission.decode("tenant_id")
+            let debtor: Int64 = try submission.decode("debtor_id")
+            let currency: String = try submission.decode("currency")
+            var joined = true
+            var caseRow = try connection.query("""
+                SELECT id, number FROM cobranza.collection_case
+                WHERE tenant_id = $1 AND debtor_id = $2 AND currency = $3 AND stage <> 'closed' FOR UPDATE
+                """, [tenant, debtor, currency]).first
+            if caseRow == nil {
+                joined = false
+                caseRow = try connection.query("""
+                    INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency) VALUES ($1, $2, $3)
+                    RETURNING id, number
+                    """, [tenant, debtor, currency]).first
+            }
+            let caseID: Int64 = try caseRow!.decode("id")
+            let number: String = try caseRow!.decode("number")
+            try connection.query("""
+                UPDATE cobranza.submission SET status = 'accepted', case_id = $2, reviewed_by = session_user, reviewed_at = now()
+                WHERE tenant_id = $1 AND id = $3
+                """, [tenant, caseID, id])
+            let moved = try connection.query("""
+                UPDATE cobranza.invoice SET case_id = $2 WHERE tenant_id = $1 AND submission_id = $3 RETURNING amount
+                """, [tenant, caseID, id])
+            var total: Int64 = 0
+            for row in moved.rows {
+                let amount: Int64 = try row.decode("amount")
+                total += amount
+            }
+            try connection.query("""
+                INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible) VALUES ($1, $2, 'opened', $3, true)
+                """, [tenant, caseID, joined ? "submission \(id) joined the case (\(moved.rows.count) invoices)" : "case opened from submission \(id) (\(moved.rows.count) invoices)"])
+            if let assignTo { try assign(tenant: tenant, caseID: caseID, to: assignTo) }
+            return Opened(caseNumber: number, joinedExisting: joined, invoices: moved.rows.count, total: total,
+                          currency: currency, debtorName: try submission.decode("name"))
+    }
+
+    public func assign(_ number: String, to user: String) throws {
+        guard isStaff else { throw StoreError("only agency staff can assign cases") }
+        try connection.withTransaction {
+            guard let row = try connection.query(
+                "SELECT tenant_id, id FROM cobranza.collection_case WHERE number = $1 FOR UPDATE", [number.uppercased()]).first
+            else { throw StoreError("case \(number) does not exist") }
+            try assign(tenant: try row.decode("tenant_id"), caseID: try row.decode("id"), to: user)
+        }
+    }
+
+    private func assign(tenant: Int64, caseID: Int64, to user: String) throws {
+        do {
+            try connection.query("UPDATE cobranza.collection_case SET assigned_to = $3 WHERE tenant_id = $1 AND id = $2", [tenant, caseID, user])
+        } catch {
+            // (A typed-throws `catch … where` crashes Swift 6.3's SIL passes: see docs/architecture.md.)
+            guard error.sqlState == .checkViolation else { throw error }
+            throw StoreError("--to: \(error.message)")
+        }
+        try connection.query("""
+            INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note) VALUES ($1, $2, 'assigned', $3)
+            """, [tenant, caseID, "assigned to \(user)"])
+    }
+
+    // MARK: - Reading
+
+    private var selectSummary: String {
+        """
+        SELECT c.number, t.code, d.name, d.tax_id, d.country, c.currency, c.stage, c.close_code, c.opened_on::text AS opened_on,
+               c.disputed, c.posted, c.on_agreement, c.on_promise,
+               \(isStaff ? "c.assigned_to" : "NULL::name AS assigned_to"),
+               count(i.id) AS invoices, coalesce(sum(i.amount), 0) AS total,
+               coalesce(cobranza.today() - min(i.due), 0) AS overdue, cur.exponent
+        FROM cobranza.collection_case c
+        JOIN cobranza.tenant t ON t.id = c.tenant_id
+        JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+        JOIN cobranza.currency cur ON cur.code = c.currency
+        LEFT JOIN cobranza.invoice i ON i.tenant_id = c.tenant_id AND i.case_id = c.id
+        """
+    }
+    private let groupBy = " GROUP BY c.tenant_id, c.id, t.code, d.name, d.tax_id, d.country, cur.exponent"
+
+    public func list(_ filter: Filter) throws -> [CaseSummary] {
+        var conditions: [String] = []
+        var having: [String] = []
+        var parameters = SQLParameters()
+        if filter.client != nil || session.identity.clientCode != nil {
+            conditions.append("c.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: filter.client).id))
+        }
+        if let stage = filter.stage {
+            guard Self.stages.contains(stage) else { throw StoreError("--stage: must be one of \(Self.stages.joined(separator: ", "))") }
+            conditions.append("c.stage = " + parameters.bind(stage))
+        }
+        if let collector = filter.collector {
+            guard isStaff else { throw StoreError("--collector: only agency staff see assignments") }
+            conditions.append("c.assigned_to = " + parameters.bind(collector))
+        }
+        if let debtor = filter.debtor {
+            let pattern = parameters.bind("%" + debtor + "%")
+            conditions.append("(d.name ILIKE \(pattern) OR d.tax_id ILIKE \(pattern))")
+        }
+        if let minimum = filter.minAmount {
+            having.append("coalesce(sum(i.amount), 0) >= \(parameters.bind(minimum)) * (10::bigint ^ cur.exponent)::bigint")
+        }
+        if let days = filter.overdueDays {
+            having.append("cobranza.today() - min(i.due) >= \(parameters.bind(days))")
+        }
+        let order: String
+        switch filter.sort {
+        case "number": order = "c.number"
+        case "amount": order = "total DESC, c.number"
+        case "overdue": order = "overdue DESC, c.number"
+        case "opened": order = "c.opened_on DESC, c.number"
+        case "client": order = "t.code, c.number"
+        default: throw StoreError("--sort: must be one of \(Self.sorts.joined(separator: ", "))")
+        }
+        guard (1...10_000).contains(filter.limit) else { throw StoreError("--limit: must be between 1 and 10000") }
+        let sql = selectSummary
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + groupBy
+            + (having.isEmpty ? "" : " HAVING " + having.joined(separator: " AND "))
+            + " ORDER BY \(order) LIMIT " + parameters.bind(filter.limit)
+        return try connection.query(sql, parameters.values).rows.map(Self.summary)
+    }
+
+    public func show(_ number: String) throws -> CaseDetail {
+        let key = number.uppercased()
+        guard let row = try connection.query(selectSummary + " WHERE c.number = $1" + groupBy, [key]).first else {
+            throw StoreError("case \(number) does not exist")
+        }
+        let invoices = try connection.query("""
+            SELECT i.number, i.issued::text AS issued, i.due::text AS due, cobranza.today() - i.due AS overdue,
+                   i.amount, i.currency, c.number AS case_number
+            FROM cobranza.invoice i JOIN cobranza.collection_case c ON c.tenant_id = i.tenant_id AND c.id = i.case_id
+            WHERE c.number = $1 ORDER BY i.due, i.number
+            """, [key]).rows.map(Submissions.invoice)
+        let events = try connection.query("""
+            SELECT e.occurred_on::text AS occurred_on, e.kind, e.outcome, e.note, e.client_visible,
+                   \(isStaff ? "e.created_by" : "NULL::name AS created_by")
+            FROM cobranza.case_event e JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+            WHERE c.number = $1 ORDER BY e.id
+            """, [key]).rows.map { row in
+            CaseEvent(on: try row.decode("occurred_on"), kind: try row.decode("kind"), outcome: try row.decodeIfPresent("outcome"),
+                      note: try row.decodeIfPresent("note"), by: try row.decodeIfPresent("created_by"),
+                      clientVisible: try row.decode("client_visible"))
+        }
+        return CaseDetail(summary: try Self.summary(row), invoices: invoices, events: events)
+    }
+
+    /// Count and amount by stage and currency: an SME's view of its portfolio.
+    public func portfolio(client: String?) throws -> [(stage: String, currency: String, cases: Int, total: Int64)] {
+        let scope = try TenantScope.resolve(session, client: client)
+        return try connection.query("""
+            SELECT c.stage, c.currency, count(DISTINCT c.id) AS cases, coalesce(sum(i.amount), 0) AS total
+            FROM cobranza.collection_case c
+            LEFT JOIN cobranza.invoice i ON i.tenant_id = c.tenant_id AND i.case_id = c.id
+            WHERE c.tenant_id = $1
+            GROUP BY c.stage, c.currency
+            ORDER BY array_position(ARRAY['extrajudicial','judicial','closed'], c.stage), c.currency
+            """, [scope.id]).rows.map { row in
+            (try row.decode("stage"), try row.decode("currency"), try row.decode("cases"), try row.decode("total"))
+        }
+    }
+
+    /// Case numbers this session can see, for completion.
+    public func numbers(limit: Int = 200) throws -> [String] {
+        try connection.query("SELECT number FROM cobranza.collection_case ORDER BY id DESC LIMIT $1", [limit]).rows.map { try $0.decode("number") }
+    }
+
+    static func summary(_ row: Row) throws -> CaseSummary {
+        let country = Country(code: try row.decode("country")) ?? .chile
+        let stored: String = try row.decode("tax_id")
+        var flags: [String] = []
+        for flag in ["disputed", "posted", "on_agreement", "on_promise"] {
+            let isSet: Bool = try row.decode(flag)
+            if isSet { flags.append(flag.replacingOccurrences(of: "_", with: " ")) }
+        }
+        return CaseSummary(
+            number: try row.decode("number"), client: try row.decode("code"), debtorName: try row.decode("name"),
+            debtorTaxID: (try? TaxID.parse(stored, country: country).get())?.formatted ?? stored,
+            currency: try row.decode("currency"), stage: try row.decode("stage"), assignedTo: try row.decodeIfPresent("assigned_to"),
+            invoices: try row.decode("invoices"), total: try row.decode("total"), daysOverdue: try row.decode("overdue"),
+            openedOn: try row.decode("opened_on"), closeCode: try row.decodeIfPresent("close_code"), flags: flags)
+    }
+}
+
+extension Session {
+    public var debtors: Debtors { Debtors(session: self) }
+    public var placements: Placements { Placements(session: self) }
+    public var submissions: Submissions { Submissions(session: self) }
+    public var cases: Cases { Cases(session: self) }
+}

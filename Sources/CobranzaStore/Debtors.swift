@@ -1,0 +1,143 @@
+import CobranzaCore
+import Foundation
+import Postgres
+
+/// A person or company that owes one of the agency's clients money.
+public struct DebtorRecord: Sendable, Equatable {
+    public var client: String
+    public var taxID: String
+    public var name: String
+    public var kind: String
+    public var email: String?
+    public var phone: String?
+    public var address: String?
+    public var city: String?
+    public var region: String?
+    public var country: String
+    public var openCases: Int
+}
+
+/// Debtors belong to one client; the same tax id under two clients is two debtors.
+public struct Debtors {
+    let session: Session
+    var connection: Connection { session.connection }
+
+    public struct Details: Sendable {
+        public var name: String?
+        public var kind: String?
+        public var email: String?
+        public var phone: String?
+        public var address: String?
+        public var city: String?
+        public var region: String?
+        public init(name: String? = nil, kind: String? = nil, email: String? = nil, phone: String? = nil,
+                    address: String? = nil, city: String? = nil, region: String? = nil) {
+            self.name = name
+            self.kind = kind
+            self.email = email
+            self.phone = phone
+            self.address = address
+            self.city = city
+            self.region = region
+        }
+    }
+
+    @discardableResult
+    public func add(taxID: String, details: Details, client: String?) throws -> DebtorRecord {
+        let scope = try TenantScope.resolve(session, client: client)
+        let id = try Self.parseTaxID(taxID, country: scope.country)
+        guard let name = details.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
+            throw StoreError("--name: required")
+        }
+        try Self.check(details)
+        do {
+            try connection.withTransaction {
+                try connection.query("""
+                    INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name, kind, email, phone, address, city, region)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    """, [scope.id, scope.country.code, id.normalized, name, details.kind ?? "company", details.email,
+                          details.phone, details.address, details.city, details.region])
+            }
+        } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+            throw StoreError("TAX_ID: client \(scope.code) already has a debtor with tax id \(id.formatted)")
+        }
+        return try show(taxID: taxID, client: client)
+    }
+
+    public func edit(taxID: String, details: Details, client: String?) throws -> DebtorRecord {
+        let scope = try TenantScope.resolve(session, client: client)
+        let id = try Self.parseTaxID(taxID, country: scope.country)
+        try Self.check(details)
+        if let name = details.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw StoreError("--name: must not be empty") }
+        let updated = try connection.withTransaction {
+            try connection.query("""
+                UPDATE cobranza.debtor SET name = coalesce($3, name), kind = coalesce($4, kind),
+                    email = coalesce($5, email), phone = coalesce($6, phone), address = coalesce($7, address),
+                    city = coalesce($8, city), region = coalesce($9, region)
+                WHERE tenant_id = $1 AND tax_id = $2
+                """, [scope.id, id.normalized, details.name?.trimmingCharacters(in: .whitespaces), details.kind,
+                      details.email, details.phone, details.address, details.city, details.region]).affectedRows
+        }
+        guard updated == 1 else { throw StoreError("client \(scope.code) has no debtor with tax id \(id.formatted)") }
+        return try show(taxID: taxID, client: client)
+    }
+
+    public func show(taxID: String, client: String?) throws -> DebtorRecord {
+        let scope = try TenantScope.resolve(session, client: client)
+        let id = try Self.parseTaxID(taxID, country: scope.country)
+        guard let row = try connection.query(Self.select + " WHERE d.tenant_id = $1 AND d.tax_id = $2", [scope.id, id.normalized]).first else {
+            throw StoreError("client \(scope.code) has no debtor with tax id \(id.formatted)")
+        }
+        return try Self.record(row)
+    }
+
+    public func list(client: String?, search: String?, limit: Int) throws -> [DebtorRecord] {
+        var conditions: [String] = []
+        var parameters = SQLParameters()
+        if client != nil || session.identity.clientCode != nil {
+            let scope = try TenantScope.resolve(session, client: client)
+            conditions.append("d.tenant_id = " + parameters.bind(scope.id))
+        }
+        if let search {
+            let pattern = parameters.bind("%" + search.replacingOccurrences(of: "%", with: "\\%") + "%")
+            conditions.append("(d.name ILIKE \(pattern) OR d.tax_id ILIKE \(pattern))")
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try connection.query(Self.select + filter + " ORDER BY t.code, d.name LIMIT " + parameters.bind(limit), parameters.values)
+            .rows.map(Self.record)
+    }
+
+    private static let select = """
+        SELECT t.code, d.tax_id, d.name, d.kind, d.email, d.phone, d.address, d.city, d.region, d.country,
+               (SELECT count(*) FROM cobranza.collection_case c
+                 WHERE c.tenant_id = d.tenant_id AND c.debtor_id = d.id AND c.stage <> 'closed') AS open_cases
+        FROM cobranza.debtor d JOIN cobranza.tenant t ON t.id = d.tenant_id
+        """
+
+    static func record(_ row: Row) throws -> DebtorRecord {
+        let country = Country(code: try row.decode("country")) ?? .chile
+        let stored: String = try row.decode("tax_id")
+        return DebtorRecord(
+            client: try row.decode("code"), taxID: (try? TaxID.parse(stored, country: country).get())?.formatted ?? stored,
+            name: try row.decode("name"), kind: try row.decode("kind"), email: try row.decodeIfPresent("email"),
+            phone: try row.decodeIfPresent("phone"), address: try row.decodeIfPresent("address"),
+            city: try row.decodeIfPresent("city"), region: try row.decodeIfPresent("region"),
+            country: country.code, openCases: try row.decode("open_cases"))
+    }
+
+    static func parseTaxID(_ text: String, country: Country) throws -> TaxID {
+        switch TaxID.parse(text, country: country) {
+        case .success(let id): return id
+        case .failure(let problem): throw StoreError("TAX_ID: \(problem)")
+        }
+    }
+
+    static func check(_ details: Details) throws {
+        if let kind = details.kind, kind != "company", kind != "person" { throw StoreError("--kind: must be company or person") }
+        if let email = details.email, !email.contains("@") || email.count > 254 { throw StoreError("--email: \"\(email)\" is not an email address") }
+        for (flag, value) in [("--name", details.name), ("--phone", details.phone), ("--address", details.address),
+                              ("--city", details.city), ("--region", details.region)] {
+            if let value, value.count > 200 { throw StoreError("\(flag): longer than 200 characters") }
+        }
+    }
+}

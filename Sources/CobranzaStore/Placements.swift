@@ -1,0 +1,278 @@
+import CobranzaCore
+import Foundation
+import Postgres
+
+/// Invoices handed over for collection, one at a time (`submit invoice`) or by file (`submit
+/// import`, `submission import`). Both go the same way: every row is validated in Swift field by
+/// field while it streams through COPY into a temporary staging table (COPY into an RLS table is
+/// refused; into a temp table it is not), then the rules that need the whole file or the stored
+/// data run set-wise in SQL, and debtors, submissions and invoices are inserted set-wise. One
+/// transaction: a refused file leaves nothing behind. Client memory stays flat whatever the size.
+public struct Placements {
+    let session: Session
+    var connection: Connection { session.connection }
+
+    public struct Outcome: Sendable, Equatable {
+        public var invoices: Int
+        public var newDebtors: Int
+        public var submissions: [Int64]
+        public var batch: Int64?
+        public var warnings: [String]
+        public var skipped: [PlacementProblem]
+    }
+
+    /// Refused input: every problem found, each with line, column and rule.
+    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        public var problems: [PlacementProblem]
+        public var totalBadRows: Int
+        public var description: String {
+            let shown = problems.prefix(50).map(\.description).joined(separator: "\n  ")
+            let more = problems.count > 50 ? "\n  … and \(problems.count - 50) more" : ""
+            return "nothing imported: \(totalBadRows) row(s) have problems (--skip-invalid imports the good rows)\n  \(shown)\(more)"
+        }
+    }
+
+    // MARK: - One invoice
+
+    public struct SingleInvoice: Sendable {
+        public var debtorTaxID: String
+        public var debtorName: String
+        public var number: String
+        public var issued: String
+        public var due: String
+        public var amount: String
+        public var currency: String?
+        public var note: String?
+        public init(debtorTaxID: String, debtorName: String, number: String, issued: String, due: String,
+                    amount: String, currency: String? = nil, note: String? = nil) {
+            self.debtorTaxID = debtorTaxID
+            self.debtorName = debtorName
+            self.number = number
+            self.issued = issued
+            self.due = due
+            self.amount = amount
+            self.currency = currency
+            self.note = note
+        }
+    }
+
+    /// `submit invoice`: the same rules as a file of one row, with flags named instead of columns.
+    public func submit(_ invoice: SingleInvoice, client: String?) throws -> Outcome {
+        let header = try PlacementHeader(["debtor_tax_id", "debtor_name", "number", "issued", "due", "amount", "currency", "note"])
+        let record = CSVReader.Record(line: 1, fields: [
+            invoice.debtorTaxID, invoice.debtorName, invoice.number, invoice.issued, invoice.due, invoice.amount,
+            invoice.currency ?? "", invoice.note ?? "",
+        ])
+        let flags = ["debtor_tax_id": "--debtor-tax-id", "debtor_name": "--debtor-name", "number": "--number",
+                     "issued": "--issued", "due": "--due", "amount": "--amount", "currency": "--currency", "note": "--note"]
+        do {
+            return try run(client: client, fileName: nil, checksum: nil, skipInvalid: false) { stage in
+                try stage(record, header)
+            }
+        } catch let refusal as Refusal {
+            let lines = refusal.problems.map { "\(flags[$0.column] ?? $0.column): \($0.rule)" }
+            throw StoreError(lines.joined(separator: "; "))
+        }
+    }
+
+    // MARK: - A file
+
+    public func importFile(at path: String, client: String?, skipInvalid: Bool) throws -> Outcome {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError("cannot read \(path)") }
+        defer { try? handle.close() }
+        var checksum = FNV1a()
+        return try run(client: client, fileName: URL(fileURLWithPath: path).lastPathComponent, checksum: { checksum.hex }, skipInvalid: skipInvalid) { stage in
+            var reader = CSVReader()
+            var header: PlacementHeader?
+            func take(_ records: [CSVReader.Record]) throws {
+                for record in records {
+                    if let header {
+                        try stage(record, header)
+                    } else {
+                        do { header = try PlacementHeader(record.fields) } catch {
+                            throw Refusal(problems: error.problems, totalBadRows: 1)
+                        }
+                    }
+                }
+            }
+            do {
+                while let chunk = try handle.read(upToCount: 1 << 18), !chunk.isEmpty {
+                    checksum.add(chunk)
+                    try take(try reader.feed(chunk))
+                }
+                try take(try reader.finish())
+            } catch let failure as CSVReader.Failure {
+                throw Refusal(problems: [PlacementProblem(line: failure.line, column: "(file)", rule: failure.message)], totalBadRows: 1)
+            }
+            if header == nil { throw StoreError("\(path) is empty: a header row is required (\(PlacementHeader.required.joined(separator: ",")))") }
+        }
+    }
+
+    // MARK: - The pipeline
+
+    typealias Stage = (CSVReader.Record, PlacementHeader) throws -> Void
+
+    private func run(client: String?, fileName: String?, checksum: (() -> String)?, skipInvalid: Bool,
+                     produce: (Stage) throws -> Void) throws -> Outcome {
+        try connection.withTransaction {
+            let scope = try TenantScope.resolve(session, client: client)
+            let context = PlacementContext(
+                country: scope.country, defaultCurrency: scope.currency,
+                currencies: try session.currencies(), today: try session.today())
+            try connection.query("""
+                CREATE TEMP TABLE placement_staging (
+                    line int NOT NULL, tax_id text NOT NULL, name text NOT NULL, kind text NOT NULL,
+                    email text, phone text, address text, city text, region text,
+                    number text NOT NULL, issued date NOT NULL, due date NOT NULL,
+                    amount bigint NOT NULL, currency text NOT NULL, note text
+                ) ON COMMIT DROP
+                """)
+            var problems: [PlacementProblem] = []
+            var badLines = Set<Int>()
+            var warnings: [String] = []
+            var rows = 0
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 18)
+            try connection.copyIn("COPY placement_staging FROM STDIN") { writer in
+                try produce { record, header in
+                    rows += 1
+                    switch PlacementRow.validate(record, header: header, context: context) {
+                    case .success(let row):
+                        if let warning = row.prescriptionWarning(country: scope.country, today: context.today) {
+                            warnings.append(warning)
+                        }
+                        CopyText.append(row, to: &buffer)
+                        if buffer.count >= 1 << 18 {
+                            try writer.write(buffer)
+                            buffer.removeAll(keepingCapacity: true)
+                        }
+                    case .failure(let list):
+                        badLines.insert(record.line)
+                        if problems.count < 10_000 { problems += list.problems }
+                    }
+                }
+                if !buffer.isEmpty { try writer.write(buffer) }
+            }
+            if rows == 0 { throw StoreError("nothing to import: the file has a header and no rows") }
+            try connection.query("ANALYZE placement_staging")
+
+            // Whole-file and stored-data rules, set-wise.
+            let clashes = try connection.query("""
+                SELECT s.line, s.number, 'also on line ' || first.line AS rule
+                FROM placement_staging s
+                JOIN (SELECT number, min(line) AS line FROM placement_staging GROUP BY number HAVING count(*) > 1) first
+                  ON first.number = s.number AND s.line <> first.line
+                UNION ALL
+                SELECT s.line, s.number,
+                       CASE WHEN c.number IS NOT NULL THEN 'already in case ' || c.number
+                            ELSE 'already in submission ' || i.submission_id END
+                FROM placement_staging s
+                JOIN cobranza.invoice i ON i.tenant_id = $1 AND i.number = s.number
+                LEFT JOIN cobranza.collection_case c ON c.tenant_id = i.tenant_id AND c.id = i.case_id
+                ORDER BY 1
+                """, [scope.id])
+            let clashLines = try clashes.rows.map { try $0.decode("line", as: Int.self) }
+            for row in clashes.rows {
+                let number: String = try row.decode("number")
+                problems.append(PlacementProblem(
+                    line: try row.decode("line"), column: "number", rule: "invoice \(number) is \(try row.decode("rule", as: String.self))"))
+            }
+            badLines.formUnion(clashLines)
+            problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+
+            if let checksum, rows > 0, badLines.count == rows, !clashLines.isEmpty,
+               let earlier = try connection.query(
+                "SELECT id, imported_at::date::text AS day FROM cobranza.import_batch WHERE tenant_id = $1 AND checksum = $2",
+                [scope.id, checksum()]).first {
+                throw StoreError("nothing imported: this file was already imported on \(try earlier.decode("day", as: String.self)) as batch \(try earlier.decode("id", as: Int64.self))")
+            }
+            if !badLines.isEmpty && !skipInvalid { throw Refusal(problems: problems, totalBadRows: badLines.count) }
+            if !clashLines.isEmpty {
+                try connection.query("DELETE FROM placement_staging WHERE line = ANY($1::int[])", [clashLines.map(String.init)])
+            }
+            let good = rows - badLines.count
+            if good == 0 {
+                throw Refusal(problems: problems, totalBadRows: badLines.count)
+            }
+
+            var batch: Int64?
+            if let fileName, let checksum {
+                do {
+                    batch = try connection.query("""
+                        INSERT INTO cobranza.import_batch (tenant_id, file_name, checksum, row_count)
+                        VALUES ($1, $2, $3, $4) RETURNING id
+                        """, [scope.id, fileName, checksum(), good]).first!.decode("id")
+                } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                    throw StoreError("nothing imported: this file was already imported (same contents)")
+                }
+            }
+            let newDebtors = try connection.query("""
+                INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name, kind, email, phone, address, city, region)
+                SELECT DISTINCT ON (tax_id) $1::bigint, $2, tax_id, name, kind, email, phone, address, city, region
+                FROM placement_staging ORDER BY tax_id, line
+                ON CONFLICT (tenant_id, country, tax_id) DO NOTHING
+                """, [scope.id, scope.country.code]).affectedRows
+            let submissions = try connection.query("""
+                WITH pairs AS (SELECT DISTINCT tax_id, currency FROM placement_staging),
+                submitted AS (
+                    INSERT INTO cobranza.submission (tenant_id, debtor_id, currency, batch_id)
+                    SELECT $1, d.id, p.currency, $3 FROM pairs p
+                    JOIN cobranza.debtor d ON d.tenant_id = $1 AND d.country = $2 AND d.tax_id = p.tax_id
+                    RETURNING id, debtor_id, currency),
+                invoices AS (
+                    INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency, note)
+                    SELECT $1, sub.id, d.id, s.number, s.issued, s.due, s.amount, s.currency, s.note
+                    FROM placement_staging s
+                    JOIN cobranza.debtor d ON d.tenant_id = $1 AND d.country = $2 AND d.tax_id = s.tax_id
+                    JOIN submitted sub ON sub.debtor_id = d.id AND sub.currency = s.currency
+                    RETURNING 1)
+                SELECT (SELECT array_agg(id ORDER BY id) FROM submitted)::text[] AS ids, (SELECT count(*) FROM invoices) AS invoices
+                """, [scope.id, scope.country.code, batch])
+            let ids = (try submissions.first!.decodeIfPresent("ids", as: [String].self) ?? []).compactMap { Int64($0) }
+            return Outcome(
+                invoices: try submissions.first!.decode("invoices"), newDebtors: newDebtors, submissions: ids,
+                batch: batch, warnings: warnings, skipped: skipInvalid ? problems : [])
+        }
+    }
+}
+
+/// COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
+enum CopyText {
+    static func append(_ row: PlacementRow, to buffer: inout [UInt8]) {
+        let fields: [String?] = [
+            String(row.line), row.debtorTaxID.normalized, row.debtorName, row.debtorKind, row.debtorEmail,
+            row.debtorPhone, row.debtorAddress, row.debtorCity, row.debtorRegion, row.number,
+            row.issued.description, row.due.description, String(row.amount), row.currency.rawValue, row.note,
+        ]
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(9) }
+            guard let field else {
+                buffer.append(contentsOf: [92, 78]) // \N
+                continue
+            }
+            for byte in field.utf8 {
+                switch byte {
+                case 92: buffer.append(contentsOf: [92, 92])
+                case 9: buffer.append(contentsOf: [92, 116])
+                case 10: buffer.append(contentsOf: [92, 110])
+                case 13: buffer.append(contentsOf: [92, 114])
+                default: buffer.append(byte)
+                }
+            }
+        }
+        buffer.append(10)
+    }
+}
+
+/// A 64-bit FNV-1a digest: enough to recognise the same file imported twice (not a security
+/// measure: the rows themselves are checked against stored invoices regardless).
+struct FNV1a {
+    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes {
+            state ^= UInt64(byte)
+            state = state &* 0x0000_0100_0000_01b3
+        }
+    }
+    var hex: String { "fnv1a64:" + String(state, radix: 16) }
+}
