@@ -2,7 +2,18 @@
 public enum CommandOutput: Equatable, Sendable {
     case table(ResultTable)
     case message(String)
+    /// Several titled tables (`case show`): one JSON object keyed by title in json format.
+    case sections([Section])
     case nothing
+
+    public struct Section: Equatable, Sendable {
+        public var title: String
+        public var table: ResultTable
+        public init(_ title: String, _ table: ResultTable) {
+            self.title = title
+            self.table = table
+        }
+    }
 }
 
 /// Rows with typed columns, so csv/json can keep numbers and booleans as such.

@@ -57,7 +57,7 @@ public struct CommandRunner {
             }
             return .message(String(HelpText.overview().dropLast()))
         default:
-            throw UsageError("\(invocation.spec.name): not implemented")
+            return try runIntake(invocation)
         }
     }
 

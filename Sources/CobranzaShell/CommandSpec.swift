@@ -4,6 +4,7 @@ public enum ValueKind: Equatable, Sendable {
     case text
     case clientCode
     case userName
+    case caseNumber
     case file
     case choice([String])
 }

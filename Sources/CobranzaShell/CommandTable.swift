@@ -8,6 +8,20 @@ public enum CommandTable {
     }
 
     static let roles = PersonKind.allCases.map(\.rawValue)
+    static let clientOption = option("client", "CODE", .clientCode, help: "the client (staff; SME users act for their own)")
+    static let limitOption = option("limit", "N", help: "at most N rows (default 50)")
+
+    static func debtorDetails(nameRequired: Bool) -> [OptionSpec] {
+        [
+            option("name", "TEXT", required: nameRequired, help: "name or company name"),
+            option("kind", "company|person", .choice(["company", "person"]), help: "default company"),
+            option("email", "TEXT", help: "email address"),
+            option("phone", "TEXT", help: "phone number"),
+            option("address", "TEXT", help: "street address"),
+            option("city", "TEXT", help: "city"),
+            option("region", "TEXT", help: "region or state"),
+        ]
+    }
     static let countries = Country.allCases.map(\.code)
 
     public static let all: [CommandSpec] = [
@@ -51,6 +65,99 @@ public enum CommandTable {
             arguments: [ArgumentSpec(name: "NAME", kind: .userName, help: "login name")],
             options: [], summary: "stop a person from logging in (admins only)",
             examples: ["user disable ana"]),
+        CommandSpec(
+            words: ["debtor", "add"],
+            arguments: [ArgumentSpec(name: "TAX_ID", kind: .text, help: "the debtor's RUT, NIT or RFC (the client's country)")],
+            options: debtorDetails(nameRequired: true) + [clientOption],
+            summary: "add a debtor of a client",
+            examples: ["debtor add 96.543.210-8 --name 'Ferretería Sur Ltda' --city Temuco --client ACME"]),
+        CommandSpec(
+            words: ["debtor", "edit"],
+            arguments: [ArgumentSpec(name: "TAX_ID", kind: .text, help: "the debtor's tax id")],
+            options: debtorDetails(nameRequired: false) + [clientOption],
+            summary: "change a debtor's name or contact details (staff)",
+            examples: ["debtor edit 96.543.210-8 --phone '+56 9 1234 5678' --client ACME"]),
+        CommandSpec(
+            words: ["debtor", "show"],
+            arguments: [ArgumentSpec(name: "TAX_ID", kind: .text, help: "the debtor's tax id")],
+            options: [clientOption], summary: "show one debtor", examples: ["debtor show 96.543.210-8 --client ACME"]),
+        CommandSpec(
+            words: ["debtor", "list"], arguments: [],
+            options: [clientOption, option("search", "TEXT", help: "name or tax id contains TEXT"), limitOption],
+            summary: "list debtors", examples: ["debtor list --client ACME --search sur"]),
+        CommandSpec(
+            words: ["submit", "invoice"], arguments: [],
+            options: [
+                option("debtor-tax-id", "ID", required: true, help: "the debtor's RUT, NIT or RFC"),
+                option("debtor-name", "TEXT", required: true, help: "the debtor's name (used if the debtor is new)"),
+                option("number", "TEXT", required: true, help: "invoice number, unique per client"),
+                option("issued", "DATE", required: true, help: "issue date (2026-01-31 or 31/01/2026)"),
+                option("due", "DATE", required: true, help: "due date (not in the future)"),
+                option("amount", "AMOUNT", required: true, help: "amount as written locally: 1.190.000 (CLP), 1.234,56 (COP), 1,234.56 (MXN)"),
+                option("currency", "CODE", help: "currency (default: the client's)"),
+                option("note", "TEXT", help: "a note for the agency"),
+                clientOption,
+            ],
+            summary: "hand one overdue invoice to the agency",
+            examples: ["submit invoice --debtor-tax-id 96.543.210-8 --debtor-name 'Ferretería Sur' --number F-1001 --issued 2025-11-02 --due 2025-12-02 --amount 1.190.000"]),
+        CommandSpec(
+            words: ["submit", "import"],
+            arguments: [ArgumentSpec(name: "FILE", kind: .file, help: "CSV with header debtor_tax_id,debtor_name,number,issued,due,amount[,currency,…]")],
+            options: [option("skip-invalid", help: "import the good rows and list the bad ones"), clientOption],
+            summary: "hand over overdue invoices from a CSV file (all or nothing by default)",
+            examples: ["submit import facturas.csv", "submit import facturas.csv --skip-invalid"]),
+        CommandSpec(
+            words: ["submission", "list"], arguments: [],
+            options: [clientOption, option("pending", help: "only those waiting for review"), limitOption],
+            summary: "list submissions", examples: ["submission list --pending"]),
+        CommandSpec(
+            words: ["submission", "show"],
+            arguments: [ArgumentSpec(name: "ID", kind: .text, help: "submission number")],
+            options: [], summary: "show a submission and its invoices", examples: ["submission show 12"]),
+        CommandSpec(
+            words: ["submission", "reject"],
+            arguments: [ArgumentSpec(name: "ID", kind: .text, help: "submission number")],
+            options: [option("reason", "TEXT", required: true, help: "why (the client reads it)")],
+            summary: "refuse a pending submission (staff)",
+            examples: ["submission reject 12 --reason 'invoice already paid per client ledger'"]),
+        CommandSpec(
+            words: ["submission", "import"],
+            arguments: [ArgumentSpec(name: "FILE", kind: .file, help: "placement CSV (same format as submit import)")],
+            options: [option("client", "CODE", .clientCode, required: true, help: "the client placing the debts"),
+                      option("skip-invalid", help: "import the good rows and list the bad ones")],
+            summary: "bulk placement for a client (staff; streams any size)",
+            examples: ["submission import placement-2026-03.csv --client ACME"]),
+        CommandSpec(
+            words: ["case", "open"],
+            arguments: [ArgumentSpec(name: "SUBMISSION", kind: .text, help: "a pending submission number")],
+            options: [option("assign", "USER", .userName, help: "assign to this collector or lawyer")],
+            summary: "accept a submission into its debtor's open case, or a new case (staff)",
+            examples: ["case open 12 --assign ana"]),
+        CommandSpec(
+            words: ["case", "assign"],
+            arguments: [ArgumentSpec(name: "CASE", kind: .caseNumber, help: "case number, e.g. C-2026-000123")],
+            options: [option("to", "USER", .userName, required: true, help: "a collector or lawyer")],
+            summary: "assign a case (staff)", examples: ["case assign C-2026-000123 --to ana"]),
+        CommandSpec(
+            words: ["case", "list"], arguments: [],
+            options: [
+                clientOption,
+                option("stage", "extrajudicial|judicial|closed", .choice(["extrajudicial", "judicial", "closed"]), help: "only this stage"),
+                option("collector", "USER", .userName, help: "only cases assigned to USER (staff)"),
+                option("debtor", "TEXT", help: "debtor name or tax id contains TEXT"),
+                option("min-amount", "AMOUNT", help: "total at least AMOUNT whole units of the case currency"),
+                option("overdue-days", "N", help: "oldest invoice at least N days overdue"),
+                option("sort", "number|amount|overdue|opened|client", .choice(["number", "amount", "overdue", "opened", "client"]), help: "order (default number)"),
+                limitOption,
+            ],
+            summary: "list cases", examples: ["case list --collector ana --overdue-days 90 --sort amount"]),
+        CommandSpec(
+            words: ["case", "show"],
+            arguments: [ArgumentSpec(name: "CASE", kind: .caseNumber, help: "case number")],
+            options: [], summary: "a case: client, debtor, invoices, totals, timeline", examples: ["case show C-2026-000123"]),
+        CommandSpec(
+            words: ["portfolio"], arguments: [], options: [clientOption],
+            summary: "cases and amounts by stage for a client", examples: ["portfolio", "portfolio --client ACME"]),
         CommandSpec(
             words: ["whoami"], arguments: [], options: [],
             summary: "show who you are logged in as", examples: ["whoami"]),

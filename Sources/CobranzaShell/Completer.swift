@@ -2,6 +2,7 @@
 public protocol LiveValues {
     func clientCodes() -> [String]
     func userNames() -> [String]
+    func caseNumbers() -> [String]
 }
 
 /// Tab completion: commands, subcommands, options and live values. Pure given `LiveValues`,
@@ -79,6 +80,7 @@ public struct Completer {
         switch kind {
         case .clientCode: live.clientCodes()
         case .userName: live.userNames()
+        case .caseNumber: live.caseNumbers()
         case .choice(let options): options
         case .text, .file: []
         }

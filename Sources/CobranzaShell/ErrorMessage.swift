@@ -10,6 +10,7 @@ public enum ErrorMessage {
         switch error {
         case let usage as UsageError: return usage.message
         case let store as StoreError: return store.message
+        case let refusal as Placements.Refusal: return refusal.description
         case let postgres as PostgresError: return line(for: postgres)
         default: return String(describing: error)
         }

@@ -26,6 +26,18 @@ public struct Renderer: Sendable {
             case .csv: return Self.csvText(table)
             case .json: return Self.jsonText(table)
             }
+        case .sections(let sections):
+            switch format {
+            case .json:
+                return "{" + sections.map { Self.jsonString($0.title) + ":" + Self.jsonText($0.table).dropLast() }
+                    .joined(separator: ",\n ") + "}\n"
+            case .csv:
+                return sections.map { "# " + $0.title + "\n" + Self.csvText($0.table) }.joined(separator: "\n")
+            case .aligned:
+                return sections.map { section in
+                    section.title + "\n" + (expanded ? Self.expandedText(section.table) : Self.alignedText(section.table))
+                }.joined(separator: "\n")
+            }
         }
     }
 

@@ -100,7 +100,8 @@ public final class Shell {
 
     func runLine(_ line: String, location: String?) -> Outcome {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("--") {
+        if trimmed.isEmpty { return .ok }
+        if trimmed.hasPrefix("#") || trimmed.hasPrefix("--") {
             if options.echo { console.out(line + "\n") }
             return .ok
         }
@@ -179,4 +180,5 @@ struct LiveLookup: LiveValues {
     unowned let shell: Shell
     func clientCodes() -> [String] { (try? shell.session.clients.codes()) ?? [] }
     func userNames() -> [String] { (try? shell.session.users.names()) ?? [] }
+    func caseNumbers() -> [String] { (try? shell.session.cases.numbers()) ?? [] }
 }

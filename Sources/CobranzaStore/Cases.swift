@@ -123,7 +123,8 @@ public struct Cases {
             }
             try connection.query("""
                 INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible) VALUES ($1, $2, 'opened', $3, true)
-                """, [tenant, caseID, joined ? "submission \(id) joined the case (\(moved.rows.count) invoices)" : "case opened from submission \(id) (\(moved.rows.count) invoices)"])
+                """, [tenant, caseID, (joined ? "submission \(id) joined the case" : "case opened from submission \(id)")
+                 + " (\(moved.rows.count) invoice\(moved.rows.count == 1 ? "" : "s"))"])
             if let assignTo { try assign(tenant: tenant, caseID: caseID, to: assignTo) }
             return Opened(caseNumber: number, joinedExisting: joined, invoices: moved.rows.count, total: total,
                           currency: currency, debtorName: try submission.decode("name"))

@@ -182,7 +182,7 @@ public struct Placements {
 
             if let checksum, rows > 0, badLines.count == rows, !clashLines.isEmpty,
                let earlier = try connection.query(
-                "SELECT id, imported_at::date::text AS day FROM cobranza.import_batch WHERE tenant_id = $1 AND checksum = $2",
+                "SELECT id, imported_on::text AS day FROM cobranza.import_batch WHERE tenant_id = $1 AND checksum = $2",
                 [scope.id, checksum()]).first {
                 throw StoreError("nothing imported: this file was already imported on \(try earlier.decode("day", as: String.self)) as batch \(try earlier.decode("id", as: Int64.self))")
             }

@@ -32,7 +32,7 @@ public struct Submissions {
     var connection: Connection { session.connection }
 
     static let select = """
-        SELECT s.id, t.code, d.name, d.tax_id, d.country, s.currency, s.status, s.submitted_at::date::text AS submitted_on,
+        SELECT s.id, t.code, d.name, d.tax_id, d.country, s.currency, s.status, s.submitted_on::text AS submitted_on,
                s.reject_reason, s.note, c.number AS case_number,
                (SELECT count(*) FROM cobranza.invoice i WHERE i.tenant_id = s.tenant_id AND i.submission_id = s.id) AS invoices,
                (SELECT coalesce(sum(i.amount), 0) FROM cobranza.invoice i WHERE i.tenant_id = s.tenant_id AND i.submission_id = s.id) AS total

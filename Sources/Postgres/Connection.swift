@@ -13,9 +13,11 @@ public final class Connection {
     /// service files and `.pgpass`, exactly as for psql.
     public init(parameters: [(keyword: String, value: String)]) throws(PostgresError) {
         var settings = parameters
-        // ISO dates make the text decoders independent of the server's DateStyle.
+        // ISO dates make the text decoders independent of the server's DateStyle. An explicit
+        // `options` would silently replace PGOPTIONS, so the environment's settings are kept.
         if !settings.contains(where: { $0.keyword == "options" }) {
-            settings.append(("options", "-c DateStyle=ISO,YMD -c IntervalStyle=iso_8601"))
+            let inherited = ProcessInfo.processInfo.environment["PGOPTIONS"].map { " " + $0 } ?? ""
+            settings.append(("options", "-c DateStyle=ISO,YMD -c IntervalStyle=iso_8601" + inherited))
         }
         let connection = Connection.connect(settings)
         guard let connection else {

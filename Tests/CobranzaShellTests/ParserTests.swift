@@ -105,6 +105,7 @@ struct MetaCommandTests {
 struct FixedValues: LiveValues {
     func clientCodes() -> [String] { ["ACME", "ANDES", "AZTECA"] }
     func userNames() -> [String] { ["ana", "maria"] }
+    func caseNumbers() -> [String] { ["C-2026-000001", "C-2026-000002"] }
 }
 
 @Suite("Completion")

@@ -7,7 +7,8 @@ import TestSupport
 /// is exactly what the shell prints with `-a` (each command echoed after its prompt), split
 /// into sections by `@as USER [flags]`; an `@exit N` line checks the section's exit code. The
 /// runner feeds each section's commands to the real binary, as that user, against a fresh
-/// database with the clock pinned, and compares. COBRANZA_ACCEPT=1 rewrites the files.
+/// database with the clock pinned (2026-03-16), and compares. `@PASSWORD_FILE@` and `@FILES@`
+/// (Tests/Transcripts/files) stand for paths. COBRANZA_ACCEPT=1 rewrites the transcripts.
 @Suite("Transcripts", .serialized)
 struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -24,7 +25,7 @@ struct TranscriptTests {
         var lines: [String] = []
         var exitCode: Int32 = 0
         var input: String {
-            lines.filter { Self.command(in: $0) != nil || $0.hasPrefix("#") || $0.isEmpty }
+            lines.filter { Self.command(in: $0) != nil || $0.hasPrefix("#") }
                 .map { Self.command(in: $0) ?? $0 }.joined(separator: "\n") + "\n"
         }
         var expected: String { lines.joined(separator: "\n") + "\n" }
@@ -62,8 +63,10 @@ struct TranscriptTests {
         let file = Self.directory.appendingPathComponent(name)
         let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("transcript-password")
         try (TestDatabase.password + "\n").write(to: passwordFile, atomically: true, encoding: .utf8)
+        let files = Self.directory.appendingPathComponent("files").path
         let text = try String(contentsOf: file, encoding: .utf8)
             .replacingOccurrences(of: "@PASSWORD_FILE@", with: passwordFile.path)
+            .replacingOccurrences(of: "@FILES@", with: files)
         let sections = Self.sections(text)
         #expect(!sections.isEmpty, "\(name) has no @as section")
 
@@ -98,6 +101,7 @@ struct TranscriptTests {
         }
         if ProcessInfo.processInfo.environment["COBRANZA_ACCEPT"] == "1" {
             let restored = actualText.replacingOccurrences(of: passwordFile.path, with: "@PASSWORD_FILE@")
+                .replacingOccurrences(of: files, with: "@FILES@")
             try String(restored.dropLast()).write(to: file, atomically: true, encoding: .utf8)
         }
     }

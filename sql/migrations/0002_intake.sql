@@ -66,6 +66,8 @@ CREATE TABLE cobranza.import_batch (
     row_count   integer     NOT NULL CONSTRAINT import_batch_row_count_check CHECK (row_count >= 0),
     imported_by name        NOT NULL DEFAULT session_user,
     imported_at timestamptz NOT NULL DEFAULT now(),
+    -- The business date (cobranza.today(), which tests and --as-of pin), for messages and reports.
+    imported_on date NOT NULL DEFAULT cobranza.today(),
     CONSTRAINT import_batch_pkey PRIMARY KEY (tenant_id, id),
     CONSTRAINT import_batch_tenant_id_checksum_key UNIQUE (tenant_id, checksum)
 );
@@ -138,6 +140,7 @@ CREATE TABLE cobranza.submission (
     case_id       bigint,
     submitted_by  name        NOT NULL DEFAULT session_user,
     submitted_at  timestamptz NOT NULL DEFAULT now(),
+    submitted_on  date        NOT NULL DEFAULT cobranza.today(),
     reviewed_by   name,
     reviewed_at   timestamptz,
     CONSTRAINT submission_pkey PRIMARY KEY (tenant_id, id),
