@@ -212,22 +212,29 @@ public struct Placements {
                 FROM placement_staging ORDER BY tax_id, line
                 ON CONFLICT (tenant_id, country, tax_id) DO NOTHING
                 """, [scope.id, scope.country.code]).affectedRows
-            let submissions = try connection.query("""
+            // Submissions first, one per debtor and currency, remembered in an analysed temp table
+            // so the invoice insert below plans hash joins on real row counts. (In one statement
+            // with a CTE the planner has no statistics for the fresh rows and goes quadratic.)
+            try connection.query("""
+                CREATE TEMP TABLE placement_submission ON COMMIT DROP AS
                 WITH pairs AS (SELECT DISTINCT tax_id, currency FROM placement_staging),
                 submitted AS (
                     INSERT INTO cobranza.submission (tenant_id, debtor_id, currency, batch_id)
                     SELECT $1, d.id, p.currency, $3 FROM pairs p
                     JOIN cobranza.debtor d ON d.tenant_id = $1 AND d.country = $2 AND d.tax_id = p.tax_id
-                    RETURNING id, debtor_id, currency),
-                invoices AS (
-                    INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency, note)
-                    SELECT $1, sub.id, d.id, s.number, s.issued, s.due, s.amount, s.currency, s.note
-                    FROM placement_staging s
-                    JOIN cobranza.debtor d ON d.tenant_id = $1 AND d.country = $2 AND d.tax_id = s.tax_id
-                    JOIN submitted sub ON sub.debtor_id = d.id AND sub.currency = s.currency
-                    RETURNING 1)
-                SELECT (SELECT array_agg(id ORDER BY id) FROM submitted)::text[] AS ids, (SELECT count(*) FROM invoices) AS invoices
+                    RETURNING id, debtor_id, currency)
+                SELECT s.id, s.debtor_id, s.currency, d.tax_id
+                FROM submitted s JOIN cobranza.debtor d ON d.tenant_id = $1 AND d.id = s.debtor_id
                 """, [scope.id, scope.country.code, batch])
+            try connection.query("ANALYZE placement_submission")
+            let inserted = try connection.query("""
+                INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency, note)
+                SELECT $1, sub.id, sub.debtor_id, s.number, s.issued, s.due, s.amount, s.currency, s.note
+                FROM placement_staging s
+                JOIN placement_submission sub ON sub.tax_id = s.tax_id AND sub.currency = s.currency
+                """, [scope.id]).affectedRows
+            let submissions = try connection.query(
+                "SELECT array_agg(id ORDER BY id)::text[] AS ids, $1::bigint AS invoices FROM placement_submission", [inserted])
             let ids = (try submissions.first!.decodeIfPresent("ids", as: [String].self) ?? []).compactMap { Int64($0) }
             return Outcome(
                 invoices: try submissions.first!.decode("invoices"), newDebtors: newDebtors, submissions: ids,
