@@ -212,20 +212,25 @@ public struct Placements {
                 FROM placement_staging ORDER BY tax_id, line
                 ON CONFLICT (tenant_id, country, tax_id) DO NOTHING
                 """, [scope.id, scope.country.code]).affectedRows
-            // Submissions first, one per debtor and currency, remembered in an analysed temp table
-            // so the invoice insert below plans hash joins on real row counts. (In one statement
-            // with a CTE the planner has no statistics for the fresh rows and goes quadratic.)
+            // Submissions first, one per debtor and currency, remembered in analysed temp tables so
+            // every join below is planned on real row counts: the debtors inserted a moment ago
+            // have no statistics, and a join planned on "1 row" runs as a quadratic nested loop.
+            try connection.query("""
+                CREATE TEMP TABLE placement_debtor ON COMMIT DROP AS
+                SELECT p.tax_id, p.currency, d.id AS debtor_id
+                FROM (SELECT DISTINCT tax_id, currency FROM placement_staging) p
+                JOIN cobranza.debtor d ON d.tenant_id = $1 AND d.country = $2 AND d.tax_id = p.tax_id
+                """, [scope.id, scope.country.code])
+            try connection.query("ANALYZE placement_debtor")
             try connection.query("""
                 CREATE TEMP TABLE placement_submission ON COMMIT DROP AS
-                WITH pairs AS (SELECT DISTINCT tax_id, currency FROM placement_staging),
-                submitted AS (
+                WITH submitted AS (
                     INSERT INTO cobranza.submission (tenant_id, debtor_id, currency, batch_id)
-                    SELECT $1, d.id, p.currency, $3 FROM pairs p
-                    JOIN cobranza.debtor d ON d.tenant_id = $1 AND d.country = $2 AND d.tax_id = p.tax_id
+                    SELECT $1, debtor_id, currency, $2 FROM placement_debtor
                     RETURNING id, debtor_id, currency)
-                SELECT s.id, s.debtor_id, s.currency, d.tax_id
-                FROM submitted s JOIN cobranza.debtor d ON d.tenant_id = $1 AND d.id = s.debtor_id
-                """, [scope.id, scope.country.code, batch])
+                SELECT s.id, s.debtor_id, s.currency, pd.tax_id
+                FROM submitted s JOIN placement_debtor pd ON pd.debtor_id = s.debtor_id AND pd.currency = s.currency
+                """, [scope.id, batch])
             try connection.query("ANALYZE placement_submission")
             let inserted = try connection.query("""
                 INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency, note)
