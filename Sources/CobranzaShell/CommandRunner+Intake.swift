@@ -36,8 +36,10 @@ extension CommandRunner {
                 lines += outcome.skipped.prefix(50).map { "  \($0)" }
                 if outcome.skipped.count > 50 { lines.append("  … and \(outcome.skipped.count - 50) more") }
             }
-            lines += outcome.warnings.prefix(20).map { "warning: \($0)" }
-            if outcome.warnings.count > 20 { lines.append("warning: … and \(outcome.warnings.count - 20) more invoices at risk of prescription") }
+            lines += outcome.warnings.map { "warning: \($0)" }
+            if outcome.warningCount > outcome.warnings.count {
+                lines.append("warning: … and \(outcome.warningCount - outcome.warnings.count) more invoices at risk of prescription")
+            }
             return .message(lines.joined(separator: "\n"))
 
         case "submission list":

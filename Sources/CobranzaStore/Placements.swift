@@ -17,7 +17,10 @@ public struct Placements {
         public var newDebtors: Int
         public var submissions: [Int64]
         public var batch: Int64?
+        /// The first warnings (prescription risk); `warningCount` counts them all. Capped so a
+        /// million-row file keeps the client's memory flat.
         public var warnings: [String]
+        public var warningCount: Int
         public var skipped: [PlacementProblem]
     }
 
@@ -130,6 +133,7 @@ public struct Placements {
             var problems: [PlacementProblem] = []
             var badLines = Set<Int>()
             var warnings: [String] = []
+            var warningCount = 0
             var rows = 0
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 18)
@@ -139,7 +143,8 @@ public struct Placements {
                     switch PlacementRow.validate(record, header: header, context: context) {
                     case .success(let row):
                         if let warning = row.prescriptionWarning(country: scope.country, today: context.today) {
-                            warnings.append(warning)
+                            warningCount += 1
+                            if warnings.count < 20 { warnings.append(warning) }
                         }
                         CopyText.append(row, to: &buffer)
                         if buffer.count >= 1 << 18 {
@@ -243,7 +248,7 @@ public struct Placements {
             let ids = (try submissions.first!.decodeIfPresent("ids", as: [String].self) ?? []).compactMap { Int64($0) }
             return Outcome(
                 invoices: try submissions.first!.decode("invoices"), newDebtors: newDebtors, submissions: ids,
-                batch: batch, warnings: warnings, skipped: skipInvalid ? problems : [])
+                batch: batch, warnings: warnings, warningCount: warningCount, skipped: skipInvalid ? problems : [])
         }
     }
 }
