@@ -111,10 +111,7 @@ public struct CSVReader {
             } else if byte == delimiter {
                 endField()
             } else if byte == 10 || byte == 13 {
-                previousWasCR = byte == 13
-                endRecord(into: &records)
-                line += 1
-                recordLine = line
+                endLine(byte, into: &records)
             } else if byte == 34 {
                 throw Failure(line: line, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
             } else {
@@ -135,14 +132,19 @@ public struct CSVReader {
             } else if byte == delimiter {
                 endField()
             } else if byte == 10 || byte == 13 {
-                previousWasCR = byte == 13
-                endRecord(into: &records)
-                line += 1
-                recordLine = line
+                endLine(byte, into: &records)
             } else {
                 throw Failure(line: line, message: "unexpected character after a closing quote")
             }
         }
+    }
+
+    /// CR, LF or CRLF outside quotes: the record ends and the next starts on the next line.
+    private mutating func endLine(_ byte: UInt8, into records: inout [Record]) {
+        previousWasCR = byte == 13
+        endRecord(into: &records)
+        line += 1
+        recordLine = line
     }
 
     private mutating func endField() {
