@@ -97,23 +97,32 @@ public struct CommandParser: Sendable {
         return Invocation(spec: spec, arguments: arguments, options: options, switches: switches)
     }
 
-    /// Finds the longest command whose words start the line, or explains the near miss.
+    /// Finds the longest command whose words start the line, or explains the near miss at the
+    /// first word that matches no command ("client contrat" → did you mean "client contract"?).
     func match(_ words: [String]) throws(UsageError) -> CommandSpec {
         let lowered = words.map { $0.lowercased() }
         let candidates = commands.filter { Array(lowered.prefix($0.words.count)) == $0.words }
         if let best = candidates.max(by: { $0.words.count < $1.words.count }) { return best }
 
-        let family = commands.filter { $0.words.first == lowered[0] }
-        if !family.isEmpty {
-            let subcommands = family.map { $0.words[1] }
-            guard words.count > 1 else {
-                throw UsageError("\(lowered[0]): missing subcommand (\(subcommands.joined(separator: ", ")))")
-            }
-            let hint = Suggestion.nearest(to: lowered[1], in: subcommands).map { " (did you mean \"\(lowered[0]) \($0)\"?)" } ?? ""
-            throw UsageError("unknown command \"\(lowered[0]) \(words[1])\"\(hint)")
+        var depth = 0
+        while depth < lowered.count,
+              commands.contains(where: { $0.words.count > depth && Array($0.words.prefix(depth + 1)) == Array(lowered.prefix(depth + 1)) }) {
+            depth += 1
         }
-        let hint = Suggestion.nearest(to: lowered[0], in: CommandTable.topics).map { " (did you mean \"\($0)\"?)" } ?? ""
-        throw UsageError("unknown command \"\(words[0])\"\(hint); type help for the list")
+        guard depth > 0 else {
+            let hint = Suggestion.nearest(to: lowered[0], in: CommandTable.topics).map { " (did you mean \"\($0)\"?)" } ?? ""
+            throw UsageError("unknown command \"\(words[0])\"\(hint); type help for the list")
+        }
+        let typed = lowered.prefix(depth).joined(separator: " ")
+        var next: [String] = []
+        for spec in commands where spec.words.count > depth && Array(spec.words.prefix(depth)) == Array(lowered.prefix(depth)) {
+            if !next.contains(spec.words[depth]) { next.append(spec.words[depth]) }
+        }
+        guard depth < words.count else {
+            throw UsageError("\(typed): missing subcommand (\(next.joined(separator: ", ")))")
+        }
+        let hint = Suggestion.nearest(to: lowered[depth], in: next).map { " (did you mean \"\(typed) \($0)\"?)" } ?? ""
+        throw UsageError("unknown command \"\(typed) \(words[depth])\"\(hint)")
     }
 
     private func check(_ value: String, against kind: ValueKind, field: String, prefix: String) throws(UsageError) {

@@ -107,6 +107,36 @@ extension CommandRunner {
                 .init("Invoices", Self.invoiceTable(detail.invoices)),
                 .init("Timeline", timeline),
             ])
+        case "client contract set":
+            var changes = Contracts.Changes()
+            changes.extrajudicialRate = invocation.option("extrajudicial-rate")
+            changes.judicialRate = invocation.option("judicial-rate")
+            changes.surcharge12 = invocation.option("surcharge-12m")
+            changes.surcharge24 = invocation.option("surcharge-24m")
+            changes.minimumFee = invocation.option("minimum-fee")
+            changes.vat = invocation.option("vat")
+            changes.directEarns = invocation.option("direct-payments-earn").map { $0.lowercased() == "yes" }
+            changes.remittance = invocation.option("remittance")
+            changes.postingConsent = invocation.option("posting-consent").map { $0.lowercased() == "yes" }
+            changes.judicialThreshold = invocation.option("judicial-threshold")
+            changes.effective = invocation.option("effective")
+            let contract = try session.contracts.set(client: invocation.argument("CODE")!, changes)
+            return .message("Contract version \(contract.terms.version) for \(contract.client), effective \(contract.terms.effective): "
+                + "\(contract.terms.extrajudicialRate) extrajudicial, \(contract.terms.judicialRate) judicial, VAT \(contract.terms.vatRate).")
+        case "client contract show":
+            let versions = try session.contracts.history(client: invocation.argument("CODE")!)
+            guard !versions.isEmpty else { return .message("Client \(invocation.argument("CODE")!.uppercased()) has no contract yet (client contract set).") }
+            return .table(ResultTable(
+                columns: [.init("version", .number), .init("effective"), .init("extrajudicial"), .init("judicial"), .init("surcharge_12m"),
+                          .init("surcharge_24m"), .init("minimum_fee", .number), .init("vat"), .init("direct_earns"), .init("remittance"),
+                          .init("posting"), .init("judicial_threshold", .number), .init("set_by")],
+                rows: versions.map { v in
+                    let t = v.terms
+                    return [String(t.version), t.effective.description, t.extrajudicialRate.description, t.judicialRate.description,
+                            t.surchargeOver12Months.description, t.surchargeOver24Months.description, Self.money(t.minimumFee, v.currency),
+                            t.vatRate.description, t.directPaymentsEarnFee ? "yes" : "no", t.remittance.rawValue,
+                            v.postingConsent ? "yes" : "no", Self.money(v.judicialThreshold, v.currency), v.createdBy]
+                }))
         case "portfolio":
             let rows = try session.cases.portfolio(client: client)
             return .table(ResultTable(

@@ -45,6 +45,29 @@ public enum CommandTable {
             arguments: [ArgumentSpec(name: "CODE", kind: .clientCode, help: "client code")],
             options: [], summary: "show one client", examples: ["client show ACME"]),
         CommandSpec(
+            words: ["client", "contract", "set"],
+            arguments: [ArgumentSpec(name: "CODE", kind: .clientCode, help: "client code")],
+            options: [
+                option("extrajudicial-rate", "PCT", help: "fee on money recovered before court, e.g. 15 (required the first time)"),
+                option("judicial-rate", "PCT", help: "fee once the case is judicial, e.g. 25 (required the first time)"),
+                option("surcharge-12m", "PCT", help: "added to the rate for debts over 12 months overdue at placement"),
+                option("surcharge-24m", "PCT", help: "added instead for debts over 24 months"),
+                option("minimum-fee", "AMOUNT", help: "least fee per payment, in the client's currency"),
+                option("vat", "PCT", help: "VAT on the fee (default by country: CL 19, CO 19, MX 16)"),
+                option("direct-payments-earn", "yes|no", .choice(["yes", "no"]), help: "payments made straight to the client earn the fee (default yes)"),
+                option("remittance", "net|gross", .choice(["net", "gross"]), help: "net: keep the fee from collections; gross: remit all, invoice the fee"),
+                option("posting-consent", "yes|no", .choice(["yes", "no"]), help: "the client allows public debt posting"),
+                option("judicial-threshold", "AMOUNT", help: "smallest debt that may go to court without an override"),
+                option("effective", "DATE", help: "when the version takes effect (default today; never before the last one)"),
+            ],
+            summary: "add a version of a client's contract; unchanged terms carry over (admins)",
+            examples: ["client contract set ACME --extrajudicial-rate 15 --judicial-rate 25 --minimum-fee 5.000",
+                       "client contract set ACME --vat 19 --effective 2026-07-01"]),
+        CommandSpec(
+            words: ["client", "contract", "show"],
+            arguments: [ArgumentSpec(name: "CODE", kind: .clientCode, help: "client code")],
+            options: [], summary: "a client's contract versions, newest last", examples: ["client contract show ACME"]),
+        CommandSpec(
             words: ["user", "add"],
             arguments: [ArgumentSpec(name: "NAME", kind: .text, help: "login name: lowercase letters, digits, _")],
             options: [

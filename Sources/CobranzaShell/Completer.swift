@@ -42,7 +42,7 @@ public struct Completer {
         guard let spec = commands.filter({ Array(lowered.prefix($0.words.count)) == $0.words })
             .max(by: { $0.words.count < $1.words.count })
         else {
-            return previous.count == 1 ? subcommands(of: lowered[0]) : []
+            return nextWords(after: lowered)
         }
         let rest = Array(previous.dropFirst(spec.words.count))
         if let last = rest.last, last.hasPrefix("--"), let option = spec.option(named: String(last.dropFirst(2))), !option.isSwitch {
@@ -57,8 +57,15 @@ public struct Completer {
         return unusedOptions
     }
 
-    private func subcommands(of first: String) -> [String] {
-        commands.filter { $0.words.count > 1 && $0.words[0] == first }.map { $0.words[1] }
+    private func subcommands(of first: String) -> [String] { nextWords(after: [first]) }
+
+    /// The distinct words that may follow `prefix` ("client" → add, list, show, contract).
+    private func nextWords(after prefix: [String]) -> [String] {
+        var words: [String] = []
+        for spec in commands where spec.words.count > prefix.count && Array(spec.words.prefix(prefix.count)) == prefix {
+            if !words.contains(spec.words[prefix.count]) { words.append(spec.words[prefix.count]) }
+        }
+        return words
     }
 
     private func countPositionals(_ words: [String], spec: CommandSpec) -> Int {

@@ -50,7 +50,9 @@ struct ParserTests {
         ("client add ACME --name a --name b", "client add: --name given twice"),
         ("client add ACME --name x --tax-id 1 --country AR", "client add: --country must be one of CL, CO, MX (got \"AR\")"),
         ("client list extra", "client list: unexpected argument \"extra\""),
-        ("client", "client: missing subcommand (add, list, show)"),
+        ("client", "client: missing subcommand (add, list, show, contract)"),
+        ("client contract", "client contract: missing subcommand (set, show)"),
+        ("client contrat set", "unknown command \"client contrat\" (did you mean \"client contract\"?)"),
         ("client lsit", "unknown command \"client lsit\" (did you mean \"client list\"?)"),
         ("clinet list", "unknown command \"clinet\" (did you mean \"client\"?); type help for the list"),
         ("nonsense", "unknown command \"nonsense\"; type help for the list"),
@@ -119,7 +121,9 @@ struct CompletionTests {
 
     @Test func commandsAndSubcommands() {
         #expect(complete("cl") == ["client"])
-        #expect(complete("client ") == ["add", "list", "show"])
+        #expect(complete("client ") == ["add", "contract", "list", "show"])
+        #expect(complete("client contract ") == ["set", "show"])
+        #expect(complete("client contract set ACME --vat 19 --rem") == ["--remittance"])
         #expect(complete("user d") == ["disable"])
         #expect(complete("\\f") == ["\\format"])
     }

@@ -109,3 +109,32 @@ struct IntakeIsolationTests {
         #expect(placed.affectedRows == 1)
     }
 }
+
+@Suite("Isolation: contracts")
+struct ContractIsolationTests {
+    @Test func anSMEReadsOnlyItsOwnContractAndNobodyRewritesOne() throws {
+        let db = try TestCluster.makeDatabase()
+        try db.addClient("ACME", taxID: "76123456-0")
+        try db.addClient("OTHER", taxID: "96543210-8")
+        let su = try db.superuser()
+        try su.query("""
+            INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp)
+            SELECT id, 1, '2026-01-01', 1500, 2500, 1900 FROM cobranza.tenant
+            """)
+        let maria = try db.connect(as: try db.addPerson("maria", kind: "client", client: "ACME"))
+        let visible = try maria.query("SELECT t.code FROM cobranza.contract c JOIN cobranza.tenant t ON t.id = c.tenant_id")
+        #expect(try visible.rows.map { try $0.decode("code", as: String.self) } == ["ACME"])
+        for sql in ["INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp) SELECT id, 2, '2026-02-01', 0, 0, 0 FROM cobranza.tenant",
+                    "UPDATE cobranza.contract SET extrajudicial_bp = 0", "DELETE FROM cobranza.contract"] {
+            #expect(throws: PostgresError.self, "\(sql) must be refused") { try maria.query(sql) }
+        }
+        let admin = try db.connect(as: try db.addPerson("boss", kind: "admin"))
+        #expect(throws: PostgresError.self) { try admin.query("UPDATE cobranza.contract SET vat_bp = 0") }
+        #expect(throws: PostgresError.self) {
+            try admin.query("INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp) SELECT id, 2, '2025-12-31', 1500, 2500, 1900 FROM cobranza.tenant WHERE code = 'ACME'")
+        }
+        #expect(throws: PostgresError.self) {
+            try admin.query("INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp) SELECT id, 2, '2026-02-01', 5001, 2500, 1900 FROM cobranza.tenant WHERE code = 'ACME'")
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import CobranzaCore
+import Postgres
+
+/// One version of a client's fee terms, with the terms the workflow needs besides fees.
+public struct ContractRecord: Sendable, Equatable {
+    public var client: String
+    public var currency: String
+    public var terms: FeeContract
+    public var postingConsent: Bool
+    public var judicialThreshold: Int64
+    public var createdBy: String
+}
+
+/// Client contracts: admins add versions; nobody edits one. Unchanged terms carry over from the
+/// version before, so `client contract set ACME --vat 16` is a complete new version.
+public struct Contracts {
+    let session: Session
+    var connection: Connection { session.connection }
+
+    public struct Changes: Sendable {
+        public var extrajudicialRate: String?
+        public var judicialRate: String?
+        public var surcharge12: String?
+        public var surcharge24: String?
+        public var minimumFee: String?
+        public var vat: String?
+        public var directEarns: Bool?
+        public var remittance: String?
+        public var postingConsent: Bool?
+        public var judicialThreshold: String?
+        public var effective: String?
+        public init() {}
+    }
+
+    public func history(client: String) throws -> [ContractRecord] {
+        let scope = try TenantScope.resolve(session, client: client)
+        return try connection.query("""
+            SELECT c.*, c.effective_on::text AS effective FROM cobranza.contract c WHERE tenant_id = $1 ORDER BY version
+            """, [scope.id]).rows.map { try Self.record($0, scope: scope) }
+    }
+
+    @discardableResult
+    public func set(client: String, _ changes: Changes) throws -> ContractRecord {
+        guard session.identity.kind == .admin else { throw StoreError("only agency admins can set contracts") }
+        return try connection.withTransaction {
+            let scope = try TenantScope.resolve(session, client: client)
+            let previous = try history(client: client).last
+            let currency = try session.currencies()[scope.currency] ?? Currency(code: scope.currency, exponent: 0)
+            func rate(_ text: String?, _ flag: String) throws -> BasisPoints? {
+                guard let text else { return nil }
+                guard let value = BasisPoints(percent: text) else {
+                    throw StoreError("\(flag): \"\(text)\" is not a percentage (write 15 or 12,5)")
+                }
+                return value
+            }
+            func amount(_ text: String?, _ flag: String) throws -> Int64? {
+                guard let text else { return nil }
+                if text.trimmingSpacesAndNewlines() == "0" { return 0 }
+                switch AmountParser.parse(text, currency: currency) {
+                case .success(let value): return value
+                case .failure(let problem): throw StoreError("\(flag): \(problem)")
+                }
+            }
+            let today = try session.today()
+            var effective = today
+            if let text = changes.effective {
+                guard let date = CalendarDate(parsing: text) else { throw StoreError("--effective: \"\(text)\" is not a date") }
+                effective = date
+            }
+            let extrajudicial = try rate(changes.extrajudicialRate, "--extrajudicial-rate") ?? previous?.terms.extrajudicialRate
+            let judicial = try rate(changes.judicialRate, "--judicial-rate") ?? previous?.terms.judicialRate
+            guard let extrajudicial, let judicial else {
+                throw StoreError("--extrajudicial-rate and --judicial-rate: required for a client's first contract")
+            }
+            var terms = FeeContract(
+                version: (previous?.terms.version ?? 0) + 1, effective: effective,
+                extrajudicialRate: extrajudicial, judicialRate: judicial,
+                surchargeOver12Months: try rate(changes.surcharge12, "--surcharge-12m") ?? previous?.terms.surchargeOver12Months ?? .zero,
+                surchargeOver24Months: try rate(changes.surcharge24, "--surcharge-24m") ?? previous?.terms.surchargeOver24Months ?? .zero,
+                minimumFee: try amount(changes.minimumFee, "--minimum-fee") ?? previous?.terms.minimumFee ?? 0,
+                vatRate: try rate(changes.vat, "--vat") ?? previous?.terms.vatRate ?? FeeContract.defaultVAT(for: scope.country),
+                directPaymentsEarnFee: changes.directEarns ?? previous?.terms.directPaymentsEarnFee ?? true,
+                remittance: previous?.terms.remittance ?? .net)
+            if let mode = changes.remittance {
+                guard let parsed = FeeContract.Remittance(rawValue: mode.lowercased()) else {
+                    throw StoreError("--remittance: must be net or gross")
+                }
+                terms.remittance = parsed
+            }
+            let problems = terms.problems()
+            guard problems.isEmpty else { throw StoreError(problems.joined(separator: "; ")) }
+            if let previous, effective < previous.terms.effective {
+                throw StoreError("--effective: \(effective) is before version \(previous.terms.version) (effective \(previous.terms.effective)); versions never rewrite the past")
+            }
+            try connection.query("""
+                INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, surcharge_12m_bp,
+                    surcharge_24m_bp, minimum_fee, vat_bp, direct_earns_fee, remittance, posting_consent, judicial_threshold)
+                VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                """, [scope.id, terms.version, effective.description, terms.extrajudicialRate.value, terms.judicialRate.value,
+                      terms.surchargeOver12Months.value, terms.surchargeOver24Months.value, terms.minimumFee, terms.vatRate.value,
+                      terms.directPaymentsEarnFee, terms.remittance.rawValue,
+                      changes.postingConsent ?? previous?.postingConsent ?? false,
+                      try amount(changes.judicialThreshold, "--judicial-threshold") ?? previous?.judicialThreshold ?? 0])
+            return try history(client: client).last!
+        }
+    }
+
+    static func record(_ row: Row, scope: TenantScope) throws -> ContractRecord {
+        let effectiveText: String = try row.decode("effective")
+        let terms = FeeContract(
+            version: try row.decode("version"), effective: CalendarDate(parsing: effectiveText)!,
+            extrajudicialRate: BasisPoints(try row.decode("extrajudicial_bp")), judicialRate: BasisPoints(try row.decode("judicial_bp")),
+            surchargeOver12Months: BasisPoints(try row.decode("surcharge_12m_bp")),
+            surchargeOver24Months: BasisPoints(try row.decode("surcharge_24m_bp")),
+            minimumFee: try row.decode("minimum_fee"), vatRate: BasisPoints(try row.decode("vat_bp")),
+            directPaymentsEarnFee: try row.decode("direct_earns_fee"),
+            remittance: FeeContract.Remittance(rawValue: try row.decode("remittance")) ?? .net)
+        return ContractRecord(
+            client: scope.code, currency: scope.currency.rawValue, terms: terms, postingConsent: try row.decode("posting_consent"),
+            judicialThreshold: try row.decode("judicial_threshold"), createdBy: try row.decode("created_by"))
+    }
+}
+
+extension Session {
+    public var contracts: Contracts { Contracts(session: self) }
+}
