@@ -18,8 +18,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public init?(parsing text: String) {
         let trimmed = text.trimmingSpaces()
         let parts = trimmed.split(separator: trimmed.contains("/") ? "/" : "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
-        let numbers = parts.map { Int($0)! }
+        guard parts.count == 3, parts.allSatisfy({ (1...4).contains($0.count) && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        let numbers = parts.compactMap { Int($0) }
         if parts[0].count == 4 {
             self.init(year: numbers[0], month: numbers[1], day: numbers[2])
         } else if parts[2].count == 4, parts[0].count <= 2, parts[1].count <= 2 {
@@ -63,8 +63,10 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return CalendarDate(year: m <= 2 ? z + 1 : z, month: m, day: d)!
     }
 
+    /// The same day `years` later (29 February becomes 28 February), clamped to year 1...9999.
     public func adding(years: Int) -> CalendarDate {
-        CalendarDate(year: year + years, month: month, day: min(day, Self.daysIn(month: month, year: year + years)))!
+        let target = min(9999, max(1, year + years))
+        return CalendarDate(year: target, month: month, day: min(day, Self.daysIn(month: month, year: target))) ?? self
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -107,8 +107,11 @@ public struct Contracts {
 
     static func record(_ row: Row, scope: TenantScope) throws -> ContractRecord {
         let effectiveText: String = try row.decode("effective")
+        guard let effective = CalendarDate(parsing: effectiveText) else {
+            throw StoreError("contract of \(scope.code) has an unreadable effective date \(effectiveText)")
+        }
         let terms = FeeContract(
-            version: try row.decode("version"), effective: CalendarDate(parsing: effectiveText)!,
+            version: try row.decode("version"), effective: effective,
             extrajudicialRate: BasisPoints(try row.decode("extrajudicial_bp")), judicialRate: BasisPoints(try row.decode("judicial_bp")),
             surchargeOver12Months: BasisPoints(try row.decode("surcharge_12m_bp")),
             surchargeOver24Months: BasisPoints(try row.decode("surcharge_24m_bp")),

@@ -74,6 +74,10 @@ struct AmountAndDateTests {
         #expect(CalendarDate(parsing: "2024-02-29") != nil)
         #expect(CalendarDate(parsing: "03/15/2026") == nil)
         #expect(CalendarDate(parsing: "yesterday") == nil)
+        // Regression: an overlong digit run used to overflow Int and crash the import.
+        #expect(CalendarDate(parsing: "15/03/99999999999999999999") == nil)
+        #expect(CalendarDate(parsing: "99999999999999999999-01-01") == nil)
+        #expect(CalendarDate(year: 9999, month: 2, day: 28)!.adding(years: 5).description == "9999-02-28")
     }
 
     @Test func dayArithmetic() {
