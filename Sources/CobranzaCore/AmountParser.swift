@@ -33,11 +33,17 @@ public enum AmountParser {
     }
 
     public static func parse(_ text: String, currency: Currency) -> Result<Int64, Problem> {
-        var cleaned = text.trimmingSpaces()
-        for prefix in ["$", currency.code.rawValue, "UF"] where cleaned.uppercased().hasPrefix(prefix) {
-            cleaned = String(cleaned.dropFirst(prefix.count)).trimmingSpaces()
+        var cleaned = text
+        // Only text that starts with a letter or symbol can carry a "$", "CLP" or "UF" prefix.
+        if let first = cleaned.first, !first.isASCIIDigit {
+            cleaned = cleaned.trimmingSpaces()
+            for prefix in ["$", currency.code.rawValue, "UF"] where cleaned.uppercased().hasPrefix(prefix) {
+                cleaned = String(cleaned.dropFirst(prefix.count)).trimmingSpaces()
+            }
         }
-        cleaned = cleaned.filter { $0 != " " && $0 != "\u{00A0}" }
+        if cleaned.contains(where: { $0 == " " || $0 == "\u{00A0}" || $0 == "\t" }) {
+            cleaned = cleaned.filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\t" }
+        }
         guard !cleaned.isEmpty else { return .failure(.empty) }
         if cleaned.hasPrefix("-") { return .failure(.notPositive) }
         guard cleaned.allSatisfy({ $0.isASCIIDigit || $0 == "." || $0 == "," }), cleaned.first!.isASCIIDigit else {

@@ -29,10 +29,16 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         }
     }
 
+    /// `YYYY-MM-DD`, built from digits directly (it is written once per row of a placement).
     public var description: String {
-        let y = String(year), m = String(month), d = String(day)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-"
-            + (m.count == 1 ? "0" : "") + m + "-" + (d.count == 1 ? "0" : "") + d
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        for digit in [year / 1000 % 10, year / 100 % 10, year / 10 % 10, year % 10] { bytes.append(UInt8(48 + digit)) }
+        bytes.append(45)
+        bytes.append(UInt8(48 + month / 10)); bytes.append(UInt8(48 + month % 10))
+        bytes.append(45)
+        bytes.append(UInt8(48 + day / 10)); bytes.append(UInt8(48 + day % 10))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }

@@ -93,10 +93,14 @@ extension PlacementRow {
     /// Validates one record against the header; returns every problem of the row, not just the first.
     public static func validate(_ record: CSVReader.Record, header: PlacementHeader, context: PlacementContext) -> Result<PlacementRow, PlacementProblemList> {
         var problems: [PlacementProblem] = []
-        func value(_ column: String) -> String? {
-            guard let position = header.index[column], position < record.fields.count else { return nil }
-            let text = record.fields[position].trimmingSpaces()
+        // Trim each field once; lookups below are by column name.
+        let trimmed = record.fields.map { field -> String? in
+            let text = field.trimmingSpaces()
             return text.isEmpty ? nil : text
+        }
+        func value(_ column: String) -> String? {
+            guard let position = header.index[column], position < trimmed.count else { return nil }
+            return trimmed[position]
         }
         func problem(_ column: String, _ rule: String) { problems.append(.init(line: record.line, column: column, rule: rule)) }
         func limited(_ column: String, max: Int) -> String? {
@@ -137,11 +141,12 @@ extension PlacementRow {
         if let issued, let due, issued > due { problem("issued", "\(issued) is after the due date \(due)") }
 
         var currency: Currency?
-        let code = value("currency").flatMap(CurrencyCode.init(rawValue:)) ?? (value("currency") == nil ? context.defaultCurrency : nil)
+        let currencyText = value("currency")
+        let code = currencyText.map { CurrencyCode(rawValue: $0) } ?? context.defaultCurrency
         if let code, let known = context.currencies[code] {
             currency = known
         } else {
-            problem("currency", "\"\(value("currency") ?? "")\" is not a known currency (\(context.currencies.keys.map(\.rawValue).sorted().joined(separator: ", ")))")
+            problem("currency", "\"\(currencyText ?? "")\" is not a known currency (\(context.currencies.keys.map(\.rawValue).sorted().joined(separator: ", ")))")
         }
         var amount: Int64?
         if let currency {
