@@ -16,49 +16,21 @@ struct SystemCommand {
     }
 
     /// Runs `executable arguments` and waits for it, returning its combined output; throws with
-    /// the last line of it. posix_spawn and waitpid directly: Foundation's Process can miss the
-    /// exit of a program (pg_ctl) that leaves a daemon behind.
+    /// the last line of it.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], asClusterOwner: Bool = true) throws -> String {
         let argv = (isRoot && asClusterOwner)
             ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments
             : [executable] + arguments
-        var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { throw StoreError("cannot create a pipe to run \(executable)") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
-
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
-        close(pipeEnds[1])
-        defer { close(pipeEnds[0]) }
-        guard spawned == 0 else {
-            throw Failure(command: URL(fileURLWithPath: executable).lastPathComponent, status: 127, output: String(cString: strerror(spawned)))
+        let name = URL(fileURLWithPath: executable).lastPathComponent
+        let result: ChildProcess.Result
+        do {
+            result = try ChildProcess.run(argv)
+        } catch {
+            throw Failure(command: name, status: 127, output: "\(error)")
         }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(pipeEnds[0], &buffer, buffer.count)
-            if count > 0 { output += buffer[0..<count]; continue }
-            if count < 0 && errno == EINTR { continue }
-            break
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let text = String(decoding: output, as: UTF8.self)
-        guard exitStatus == 0 else {
-            throw Failure(command: URL(fileURLWithPath: executable).lastPathComponent, status: exitStatus, output: text)
-        }
-        return text
+        guard result.status == 0 else { throw Failure(command: name, status: result.status, output: result.output) }
+        return result.output
     }
 }
 
