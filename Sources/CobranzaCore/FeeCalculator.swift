@@ -11,6 +11,11 @@ public enum PaymentChannel: String, Sendable, CaseIterable {
     case direct
 }
 
+/// How the debtor paid; recorded for reconciliation, it does not change the fee.
+public enum PaymentMethod: String, Sendable, CaseIterable {
+    case transfer, cash, check, card, other
+}
+
 /// The fee on one payment, computed once when the payment is recorded and frozen with it.
 public struct FeeLine: Equatable, Sendable {
     public var base: Int64

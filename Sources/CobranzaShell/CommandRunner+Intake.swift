@@ -143,7 +143,7 @@ extension CommandRunner {
                 columns: [.init("stage"), .init("currency"), .init("cases", .number), .init("amount", .number)],
                 rows: rows.map { [$0.stage, $0.currency, String($0.cases), Self.money($0.total, $0.currency)] }))
         default:
-            throw UsageError("\(invocation.spec.name): not implemented")
+            return try runPayments(invocation)
         }
     }
 

@@ -182,6 +182,78 @@ public enum CommandTable {
             words: ["portfolio"], arguments: [], options: [clientOption],
             summary: "cases and amounts by stage for a client", examples: ["portfolio", "portfolio --client ACME"]),
         CommandSpec(
+            words: ["payment", "record"],
+            arguments: [ArgumentSpec(name: "CASE", kind: .caseNumber, help: "case number"),
+                        ArgumentSpec(name: "AMOUNT", kind: .text, help: "amount as written locally, in the case's currency")],
+            options: [
+                option("date", "DATE", help: "when the debtor paid (default today; not in the future)"),
+                option("channel", "agency|direct", .choice(PaymentChannel.allCases.map(\.rawValue)), help: "paid to the agency (default) or straight to the client"),
+                option("method", "transfer|cash|check|card|other", .choice(PaymentMethod.allCases.map(\.rawValue)), help: "how (default transfer)"),
+                option("ref", "TEXT", help: "the bank's reference; the same one is never recorded twice"),
+            ],
+            summary: "record a payment: allocated oldest due first, fee frozen, case closed when paid (staff)",
+            examples: ["payment record C-2026-000123 300.000 --date 2026-03-02 --ref TRX-88121",
+                       "payment record C-2026-000123 150.000 --channel direct --method check"]),
+        CommandSpec(
+            words: ["payment", "import"],
+            arguments: [ArgumentSpec(name: "FILE", kind: .file, help: "bank CSV with header case,amount,date,ref[,channel,method]")],
+            options: [],
+            summary: "record every payment of a bank file, all or nothing; lines already recorded are skipped (staff)",
+            examples: ["payment import banco-2026-03.csv"]),
+        CommandSpec(
+            words: ["payment", "reverse"],
+            arguments: [ArgumentSpec(name: "PAYMENT", kind: .text, help: "payment number")],
+            options: [option("reason", "TEXT", required: true, help: "why, e.g. cheque bounced"),
+                      option("date", "DATE", help: "date of the reversal (default today)")],
+            summary: "undo a payment (a bounced cheque); a billed fee gets a credit note",
+            examples: ["payment reverse 42 --reason 'cheque devuelto sin fondos'"]),
+        CommandSpec(
+            words: ["payment", "list"], arguments: [],
+            options: [clientOption, option("case", "CASE", .caseNumber, help: "only this case's payments"), limitOption],
+            summary: "list payments with their fees", examples: ["payment list --case C-2026-000123"]),
+        CommandSpec(
+            words: ["payment", "show"],
+            arguments: [ArgumentSpec(name: "PAYMENT", kind: .text, help: "payment number")],
+            options: [], summary: "a payment, its fee and how its case's invoices stand", examples: ["payment show 42"]),
+        CommandSpec(
+            words: ["fee", "invoice", "issue"], arguments: [],
+            options: [option("client", "CODE", .clientCode, help: "one client (or --all)"),
+                      option("all", help: "every client with fees not yet invoiced"),
+                      option("period", "YYYY-MM", required: true, help: "bill every fee earned up to the end of this month")],
+            summary: "issue success-fee invoices, one per client and currency (admins)",
+            examples: ["fee invoice issue --client ACME --period 2026-03", "fee invoice issue --all --period 2026-03"]),
+        CommandSpec(
+            words: ["fee", "invoice", "void"],
+            arguments: [ArgumentSpec(name: "NUMBER", kind: .text, help: "invoice number, e.g. F-2026-000001")],
+            options: [option("reason", "TEXT", required: true, help: "printed on the credit note")],
+            summary: "void an invoice by issuing a credit note (admins)",
+            examples: ["fee invoice void F-2026-000001 --reason 'wrong client tax id'"]),
+        CommandSpec(
+            words: ["fee", "invoice", "list"], arguments: [],
+            options: [clientOption, option("period", "YYYY-MM", help: "only invoices of this period"), limitOption],
+            summary: "list fee invoices and credit notes", examples: ["fee invoice list --client ACME", "fee invoice list --format csv"]),
+        CommandSpec(
+            words: ["fee", "invoice", "show"],
+            arguments: [ArgumentSpec(name: "NUMBER", kind: .text, help: "invoice or credit note number")],
+            options: [], summary: "an invoice or credit note with its lines", examples: ["fee invoice show F-2026-000001"]),
+        CommandSpec(
+            words: ["statement"], arguments: [],
+            options: [clientOption, option("period", "YYYY-MM", required: true, help: "the month")],
+            summary: "remittance statement: collected, fees, net to remit, balance owed to the client",
+            examples: ["statement --client ACME --period 2026-03", "statement --period 2026-03"]),
+        CommandSpec(
+            words: ["remittance", "record"],
+            arguments: [ArgumentSpec(name: "AMOUNT", kind: .text, help: "amount paid over to the client")],
+            options: [option("client", "CODE", .clientCode, required: true, help: "the client"),
+                      option("currency", "CODE", help: "default: the client's"),
+                      option("date", "DATE", help: "default today"),
+                      option("ref", "TEXT", help: "the transfer's reference (never recorded twice)")],
+            summary: "record money the agency paid over to a client (admins)",
+            examples: ["remittance record 1.500.000 --client ACME --ref TRF-2026-0412"]),
+        CommandSpec(
+            words: ["remittance", "list"], arguments: [], options: [clientOption, limitOption],
+            summary: "list remittances to clients", examples: ["remittance list --client ACME"]),
+        CommandSpec(
             words: ["whoami"], arguments: [], options: [],
             summary: "show who you are logged in as", examples: ["whoami"]),
         CommandSpec(

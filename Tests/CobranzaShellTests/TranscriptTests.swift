@@ -7,7 +7,7 @@ import TestSupport
 /// is exactly what the shell prints with `-a` (each command echoed after its prompt), split
 /// into sections by `@as USER [flags]`; an `@exit N` line checks the section's exit code. The
 /// runner feeds each section's commands to the real binary, as that user, against a fresh
-/// database with the clock pinned (2026-03-16), and compares. `@PASSWORD_FILE@` and `@FILES@`
+/// database with the clock pinned (2026-03-16, or the section's `on=DATE`), and compares. `@PASSWORD_FILE@` and `@FILES@`
 /// (Tests/Transcripts/files) stand for paths. COBRANZA_ACCEPT=1 rewrites the transcripts.
 @Suite("Transcripts", .serialized)
 struct TranscriptTests {
@@ -85,12 +85,15 @@ struct TranscriptTests {
         let settings = try TestCluster.settings()
         var actualText = ""
         for section in sections {
+            // `@as USER on=YYYY-MM-DD` moves the pinned clock for that section (month-end work).
+            let day = section.flags.first { $0.hasPrefix("on=") }.map { String($0.dropFirst(3)) } ?? "2026-03-16"
             let result = try Subprocess.run(
-                [Subprocess.cobranzaBinary, "-h", settings.host, "-p", settings.port, "-d", db.name, "-U", section.user, "-a"] + section.flags,
+                [Subprocess.cobranzaBinary, "-h", settings.host, "-p", settings.port, "-d", db.name, "-U", section.user, "-a"]
+                    + section.flags.filter { !$0.hasPrefix("on=") },
                 input: section.input,
                 environment: [
                     "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
-                    "PGPASSWORD": TestDatabase.password, "PGOPTIONS": "-c cobranza.as_of=2026-03-16",
+                    "PGPASSWORD": TestDatabase.password, "PGOPTIONS": "-c cobranza.as_of=\(day)",
                     "COBRANZA_HISTORY": "/dev/null", "LANG": "C.UTF-8",
                 ])
             actualText += "@as " + ([section.user] + section.flags).joined(separator: " ") + "\n" + result.output

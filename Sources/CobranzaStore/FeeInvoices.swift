@@ -1,0 +1,135 @@
+import CobranzaCore
+import Postgres
+
+/// A success-fee invoice or credit note as issued: immutable once written.
+public struct FeeDocumentRecord: Sendable, Equatable {
+    public var number: String
+    public var kind: String
+    public var client: String
+    public var clientName: String
+    public var clientTaxID: String
+    public var currency: String
+    public var issuedOn: String
+    public var period: String?
+    public var subtotal: Int64
+    public var vatRate: BasisPoints
+    public var vat: Int64
+    public var total: Int64
+    public var reason: String?
+    /// For a voiding credit note: the invoice it voids.
+    public var voids: String?
+    /// For a voided invoice: the credit note that voids it.
+    public var voidedBy: String?
+    public var lines: Int
+    public var issuedBy: String
+}
+
+public struct FeeDocumentLine: Sendable, Equatable {
+    public var lineNumber: Int
+    public var payment: Int64
+    public var caseNumber: String
+    public var debtorName: String
+    public var paidOn: String
+    public var amount: Int64
+    public var stage: String
+    public var rate: BasisPoints
+    public var fee: Int64
+}
+
+/// What one `fee invoice issue` produced for one client and currency.
+public struct IssuedFeeInvoice: Sendable, Equatable {
+    public var number: String
+    public var client: String
+    public var currency: String
+    public var lines: Int
+    public var subtotal: Int64
+    public var vat: Int64
+    public var total: Int64
+}
+
+/// Success-fee invoices and credit notes. Issuing, voiding and numbering happen in the
+/// database (issue_fee_invoices, void_fee_invoice): gapless numbers need the counter row and the
+/// documents in the same transaction, and the billing lock keeps reversals out of the way.
+public struct FeeInvoices {
+    let session: Session
+    var connection: Connection { session.connection }
+
+    /// One invoice per client and currency for every fee not yet billed up to the end of
+    /// `period` (YYYY-MM); `client` nil means every client. Empty when there is nothing new.
+    public func issue(client: String?, period: String) throws -> [IssuedFeeInvoice] {
+        try requireAdmin("issue fee invoices")
+        return try connection.withTransaction {
+            try connection.query("SELECT * FROM cobranza.issue_fee_invoices($1, $2)", [client, period]).rows.map { row in
+                IssuedFeeInvoice(number: try row.decode("number"), client: try row.decode("client_code"),
+                                 currency: try row.decode("currency"), lines: try row.decode("lines"),
+                                 subtotal: try row.decode("subtotal"), vat: try row.decode("vat"), total: try row.decode("total"))
+            }
+        }
+    }
+
+    /// Voids an invoice with a credit note; returns the credit note's number.
+    public func void(_ number: String, reason: String) throws -> String {
+        try requireAdmin("void fee invoices")
+        return try connection.withTransaction {
+            try connection.query("SELECT cobranza.void_fee_invoice($1, $2) AS number", [number, reason]).first!.decode("number")
+        }
+    }
+
+    static let select = """
+        SELECT d.number, d.kind, t.code AS client, t.legal_name, t.tax_id, d.currency, d.issued_on::text AS issued_on, d.period,
+               d.subtotal, d.vat_bp, d.vat, d.total, d.reason, v.number AS voids, x.number AS voided_by, d.created_by,
+               (SELECT count(*) FROM cobranza.fee_document_line l WHERE l.tenant_id = d.tenant_id AND l.document_id = d.id) AS lines
+          FROM cobranza.fee_document d
+          JOIN cobranza.tenant t ON t.id = d.tenant_id
+          LEFT JOIN cobranza.fee_document v ON v.tenant_id = d.tenant_id AND v.id = d.voids_id
+          LEFT JOIN cobranza.fee_document x ON x.tenant_id = d.tenant_id AND x.voids_id = d.id
+        """
+
+    public func list(client: String?, period: String?, limit: Int) throws -> [FeeDocumentRecord] {
+        var conditions: [String] = []
+        var parameters = SQLParameters()
+        if client != nil || session.identity.clientCode != nil {
+            conditions.append("d.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id))
+        }
+        if let period { conditions.append("d.period = " + parameters.bind(period)) }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try connection.query(Self.select + filter + " ORDER BY d.id LIMIT " + parameters.bind(limit), parameters.values)
+            .rows.map(Self.record)
+    }
+
+    public func show(_ number: String) throws -> (FeeDocumentRecord, [FeeDocumentLine]) {
+        let normalized = number.trimmingSpacesAndNewlines().uppercased()
+        guard let row = try connection.query(Self.select + " WHERE d.number = $1", [normalized]).first else {
+            throw StoreError("no fee invoice or credit note \(normalized)")
+        }
+        let lines = try connection.query("""
+            SELECT l.line_no, l.payment_id, l.case_number, l.debtor_name, l.paid_on::text AS paid_on, l.amount, l.stage, l.fee_bp, l.fee
+              FROM cobranza.fee_document_line l JOIN cobranza.fee_document d ON d.tenant_id = l.tenant_id AND d.id = l.document_id
+             WHERE d.number = $1 ORDER BY l.line_no
+            """, [normalized]).rows.map { row in
+            FeeDocumentLine(lineNumber: try row.decode("line_no"), payment: try row.decode("payment_id"),
+                            caseNumber: try row.decode("case_number"), debtorName: try row.decode("debtor_name"),
+                            paidOn: try row.decode("paid_on"), amount: try row.decode("amount"), stage: try row.decode("stage"),
+                            rate: BasisPoints(try row.decode("fee_bp")), fee: try row.decode("fee"))
+        }
+        return (try Self.record(row), lines)
+    }
+
+    private func requireAdmin(_ what: String) throws {
+        guard session.identity.kind == .admin else { throw StoreError("only agency admins can \(what)") }
+    }
+
+    static func record(_ row: Row) throws -> FeeDocumentRecord {
+        FeeDocumentRecord(
+            number: try row.decode("number"), kind: try row.decode("kind"), client: try row.decode("client"),
+            clientName: try row.decode("legal_name"), clientTaxID: try row.decode("tax_id"), currency: try row.decode("currency"),
+            issuedOn: try row.decode("issued_on"), period: try row.decodeIfPresent("period"), subtotal: try row.decode("subtotal"),
+            vatRate: BasisPoints(try row.decode("vat_bp")), vat: try row.decode("vat"), total: try row.decode("total"),
+            reason: try row.decodeIfPresent("reason"), voids: try row.decodeIfPresent("voids"),
+            voidedBy: try row.decodeIfPresent("voided_by"), lines: try row.decode("lines"), issuedBy: try row.decode("created_by"))
+    }
+}
+
+extension Session {
+    public var feeInvoices: FeeInvoices { FeeInvoices(session: self) }
+}

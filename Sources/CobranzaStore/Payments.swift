@@ -1,0 +1,324 @@
+import CobranzaCore
+import Foundation
+import Postgres
+
+/// A payment or a reversal, with the fee the database froze on it.
+public struct PaymentRecord: Sendable, Equatable {
+    public var id: Int64
+    public var caseNumber: String
+    public var client: String
+    public var debtorName: String
+    public var amount: Int64
+    public var currency: String
+    public var paidOn: String
+    public var channel: String
+    public var method: String
+    public var externalRef: String?
+    /// For a reversal: the payment it undoes.
+    public var reverses: Int64?
+    /// For a reversed payment: its reversal.
+    public var reversedBy: Int64?
+    public var reason: String?
+    public var stage: String
+    public var rate: BasisPoints
+    public var fee: Int64
+    public var feeNote: String?
+    public var contractVersion: Int
+    /// The standing fee document that bills (or credits) it, if any.
+    public var billedOn: String?
+    public var recordedBy: String
+}
+
+/// How much of one invoice a case's payments cover, oldest due first.
+public struct InvoiceBalance: Sendable, Equatable {
+    public var number: String
+    public var due: String
+    public var amount: Int64
+    public var paid: Int64
+    public var outstanding: Int64
+    public var currency: String
+}
+
+/// Payments on cases: recorded by staff one at a time or from a bank file, reversed when they
+/// bounce. The database computes the fee, refuses overpayments and closes a case paid in full
+/// (0004_payments.sql); this type turns text into parameters and failures into sentences.
+public struct Payments {
+    let session: Session
+    var connection: Connection { session.connection }
+
+    public static let channels = PaymentChannel.allCases.map(\.rawValue)
+    public static let methods = PaymentMethod.allCases.map(\.rawValue)
+
+    public struct NewPayment: Sendable {
+        public var caseNumber: String
+        public var amount: String
+        public var date: String?
+        public var channel: String?
+        public var method: String?
+        public var ref: String?
+        public init(caseNumber: String, amount: String, date: String? = nil, channel: String? = nil, method: String? = nil, ref: String? = nil) {
+            self.caseNumber = caseNumber
+            self.amount = amount
+            self.date = date
+            self.channel = channel
+            self.method = method
+            self.ref = ref
+        }
+    }
+
+    static let select = """
+        SELECT p.id, c.number AS case_number, t.code AS client, d.name AS debtor_name, p.amount, p.currency,
+               p.paid_on::text AS paid_on, p.channel, p.method, p.external_ref, p.reverses_id,
+               (SELECT r.id FROM cobranza.payment r WHERE r.tenant_id = p.tenant_id AND r.reverses_id = p.id) AS reversed_by,
+               p.reason, p.stage, p.fee_bp, p.fee, p.fee_note, p.contract_version, p.created_by,
+               (SELECT string_agg(b.number, ', ' ORDER BY b.number) FROM cobranza.billed_payment b
+                 WHERE b.tenant_id = p.tenant_id AND b.payment_id = p.id) AS billed_on
+          FROM cobranza.payment p
+          JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
+          JOIN cobranza.tenant t ON t.id = p.tenant_id
+          JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+        """
+
+    /// Records one payment; one statement, so it either lands whole (with its fee, its timeline
+    /// event and perhaps the case's close) or not at all.
+    @discardableResult
+    public func record(_ payment: NewPayment) throws -> PaymentRecord {
+        guard [.admin, .collector].contains(session.identity.kind) else {
+            throw StoreError("only agency admins and collectors record payments")
+        }
+        let target = try caseRow(payment.caseNumber)
+        let amount = try Self.parseAmount(payment.amount, currency: target.currency, field: "AMOUNT")
+        let date = try payment.date.map { try Self.parseDate($0, field: "--date").description }
+        let channel = try Self.choice(payment.channel ?? "agency", Self.channels, field: "--channel")
+        let method = try Self.choice(payment.method ?? "transfer", Self.methods, field: "--method")
+        let ref = try Self.reference(payment.ref)
+        let inserted: QueryResult
+        do {
+            inserted = try connection.query("""
+                INSERT INTO cobranza.payment (tenant_id, case_id, amount, paid_on, channel, method, external_ref)
+                VALUES ($1, $2, $3, coalesce($4::date, cobranza.today()), $5, $6, $7) RETURNING id
+                """, [target.tenant, target.id, amount, date, channel, method, ref])
+        } catch {
+            throw try explain(error, ref: payment.ref, tenant: target.tenant)
+        }
+        return try show(try inserted.first!.decode("id"))
+    }
+
+    /// Undoes a payment: a reversal row (the database negates amount and fee) and, when the fee
+    /// was already billed, a credit note. Returns the reversal and the credit note's number.
+    public func reverse(_ id: Int64, reason: String, date: String?) throws -> (reversal: PaymentRecord, creditNote: String?) {
+        guard [.admin, .collector].contains(session.identity.kind) else {
+            throw StoreError("only agency admins and collectors reverse payments")
+        }
+        guard !reason.trimmingSpacesAndNewlines().isEmpty else { throw StoreError("--reason: required (why is the payment undone?)") }
+        let on = try date.map { try Self.parseDate($0, field: "--date").description }
+        let row = try connection.withTransaction {
+            try connection.query("SELECT reversal_id, credit_note FROM cobranza.reverse_payment($1, $2, $3::date)", [id, reason, on]).first!
+        }
+        return (try show(try row.decode("reversal_id")), try row.decodeIfPresent("credit_note"))
+    }
+
+    public func show(_ id: Int64) throws -> PaymentRecord {
+        guard let row = try connection.query(Self.select + " WHERE p.id = $1", [id]).first else {
+            throw StoreError("payment \(id) does not exist")
+        }
+        return try Self.record(row)
+    }
+
+    public func list(client: String?, caseNumber: String?, limit: Int) throws -> [PaymentRecord] {
+        var conditions: [String] = []
+        var parameters = SQLParameters()
+        if client != nil || session.identity.clientCode != nil {
+            conditions.append("p.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id))
+        }
+        if let caseNumber { conditions.append("c.number = " + parameters.bind(caseNumber.uppercased())) }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try connection.query(Self.select + filter + " ORDER BY p.id LIMIT " + parameters.bind(limit), parameters.values)
+            .rows.map(Self.record)
+    }
+
+    /// The case's invoices and how much of each is paid, oldest due first.
+    public func balances(caseNumber: String) throws -> [InvoiceBalance] {
+        let target = try caseRow(caseNumber)
+        return try connection.query("""
+            SELECT number, due::text AS due, amount, paid, outstanding, currency FROM cobranza.invoice_balance
+             WHERE tenant_id = $1 AND case_id = $2 ORDER BY due, invoice_id
+            """, [target.tenant, target.id]).rows.map { row in
+            InvoiceBalance(number: try row.decode("number"), due: try row.decode("due"), amount: try row.decode("amount"),
+                           paid: try row.decode("paid"), outstanding: try row.decode("outstanding"), currency: try row.decode("currency"))
+        }
+    }
+
+    // MARK: - Bank files
+
+    public struct ImportOutcome: Sendable, Equatable {
+        public var recorded: [PaymentRecord]
+        /// Lines whose reference was already recorded: importing a file twice adds nothing.
+        public var alreadyRecorded: [(line: Int, ref: String)]
+        public static func == (a: Self, b: Self) -> Bool {
+            a.recorded == b.recorded && a.alreadyRecorded.map(\.line) == b.alreadyRecorded.map(\.line)
+        }
+    }
+
+    /// A problem on one line of a bank file; the import is all or nothing.
+    public struct ImportRefusal: Error, Sendable, CustomStringConvertible {
+        public var problems: [String]
+        public var description: String {
+            let shown = problems.prefix(50).joined(separator: "\n  ")
+            let more = problems.count > 50 ? "\n  … and \(problems.count - 50) more" : ""
+            return "nothing imported: \(problems.count) problem(s)\n  \(shown)\(more)"
+        }
+    }
+
+    public static let importColumns = ["case", "amount", "date", "ref", "channel", "method"]
+
+    /// Records every payment of a bank file (header `case,amount,date,ref[,channel,method]`) in
+    /// one transaction: any bad line and nothing is recorded, every bad line is named.
+    public func importFile(at path: String) throws -> ImportOutcome {
+        guard let data = FileManager.default.contents(atPath: path) else { throw StoreError("FILE: cannot read \(path)") }
+        var reader = CSVReader()
+        let records: [CSVReader.Record]
+        do {
+            records = try reader.feed(data) + reader.finish()
+        } catch {
+            throw ImportRefusal(problems: [error.description])
+        }
+        guard let header = records.first else { throw ImportRefusal(problems: ["line 1: the file is empty"]) }
+        let names = header.fields.map { $0.trimmingSpacesAndNewlines().lowercased() }
+        var problems: [String] = []
+        for required in ["case", "amount", "date", "ref"] where !names.contains(required) {
+            problems.append("line \(header.line): header: column \"\(required)\" is missing (expected \(Self.importColumns.joined(separator: ",")))")
+        }
+        for name in names where !Self.importColumns.contains(name) {
+            problems.append("line \(header.line): header: unknown column \"\(name)\"")
+        }
+        guard problems.isEmpty else { throw ImportRefusal(problems: problems) }
+        func field(_ record: CSVReader.Record, _ name: String) -> String? {
+            guard let index = names.firstIndex(of: name), index < record.fields.count else { return nil }
+            let value = record.fields[index].trimmingSpacesAndNewlines()
+            return value.isEmpty ? nil : value
+        }
+        var outcome = ImportOutcome(recorded: [], alreadyRecorded: [])
+        try connection.withTransaction {
+            for record in records.dropFirst() where !record.fields.allSatisfy({ $0.trimmingSpacesAndNewlines().isEmpty }) {
+                guard record.fields.count == names.count else {
+                    problems.append("line \(record.line): has \(record.fields.count) fields, the header has \(names.count)")
+                    continue
+                }
+                guard let ref = field(record, "ref") else {
+                    problems.append("line \(record.line), column ref: required (a bank file's reference makes a second import add nothing)")
+                    continue
+                }
+                let payment = NewPayment(caseNumber: field(record, "case") ?? "", amount: field(record, "amount") ?? "",
+                                         date: field(record, "date"), channel: field(record, "channel"),
+                                         method: field(record, "method"), ref: ref)
+                do {
+                    try connection.withTransaction {
+                        if let existing = try alreadyRecorded(payment) {
+                            outcome.alreadyRecorded.append((record.line, existing))
+                        } else {
+                            outcome.recorded.append(try self.record(payment))
+                        }
+                    }
+                } catch {
+                    guard (error as? PostgresError)?.kind != .connectionLost else { throw error }
+                    problems.append("line \(record.line): \(Self.sentence(error))")
+                }
+            }
+            if !problems.isEmpty { throw ImportRefusal(problems: problems) }
+        }
+        return outcome
+    }
+
+    /// The reference already recorded for the same case, amount and date (a re-imported line).
+    private func alreadyRecorded(_ payment: NewPayment) throws -> String? {
+        guard let ref = payment.ref, let target = try? caseRow(payment.caseNumber) else { return nil }
+        return try connection.query(
+            "SELECT external_ref FROM cobranza.payment WHERE tenant_id = $1 AND external_ref = $2 AND case_id = $3",
+            [target.tenant, ref.trimmingSpacesAndNewlines(), target.id]).first?.decode("external_ref")
+    }
+
+    // MARK: - Helpers
+
+    struct CaseTarget {
+        var tenant: Int64
+        var id: Int64
+        var currency: Currency
+    }
+
+    func caseRow(_ number: String) throws -> CaseTarget {
+        let normalized = number.trimmingSpacesAndNewlines().uppercased()
+        guard let row = try connection.query("""
+            SELECT c.tenant_id, c.id, c.currency, cur.exponent FROM cobranza.collection_case c
+              JOIN cobranza.currency cur ON cur.code = c.currency WHERE c.number = $1
+            """, [normalized]).first
+        else { throw StoreError("CASE: no case \(normalized.isEmpty ? "(empty)" : normalized)") }
+        let code = CurrencyCode(rawValue: try row.decode("currency")) ?? "CLP"
+        return CaseTarget(tenant: try row.decode("tenant_id"), id: try row.decode("id"),
+                          currency: Currency(code: code, exponent: Int(try row.decode("exponent", as: Int.self))))
+    }
+
+    static func parseAmount(_ text: String, currency: Currency, field: String) throws -> Int64 {
+        switch AmountParser.parse(text, currency: currency) {
+        case .success(let value): return value
+        case .failure(let problem): throw StoreError("\(field): \(problem)")
+        }
+    }
+
+    static func parseDate(_ text: String, field: String) throws -> CalendarDate {
+        guard let date = CalendarDate(parsing: text) else { throw StoreError("\(field): \"\(text)\" is not a date (2026-03-31 or 31/03/2026)") }
+        return date
+    }
+
+    static func choice(_ text: String, _ allowed: [String], field: String) throws -> String {
+        let value = text.trimmingSpacesAndNewlines().lowercased()
+        guard allowed.contains(value) else { throw StoreError("\(field): must be one of \(allowed.joined(separator: ", "))") }
+        return value
+    }
+
+    static func reference(_ text: String?) throws -> String? {
+        guard let text else { return nil }
+        let value = text.trimmingSpacesAndNewlines()
+        guard (1...100).contains(value.count) else { throw StoreError("--ref: must be 1 to 100 characters") }
+        return value
+    }
+
+    /// The database's refusals are already sentences; a duplicate reference is named with the
+    /// payment that holds it (RLS keeps the server's DETAIL from saying).
+    private func explain(_ error: PostgresError, ref: String?, tenant: Int64) throws -> any Error {
+        guard error.constraint == "payment_tenant_id_external_ref_key", let ref = try Self.reference(ref) else { return error }
+        let holder = try connection.query("""
+            SELECT p.id, c.number FROM cobranza.payment p
+              JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
+             WHERE p.tenant_id = $1 AND p.external_ref = $2
+            """, [tenant, ref]).first
+        let which = try holder.map { " (payment \(try $0.decode("id", as: Int64.self)) on case \(try $0.decode("number", as: String.self)))" } ?? ""
+        return StoreError("--ref: \(ref) is already recorded\(which); the same bank reference is never counted twice")
+    }
+
+    static func sentence(_ error: any Error) -> String {
+        switch error {
+        case let store as StoreError: return store.message
+        case let postgres as PostgresError:
+            let text = postgres.message.hasPrefix("ERROR:") ? String(postgres.message.dropFirst(6)) : postgres.message
+            return text.trimmingSpacesAndNewlines().split(separator: "\n").first.map(String.init) ?? text
+        default: return String(describing: error)
+        }
+    }
+
+    static func record(_ row: Row) throws -> PaymentRecord {
+        PaymentRecord(
+            id: try row.decode("id"), caseNumber: try row.decode("case_number"), client: try row.decode("client"),
+            debtorName: try row.decode("debtor_name"), amount: try row.decode("amount"), currency: try row.decode("currency"),
+            paidOn: try row.decode("paid_on"), channel: try row.decode("channel"), method: try row.decode("method"),
+            externalRef: try row.decodeIfPresent("external_ref"), reverses: try row.decodeIfPresent("reverses_id"),
+            reversedBy: try row.decodeIfPresent("reversed_by"), reason: try row.decodeIfPresent("reason"),
+            stage: try row.decode("stage"), rate: BasisPoints(try row.decode("fee_bp")), fee: try row.decode("fee"),
+            feeNote: try row.decodeIfPresent("fee_note"), contractVersion: try row.decode("contract_version"),
+            billedOn: try row.decodeIfPresent("billed_on"), recordedBy: try row.decode("created_by"))
+    }
+}
+
+extension Session {
+    public var payments: Payments { Payments(session: self) }
+}

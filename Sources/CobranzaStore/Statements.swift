@@ -1,0 +1,159 @@
+import CobranzaCore
+import Postgres
+
+/// A client's remittance statement for one month in one currency.
+///
+/// The balance owed to the client moves with every payment the agency collects (less, in net
+/// mode, the fee and its VAT it withholds) and every remittance it pays over. VAT is taken per
+/// payment at the rate of the contract version the payment was charged under, so each figure is
+/// a plain sum of rows and one month's closing balance is the next month's opening, to the unit.
+public struct RemittanceStatement: Sendable, Equatable {
+    public var client: String
+    public var period: String
+    public var currency: String
+    public var openingBalance: Int64
+    public var collectedByAgency: Int64
+    public var feesWithheld: Int64
+    public var netToRemit: Int64
+    public var remitted: Int64
+    public var closingBalance: Int64
+    public var paidDirectly: Int64
+    /// Fees (with VAT) the agency invoices rather than withholds: direct payments, gross mode.
+    public var feesToInvoice: Int64
+    public var payments: [PaymentRecord]
+}
+
+/// A transfer of collected money from the agency to a client.
+public struct RemittanceRecord: Sendable, Equatable {
+    public var id: Int64
+    public var client: String
+    public var amount: Int64
+    public var currency: String
+    public var paidOn: String
+    public var externalRef: String?
+    public var recordedBy: String
+}
+
+public struct Statements {
+    let session: Session
+    var connection: Connection { session.connection }
+
+    /// `period` is YYYY-MM. One statement per currency the client has money in.
+    public func statement(client: String?, period: String) throws -> [RemittanceStatement] {
+        let scope = try TenantScope.resolve(session, client: client)
+        let (start, end) = try Self.month(period)
+        let rows = try connection.query("""
+            WITH p AS (
+                SELECT p.currency, p.paid_on, p.channel, p.amount, k.remittance,
+                       p.fee + cobranza.apply_rate(k.vat_bp, p.fee) AS fee_with_vat
+                  FROM cobranza.payment p
+                  JOIN cobranza.contract k ON k.tenant_id = p.tenant_id AND k.version = p.contract_version
+                 WHERE p.tenant_id = $1 AND p.paid_on <= $3::date
+            ),
+            owed AS (
+                SELECT currency, paid_on,
+                       CASE WHEN channel = 'agency' THEN amount - CASE WHEN remittance = 'net' THEN fee_with_vat ELSE 0 END
+                            ELSE 0 END AS owed
+                  FROM p
+                UNION ALL
+                SELECT currency, paid_on, -amount FROM cobranza.remittance WHERE tenant_id = $1 AND paid_on <= $3::date
+            ),
+            balances AS (
+                SELECT currency,
+                       coalesce(sum(owed) FILTER (WHERE paid_on < $2::date), 0)::bigint AS opening,
+                       sum(owed)::bigint AS closing
+                  FROM owed GROUP BY currency
+            ),
+            month AS (
+                SELECT currency,
+                       coalesce(sum(amount) FILTER (WHERE channel = 'agency'), 0)::bigint AS collected,
+                       coalesce(sum(fee_with_vat) FILTER (WHERE channel = 'agency' AND remittance = 'net'), 0)::bigint AS withheld,
+                       coalesce(sum(amount) FILTER (WHERE channel = 'direct'), 0)::bigint AS direct,
+                       coalesce(sum(fee_with_vat) FILTER (WHERE channel = 'direct' OR remittance = 'gross'), 0)::bigint AS to_invoice
+                  FROM p WHERE paid_on >= $2::date GROUP BY currency
+            ),
+            remitted AS (
+                SELECT currency, sum(amount)::bigint AS remitted FROM cobranza.remittance
+                 WHERE tenant_id = $1 AND paid_on BETWEEN $2::date AND $3::date GROUP BY currency
+            )
+            SELECT b.currency, b.opening, b.closing, coalesce(m.collected, 0) AS collected, coalesce(m.withheld, 0) AS withheld,
+                   coalesce(m.direct, 0) AS direct, coalesce(m.to_invoice, 0) AS to_invoice, coalesce(r.remitted, 0) AS remitted
+              FROM balances b
+              LEFT JOIN month m ON m.currency = b.currency
+              LEFT JOIN remitted r ON r.currency = b.currency
+             ORDER BY b.currency
+            """, [scope.id, start.description, end.description]).rows
+        let payments = try connection.query(Payments.select + """
+             WHERE p.tenant_id = $1 AND p.paid_on BETWEEN $2::date AND $3::date ORDER BY p.paid_on, p.id
+            """, [scope.id, start.description, end.description]).rows.map(Payments.record)
+        return try rows.map { row in
+            let currency: String = try row.decode("currency")
+            let collected: Int64 = try row.decode("collected"), withheld: Int64 = try row.decode("withheld")
+            return RemittanceStatement(
+                client: scope.code, period: period, currency: currency, openingBalance: try row.decode("opening"),
+                collectedByAgency: collected, feesWithheld: withheld, netToRemit: collected - withheld,
+                remitted: try row.decode("remitted"), closingBalance: try row.decode("closing"),
+                paidDirectly: try row.decode("direct"), feesToInvoice: try row.decode("to_invoice"),
+                payments: payments.filter { $0.currency == currency })
+        }
+    }
+
+    /// Records money paid over to a client (admins).
+    @discardableResult
+    public func remit(client: String, amount text: String, currency: String?, date: String?, ref: String?) throws -> RemittanceRecord {
+        guard session.identity.kind == .admin else { throw StoreError("only agency admins can record remittances") }
+        let scope = try TenantScope.resolve(session, client: client)
+        let code = try currency.map { text in
+            guard let code = CurrencyCode(rawValue: text) else { throw StoreError("--currency: \"\(text)\" is not a currency code") }
+            return code
+        } ?? scope.currency
+        guard let known = try session.currencies()[code] else { throw StoreError("--currency: \(code) is not a known currency") }
+        let amount = try Payments.parseAmount(text, currency: known, field: "AMOUNT")
+        let on = try date.map { try Payments.parseDate($0, field: "--date").description }
+        let reference = try Payments.reference(ref)
+        let inserted: QueryResult
+        do {
+            inserted = try connection.query("""
+                INSERT INTO cobranza.remittance (tenant_id, amount, currency, paid_on, external_ref)
+                VALUES ($1, $2, $3, coalesce($4::date, cobranza.today()), $5) RETURNING id
+                """, [scope.id, amount, code.rawValue, on, reference])
+        } catch {
+            guard error.constraint == "remittance_tenant_id_external_ref_key" else { throw error }
+            throw StoreError("--ref: \(ref ?? "") is already recorded as a remittance to \(scope.code)")
+        }
+        let id: Int64 = try inserted.first!.decode("id")
+        return try remittances(client: scope.code, limit: 10_000).first { $0.id == id }!
+    }
+
+    public func remittances(client: String?, limit: Int) throws -> [RemittanceRecord] {
+        var conditions: [String] = []
+        var parameters = SQLParameters()
+        if client != nil || session.identity.clientCode != nil {
+            conditions.append("r.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id))
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try connection.query("""
+            SELECT r.id, t.code, r.amount, r.currency, r.paid_on::text AS paid_on, r.external_ref, r.created_by
+              FROM cobranza.remittance r JOIN cobranza.tenant t ON t.id = r.tenant_id
+            """ + filter + " ORDER BY r.id LIMIT " + parameters.bind(limit), parameters.values).rows.map { row in
+            RemittanceRecord(id: try row.decode("id"), client: try row.decode("code"), amount: try row.decode("amount"),
+                             currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
+                             externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"))
+        }
+    }
+
+    /// First and last day of a YYYY-MM month.
+    static func month(_ period: String) throws -> (CalendarDate, CalendarDate) {
+        let parts = period.trimmingSpacesAndNewlines().split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]),
+              let first = CalendarDate(year: year, month: month, day: 1)
+        else { throw StoreError("--period: \"\(period)\" is not a month (write YYYY-MM)") }
+        let next = month == 12 ? CalendarDate(year: year + 1, month: 1, day: 1)! : CalendarDate(year: year, month: month + 1, day: 1)!
+        return (first, next.adding(days: -1))
+    }
+}
+
+extension Session {
+    public var statements: Statements { Statements(session: self) }
+}
