@@ -19,7 +19,9 @@ public enum CommandOutput: Equatable, Sendable {
 /// Rows with typed columns, so csv/json can keep numbers and booleans as such.
 public struct ResultTable: Equatable, Sendable {
     public struct Column: Equatable, Sendable {
-        public enum Kind: Equatable, Sendable { case text, number, boolean }
+        /// `money` cells hold the amount as people read it (`$1.234,56 COP`); csv and json turn
+        /// it into a plain decimal (`1234.56`) for accounting systems.
+        public enum Kind: Equatable, Sendable { case text, number, boolean, money }
         public var name: String
         public var kind: Kind
         public init(_ name: String, _ kind: Kind = .text) {

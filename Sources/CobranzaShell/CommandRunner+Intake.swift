@@ -46,7 +46,7 @@ extension CommandRunner {
             let submissions = try session.submissions.list(client: client, pendingOnly: invocation.switches.contains("pending"), limit: try Self.limit(invocation))
             return .table(ResultTable(
                 columns: [.init("id", .number), .init("client"), .init("debtor"), .init("tax_id"), .init("invoices", .number),
-                          .init("total", .number), .init("status"), .init("submitted"), .init("case"), .init("reason")],
+                          .init("total", .money), .init("status"), .init("submitted"), .init("case"), .init("reason")],
                 rows: submissions.map { s in
                     [String(s.id), s.client, s.debtorName, s.debtorTaxID, String(s.invoices), Self.money(s.total, s.currency),
                      s.status, s.submittedOn, s.caseNumber, s.rejectReason]
@@ -140,7 +140,7 @@ extension CommandRunner {
         case "portfolio":
             let rows = try session.cases.portfolio(client: client)
             return .table(ResultTable(
-                columns: [.init("stage"), .init("currency"), .init("cases", .number), .init("amount", .number)],
+                columns: [.init("stage"), .init("currency"), .init("cases", .number), .init("amount", .money)],
                 rows: rows.map { [$0.stage, $0.currency, String($0.cases), Self.money($0.total, $0.currency)] }))
         default:
             return try runPayments(invocation)
@@ -160,14 +160,14 @@ extension CommandRunner {
 
     static func invoiceTable(_ invoices: [InvoiceRecord]) -> ResultTable {
         ResultTable(
-            columns: [.init("number"), .init("issued"), .init("due"), .init("days_overdue", .number), .init("amount", .number)],
+            columns: [.init("number"), .init("issued"), .init("due"), .init("days_overdue", .number), .init("amount", .money)],
             rows: invoices.map { [$0.number, $0.issued, $0.due, String($0.daysOverdue), money($0.amount, $0.currency)] })
     }
 
     static func caseTable(_ cases: [CaseSummary], staff: Bool) -> ResultTable {
         ResultTable(
             columns: [.init("case"), .init("client"), .init("debtor"), .init("stage")] + (staff ? [.init("assigned_to")] : [])
-                + [.init("invoices", .number), .init("total", .number), .init("days_overdue", .number), .init("opened")],
+                + [.init("invoices", .number), .init("total", .money), .init("days_overdue", .number), .init("opened")],
             rows: cases.map { c in
                 [c.number, c.client, c.debtorName, c.stage + (c.closeCode.map { " (\($0))" } ?? "")] + (staff ? [c.assignedTo] : [])
                     + [String(c.invoices), money(c.total, c.currency), String(c.daysOverdue), c.openedOn]

@@ -63,7 +63,7 @@ extension CommandRunner {
             return .sections([
                 .init("Payment", Self.record(fields.filter { $0.1 != nil })),
                 .init("Invoices of \(payment.caseNumber), oldest due first", ResultTable(
-                    columns: [.init("number"), .init("due"), .init("amount", .number), .init("paid", .number), .init("outstanding", .number)],
+                    columns: [.init("number"), .init("due"), .init("amount", .money), .init("paid", .money), .init("outstanding", .money)],
                     rows: balances.map { [$0.number, $0.due, Self.money($0.amount, $0.currency), Self.money($0.paid, $0.currency),
                                           Self.money($0.outstanding, $0.currency)] })),
             ])
@@ -77,8 +77,8 @@ extension CommandRunner {
                 return .message("Nothing new to invoice up to the end of \(period)\(client.map { " for \($0.uppercased())" } ?? ""): no invoice issued.")
             }
             return .table(ResultTable(
-                columns: [.init("invoice"), .init("client"), .init("lines", .number), .init("subtotal", .number), .init("vat", .number),
-                          .init("total", .number)],
+                columns: [.init("invoice"), .init("client"), .init("lines", .number), .init("subtotal", .money), .init("vat", .money),
+                          .init("total", .money)],
                 rows: issued.map { [$0.number, $0.client, String($0.lines), Self.money($0.subtotal, $0.currency),
                                     Self.money($0.vat, $0.currency), Self.money($0.total, $0.currency)] }))
         case "fee invoice void":
@@ -88,10 +88,10 @@ extension CommandRunner {
         case "fee invoice list":
             let documents = try session.feeInvoices.list(client: client, period: invocation.option("period"), limit: try Self.limit(invocation))
             return .table(ResultTable(
-                columns: [.init("number"), .init("kind"), .init("client"), .init("issued"), .init("period"), .init("lines", .number),
-                          .init("subtotal", .number), .init("vat", .number), .init("total", .number), .init("status")],
+                columns: [.init("number"), .init("kind"), .init("client"), .init("currency"), .init("issued"), .init("period"), .init("lines", .number),
+                          .init("subtotal", .money), .init("vat", .money), .init("total", .money), .init("status")],
                 rows: documents.map { d in
-                    [d.number, d.kind == "invoice" ? "invoice" : "credit note", d.client, d.issuedOn, d.period, String(d.lines),
+                    [d.number, d.kind == "invoice" ? "invoice" : "credit note", d.client, d.currency, d.issuedOn, d.period, String(d.lines),
                      Self.money(d.subtotal, d.currency), Self.money(d.vat, d.currency), Self.money(d.total, d.currency),
                      Self.documentStatus(d)]
                 }))
@@ -111,7 +111,7 @@ extension CommandRunner {
                 .init(document.kind == "invoice" ? "Fee invoice" : "Credit note", Self.record(fields)),
                 .init("Lines", ResultTable(
                     columns: [.init("line", .number), .init("payment", .number), .init("case"), .init("debtor"), .init("paid_on"),
-                              .init("recovered", .number), .init("stage"), .init("rate"), .init("fee", .number)],
+                              .init("recovered", .money), .init("stage"), .init("rate"), .init("fee", .money)],
                     rows: lines.map { l in
                         [String(l.lineNumber), String(l.payment), l.caseNumber, l.debtorName, l.paidOn,
                          Self.money(l.amount, document.currency), l.stage, l.rate.description, Self.money(l.fee, document.currency)]
@@ -149,7 +149,7 @@ extension CommandRunner {
         case "remittance list":
             let remittances = try session.statements.remittances(client: client, limit: try Self.limit(invocation))
             return .table(ResultTable(
-                columns: [.init("id", .number), .init("client"), .init("paid_on"), .init("amount", .number), .init("ref"), .init("by")],
+                columns: [.init("id", .number), .init("client"), .init("paid_on"), .init("amount", .money), .init("ref"), .init("by")],
                 rows: remittances.map { [String($0.id), $0.client, $0.paidOn, Self.money($0.amount, $0.currency), $0.externalRef, $0.recordedBy] }))
         default:
             throw UsageError("\(invocation.spec.name): not implemented")
@@ -158,8 +158,8 @@ extension CommandRunner {
 
     static func paymentTable(_ payments: [PaymentRecord]) -> ResultTable {
         ResultTable(
-            columns: [.init("payment", .number), .init("case"), .init("client"), .init("debtor"), .init("paid_on"), .init("amount", .number),
-                      .init("channel"), .init("stage"), .init("rate"), .init("fee", .number), .init("ref"), .init("status")],
+            columns: [.init("payment", .number), .init("case"), .init("client"), .init("debtor"), .init("paid_on"), .init("amount", .money),
+                      .init("channel"), .init("stage"), .init("rate"), .init("fee", .money), .init("ref"), .init("status")],
             rows: payments.map { p in
                 let status: String? =
                     if let reverses = p.reverses { "reverses \(reverses)" }

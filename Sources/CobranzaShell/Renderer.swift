@@ -66,7 +66,8 @@ public struct Renderer: Sendable {
         lines.append(widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+"))
         for row in cells {
             lines.append(row.enumerated().map { index, cell in
-                " " + pad(cell, widths[index], right: table.columns[index].kind == .number) + " "
+                let kind = table.columns[index].kind
+                return " " + pad(cell, widths[index], right: kind == .number || kind == .money) + " "
             }.joined(separator: "|"))
         }
         let trimmed = lines.map { line in
@@ -104,7 +105,11 @@ public struct Renderer: Sendable {
             return needsQuotes ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
         }
         var lines = [table.columns.map { field($0.name) }.joined(separator: ",")]
-        lines += table.rows.map { $0.map(field).joined(separator: ",") }
+        lines += table.rows.map { row in
+            row.enumerated().map { index, cell in
+                field(table.columns[index].kind == .money ? cell.map(plainAmount) : cell)
+            }.joined(separator: ",")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -123,9 +128,39 @@ public struct Renderer: Sendable {
         guard let value else { return "null" }
         switch kind {
         case .number where Int64(value) != nil: return value
+        case .money:
+            let plain = plainAmount(value)
+            return plain == value ? jsonString(value) : plain
         case .boolean: return value == "t" || value == "true" || value == "yes" ? "true" : "false"
         default: return jsonString(value)
         }
+    }
+
+    /// `$1.234,56 COP` → `1234.56`, `-$45.000 CLP` → `-45000`, `$1,234.56 MXN` → `1234.56`,
+    /// `UF 12,3456` → `12.3456`. The decimal mark follows the currency, as Money.formatted
+    /// wrote it; text that is not such an amount comes back unchanged.
+    public static func plainAmount(_ text: String) -> String {
+        var rest = Substring(text)
+        let negative = rest.hasPrefix("-")
+        if negative { rest = rest.dropFirst() }
+        var code = "CLF"
+        if rest.hasPrefix("UF ") {
+            rest = rest.dropFirst(3)
+        } else if rest.hasPrefix("$"), let space = rest.lastIndex(of: " ") {
+            code = String(rest[rest.index(after: space)...])
+            rest = rest[rest.index(after: rest.startIndex)..<space]
+        } else {
+            return text
+        }
+        let decimal: Character = code == "MXN" || code == "USD" ? "." : ","
+        var digits = ""
+        for character in rest {
+            if character.isASCII && character.isNumber { digits.append(character) }
+            else if character == decimal { digits.append(".") }
+            else if character != (decimal == "." ? "," : ".") { return text }
+        }
+        guard !digits.isEmpty, digits.first != "." else { return text }
+        return (negative ? "-" : "") + digits
     }
 
     static func jsonString(_ text: String) -> String {

@@ -45,6 +45,16 @@ public struct IssuedFeeInvoice: Sendable, Equatable {
     public var subtotal: Int64
     public var vat: Int64
     public var total: Int64
+
+    public init(number: String, client: String, currency: String, lines: Int, subtotal: Int64, vat: Int64, total: Int64) {
+        self.number = number
+        self.client = client
+        self.currency = currency
+        self.lines = lines
+        self.subtotal = subtotal
+        self.vat = vat
+        self.total = total
+    }
 }
 
 /// Success-fee invoices and credit notes. Issuing, voiding and numbering happen in the
@@ -56,6 +66,7 @@ public struct FeeInvoices {
 
     /// One invoice per client and currency for every fee not yet billed up to the end of
     /// `period` (YYYY-MM); `client` nil means every client. Empty when there is nothing new.
+    @discardableResult
     public func issue(client: String?, period: String) throws -> [IssuedFeeInvoice] {
         try requireAdmin("issue fee invoices")
         return try connection.withTransaction {

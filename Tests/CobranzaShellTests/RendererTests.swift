@@ -1,3 +1,4 @@
+import CobranzaCore
 import CobranzaShell
 import Testing
 
@@ -57,5 +58,23 @@ struct RendererTests {
         #expect(Renderer(format: .json).render(.table(empty)) == "[]\n")
         #expect(Renderer().render(.message("Done.")) == "Done.\n")
         #expect(Renderer().render(.nothing) == "")
+    }
+
+    @Test func moneyIsReadableForPeopleAndPlainForMachines() {
+        let table = ResultTable(columns: [.init("invoice"), .init("total", .money)],
+                                rows: [["F-1", "$1.234.567 CLP"], ["F-2", "-$1.234,56 COP"], ["F-3", "$1,234.56 MXN"],
+                                       ["F-4", "UF 12,3456"], ["F-5", nil], ["F-6", "n/a"]])
+        #expect(Renderer().render(.table(table)).contains(" F-1     | $1.234.567 CLP\n"))
+        #expect(Renderer(format: .csv).render(.table(table)) == "invoice,total\nF-1,1234567\nF-2,-1234.56\nF-3,1234.56\nF-4,12.3456\nF-5,\nF-6,n/a\n")
+        #expect(Renderer(format: .json).render(.table(table)).hasPrefix(#"[{"invoice":"F-1","total":1234567},"#))
+        #expect(Renderer(format: .json).render(.table(table)).contains(#"{"invoice":"F-6","total":"n/a"}"#))
+        for (minor, currency) in [(Int64(-5), Currency.cop), (0, .clp), (1_000_001, .clp), (123_456_789, .usd), (7, .clf)] {
+            let shown = Money(minorUnits: minor, currency: currency).formatted + (currency == .clf ? "" : " \(currency.code)")
+            var scale: Int64 = 1
+            for _ in 0..<currency.exponent { scale *= 10 }
+            let expected = currency.exponent == 0 ? String(minor)
+                : (minor < 0 ? "-" : "") + String(abs(minor) / scale) + "." + String(String(abs(minor) % scale + scale).dropFirst())
+            #expect(Renderer.plainAmount(shown) == expected, "\(shown)")
+        }
     }
 }

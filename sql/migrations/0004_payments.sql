@@ -61,7 +61,8 @@ DECLARE
     v_fraction text := '';
 BEGIN
     IF v_exponent > 0 THEN
-        v_digits := lpad(v_digits, v_exponent + 1, '0');
+        -- (lpad truncates a longer string: pad only up to the length needed)
+        v_digits := lpad(v_digits, greatest(length(v_digits), v_exponent + 1), '0');
         v_fraction := v_decimal || right(v_digits, v_exponent);
         v_digits := left(v_digits, length(v_digits) - v_exponent);
     END IF;

@@ -1,0 +1,60 @@
+import CobranzaStore
+import Postgres
+import TestSupport
+
+/// A database with two CLP clients (ACME at 15 % / 25 %, VAT 19 %; OTHER at 20 %), an admin, a
+/// collector and an SME user of ACME, and a way to open cases with given invoices directly.
+/// Every session's clock is pinned to `today`.
+struct PaymentFixture {
+    let db: TestDatabase
+    let acme: Int64
+    let other: Int64
+    let admin: String
+    let collector: String
+    let maria: String
+    static let today = "2026-04-02"
+
+    init() throws {
+        db = try TestCluster.makeDatabase()
+        try db.addClient("ACME", taxID: "76123456-0")
+        try db.addClient("OTHER", taxID: "96543210-8")
+        let su = try db.superuser()
+        acme = try su.query("SELECT id FROM cobranza.tenant WHERE code = 'ACME'").first!.decode("id")
+        other = try su.query("SELECT id FROM cobranza.tenant WHERE code = 'OTHER'").first!.decode("id")
+        try su.query("""
+            INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp)
+            VALUES ($1, 1, '2026-01-01', 1500, 2500, 1900), ($2, 1, '2026-01-01', 2000, 3000, 1900)
+            """, [acme, other])
+        admin = try db.addPerson("admin", kind: "admin")
+        collector = try db.addPerson("ana", kind: "collector")
+        maria = try db.addPerson("maria", kind: "client", client: "ACME")
+    }
+
+    /// A connection as `user` with the clock pinned.
+    func connect(_ user: String) throws -> Connection {
+        let connection = try db.connect(as: user)
+        try connection.query("SELECT set_config('cobranza.as_of', $1, false)", [Self.today])
+        return connection
+    }
+
+    func session(_ user: String) throws -> Session { try Session(connection: try connect(user)) }
+
+    /// Opens a case (on 2026-01-15) for a new debtor of `tenant` with invoices of these amounts,
+    /// due a month apart from 2025-10-31; returns its number.
+    func openCase(tenant: Int64, amounts: [Int64]) throws -> String {
+        let su = try db.superuser()
+        let debtor = "D\(TestCluster.uniqueSuffix())"
+        return try su.query("""
+            WITH d AS (INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name)
+                       VALUES ($1, 'CL', upper($2), 'Deudor ' || $2) RETURNING id),
+            c AS (INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency, opened_on)
+                  SELECT $1, id, 'CLP', '2026-01-15' FROM d RETURNING id, debtor_id, number),
+            s AS (INSERT INTO cobranza.submission (tenant_id, debtor_id, currency, status, case_id)
+                  SELECT $1, debtor_id, 'CLP', 'accepted', id FROM c RETURNING id, debtor_id, case_id),
+            i AS (INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency, case_id)
+                  SELECT $1, s.id, s.debtor_id, $2 || '-' || a.n, '2025-10-01', date '2025-10-31' + (a.n - 1)::integer * 30, a.amount, 'CLP', s.case_id
+                    FROM s, unnest($3::bigint[]) WITH ORDINALITY AS a(amount, n) RETURNING 1)
+            SELECT number FROM c
+            """, [tenant, debtor, "{" + amounts.map(String.init).joined(separator: ",") + "}"]).first!.decode("number")
+    }
+}
