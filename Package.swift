@@ -32,6 +32,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The benchmarks' load generator (scripts/bench payments): not part of the shell.
+        .executableTarget(name: "cobranza-bench", dependencies: ["CobranzaStore", "Postgres"]),
         // Real PostgreSQL for the tests that need one: the throwaway cluster scripts/test starts.
         .target(name: "TestSupport", dependencies: ["Postgres", "CobranzaStore"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
