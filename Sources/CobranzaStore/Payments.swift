@@ -96,12 +96,16 @@ public struct Payments {
         do {
             inserted = try connection.query("""
                 INSERT INTO cobranza.payment (tenant_id, case_id, amount, paid_on, channel, method, external_ref)
-                VALUES ($1, $2, $3, coalesce($4::date, cobranza.today()), $5, $6, $7) RETURNING id
-                """, [target.tenant, target.id, amount, date, channel, method, ref])
+                VALUES ($1, $2, $3, coalesce($4::date, cobranza.today()), $5, $6, $7)
+                RETURNING id, $8::text AS case_number, $9::text AS client, $10::text AS debtor_name, amount, currency,
+                          paid_on::text AS paid_on, channel, method, external_ref, reverses_id, NULL::bigint AS reversed_by,
+                          reason, stage, fee_bp, fee, fee_note, contract_version, created_by, NULL::text AS billed_on
+                """, [target.tenant, target.id, amount, date, channel, method, ref, target.number, target.client, target.debtorName])
         } catch {
             throw try explain(error, ref: payment.ref, tenant: target.tenant)
         }
-        return try show(try inserted.first!.decode("id"))
+        // A new payment is neither reversed nor billed yet: RETURNING says all there is to say.
+        return try Self.record(inserted.first!)
     }
 
     /// Undoes a payment: a reversal row (the database negates amount and fee) and, when the fee
@@ -244,18 +248,25 @@ public struct Payments {
         var tenant: Int64
         var id: Int64
         var currency: Currency
+        var number: String
+        var client: String
+        var debtorName: String
     }
 
     func caseRow(_ number: String) throws -> CaseTarget {
         let normalized = number.trimmingSpacesAndNewlines().uppercased()
         guard let row = try connection.query("""
-            SELECT c.tenant_id, c.id, c.currency, cur.exponent FROM cobranza.collection_case c
-              JOIN cobranza.currency cur ON cur.code = c.currency WHERE c.number = $1
+            SELECT c.tenant_id, c.id, c.currency, cur.exponent, c.number, t.code, d.name FROM cobranza.collection_case c
+              JOIN cobranza.currency cur ON cur.code = c.currency
+              JOIN cobranza.tenant t ON t.id = c.tenant_id
+              JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+             WHERE c.number = $1
             """, [normalized]).first
         else { throw StoreError("CASE: no case \(normalized.isEmpty ? "(empty)" : normalized)") }
         let code = CurrencyCode(rawValue: try row.decode("currency")) ?? "CLP"
         return CaseTarget(tenant: try row.decode("tenant_id"), id: try row.decode("id"),
-                          currency: Currency(code: code, exponent: Int(try row.decode("exponent", as: Int.self))))
+                          currency: Currency(code: code, exponent: Int(try row.decode("exponent", as: Int.self))),
+                          number: try row.decode("number"), client: try row.decode("code"), debtorName: try row.decode("name"))
     }
 
     static func parseAmount(_ text: String, currency: Currency, field: String) throws -> Int64 {

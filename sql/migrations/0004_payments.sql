@@ -29,15 +29,18 @@ SET LOCAL ROLE cobranza_owner;
 
 -- amount × rate in basis points, rounded half up (away from zero) to the minor unit:
 -- CobranzaCore.Rounding.apply. Overflow raises numeric_value_out_of_range instead of wrapping.
+-- Not STRICT, so the planner inlines it (a STRICT SQL function whose body is not itself strict
+-- is re-parsed on every call); NULL in gives NULL out all the same.
 CREATE FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) RETURNS bigint
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT (pg_catalog.sign(p_amount * p_bp::bigint) * ((pg_catalog.abs(p_amount * p_bp::bigint) + 5000) / 10000))::bigint
 $$;
 
--- Whole months a debt was overdue when placed (CobranzaCore.FeeCalculator.overdueMonths).
+-- Whole months a debt was overdue when placed (CobranzaCore.FeeCalculator.overdueMonths); 0
+-- for a case without invoices (NULL due). Not STRICT, so it is inlined (see apply_rate).
 CREATE FUNCTION cobranza.overdue_months(p_due date, p_placed date) RETURNS integer
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT CASE WHEN p_placed <= p_due THEN 0 ELSE greatest(0,
         (extract(year FROM p_placed)::integer - extract(year FROM p_due)::integer) * 12
@@ -275,40 +278,50 @@ AS $$
           - coalesce((SELECT sum(p.amount) FROM cobranza.payment p WHERE p.tenant_id = p_tenant AND p.case_id = p_case), 0))::bigint
 $$;
 
--- Whether the case had been referred to court on p_on (the workflow records a referral as a
--- stage_change event with outcome 'judicial').
-CREATE FUNCTION cobranza.case_judicial_on(p_tenant bigint, p_case bigint, p_on date) RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, cobranza, pg_temp
-AS $$
-    SELECT EXISTS (SELECT 1 FROM cobranza.case_event e
-                    WHERE e.tenant_id = p_tenant AND e.case_id = p_case AND e.kind = 'stage_change'
-                      AND e.outcome = 'judicial' AND e.occurred_on <= p_on)
-$$;
-
--- Fills a new payment's currency and frozen fee, after the checks only the database can make
--- race-free (the case row stays locked until commit, so two sessions paying the same case
--- queue up and the second sees the first's payment). A reversal copies its payment's terms.
+-- Everything a new payment sets off, in one BEFORE INSERT trigger (one trigger call, one read
+-- of the case's totals):
+--   * the checks only the database can make race-free: the case row is locked first and the
+--     totals read after, on a fresh snapshot, so two sessions paying the same case queue up and
+--     the second sees the first's payment;
+--   * the frozen fee: contract version in force on the payment date, the case's stage on that
+--     date (judicial once a stage_change -> judicial event precedes it), payment_fee;
+--   * the timeline event, and the close as 'paid' when nothing is owed any more (or the reopening
+--     of a paid case when a reversal makes money owed again). These are written before the row
+--     itself lands; if the INSERT then fails (a duplicate bank reference), the statement's
+--     failure takes them with it.
+-- A reversal copies its payment's terms, negated.
 CREATE FUNCTION cobranza.payment_prepare() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, cobranza, pg_temp
 AS $$
 DECLARE
-    v_case        record;
-    v_original    record;
-    v_contract    record;
-    v_outstanding bigint;
-    v_oldest_due  date;
-    v_currency    char(3);
-    v_fee         record;
+    v_case     record;
+    v_facts    record;
+    v_original record;
+    v_contract record;
+    v_fee      record;
+    v_after    bigint;
 BEGIN
-    SELECT c.* INTO v_case FROM cobranza.collection_case c
+    SELECT c.number, c.stage, c.close_code, c.opened_on, c.currency INTO v_case FROM cobranza.collection_case c
      WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'payment_case_fkey',
             MESSAGE = 'no such case';
     END IF;
     NEW.currency := v_case.currency;
+    SELECT (coalesce(i.invoiced, 0)
+             - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
+                          WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id), 0))::bigint AS outstanding,
+           i.oldest_due,
+           EXISTS (SELECT 1 FROM cobranza.case_event e
+                    WHERE e.tenant_id = NEW.tenant_id AND e.case_id = NEW.case_id AND e.kind = 'stage_change'
+                      AND e.outcome = 'judicial' AND e.occurred_on <= NEW.paid_on) AS judicial,
+           t.code AS client, t.currency AS client_currency
+      INTO v_facts
+      FROM (SELECT sum(v.amount) AS invoiced, min(v.due) AS oldest_due FROM cobranza.invoice v
+             WHERE v.tenant_id = NEW.tenant_id AND v.case_id = NEW.case_id) i,
+           cobranza.tenant t
+     WHERE t.id = NEW.tenant_id;
 
     IF NEW.reverses_id IS NOT NULL THEN
         SELECT p.* INTO v_original FROM cobranza.payment p
@@ -334,68 +347,49 @@ BEGIN
         NEW.fee_bp := v_original.fee_bp;
         NEW.fee := -v_original.fee;
         NEW.fee_note := format('reverses payment %s', v_original.id);
-        RETURN NEW;
+    ELSE
+        IF v_case.stage = 'closed' THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_case_open_check',
+                MESSAGE = format('case %s is closed (%s): payments are recorded on open cases', v_case.number, v_case.close_code);
+        END IF;
+        IF NEW.paid_on > cobranza.today() THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
+                MESSAGE = format('--date: %s is in the future', NEW.paid_on);
+        END IF;
+        IF NEW.paid_on < v_case.opened_on THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
+                MESSAGE = format('--date: %s is before case %s was opened (%s)', NEW.paid_on, v_case.number, v_case.opened_on);
+        END IF;
+        IF NEW.amount > v_facts.outstanding THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_overpayment_check',
+                MESSAGE = format('payment of %s is more than the %s outstanding on case %s',
+                                 cobranza.format_money(NEW.amount, v_case.currency),
+                                 cobranza.format_money(v_facts.outstanding, v_case.currency), v_case.number);
+        END IF;
+        SELECT k.version, k.extrajudicial_bp, k.judicial_bp, k.surcharge_12m_bp, k.surcharge_24m_bp, k.minimum_fee,
+               k.direct_earns_fee
+          INTO v_contract FROM cobranza.contract k
+         WHERE k.tenant_id = NEW.tenant_id AND k.effective_on <= NEW.paid_on
+         ORDER BY k.version DESC LIMIT 1;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_contract_check',
+                MESSAGE = format('client %s has no contract in force on %s: an admin sets one with "client contract set"',
+                                 v_facts.client, NEW.paid_on);
+        END IF;
+        NEW.stage := CASE WHEN v_facts.judicial THEN 'judicial' ELSE 'extrajudicial' END;
+        NEW.contract_version := v_contract.version;
+        -- The minimum fee is in the client's currency; cases in another currency have none.
+        SELECT f.* INTO v_fee FROM cobranza.payment_fee(
+            NEW.amount, NEW.stage, NEW.channel, cobranza.overdue_months(v_facts.oldest_due, v_case.opened_on),
+            v_contract.extrajudicial_bp, v_contract.judicial_bp, v_contract.surcharge_12m_bp, v_contract.surcharge_24m_bp,
+            CASE WHEN v_facts.client_currency = v_case.currency THEN v_contract.minimum_fee ELSE 0 END,
+            v_contract.direct_earns_fee) f;
+        NEW.fee_bp := v_fee.fee_bp;
+        NEW.fee := v_fee.fee;
+        NEW.fee_note := v_fee.note;
     END IF;
 
-    IF v_case.stage = 'closed' THEN
-        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_case_open_check',
-            MESSAGE = format('case %s is closed (%s): payments are recorded on open cases', v_case.number, v_case.close_code);
-    END IF;
-    IF NEW.paid_on > cobranza.today() THEN
-        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
-            MESSAGE = format('--date: %s is in the future', NEW.paid_on);
-    END IF;
-    IF NEW.paid_on < v_case.opened_on THEN
-        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
-            MESSAGE = format('--date: %s is before case %s was opened (%s)', NEW.paid_on, v_case.number, v_case.opened_on);
-    END IF;
-    v_outstanding := cobranza.case_outstanding(NEW.tenant_id, NEW.case_id);
-    IF NEW.amount > v_outstanding THEN
-        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_overpayment_check',
-            MESSAGE = format('payment of %s is more than the %s outstanding on case %s',
-                             cobranza.format_money(NEW.amount, v_case.currency),
-                             cobranza.format_money(v_outstanding, v_case.currency), v_case.number);
-    END IF;
-
-    SELECT k.* INTO v_contract FROM cobranza.contract k
-     WHERE k.tenant_id = NEW.tenant_id AND k.effective_on <= NEW.paid_on
-     ORDER BY k.version DESC LIMIT 1;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_contract_check',
-            MESSAGE = format('client %s has no contract in force on %s: an admin sets one with "client contract set"',
-                             (SELECT t.code FROM cobranza.tenant t WHERE t.id = NEW.tenant_id), NEW.paid_on);
-    END IF;
-    SELECT min(i.due) INTO v_oldest_due FROM cobranza.invoice i
-     WHERE i.tenant_id = NEW.tenant_id AND i.case_id = NEW.case_id;
-    SELECT t.currency INTO v_currency FROM cobranza.tenant t WHERE t.id = NEW.tenant_id;
-
-    NEW.stage := CASE WHEN cobranza.case_judicial_on(NEW.tenant_id, NEW.case_id, NEW.paid_on)
-                      THEN 'judicial' ELSE 'extrajudicial' END;
-    NEW.contract_version := v_contract.version;
-    -- The minimum fee is in the client's currency; cases in another currency have none.
-    SELECT f.* INTO v_fee FROM cobranza.payment_fee(
-        NEW.amount, NEW.stage, NEW.channel, cobranza.overdue_months(v_oldest_due, v_case.opened_on),
-        v_contract.extrajudicial_bp, v_contract.judicial_bp, v_contract.surcharge_12m_bp, v_contract.surcharge_24m_bp,
-        CASE WHEN v_currency = v_case.currency THEN v_contract.minimum_fee ELSE 0 END,
-        v_contract.direct_earns_fee) f;
-    NEW.fee_bp := v_fee.fee_bp;
-    NEW.fee := v_fee.fee;
-    NEW.fee_note := v_fee.note;
-    RETURN NEW;
-END
-$$;
-
--- After a payment: the timeline gets it, and the case closes as paid when nothing is owed any
--- more; after a reversal that leaves money owed on a case closed as paid, the case reopens.
-CREATE FUNCTION cobranza.payment_settle() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, cobranza, pg_temp
-AS $$
-DECLARE
-    v_case        record;
-    v_outstanding bigint := cobranza.case_outstanding(NEW.tenant_id, NEW.case_id);
-BEGIN
-    SELECT c.* INTO v_case FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
+    v_after := v_facts.outstanding - NEW.amount;
     INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
     VALUES (NEW.tenant_id, NEW.case_id, 'payment', NEW.channel,
             CASE WHEN NEW.reverses_id IS NULL
@@ -403,23 +397,22 @@ BEGIN
                              NEW.channel, NEW.method)
                  ELSE format('payment %s reversed by %s: %s', NEW.reverses_id, NEW.id, NEW.reason) END,
             true, NEW.paid_on);
-    IF NEW.amount > 0 AND v_outstanding = 0 AND v_case.stage <> 'closed' THEN
+    IF NEW.amount > 0 AND v_after = 0 THEN
         UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'paid', closed_at = now()
          WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
         INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
         VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'paid', format('paid in full (payment %s)', NEW.id), true, NEW.paid_on);
-    ELSIF NEW.amount < 0 AND v_outstanding > 0 AND v_case.close_code = 'paid' THEN
+    ELSIF NEW.amount < 0 AND v_after > 0 AND v_case.close_code = 'paid' THEN
         UPDATE cobranza.collection_case
-           SET stage = CASE WHEN cobranza.case_judicial_on(NEW.tenant_id, NEW.case_id, NEW.paid_on)
-                            THEN 'judicial' ELSE 'extrajudicial' END,
+           SET stage = CASE WHEN v_facts.judicial THEN 'judicial' ELSE 'extrajudicial' END,
                close_code = NULL, closed_at = NULL
          WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
         INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
         VALUES (NEW.tenant_id, NEW.case_id, 'reopened', NULL,
-                format('payment %s reversed: %s owed again', NEW.reverses_id, cobranza.format_money(v_outstanding, NEW.currency)),
+                format('payment %s reversed: %s owed again', NEW.reverses_id, cobranza.format_money(v_after, NEW.currency)),
                 true, NEW.paid_on);
     END IF;
-    RETURN NULL;
+    RETURN NEW;
 END
 $$;
 
@@ -678,8 +671,6 @@ $$;
 ------------------------------------------------------------------------------------------------
 CREATE TRIGGER payment_prepare BEFORE INSERT ON cobranza.payment
     FOR EACH ROW EXECUTE FUNCTION cobranza.payment_prepare();
-CREATE TRIGGER payment_settle AFTER INSERT ON cobranza.payment
-    FOR EACH ROW EXECUTE FUNCTION cobranza.payment_settle();
 CREATE TRIGGER payment_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON cobranza.payment
     FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a payment is undone by "payment reverse"');
 CREATE TRIGGER remittance_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON cobranza.remittance
@@ -772,8 +763,8 @@ GRANT INSERT ON cobranza.fee_document_line TO cobranza_admin;
 REVOKE EXECUTE ON FUNCTION
     cobranza.apply_rate(integer, bigint), cobranza.overdue_months(date, date), cobranza.format_money(bigint, char),
     cobranza.payment_fee(bigint, text, text, integer, integer, integer, integer, integer, bigint, boolean),
-    cobranza.case_outstanding(bigint, bigint), cobranza.case_judicial_on(bigint, bigint, date),
-    cobranza.payment_prepare(), cobranza.payment_settle(), cobranza.refuse_change(), cobranza.lock_billing(),
+    cobranza.case_outstanding(bigint, bigint),
+    cobranza.payment_prepare(), cobranza.refuse_change(), cobranza.lock_billing(),
     cobranza.reserve_fee_numbers(text, date, integer), cobranza.fee_number(text, date, integer),
     cobranza.issue_fee_invoices(text, text),
     cobranza.issue_credit_note(bigint, bigint, bigint[], integer, char, text),
@@ -785,7 +776,7 @@ GRANT EXECUTE ON FUNCTION
     cobranza.case_outstanding(bigint, bigint), cobranza.fee_number(text, date, integer)
     TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client;
 GRANT EXECUTE ON FUNCTION cobranza.quote_for_message(text) TO cobranza_admin, cobranza_collector;
-GRANT EXECUTE ON FUNCTION cobranza.case_judicial_on(bigint, bigint, date), cobranza.lock_billing(),
+GRANT EXECUTE ON FUNCTION cobranza.lock_billing(),
                           cobranza.reverse_payment(bigint, text, date)
     TO cobranza_admin, cobranza_collector;
 GRANT EXECUTE ON FUNCTION cobranza.reserve_fee_numbers(text, date, integer), cobranza.issue_fee_invoices(text, text),
@@ -794,3 +785,28 @@ GRANT EXECUTE ON FUNCTION cobranza.reserve_fee_numbers(text, date, integer), cob
     TO cobranza_admin;
 
 RESET ROLE;
+
+------------------------------------------------------------------------------------------------
+-- Faster identity lookups. Every policy asks (SELECT cobranza.current_kind()) or
+-- current_tenant(); as SQL functions that cannot be inlined (SECURITY DEFINER) their body was
+-- planned again on every call, which measured a fifth of a payment's cost (scripts/bench
+-- payments). In PL/pgSQL the plan is cached per session. Same owner (cobranza_lookup), same
+-- grants, same answers: CREATE OR REPLACE keeps both.
+------------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION cobranza.current_tenant() RETURNS bigint
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, cobranza, pg_temp
+AS $$
+BEGIN
+    RETURN (SELECT p.tenant_id FROM cobranza.person p WHERE p.role_name = session_user AND NOT p.disabled);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cobranza.current_kind() RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, cobranza, pg_temp
+AS $$
+BEGIN
+    RETURN (SELECT p.kind FROM cobranza.person p WHERE p.role_name = session_user AND NOT p.disabled);
+END
+$$;
