@@ -115,14 +115,17 @@ public struct Statements {
         do {
             inserted = try connection.query("""
                 INSERT INTO cobranza.remittance (tenant_id, amount, currency, paid_on, external_ref)
-                VALUES ($1, $2, $3, coalesce($4::date, cobranza.today()), $5) RETURNING id
+                VALUES ($1, $2, $3, coalesce($4::date, cobranza.today()), $5)
+                RETURNING id, amount, currency, paid_on::text AS paid_on, external_ref, created_by
                 """, [scope.id, amount, code.rawValue, on, reference])
         } catch {
             guard error.constraint == "remittance_tenant_id_external_ref_key" else { throw error }
             throw StoreError("--ref: \(ref ?? "") is already recorded as a remittance to \(scope.code)")
         }
-        let id: Int64 = try inserted.first!.decode("id")
-        return try remittances(client: scope.code, limit: 10_000).first { $0.id == id }!
+        let row = inserted.first!
+        return RemittanceRecord(id: try row.decode("id"), client: scope.code, amount: try row.decode("amount"),
+                                currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
+                                externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"))
     }
 
     public func remittances(client: String?, limit: Int) throws -> [RemittanceRecord] {
