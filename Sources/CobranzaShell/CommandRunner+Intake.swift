@@ -96,6 +96,9 @@ extension CommandRunner {
             ]
             if session.identity.kind.isStaff { header.insert(("assigned_to", c.assignedTo ?? "(nobody)"), at: 4) }
             if !c.flags.isEmpty { header.append(("flags", c.flags.joined(separator: ", "))) }
+            if let court = detail.court { header.append(("court", court)) }
+            if let posting = detail.posting { header.append(("posting", posting)) }
+            if let next = detail.nextAction { header.append(("next_action", next)) }
             let staff = session.identity.kind.isStaff
             let timeline = ResultTable(
                 columns: [.init("date"), .init("event"), .init("outcome"), .init("note")] + (staff ? [.init("by"), .init("client_sees", .boolean)] : []),
@@ -120,6 +123,10 @@ extension CommandRunner {
             changes.postingConsent = invocation.option("posting-consent").map { $0.lowercased() == "yes" }
             changes.judicialThreshold = invocation.option("judicial-threshold")
             changes.effective = invocation.option("effective")
+            changes.promiseGraceDays = invocation.option("promise-grace")
+            changes.maxDiscount = invocation.option("max-discount")
+            changes.postingNoticeDays = invocation.option("posting-notice")
+            changes.agreementDefaultDays = invocation.option("default-after")
             let contract = try session.contracts.set(client: invocation.argument("CODE")!, changes)
             return .message("Contract version \(contract.terms.version) for \(contract.client), effective \(contract.terms.effective): "
                 + "\(contract.terms.extrajudicialRate) extrajudicial, \(contract.terms.judicialRate) judicial, VAT \(contract.terms.vatRate).")
@@ -129,13 +136,16 @@ extension CommandRunner {
             return .table(ResultTable(
                 columns: [.init("version", .number), .init("effective"), .init("extrajudicial"), .init("judicial"), .init("surcharge_12m"),
                           .init("surcharge_24m"), .init("minimum_fee", .number), .init("vat"), .init("direct_earns"), .init("remittance"),
-                          .init("posting"), .init("judicial_threshold", .number), .init("set_by")],
+                          .init("posting"), .init("judicial_threshold", .number), .init("promise_grace", .number),
+                          .init("max_discount"), .init("posting_notice", .number), .init("default_after", .number), .init("set_by")],
                 rows: versions.map { v in
                     let t = v.terms
                     return [String(t.version), t.effective.description, t.extrajudicialRate.description, t.judicialRate.description,
                             t.surchargeOver12Months.description, t.surchargeOver24Months.description, Self.money(t.minimumFee, v.currency),
                             t.vatRate.description, t.directPaymentsEarnFee ? "yes" : "no", t.remittance.rawValue,
-                            v.postingConsent ? "yes" : "no", Self.money(v.judicialThreshold, v.currency), v.createdBy]
+                            v.postingConsent ? "yes" : "no", Self.money(v.judicialThreshold, v.currency),
+                            String(v.workflow.promiseGraceDays), v.workflow.maxDiscount.description,
+                            String(v.workflow.postingNoticeDays), String(v.workflow.agreementDefaultDays), v.createdBy]
                 }))
         case "portfolio":
             let rows = try session.cases.portfolio(client: client)

@@ -152,7 +152,7 @@ extension CommandRunner {
                 columns: [.init("id", .number), .init("client"), .init("paid_on"), .init("amount", .money), .init("ref"), .init("by")],
                 rows: remittances.map { [String($0.id), $0.client, $0.paidOn, Self.money($0.amount, $0.currency), $0.externalRef, $0.recordedBy] }))
         default:
-            throw UsageError("\(invocation.spec.name): not implemented")
+            return try runWorkflow(invocation)
         }
     }
 

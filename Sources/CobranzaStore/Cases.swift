@@ -33,6 +33,12 @@ public struct CaseDetail: Sendable, Equatable {
     public var summary: CaseSummary
     public var invoices: [InvoiceRecord]
     public var events: [CaseEvent]
+    /// "filed, docket C-1234-2026, 3er Juzgado Civil" once the case is referred to court.
+    public var court: String?
+    /// "published in Boletín Comercial on 2026-05-02" while a posting is under way.
+    public var posting: String?
+    /// Staff only.
+    public var nextAction: String?
 }
 
 /// Collection cases: opened by staff from submissions, listed and shown to staff in full and to
@@ -158,7 +164,12 @@ public struct Cases {
     private var selectSummary: String {
         """
         SELECT c.number, t.code, d.name, d.tax_id, d.country, c.currency, c.stage, c.close_code, c.opened_on::text AS opened_on,
-               c.disputed, c.posted, c.on_agreement, c.on_promise,
+               c.disputed, c.posted,
+               (SELECT a.status FROM cobranza.agreement_status a
+                 WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id AND c.stage <> 'closed'
+                 ORDER BY a.id DESC LIMIT 1) AS agreement,
+               (c.stage <> 'closed' AND EXISTS (SELECT 1 FROM cobranza.promise_status p
+                                                 WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.status = 'pending')) AS on_promise,
                \(isStaff ? "c.assigned_to" : "NULL::name AS assigned_to"),
                count(i.id) AS invoices, coalesce(sum(i.amount), 0) AS total,
                coalesce(cobranza.today() - min(i.due), 0) AS overdue, cur.exponent
@@ -235,7 +246,19 @@ public struct Cases {
                       note: try row.decodeIfPresent("note"), by: try row.decodeIfPresent("created_by"),
                       clientVisible: try row.decode("client_visible"))
         }
-        return CaseDetail(summary: try Self.summary(row), invoices: invoices, events: events)
+        let extra = try connection.query("""
+            SELECT (SELECT concat_ws(', ', r.stage, 'lawyer ' || r.lawyer, 'docket ' || r.docket, r.court)
+                      FROM cobranza.judicial_referral r WHERE r.tenant_id = c.tenant_id AND r.case_id = c.id) AS court,
+                   (SELECT CASE WHEN p.published_on IS NULL THEN format('debtor notified on %s', p.notice_on)
+                                ELSE format('published in %s on %s', p.registry, p.published_on)
+                                     || coalesce('; withdrawal due by ' || p.withdrawal_due, '') END
+                      FROM cobranza.posting p WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.withdrawn_on IS NULL) AS posting,
+                   \(isStaff ? "c.next_action_date::text" : "NULL::text") AS next_action
+              FROM cobranza.collection_case c WHERE c.number = $1
+            """, [key]).first
+        return CaseDetail(summary: try Self.summary(row), invoices: invoices, events: events,
+                          court: try extra?.decodeIfPresent("court"), posting: try extra?.decodeIfPresent("posting"),
+                          nextAction: try extra?.decodeIfPresent("next_action"))
     }
 
     /// Count and amount by stage and currency: an SME's view of its portfolio.
@@ -262,9 +285,15 @@ public struct Cases {
         let country = Country(code: try row.decode("country")) ?? .chile
         let stored: String = try row.decode("tax_id")
         var flags: [String] = []
-        for flag in ["disputed", "posted", "on_agreement", "on_promise"] {
+        // Promise and agreement flags are derived from their status views, so they never go stale.
+        for flag in ["disputed", "posted", "on_promise"] {
             let isSet: Bool = try row.decode(flag)
             if isSet { flags.append(flag.replacingOccurrences(of: "_", with: " ")) }
+        }
+        switch try row.decodeIfPresent("agreement", as: String.self) {
+        case "active": flags.append("on agreement")
+        case "default": flags.append("agreement in default")
+        default: break
         }
         return CaseSummary(
             number: try row.decode("number"), client: try row.decode("code"), debtorName: try row.decode("name"),

@@ -8,7 +8,21 @@ public struct ContractRecord: Sendable, Equatable {
     public var terms: FeeContract
     public var postingConsent: Bool
     public var judicialThreshold: Int64
+    public var workflow: WorkflowTerms
     public var createdBy: String
+}
+
+/// The contract terms that govern a case's working life rather than its fees.
+public struct WorkflowTerms: Sendable, Equatable {
+    /// Days after a promise's due date in which a payment still keeps it.
+    public var promiseGraceDays: Int = 3
+    /// The largest discount an agreement may give without going back to the client.
+    public var maxDiscount: BasisPoints = .zero
+    /// Days of prior notice before a public posting (Chile and Mexico; Colombia's law says 20).
+    public var postingNoticeDays: Int = 15
+    /// Days an instalment may stay unpaid after it fell due before its agreement is in default.
+    public var agreementDefaultDays: Int = 30
+    public init() {}
 }
 
 /// Client contracts: admins add versions; nobody edits one. Unchanged terms carry over from the
@@ -29,6 +43,10 @@ public struct Contracts {
         public var postingConsent: Bool?
         public var judicialThreshold: String?
         public var effective: String?
+        public var promiseGraceDays: String?
+        public var maxDiscount: String?
+        public var postingNoticeDays: String?
+        public var agreementDefaultDays: String?
         public init() {}
     }
 
@@ -87,6 +105,21 @@ public struct Contracts {
                 }
                 terms.remittance = parsed
             }
+            func days(_ text: String?, _ flag: String, _ range: ClosedRange<Int>) throws -> Int? {
+                guard let text else { return nil }
+                guard let value = Int(text.trimmingSpacesAndNewlines()), range.contains(value) else {
+                    throw StoreError("\(flag): must be a number of days from \(range.lowerBound) to \(range.upperBound)")
+                }
+                return value
+            }
+            var workflow = previous?.workflow ?? WorkflowTerms()
+            workflow.promiseGraceDays = try days(changes.promiseGraceDays, "--promise-grace", 0...60) ?? workflow.promiseGraceDays
+            workflow.postingNoticeDays = try days(changes.postingNoticeDays, "--posting-notice", 0...365) ?? workflow.postingNoticeDays
+            workflow.agreementDefaultDays = try days(changes.agreementDefaultDays, "--default-after", 1...365) ?? workflow.agreementDefaultDays
+            if let discount = try rate(changes.maxDiscount, "--max-discount") {
+                guard discount.value <= 10_000 else { throw StoreError("--max-discount: at most 100") }
+                workflow.maxDiscount = discount
+            }
             let problems = terms.problems()
             guard problems.isEmpty else { throw StoreError(problems.joined(separator: "; ")) }
             if let previous, effective < previous.terms.effective {
@@ -94,13 +127,15 @@ public struct Contracts {
             }
             try connection.query("""
                 INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, surcharge_12m_bp,
-                    surcharge_24m_bp, minimum_fee, vat_bp, direct_earns_fee, remittance, posting_consent, judicial_threshold)
-                VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                    surcharge_24m_bp, minimum_fee, vat_bp, direct_earns_fee, remittance, posting_consent, judicial_threshold,
+                    promise_grace_days, max_discount_bp, posting_notice_days, agreement_default_days)
+                VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::integer, $15::integer, $16::integer, $17::integer)
                 """, [scope.id, terms.version, effective.description, terms.extrajudicialRate.value, terms.judicialRate.value,
                       terms.surchargeOver12Months.value, terms.surchargeOver24Months.value, terms.minimumFee, terms.vatRate.value,
                       terms.directPaymentsEarnFee, terms.remittance.rawValue,
                       changes.postingConsent ?? previous?.postingConsent ?? false,
-                      try amount(changes.judicialThreshold, "--judicial-threshold") ?? previous?.judicialThreshold ?? 0])
+                      try amount(changes.judicialThreshold, "--judicial-threshold") ?? previous?.judicialThreshold ?? 0,
+                      workflow.promiseGraceDays, workflow.maxDiscount.value, workflow.postingNoticeDays, workflow.agreementDefaultDays])
             return try history(client: client).last!
         }
     }
@@ -120,7 +155,16 @@ public struct Contracts {
             remittance: FeeContract.Remittance(rawValue: try row.decode("remittance")) ?? .net)
         return ContractRecord(
             client: scope.code, currency: scope.currency.rawValue, terms: terms, postingConsent: try row.decode("posting_consent"),
-            judicialThreshold: try row.decode("judicial_threshold"), createdBy: try row.decode("created_by"))
+            judicialThreshold: try row.decode("judicial_threshold"), workflow: try workflow(row), createdBy: try row.decode("created_by"))
+    }
+
+    static func workflow(_ row: Row) throws -> WorkflowTerms {
+        var terms = WorkflowTerms()
+        terms.promiseGraceDays = try row.decode("promise_grace_days")
+        terms.maxDiscount = BasisPoints(try row.decode("max_discount_bp"))
+        terms.postingNoticeDays = try row.decode("posting_notice_days")
+        terms.agreementDefaultDays = try row.decode("agreement_default_days")
+        return terms
     }
 }
 

@@ -1,0 +1,87 @@
+/// A letter template: plain text with merge fields, kept as files in the repository so the
+/// agency can reword its letters without recompiling.
+///
+/// - `{{campo}}` is replaced by the field's value;
+/// - `{{#lista}}…{{/lista}}` repeats its body once per item of the list, whose fields are in
+///   scope inside it (each invoice of the case, for instance);
+/// - a line starting with `##` is a comment for whoever edits the template.
+///
+/// A field the template names but the letter does not supply is an error naming it, so a typo
+/// in a template never reaches a debtor as `{{deudr_nombre}}`.
+public struct LetterTemplate: Sendable {
+    public let source: String
+
+    public init(_ source: String) {
+        self.source = source
+    }
+
+    public func render(fields: [String: String], lists: [String: [[String: String]]] = [:]) -> Result<String, WorkflowRefusal> {
+        let text = source.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("##") }
+            .joined(separator: "\n")
+        return Self.expand(Substring(text), fields: fields, lists: lists)
+    }
+
+    private static func expand(_ text: Substring, fields: [String: String], lists: [String: [[String: String]]]) -> Result<String, WorkflowRefusal> {
+        var output = ""
+        var rest = text
+        while let open = rest.firstRange(of: "{{") {
+            output += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstRange(of: "}}") else {
+                return .failure(WorkflowRefusal("template: \"{{\" without its \"}}\""))
+            }
+            let name = String(rest[open.upperBound..<close.lowerBound]).trimmingSpaces()
+            rest = rest[close.upperBound...]
+            if name.hasPrefix("#") {
+                let list = String(name.dropFirst())
+                guard let end = rest.firstRange(of: "{{/\(list)}}") else {
+                    return .failure(WorkflowRefusal("template: {{#\(list)}} is never closed by {{/\(list)}}"))
+                }
+                guard let items = lists[list] else { return .failure(WorkflowRefusal("template: unknown list {{#\(list)}}")) }
+                var body = rest[..<end.lowerBound]
+                // A block on lines of its own leaves no blank lines behind.
+                if body.hasPrefix("\n") { body = body.dropFirst() }
+                for item in items {
+                    switch expand(body, fields: fields.merging(item) { $1 }, lists: lists) {
+                    case .success(let text): output += text
+                    case .failure(let refusal): return .failure(refusal)
+                    }
+                }
+                rest = rest[end.upperBound...]
+                if rest.hasPrefix("\n") { rest = rest.dropFirst() }
+            } else {
+                guard let value = fields[name] else { return .failure(WorkflowRefusal("template: unknown field {{\(name)}}")) }
+                output += value
+            }
+        }
+        output += rest
+        return .success(output)
+    }
+}
+
+extension LetterTemplate {
+    /// `clave = valor` lines (blank lines and `#` comments skipped): the agency's own details that
+    /// every letter quotes (name, contact, bank account for payments, reply deadlines).
+    public static func settings(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let trimmed = String(line).trimmingSpaces()
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
+            result[String(trimmed[..<equals]).trimmingSpaces()] = String(trimmed[trimmed.index(after: equals)...]).trimmingSpaces()
+        }
+        return result
+    }
+}
+
+extension CalendarDate {
+    private static let spanishMonths = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                                        "septiembre", "octubre", "noviembre", "diciembre"]
+
+    /// "23 de noviembre de 2026", as a letter is dated.
+    public var spanishLong: String { "\(day) de \(Self.spanishMonths[month - 1]) de \(year)" }
+
+    /// "23-11-2026", as dates are written in a letter's invoice list.
+    public var spanishShort: String {
+        (day < 10 ? "0" : "") + "\(day)-" + (month < 10 ? "0" : "") + "\(month)-\(year)"
+    }
+}

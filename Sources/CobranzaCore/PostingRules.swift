@@ -1,0 +1,45 @@
+/// The law on posting a debt in a public commercial registry (Chile's Boletín Comercial,
+/// Colombia's Datacrédito), per debtor country. The database checks the same rules when a
+/// posting is published (`posting_prepare` in 0005_workflow.sql).
+public enum PostingRules {
+    /// Colombia's habeas-data law fixes 20 calendar days between the prior notice and the report;
+    /// Chile and Mexico leave it to the agency's contract with its client.
+    public static func noticeDays(country: Country, contractDays: Int) -> Int {
+        country == .colombia ? 20 : contractDays
+    }
+
+    /// The first day the debt may be published after a notice given on `noticeOn`.
+    public static func earliestPublication(noticeOn: CalendarDate, country: Country, contractDays: Int) -> CalendarDate {
+        noticeOn.adding(days: noticeDays(country: country, contractDays: contractDays))
+    }
+
+    /// Chile forbids reporting debts more than five years past due.
+    public static let chileanLimitYears = 5
+
+    /// Every reason the debt may not be published on `on`, worded for the person trying.
+    public static func refusals(on: CalendarDate, country: Country, contractDays: Int, consent: Bool, disputed: Bool,
+                                noticeOn: CalendarDate?, oldestDue: CalendarDate?) -> [String] {
+        var reasons: [String] = []
+        if !consent { reasons.append("the client's contract does not consent to public posting") }
+        if disputed { reasons.append("the case has an open dispute") }
+        if let noticeOn {
+            let allowed = earliestPublication(noticeOn: noticeOn, country: country, contractDays: contractDays)
+            if on < allowed {
+                reasons.append("the debtor was notified on \(noticeOn); \(noticeDays(country: country, contractDays: contractDays)) days' notice is required, so posting is allowed from \(allowed)")
+            }
+        } else {
+            reasons.append("the debtor has not been notified (posting notify)")
+        }
+        if country == .chile, let oldestDue, oldestDue.adding(years: chileanLimitYears) < on {
+            reasons.append("the oldest invoice fell due on \(oldestDue), more than \(chileanLimitYears) years ago: Chilean law forbids posting it")
+        }
+        return reasons
+    }
+
+    /// Business days a posting stays up after the debt is paid, settled or upheld as disputed.
+    public static let withdrawalBusinessDays = 7
+
+    public static func withdrawalDeadline(closedOn: CalendarDate) -> CalendarDate {
+        closedOn.adding(businessDays: withdrawalBusinessDays)
+    }
+}

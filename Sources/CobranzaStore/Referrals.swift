@@ -1,0 +1,154 @@
+import CobranzaCore
+import Postgres
+
+/// A case's referral to court.
+public struct ReferralRecord: Sendable, Equatable {
+    public var caseNumber: String
+    public var lawyer: String
+    public var court: String?
+    public var docket: String?
+    public var stage: String
+    public var referredOn: String
+    public var outstanding: Int64
+    public var threshold: Int64
+    public var overrideReason: String?
+    public var currency: String
+    public var costs: [CourtCost]
+}
+
+public struct CourtCost: Sendable, Equatable {
+    public var on: String
+    public var amount: Int64
+    public var note: String
+    public var by: String
+}
+
+/// Judicial referral: the case goes to a lawyer and to court (referral_prepare and
+/// referral_filed in 0005_workflow.sql move it to the judicial stage, so payments from then on
+/// earn the judicial rate); the lawyer then records the proceeding's stages and its costs.
+public struct Referrals {
+    let session: Session
+    var connection: Connection { session.connection }
+
+    public static let stages = ["referred", "filed", "served", "judgment", "enforcement", "closed"]
+
+    public struct Filing: Sendable {
+        public var caseNumber: String
+        public var lawyer: String
+        public var court: String?
+        public var override: Bool
+        public var reason: String?
+        public init(caseNumber: String, lawyer: String, court: String? = nil, override: Bool = false, reason: String? = nil) {
+            self.caseNumber = caseNumber
+            self.lawyer = lawyer
+            self.court = court
+            self.override = override
+            self.reason = reason
+        }
+    }
+
+    public func file(_ filing: Filing) throws -> ReferralRecord {
+        try session.requireStaff("refer cases to court")
+        if filing.override {
+            guard session.identity.kind == .admin else { throw StoreError("--override: only an admin can refer a case below the judicial threshold") }
+            guard let reason = filing.reason, !reason.trimmingSpacesAndNewlines().isEmpty else {
+                throw StoreError("--reason: an override needs its reason")
+            }
+        } else if filing.reason != nil {
+            throw StoreError("--reason: goes with --override")
+        }
+        return try connection.withTransaction { try file(locked: filing) }
+    }
+
+    private func file(locked filing: Filing) throws -> ReferralRecord {
+        let target = try WorkflowCase.load(session, number: filing.caseNumber)
+        try target.check(.refer)
+        let threshold: Int64 = try connection.query(
+            "SELECT coalesce((cobranza.contract_on($1, cobranza.today())).judicial_threshold, 0) AS t", [target.tenant]).first!.decode("t")
+        if target.outstanding < threshold, !filing.override {
+            let money = { (minor: Int64) in Money(minorUnits: minor, currency: target.currency).formatted }
+            throw StoreError("case \(target.number) owes \(money(target.outstanding)), below client \(target.client)'s judicial threshold of "
+                + "\(money(threshold)): an admin may refer it with --override --reason")
+        }
+        try connection.query("""
+            INSERT INTO cobranza.judicial_referral (tenant_id, case_id, lawyer, court, override_reason) VALUES ($1, $2, $3, $4, $5)
+            """, [target.tenant, target.id, filing.lawyer.trimmingSpacesAndNewlines(), filing.court,
+                  filing.override ? filing.reason : nil])
+        return try show(caseNumber: target.number)
+    }
+
+    public struct Update: Sendable {
+        public var caseNumber: String
+        public var stage: String?
+        public var docket: String?
+        public var court: String?
+        public var cost: String?
+        public var costNote: String?
+        public init(caseNumber: String, stage: String? = nil, docket: String? = nil, court: String? = nil, cost: String? = nil,
+                    costNote: String? = nil) {
+            self.caseNumber = caseNumber
+            self.stage = stage
+            self.docket = docket
+            self.court = court
+            self.cost = cost
+            self.costNote = costNote
+        }
+    }
+
+    public func update(_ change: Update) throws -> ReferralRecord {
+        try session.requireStaff("update referrals", lawyers: true)
+        guard change.stage != nil || change.docket != nil || change.court != nil || change.cost != nil else {
+            throw StoreError("referral update: give --stage, --docket, --court or --cost")
+        }
+        if (change.cost == nil) != (change.costNote == nil) { throw StoreError("--cost and --cost-note: give both or neither") }
+        let stage = try change.stage.map { try Payments.choice($0, Self.stages, field: "--stage") }
+        return try connection.withTransaction { try update(locked: change, stage: stage) }
+    }
+
+    private func update(locked change: Update, stage: String?) throws -> ReferralRecord {
+        let target = try WorkflowCase.load(session, number: change.caseNumber)
+        if change.stage != nil || change.docket != nil || change.court != nil {
+            try target.check(.updateReferral)
+            try connection.query("""
+                UPDATE cobranza.judicial_referral
+                   SET stage = coalesce($3, stage), docket = coalesce($4, docket), court = coalesce($5, court)
+                 WHERE tenant_id = $1 AND case_id = $2
+                """, [target.tenant, target.id, stage, change.docket, change.court])
+        } else if !target.state.referred {
+            throw StoreError("case \(target.number): the case has not been referred to court")
+        }
+        if let cost = change.cost, let note = change.costNote {
+            let amount = try target.amount(cost, field: "--cost")
+            try connection.query("INSERT INTO cobranza.court_cost (tenant_id, case_id, amount, note) VALUES ($1, $2, $3, $4)",
+                                 [target.tenant, target.id, amount, note])
+        }
+        return try show(caseNumber: target.number)
+    }
+
+    public func show(caseNumber: String) throws -> ReferralRecord {
+        let number = caseNumber.trimmingSpacesAndNewlines().uppercased()
+        guard let row = try connection.query("""
+            SELECT r.tenant_id, r.case_id, c.number, r.lawyer, r.court, r.docket, r.stage, r.referred_on::text AS referred_on,
+                   r.outstanding, r.threshold, r.override_reason, c.currency
+              FROM cobranza.judicial_referral r
+              JOIN cobranza.collection_case c ON c.tenant_id = r.tenant_id AND c.id = r.case_id
+             WHERE c.number = $1
+            """, [number]).first
+        else { throw StoreError("case \(number) has not been referred to court (or is not yours to see)") }
+        let costs = try connection.query("""
+            SELECT incurred_on::text AS incurred_on, amount, note, created_by FROM cobranza.court_cost
+             WHERE tenant_id = $1 AND case_id = $2 ORDER BY incurred_on, id
+            """, [try row.decode("tenant_id", as: Int64.self), try row.decode("case_id", as: Int64.self)]).rows.map { c in
+            CourtCost(on: try c.decode("incurred_on"), amount: try c.decode("amount"), note: try c.decode("note"), by: try c.decode("created_by"))
+        }
+        return ReferralRecord(
+            caseNumber: try row.decode("number"), lawyer: try row.decode("lawyer"), court: try row.decodeIfPresent("court"),
+            docket: try row.decodeIfPresent("docket"), stage: try row.decode("stage"), referredOn: try row.decode("referred_on"),
+            outstanding: try row.decode("outstanding"), threshold: try row.decode("threshold"),
+            overrideReason: try row.decodeIfPresent("override_reason"), currency: try row.decode("currency"), costs: costs)
+    }
+}
+
+extension Session {
+    public var referrals: Referrals { Referrals(session: self) }
+}

@@ -1,0 +1,86 @@
+import CobranzaCore
+import Postgres
+
+/// The work done on a case, step by step: calls, reminders, visits, messages, notes and the
+/// three letters. Each step lands on the case's timeline with who and when (case_event).
+public struct Steps {
+    let session: Session
+    var connection: Connection { session.connection }
+
+    public static let kinds = StepKind.allCases.map(\.rawValue)
+    public static let callOutcomes = CallOutcome.allCases.map(\.rawValue)
+
+    public struct NewStep: Sendable {
+        public var caseNumber: String
+        public var kind: String
+        public var outcome: String?
+        public var note: String?
+        public var clientVisible: Bool
+        public var nextAction: String?
+        public var level: String?
+        public init(caseNumber: String, kind: String, outcome: String? = nil, note: String? = nil, clientVisible: Bool = false,
+                    nextAction: String? = nil, level: String? = nil) {
+            self.caseNumber = caseNumber
+            self.kind = kind
+            self.outcome = outcome
+            self.note = note
+            self.clientVisible = clientVisible
+            self.nextAction = nextAction
+            self.level = level
+        }
+    }
+
+    public struct Logged: Sendable, Equatable {
+        public var caseNumber: String
+        public var kind: StepKind
+        public var outcome: String?
+        public var level: LetterLevel?
+        public var nextAction: CalendarDate?
+        /// The exact text of a letter sent.
+        public var letter: String?
+    }
+
+    public func log(_ step: NewStep) throws -> Logged {
+        try session.requireStaff("log steps", lawyers: true)
+        guard let kind = StepKind(rawValue: step.kind.trimmingSpacesAndNewlines().lowercased()) else {
+            throw StoreError("KIND: must be one of \(Self.kinds.joined(separator: ", ")) (got \"\(step.kind)\")")
+        }
+        var outcome = step.outcome?.trimmingSpacesAndNewlines().lowercased()
+        if kind == .call {
+            guard let given = outcome, CallOutcome(rawValue: given) != nil else {
+                throw StoreError("--outcome: a call needs one of \(Self.callOutcomes.joined(separator: ", "))")
+            }
+        } else if outcome?.isEmpty == true {
+            outcome = nil
+        }
+        let level: LetterLevel? = kind == .letter ? try Letters.level(step.level) : nil
+        if kind != .letter, step.level != nil { throw StoreError("--level: only letters have a level") }
+        if let note = step.note, note.count > 4000 { throw StoreError("--note: at most 4000 characters") }
+        return try connection.withTransaction {
+            let target = try WorkflowCase.load(session, number: step.caseNumber)
+            try target.check(level.map { .letter($0) } ?? .step(kind))
+            let today = try session.today()
+            var nextAction: CalendarDate?
+            if let text = step.nextAction {
+                let date = try Payments.parseDate(text, field: "--next-action")
+                guard date >= today else { throw StoreError("--next-action: \(date) is in the past") }
+                nextAction = date
+            }
+            let letter = try level.map { try Letters(session: session).render(target, level: $0) }
+            try connection.query("""
+                INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, letter_level, body)
+                VALUES ($1, $2, $3, $4, $5, $6, $7::smallint, $8)
+                """, [target.tenant, target.id, kind.rawValue, level.map { "level \($0.rawValue)" } ?? outcome, step.note, step.clientVisible,
+                      level.map { Int($0.rawValue) }, letter])
+            if let nextAction {
+                try connection.query("UPDATE cobranza.collection_case SET next_action_date = $3::date WHERE tenant_id = $1 AND id = $2",
+                                     [target.tenant, target.id, nextAction.description])
+            }
+            return Logged(caseNumber: target.number, kind: kind, outcome: outcome, level: level, nextAction: nextAction, letter: letter)
+        }
+    }
+}
+
+extension Session {
+    public var steps: Steps { Steps(session: self) }
+}

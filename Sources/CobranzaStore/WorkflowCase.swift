@@ -1,0 +1,89 @@
+import CobranzaCore
+import Postgres
+
+/// A case as the workflow commands see it: its keys, and its `CaseState` for the pure state
+/// machine. Every workflow command asks `CaseWorkflow` first, so a refused move is explained in
+/// the shell's words before any SQL runs; the database's triggers then check the same rules
+/// again and have the last word.
+struct WorkflowCase {
+    var tenant: Int64
+    var id: Int64
+    var number: String
+    var client: String
+    var clientName: String
+    var currency: Currency
+    var debtorName: String
+    var debtorCountry: Country
+    var state: CaseState
+    var outstanding: Int64
+
+    static func load(_ session: Session, number: String) throws -> WorkflowCase {
+        let normalized = number.trimmingSpacesAndNewlines().uppercased()
+        guard let row = try session.connection.query("""
+            SELECT c.tenant_id, c.id, c.number, c.currency, cur.exponent, c.stage, c.close_code, c.disputed,
+                   t.code, t.legal_name, d.name AS debtor_name, d.country,
+                   cobranza.case_outstanding(c.tenant_id, c.id) AS outstanding,
+                   (SELECT max(e.letter_level) FROM cobranza.case_event e
+                     WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.kind = 'letter') AS last_letter,
+                   (SELECT CASE WHEN p.published_on IS NULL THEN 'noticed' ELSE 'published' END FROM cobranza.posting p
+                     WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.withdrawn_on IS NULL) AS posting,
+                   (SELECT p.withdrawal_due IS NOT NULL FROM cobranza.posting p
+                     WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.withdrawn_on IS NULL) AS withdrawal_due,
+                   EXISTS (SELECT 1 FROM cobranza.judicial_referral r
+                            WHERE r.tenant_id = c.tenant_id AND r.case_id = c.id) AS referred
+              FROM cobranza.collection_case c
+              JOIN cobranza.currency cur ON cur.code = c.currency
+              JOIN cobranza.tenant t ON t.id = c.tenant_id
+              JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+             WHERE c.number = $1
+            """, [normalized]).first
+        else { throw StoreError("CASE: no case \(normalized.isEmpty ? "(empty)" : normalized)") }
+        let code = CurrencyCode(rawValue: try row.decode("currency")) ?? "CLP"
+        let lastLetter: Int? = try row.decodeIfPresent("last_letter")
+        let posting: String? = try row.decodeIfPresent("posting")
+        let state = CaseState(
+            stage: CaseState.Stage(rawValue: try row.decode("stage")) ?? .extrajudicial,
+            closeCode: try row.decodeIfPresent("close_code", as: String.self).flatMap(CloseCode.init(rawValue:)),
+            disputed: try row.decode("disputed"),
+            posting: posting == "published" ? .published : posting == "noticed" ? .noticed : .none,
+            withdrawalDue: try row.decodeIfPresent("withdrawal_due") ?? false,
+            referred: try row.decode("referred"),
+            lastLetter: lastLetter.flatMap(LetterLevel.init(rawValue:)))
+        return WorkflowCase(
+            tenant: try row.decode("tenant_id"), id: try row.decode("id"), number: try row.decode("number"),
+            client: try row.decode("code"), clientName: try row.decode("legal_name"),
+            currency: Currency(code: code, exponent: Int(try row.decode("exponent", as: Int.self))),
+            debtorName: try row.decode("debtor_name"), debtorCountry: Country(code: try row.decode("country")) ?? .chile,
+            state: state, outstanding: try row.decode("outstanding"))
+    }
+
+    /// The state after `action`, or the Core's refusal naming the case.
+    @discardableResult
+    func check(_ action: CaseAction) throws -> CaseState {
+        switch CaseWorkflow.apply(action, to: state) {
+        case .success(let next): return next
+        case .failure(let refusal): throw StoreError("case \(number): \(refusal.message)")
+        }
+    }
+
+    func amount(_ text: String, field: String) throws -> Int64 {
+        try Payments.parseAmount(text, currency: currency, field: field)
+    }
+}
+
+extension Session {
+    /// Staff only (admins and collectors; lawyers where `lawyers` says so): SME users read.
+    func requireStaff(_ what: String, lawyers: Bool = false) throws {
+        switch identity.kind {
+        case .admin, .collector: return
+        case .lawyer where lawyers: return
+        default: throw StoreError("only agency staff can \(what)")
+        }
+    }
+
+    /// A date option, or today when it is absent.
+    func date(_ text: String?, field: String) throws -> CalendarDate {
+        guard let text else { return try today() }
+        return try Payments.parseDate(text, field: field)
+    }
+}
