@@ -35,7 +35,7 @@ public struct Disputes {
         let target = try WorkflowCase.load(session, number: caseNumber)
         let next = try target.check(.resolveDispute(upheld: outcome == "upheld"))
         try connection.query("""
-            UPDATE cobranza.dispute SET outcome = $3, resolved_on = cobranza.today(), resolution_note = $4, resolved_by = session_user
+            UPDATE cobranza.dispute SET outcome = $3, resolved_on = cobranza.today(), resolution_note = $4
              WHERE tenant_id = $1 AND case_id = $2 AND outcome IS NULL
             """, [target.tenant, target.id, outcome, note])
         return (target.number, next.stage == .closed)

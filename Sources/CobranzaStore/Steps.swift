@@ -67,15 +67,16 @@ public struct Steps {
                 nextAction = date
             }
             let letter = try level.map { try Letters(session: session).render(target, level: $0) }
+            // The case row first (its lock), then the event, which only shares it.
+            if let nextAction {
+                try connection.query("UPDATE cobranza.collection_case SET next_action_date = $3::date WHERE tenant_id = $1 AND id = $2",
+                                     [target.tenant, target.id, nextAction.description])
+            }
             try connection.query("""
                 INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, letter_level, body)
                 VALUES ($1, $2, $3, $4, $5, $6, $7::smallint, $8)
                 """, [target.tenant, target.id, kind.rawValue, level.map { "level \($0.rawValue)" } ?? outcome, step.note, step.clientVisible,
                       level.map { Int($0.rawValue) }, letter])
-            if let nextAction {
-                try connection.query("UPDATE cobranza.collection_case SET next_action_date = $3::date WHERE tenant_id = $1 AND id = $2",
-                                     [target.tenant, target.id, nextAction.description])
-            }
             return Logged(caseNumber: target.number, kind: kind, outcome: outcome, level: level, nextAction: nextAction, letter: letter)
         }
     }

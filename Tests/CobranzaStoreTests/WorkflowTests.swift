@@ -46,11 +46,24 @@ struct WorkflowTests {
             ("INSERT INTO cobranza.case_event (tenant_id, case_id, kind, letter_level, body) VALUES ($1, $2, 'letter', 2, 'x')",
              "case_event_letter_order_check"),
             ("INSERT INTO cobranza.case_event (tenant_id, case_id, kind, letter_level) VALUES ($1, $2, 'letter', 1)", "case_event_letter_check"),
-            ("INSERT INTO cobranza.posting (tenant_id, case_id, notice_on) VALUES ($1, $2, '2026-05-01')", "posting_notice_on_check"),
+            ("INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, occurred_on) VALUES ($1, $2, 'stage_change', 'judicial', '2026-01-20')",
+             "case_event_stage_change_check"),
+            ("INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome) VALUES ($1, $2, 'closed', 'paid')", "case_event_state_check"),
+            ("INSERT INTO cobranza.case_event (tenant_id, case_id, kind, occurred_on) VALUES ($1, $2, 'note', '2026-04-03')",
+             "case_event_occurred_on_check"),
+            ("UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'paid' WHERE tenant_id = $1 AND id = $2",
+             "collection_case_close_code_check"),
         ]
         for (sql, constraint) in cases {
             #expect(refusal(ana, sql, [acme, id])?.constraint == constraint, "\(sql)")
         }
+        // A new case cannot start anywhere but at the beginning.
+        let debtor: Int64 = try ana.query("SELECT debtor_id FROM cobranza.collection_case WHERE id = $1", [id]).first!.decode("debtor_id")
+        #expect(refusal(ana, "INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency, stage) VALUES ($1, $2, 'USD', 'judicial')",
+                        [acme, debtor])?.constraint == "collection_case_stage_check")
+        // A notice cannot be backdated: the column is the trigger's.
+        #expect(refusal(ana, "INSERT INTO cobranza.posting (tenant_id, case_id, notice_on) VALUES ($1, $2, '2026-01-01')", [acme, id])?
+            .sqlState == .insufficientPrivilege)
         // Closed, the case takes nothing more, and only an admin reopens it.
         #expect(refusal(ana, "UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'uncollectible' WHERE tenant_id = $1 AND id = $2",
                         [acme, id]) == nil)
@@ -96,10 +109,17 @@ struct WorkflowTests {
         let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
         let su = try fixture.db.superuser()
         let id = try caseID(su, number)
-        // Notified and published by the owner's clock-free path: notice long ago.
+        // Notified on 1 March, published on 1 April (the dates are the database's today, never given).
         let ana = try fixture.connect(fixture.collector)
-        try ana.query("INSERT INTO cobranza.posting (tenant_id, case_id, notice_on) VALUES ($1, $2, '2026-03-01')", [fixture.acme, id])
-        try ana.query("UPDATE cobranza.posting SET published_on = '2026-04-01', registry = 'DICOM' WHERE tenant_id = $1", [fixture.acme])
+        try ana.query("SELECT set_config('cobranza.as_of', '2026-03-01', false)")
+        try ana.query("INSERT INTO cobranza.posting (tenant_id, case_id) VALUES ($1, $2)", [fixture.acme, id])
+        try ana.query("SELECT set_config('cobranza.as_of', '2026-04-01', false)")
+        try ana.query("UPDATE cobranza.posting SET published_on = '1999-01-01', registry = 'DICOM' WHERE tenant_id = $1", [fixture.acme])
+        #expect(try ana.query("SELECT published_on::text AS d FROM cobranza.posting").first!.decode("d", as: String.self) == "2026-04-01")
+        try ana.query("SELECT set_config('cobranza.as_of', $1, false)", [PaymentFixture.today])
+        // Posted, the flag stays until the posting is withdrawn.
+        #expect(refusal(ana, "UPDATE cobranza.collection_case SET posted = false WHERE tenant_id = $1 AND id = $2", [fixture.acme, id])?
+            .constraint == "collection_case_posted_check")
         try fixture.session(fixture.collector).payments.record(.init(caseNumber: number, amount: "100.000"))
         let due: String = try ana.query("SELECT withdrawal_due::text AS d FROM cobranza.posting WHERE tenant_id = $1", [fixture.acme]).first!.decode("d")
         #expect(due == "2026-04-13") // Thursday 2 April + 7 business days
@@ -111,19 +131,25 @@ struct WorkflowTests {
     @Test func aDiscountedAgreementPaidInFullSettlesTheCase() throws {
         let number = try fixture.openCase(tenant: fixture.acme, amounts: [600_000, 400_005])
         let ana = try fixture.session(fixture.collector)
+        // Paid before the agreement: it lowers what is owed, and does not count towards the agreement.
+        try ana.payments.record(.init(caseNumber: number, amount: "100.005"))
         #expect(throws: StoreError.self) {
             try ana.agreements.create(.init(caseNumber: number, instalments: "2", firstDue: "2026-05-01", discount: "12"))
         }
         let agreement = try ana.agreements.create(.init(caseNumber: number, instalments: "2", firstDue: "2026-05-01", discount: "10"))
-        #expect(agreement.total == 900_004)
-        #expect(agreement.instalments.map(\.amount) == [450_002, 450_002])
-        #expect(agreement.status == "active")
+        #expect(agreement.owed == 900_000 && agreement.total == 810_000)
+        #expect(agreement.instalments.map(\.amount) == [405_000, 405_000])
+        #expect(agreement.status == "active" && agreement.paid == 0)
         // A second agreement while this one is in force is refused by the database too.
         let id = try caseID(ana.connection, number)
         #expect(refusal(ana.connection, "INSERT INTO cobranza.payment_agreement (tenant_id, case_id, instalments, first_due) VALUES ($1, $2, 1, '2026-05-01')",
                         [fixture.acme, id])?.constraint == "payment_agreement_active_check")
-        try ana.payments.record(.init(caseNumber: number, amount: "450.002"))
-        try ana.payments.record(.init(caseNumber: number, amount: "450.002"))
+        try ana.payments.record(.init(caseNumber: number, amount: "405.000"))
+        #expect(try ana.cases.show(number).summary.stage == "extrajudicial")
+        // Instalments are written with their agreement, never added afterwards.
+        #expect(refusal(ana.connection, "INSERT INTO cobranza.instalment (tenant_id, agreement_id, sequence, due, amount) VALUES ($1, $2, 3, '2026-09-01', 1)",
+                        [fixture.acme, agreement.id])?.constraint == "instalment_agreement_check")
+        try ana.payments.record(.init(caseNumber: number, amount: "405.000"))
         let closed = try ana.cases.show(number).summary
         #expect(closed.stage == "closed" && closed.closeCode == "settled")
         #expect(try ana.agreements.show(caseNumber: number).first?.status == "completed")
@@ -186,6 +212,10 @@ struct WorkflowTests {
                              ("debtor", "id"), ("judicial_referral", "case_id"), ("case_event", "case_id")] {
             let n: Int64 = try lawyer.query("SELECT count(DISTINCT \(key)) AS n FROM cobranza.\(table)").first!.decode("n")
             #expect(n == 1, "\(table)")
+        }
+        for table in ["submission", "import_batch", "fee_document", "fee_document_line", "remittance"] {
+            let n: Int64 = try lawyer.query("SELECT count(*) AS n FROM cobranza.\(table)").first!.decode("n")
+            #expect(n == 0, "a lawyer reads no \(table)")
         }
         let numbers = try lawyer.query("SELECT number FROM cobranza.collection_case").rows.map { try $0.decode("number", as: String.self) }
         #expect(numbers == [referred])

@@ -74,6 +74,9 @@ CREATE TABLE cobranza.promise (
     promised_on date        NOT NULL DEFAULT cobranza.today(),
     due         date        NOT NULL,
     grace_days  integer     NOT NULL DEFAULT 0,  -- the contract's, frozen by promise_prepare
+    -- The case's net payments when the promise was made (promise_prepare): only what is paid
+    -- after it counts towards it, whatever date a payment carries.
+    paid_before bigint      NOT NULL DEFAULT 0,
     note        text,
     created_at  timestamptz NOT NULL DEFAULT now(),
     created_by  name        NOT NULL DEFAULT session_user,
@@ -99,6 +102,7 @@ CREATE TABLE cobranza.payment_agreement (
     every         text        NOT NULL DEFAULT 'month' CONSTRAINT payment_agreement_every_check CHECK (every IN ('month', '2weeks')),
     first_due     date        NOT NULL,
     default_days  integer     NOT NULL DEFAULT 30,  -- the contract's, frozen by agreement_prepare
+    paid_before   bigint      NOT NULL DEFAULT 0,   -- the case's net payments when agreed (agreement_prepare)
     created_at    timestamptz NOT NULL DEFAULT now(),
     created_by    name        NOT NULL DEFAULT session_user,
     CONSTRAINT payment_agreement_pkey PRIMARY KEY (tenant_id, id),
@@ -206,8 +210,8 @@ CREATE INDEX court_cost_tenant_id_case_id_idx ON cobranza.court_cost (tenant_id,
 -- Derived statuses
 ------------------------------------------------------------------------------------------------
 
--- A promise is kept when the case's payments from the day it was made to its due date plus the
--- grace days cover it; broken once that deadline has passed without.
+-- A promise is kept when what the case was paid after it was made, up to its due date plus the
+-- grace days, covers it; broken once that deadline has passed without.
 CREATE VIEW cobranza.promise_status WITH (security_invoker = true) AS
     SELECT p.tenant_id, p.id, p.case_id, p.amount, p.currency, p.promised_on, p.due, p.grace_days,
            p.due + p.grace_days AS deadline, k.paid,
@@ -217,12 +221,12 @@ CREATE VIEW cobranza.promise_status WITH (security_invoker = true) AS
            p.note, p.created_by
       FROM cobranza.promise p
      CROSS JOIN LATERAL (
-            SELECT coalesce(sum(y.amount), 0)::bigint AS paid FROM cobranza.payment y
+            SELECT greatest(0, coalesce(sum(y.amount), 0) - p.paid_before)::bigint AS paid FROM cobranza.payment y
              WHERE y.tenant_id = p.tenant_id AND y.case_id = p.case_id
-               AND y.paid_on BETWEEN p.promised_on AND p.due + p.grace_days) k;
+               AND y.paid_on <= p.due + p.grace_days) k;
 
--- Each instalment with what the case's payments since the agreement cover of it, in order
--- (down payment first). Unpaid more than the agreement's default days after its due date, it
+-- Each instalment with what the case's payments since the agreement (its net paid total less
+-- what was paid before it) cover of it, in order (down payment first). Unpaid more than the agreement's default days after its due date, it
 -- is in default.
 CREATE VIEW cobranza.instalment_status WITH (security_invoker = true) AS
     SELECT i.tenant_id, i.agreement_id, a.case_id, i.sequence, i.due, i.amount, a.currency,
@@ -237,25 +241,25 @@ CREATE VIEW cobranza.instalment_status WITH (security_invoker = true) AS
             SELECT sum(j.amount)::bigint AS through FROM cobranza.instalment j
              WHERE j.tenant_id = i.tenant_id AND j.agreement_id = i.agreement_id AND j.sequence <= i.sequence) s
      CROSS JOIN LATERAL (
-            SELECT coalesce(sum(p.amount), 0)::bigint AS paid FROM cobranza.payment p
-             WHERE p.tenant_id = a.tenant_id AND p.case_id = a.case_id AND p.paid_on >= a.agreed_on) k;
+            SELECT greatest(0, coalesce(sum(p.amount), 0) - a.paid_before)::bigint AS paid FROM cobranza.payment p
+             WHERE p.tenant_id = a.tenant_id AND p.case_id = a.case_id) k;
 
--- completed: paid in full; superseded: a later agreement replaced it; default: an instalment is
+-- superseded: a later agreement replaced it; completed: paid in full; default: an instalment is
 -- in default; active otherwise.
 CREATE VIEW cobranza.agreement_status WITH (security_invoker = true) AS
     SELECT a.tenant_id, a.id, a.case_id, a.currency, a.agreed_on, a.owed, a.discount_bp, a.total, a.down_payment,
            a.instalments, a.every, a.first_due, a.default_days, k.paid,
-           CASE WHEN k.paid >= a.total THEN 'completed'
-                WHEN EXISTS (SELECT 1 FROM cobranza.payment_agreement b
+           CASE WHEN EXISTS (SELECT 1 FROM cobranza.payment_agreement b
                               WHERE b.tenant_id = a.tenant_id AND b.case_id = a.case_id AND b.id > a.id) THEN 'superseded'
+                WHEN k.paid >= a.total THEN 'completed'
                 WHEN EXISTS (SELECT 1 FROM cobranza.instalment_status s
                               WHERE s.tenant_id = a.tenant_id AND s.agreement_id = a.id AND s.status = 'default') THEN 'default'
                 ELSE 'active' END AS status,
            a.created_by
       FROM cobranza.payment_agreement a
      CROSS JOIN LATERAL (
-            SELECT coalesce(sum(p.amount), 0)::bigint AS paid FROM cobranza.payment p
-             WHERE p.tenant_id = a.tenant_id AND p.case_id = a.case_id AND p.paid_on >= a.agreed_on) k;
+            SELECT greatest(0, coalesce(sum(p.amount), 0) - a.paid_before)::bigint AS paid FROM cobranza.payment p
+             WHERE p.tenant_id = a.tenant_id AND p.case_id = a.case_id) k;
 
 ------------------------------------------------------------------------------------------------
 -- Functions
@@ -319,22 +323,34 @@ BEGIN
         IF NEW.stage <> 'closed' THEN
             -- Reopening: an admin's decision, or a reversal (payment_prepare) of the payment that
             -- closed the case as paid.
-            IF NOT ((SELECT cobranza.current_kind()) = 'admin' OR (OLD.close_code = 'paid' AND pg_trigger_depth() > 1)) THEN
+            IF NOT ((SELECT cobranza.current_kind()) IS NOT DISTINCT FROM 'admin' OR (OLD.close_code = 'paid' AND pg_trigger_depth() > 1)) THEN
                 RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
                     MESSAGE = format('case %s is closed (%s): only an admin can reopen it', OLD.number, OLD.close_code);
             END IF;
-        ELSIF NEW.close_code IS DISTINCT FROM OLD.close_code
-              OR (NEW.disputed AND NOT OLD.disputed) OR (NEW.posted AND NOT OLD.posted)
-              OR (NEW.on_agreement AND NOT OLD.on_agreement) OR (NEW.on_promise AND NOT OLD.on_promise)
-              OR NEW.assigned_to IS DISTINCT FROM OLD.assigned_to
-              OR NEW.next_action_date IS DISTINCT FROM OLD.next_action_date THEN
+        ELSIF (NEW.close_code, NEW.closed_at, NEW.on_agreement, NEW.on_promise, NEW.assigned_to, NEW.next_action_date)
+              IS DISTINCT FROM (OLD.close_code, OLD.closed_at, OLD.on_agreement, OLD.on_promise, OLD.assigned_to, OLD.next_action_date)
+              OR (NEW.disputed AND NOT OLD.disputed) OR (NEW.posted AND NOT OLD.posted) THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_open_check',
                 MESSAGE = format('case %s is closed (%s): it takes no new steps; an admin may reopen it', OLD.number, OLD.close_code);
         END IF;
     END IF;
-    IF OLD.stage = 'judicial' AND NEW.stage = 'extrajudicial' THEN
+    IF NEW.stage = 'extrajudicial' AND OLD.stage <> 'extrajudicial'
+       AND EXISTS (SELECT 1 FROM cobranza.judicial_referral r WHERE r.tenant_id = NEW.tenant_id AND r.case_id = NEW.id) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_stage_check',
-            MESSAGE = format('case %s is judicial: it does not go back to the extrajudicial stage', OLD.number);
+            MESSAGE = format('case %s was referred to court: it does not go back to the extrajudicial stage', OLD.number);
+    END IF;
+    -- Closing as paid is the payments' to do (payment_prepare, inside the payment's INSERT).
+    IF NEW.close_code = 'paid' AND OLD.close_code IS DISTINCT FROM 'paid' AND pg_trigger_depth() < 2
+       AND cobranza.case_outstanding(NEW.tenant_id, NEW.id) > 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_close_code_check',
+            MESSAGE = format('case %s still owes %s: it closes as paid by itself when the payments cover it', OLD.number,
+                             cobranza.format_money(cobranza.case_outstanding(NEW.tenant_id, NEW.id), NEW.currency));
+    END IF;
+    IF OLD.posted AND NOT NEW.posted
+       AND EXISTS (SELECT 1 FROM cobranza.posting p WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.id
+                      AND p.published_on IS NOT NULL AND p.withdrawn_on IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_posted_check',
+            MESSAGE = format('case %s is posted until its posting is withdrawn (posting withdraw)', OLD.number);
     END IF;
     IF NEW.stage = 'judicial' AND OLD.stage <> 'judicial' THEN
         IF NEW.disputed THEN
@@ -367,6 +383,21 @@ BEGIN
 END
 $$;
 
+-- A new case starts at the beginning: open, extrajudicial, nothing under way.
+CREATE FUNCTION cobranza.case_insert_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, cobranza, pg_temp
+AS $$
+BEGIN
+    IF NEW.stage <> 'extrajudicial' OR NEW.close_code IS NOT NULL OR NEW.closed_at IS NOT NULL
+       OR NEW.disputed OR NEW.posted OR NEW.on_agreement OR NEW.on_promise THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_stage_check',
+            MESSAGE = 'a new case opens extrajudicial with nothing under way; the workflow commands move it on';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- What any new timeline event must respect (payments are checked by payment_prepare).
 CREATE FUNCTION cobranza.case_event_check() RETURNS trigger
     LANGUAGE plpgsql
@@ -375,12 +406,13 @@ AS $$
 DECLARE
     v_case record;
 BEGIN
+    -- FOR SHARE: a step does not land on a case being closed at the same moment.
     SELECT c.number, c.stage, c.close_code INTO v_case FROM cobranza.collection_case c
-     WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
+     WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id FOR SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'case_event_case_fkey', MESSAGE = 'no such case';
     END IF;
-    IF v_case.stage = 'closed' AND NEW.kind NOT IN ('closed', 'reopened', 'posting') THEN
+    IF v_case.stage = 'closed' AND NEW.kind NOT IN ('closed', 'reopened', 'posting', 'dispute') THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_open_check',
             MESSAGE = format('case %s is closed (%s): it takes no new steps; an admin may reopen it', v_case.number, v_case.close_code);
     END IF;
@@ -389,9 +421,27 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_call_outcome_check',
             MESSAGE = '--outcome: a call needs one of no-answer, wrong-number, promise, refused, dispute, paid-claimed, callback';
     END IF;
+    IF NEW.occurred_on > cobranza.today() THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_occurred_on_check',
+            MESSAGE = format('a step cannot be dated in the future (%s)', NEW.occurred_on);
+    END IF;
+    -- The referral writes this event and payments read it for the judicial rate: it must match
+    -- a referral of that date.
+    IF NEW.kind = 'stage_change'
+       AND NOT EXISTS (SELECT 1 FROM cobranza.judicial_referral r WHERE r.tenant_id = NEW.tenant_id AND r.case_id = NEW.case_id
+                          AND r.referred_on = NEW.occurred_on AND NEW.outcome = 'judicial') THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_stage_change_check',
+            MESSAGE = 'a stage change is written by the referral that makes it (referral file)';
+    END IF;
+    IF NEW.kind = 'closed' AND (v_case.stage <> 'closed' OR NEW.outcome IS DISTINCT FROM v_case.close_code)
+       OR NEW.kind = 'reopened' AND v_case.stage = 'closed' THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_state_check',
+            MESSAGE = format('case %s: a %s event must match the case (%s)', v_case.number, NEW.kind,
+                             coalesce(v_case.close_code, v_case.stage));
+    END IF;
     IF NEW.kind = 'letter' AND NEW.letter_level > 1
        AND NOT EXISTS (SELECT 1 FROM cobranza.case_event e WHERE e.tenant_id = NEW.tenant_id AND e.case_id = NEW.case_id
-                          AND e.kind = 'letter' AND e.letter_level = NEW.letter_level - 1) THEN
+                          AND e.kind = 'letter' AND e.letter_level = NEW.letter_level - 1 AND e.occurred_on <= NEW.occurred_on) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_letter_order_check',
             MESSAGE = format('--level: a level %s letter needs a level %s letter sent before (case %s)',
                              NEW.letter_level, NEW.letter_level - 1, v_case.number);
@@ -428,6 +478,9 @@ BEGIN
     v_case := cobranza.lock_open_case(NEW.tenant_id, NEW.case_id, 'a promise');
     NEW.currency := v_case.currency;
     v_outstanding := cobranza.case_outstanding(NEW.tenant_id, NEW.case_id);
+    NEW.promised_on := cobranza.today();
+    NEW.paid_before := coalesce((SELECT sum(y.amount) FROM cobranza.payment y
+                                  WHERE y.tenant_id = NEW.tenant_id AND y.case_id = NEW.case_id), 0);
     IF NEW.amount > v_outstanding THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'promise_amount_check',
             MESSAGE = format('--amount: %s is more than the %s outstanding on case %s',
@@ -472,7 +525,7 @@ BEGIN
             MESSAGE = format('case %s already has an agreement in force (%s); a new one replaces it only after a default',
                              v_case.number, v_current.id);
     END IF;
-    v_contract := cobranza.contract_on(NEW.tenant_id, NEW.agreed_on);
+    v_contract := cobranza.contract_on(NEW.tenant_id, cobranza.today());
     IF NEW.discount_bp > coalesce(v_contract.max_discount_bp, 0) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_agreement_discount_check',
             MESSAGE = format('--discount: %s%% is more than the %s%% client %s authorises',
@@ -480,7 +533,10 @@ BEGIN
                              (SELECT t.code FROM cobranza.tenant t WHERE t.id = NEW.tenant_id));
     END IF;
     NEW.currency := v_case.currency;
+    NEW.agreed_on := cobranza.today();
     NEW.owed := cobranza.case_outstanding(NEW.tenant_id, NEW.case_id);
+    NEW.paid_before := coalesce((SELECT sum(y.amount) FROM cobranza.payment y
+                                  WHERE y.tenant_id = NEW.tenant_id AND y.case_id = NEW.case_id), 0);
     IF NEW.owed <= 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_agreement_total_check',
             MESSAGE = format('case %s owes nothing', v_case.number);
@@ -516,12 +572,36 @@ BEGIN
            coalesce(sum(i.amount) FILTER (WHERE i.sequence = 0), 0)
       INTO v_sum, v_count, v_down
       FROM cobranza.instalment i WHERE i.tenant_id = NEW.tenant_id AND i.agreement_id = NEW.id;
-    IF v_sum <> NEW.total OR v_count <> NEW.instalments OR v_down <> NEW.down_payment THEN
+    IF v_sum <> NEW.total OR v_count <> NEW.instalments OR v_down <> NEW.down_payment
+       -- instalments 1..N, the first on first_due, each no earlier than the one before, the down
+       -- payment on the day of the agreement
+       OR EXISTS (SELECT 1 FROM (SELECT i.sequence, i.due, lag(i.due) OVER (ORDER BY i.sequence) AS before,
+                                        row_number() OVER (ORDER BY i.sequence) AS n
+                                   FROM cobranza.instalment i
+                                  WHERE i.tenant_id = NEW.tenant_id AND i.agreement_id = NEW.id AND i.sequence > 0) x
+                   WHERE x.sequence <> x.n OR x.due < x.before OR (x.sequence = 1 AND x.due <> NEW.first_due))
+       OR EXISTS (SELECT 1 FROM cobranza.instalment i WHERE i.tenant_id = NEW.tenant_id AND i.agreement_id = NEW.id
+                     AND i.sequence = 0 AND i.due <> NEW.agreed_on) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_agreement_schedule_check',
             MESSAGE = format('agreement %s: the schedule (%s instalment(s), %s in all, down payment %s) does not match the agreement (%s, %s, %s)',
                              NEW.id, v_count, v_sum, v_down, NEW.instalments, NEW.total, NEW.down_payment);
     END IF;
     RETURN NULL;
+END
+$$;
+
+-- Instalments are written with their agreement, in the same transaction, never added later.
+CREATE FUNCTION cobranza.instalment_prepare() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, cobranza, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM cobranza.payment_agreement a
+                    WHERE a.tenant_id = NEW.tenant_id AND a.id = NEW.agreement_id AND a.created_at = now()) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'instalment_agreement_check',
+            MESSAGE = format('agreement %s: its schedule is written with it; a new agreement replaces one in default', NEW.agreement_id);
+    END IF;
+    RETURN NEW;
 END
 $$;
 
@@ -573,8 +653,9 @@ BEGIN
 END
 $$;
 
--- dispute resolved: only once, only the resolution columns. Upheld closes the case as disputed.
-CREATE FUNCTION cobranza.dispute_resolved() RETURNS trigger
+-- dispute resolving: only once, only the resolution columns, never in the future; the
+-- resolver is who runs it.
+CREATE FUNCTION cobranza.dispute_resolving() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, cobranza, pg_temp
 AS $$
@@ -584,13 +665,26 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'dispute_resolved_check',
             MESSAGE = format('dispute %s: a dispute is resolved once, and only its outcome and note are written', OLD.id);
     END IF;
-    IF NEW.resolved_on < NEW.opened_on THEN
+    NEW.resolved_by := session_user;
+    NEW.resolved_on := coalesce(NEW.resolved_on, cobranza.today());
+    IF NEW.resolved_on > cobranza.today() OR NEW.resolved_on < NEW.opened_on THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'dispute_resolved_check',
-            MESSAGE = format('dispute %s was opened on %s: it cannot be resolved before', OLD.id, OLD.opened_on);
+            MESSAGE = format('dispute %s: it is resolved between its opening (%s) and today', OLD.id, OLD.opened_on);
     END IF;
+    RETURN NEW;
+END
+$$;
+
+-- dispute resolved: the case is no longer disputed; upheld, an open case closes as disputed.
+CREATE FUNCTION cobranza.dispute_resolved() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, cobranza, pg_temp
+AS $$
+BEGIN
     INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
     VALUES (NEW.tenant_id, NEW.case_id, 'dispute', NEW.outcome, NEW.resolution_note, true, NEW.resolved_on);
-    IF NEW.outcome = 'upheld' THEN
+    IF NEW.outcome = 'upheld' AND EXISTS (SELECT 1 FROM cobranza.collection_case c
+                                           WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id AND c.stage <> 'closed') THEN
         UPDATE cobranza.collection_case SET disputed = false, stage = 'closed', close_code = 'disputed', closed_at = now()
          WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
         INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
@@ -619,10 +713,8 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_published_check',
             MESSAGE = 'a posting starts with the notice to the debtor (posting notify); it is published later';
     END IF;
-    IF NEW.notice_on > cobranza.today() THEN
-        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_notice_on_check',
-            MESSAGE = format('--date: %s is in the future', NEW.notice_on);
-    END IF;
+    -- The notice is given today: a backdated notice would shorten the period the law requires.
+    NEW.notice_on := cobranza.today();
     IF EXISTS (SELECT 1 FROM cobranza.posting p WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id AND p.withdrawn_on IS NULL) THEN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'posting_one_active_key',
             MESSAGE = format('case %s already has a posting under way', v_case.number);
@@ -647,7 +739,10 @@ BEGIN
        OR OLD.withdrawn_on IS NOT NULL
        OR (OLD.published_on IS NOT NULL AND (NEW.published_on, NEW.registry, NEW.reference)
                                             IS DISTINCT FROM (OLD.published_on, OLD.registry, OLD.reference))
-       OR (NEW.withdrawal_due IS DISTINCT FROM OLD.withdrawal_due AND pg_trigger_depth() < 2) THEN
+       OR (NEW.withdrawal_due IS DISTINCT FROM OLD.withdrawal_due
+           AND (OLD.withdrawal_due IS NOT NULL OR NEW.withdrawal_due IS DISTINCT FROM cobranza.add_business_days(cobranza.today(), 7)
+                OR NOT EXISTS (SELECT 1 FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id
+                                  AND c.stage = 'closed'))) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_transition_check',
             MESSAGE = format('posting %s: a posting is notified, published and withdrawn once each; nothing else changes', OLD.id);
     END IF;
@@ -658,7 +753,12 @@ BEGIN
       JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
       JOIN cobranza.tenant t ON t.id = c.tenant_id
      WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id FOR UPDATE OF c;
+    -- Published and withdrawn today, never backdated.
+    IF OLD.withdrawn_on IS NULL AND NEW.withdrawn_on IS NOT NULL THEN
+        NEW.withdrawn_on := cobranza.today();
+    END IF;
     IF OLD.published_on IS NULL AND NEW.published_on IS NOT NULL THEN
+        NEW.published_on := cobranza.today();
         IF v_case.stage = 'closed' THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_open_check',
                 MESSAGE = format('case %s is closed: it cannot be posted', v_case.number);
@@ -745,10 +845,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'judicial_referral_lawyer_check',
             MESSAGE = format('--lawyer: "%s" is not an enabled lawyer', cobranza.quote_for_message(NEW.lawyer));
     END IF;
-    IF NEW.referred_on > cobranza.today() THEN
-        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'judicial_referral_referred_on_check',
-            MESSAGE = format('--date: %s is in the future', NEW.referred_on);
-    END IF;
+    NEW.referred_on := cobranza.today();
     NEW.stage := 'referred';
     NEW.outstanding := cobranza.case_outstanding(NEW.tenant_id, NEW.case_id);
     NEW.threshold := coalesce((cobranza.contract_on(NEW.tenant_id, NEW.referred_on)).judicial_threshold, 0);
@@ -826,19 +923,16 @@ BEGIN
 END
 $$;
 
--- A court cost is charged to a referred, open case in its currency.
+-- A court cost is charged to a referred, open case in its currency. (lock_open_case needs only
+-- SELECT with FOR UPDATE privileges a lawyer has: UPDATE on next_action_date.)
 CREATE FUNCTION cobranza.court_cost_prepare() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, cobranza, pg_temp
 AS $$
 DECLARE
-    v_case record;
+    v_case cobranza.collection_case;
 BEGIN
-    SELECT c.number, c.currency, c.stage, c.close_code INTO v_case FROM cobranza.collection_case c
-     WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = 'no such case';
-    END IF;
+    v_case := cobranza.lock_open_case(NEW.tenant_id, NEW.case_id, 'a court cost');
     NEW.currency := v_case.currency;
     IF NEW.incurred_on > cobranza.today() THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'court_cost_incurred_on_check',
@@ -851,6 +945,8 @@ $$;
 ------------------------------------------------------------------------------------------------
 -- Triggers
 ------------------------------------------------------------------------------------------------
+CREATE TRIGGER collection_case_insert_check BEFORE INSERT ON cobranza.collection_case
+    FOR EACH ROW EXECUTE FUNCTION cobranza.case_insert_check();
 CREATE TRIGGER collection_case_transition BEFORE UPDATE ON cobranza.collection_case
     FOR EACH ROW EXECUTE FUNCTION cobranza.case_transition();
 CREATE TRIGGER collection_case_closed_withdrawal AFTER UPDATE OF stage ON cobranza.collection_case
@@ -865,6 +961,8 @@ CREATE TRIGGER promise_prepare BEFORE INSERT ON cobranza.promise
     FOR EACH ROW EXECUTE FUNCTION cobranza.promise_prepare();
 CREATE TRIGGER agreement_prepare BEFORE INSERT ON cobranza.payment_agreement
     FOR EACH ROW EXECUTE FUNCTION cobranza.agreement_prepare();
+CREATE TRIGGER instalment_prepare BEFORE INSERT ON cobranza.instalment
+    FOR EACH ROW EXECUTE FUNCTION cobranza.instalment_prepare();
 CREATE CONSTRAINT TRIGGER agreement_schedule_check AFTER INSERT ON cobranza.payment_agreement
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION cobranza.agreement_schedule_check();
@@ -872,6 +970,8 @@ CREATE TRIGGER payment_agreement_settle AFTER INSERT ON cobranza.payment
     FOR EACH ROW WHEN (NEW.amount > 0) EXECUTE FUNCTION cobranza.agreement_settle();
 CREATE TRIGGER dispute_opened AFTER INSERT ON cobranza.dispute
     FOR EACH ROW EXECUTE FUNCTION cobranza.dispute_opened();
+CREATE TRIGGER dispute_resolving BEFORE UPDATE ON cobranza.dispute
+    FOR EACH ROW EXECUTE FUNCTION cobranza.dispute_resolving();
 CREATE TRIGGER dispute_resolved AFTER UPDATE ON cobranza.dispute
     FOR EACH ROW EXECUTE FUNCTION cobranza.dispute_resolved();
 CREATE TRIGGER posting_notified BEFORE INSERT ON cobranza.posting
@@ -997,6 +1097,18 @@ CREATE POLICY collection_case_lawyer_update ON cobranza.collection_case FOR UPDA
     USING (EXISTS (SELECT 1 FROM cobranza.judicial_referral r WHERE r.tenant_id = collection_case.tenant_id AND r.case_id = collection_case.id))
     WITH CHECK (EXISTS (SELECT 1 FROM cobranza.judicial_referral r WHERE r.tenant_id = collection_case.tenant_id AND r.case_id = collection_case.id));
 GRANT UPDATE (next_action_date) ON cobranza.collection_case TO cobranza_lawyer;
+-- Submissions, import batches, fee documents and remittances are none of a lawyer's business.
+DROP POLICY submission_lawyer_read ON cobranza.submission;
+DROP POLICY import_batch_lawyer_read ON cobranza.import_batch;
+DROP POLICY remittance_staff_read ON cobranza.remittance;
+CREATE POLICY remittance_staff_read ON cobranza.remittance FOR SELECT TO cobranza_collector
+    USING ((SELECT cobranza.current_kind()) = 'collector');
+DROP POLICY fee_document_staff_read ON cobranza.fee_document;
+CREATE POLICY fee_document_staff_read ON cobranza.fee_document FOR SELECT TO cobranza_collector
+    USING ((SELECT cobranza.current_kind()) = 'collector');
+DROP POLICY fee_document_line_staff_read ON cobranza.fee_document_line;
+CREATE POLICY fee_document_line_staff_read ON cobranza.fee_document_line FOR SELECT TO cobranza_collector
+    USING ((SELECT cobranza.current_kind()) = 'collector');
 DROP POLICY invoice_lawyer_read ON cobranza.invoice;
 CREATE POLICY invoice_lawyer_read ON cobranza.invoice FOR SELECT TO cobranza_lawyer
     USING (EXISTS (SELECT 1 FROM cobranza.judicial_referral r WHERE r.tenant_id = invoice.tenant_id AND r.case_id = invoice.case_id));
@@ -1027,17 +1139,22 @@ REVOKE ALL ON cobranza.promise, cobranza.payment_agreement, cobranza.instalment,
 GRANT SELECT ON cobranza.promise, cobranza.payment_agreement, cobranza.instalment, cobranza.dispute, cobranza.posting,
                 cobranza.judicial_referral, cobranza.court_cost,
                 cobranza.promise_status, cobranza.instalment_status, cobranza.agreement_status
-    TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client;
+    TO cobranza_admin, cobranza_collector, cobranza_lawyer;
+GRANT SELECT ON cobranza.promise, cobranza.payment_agreement, cobranza.instalment, cobranza.dispute, cobranza.posting,
+                cobranza.court_cost, cobranza.promise_status, cobranza.instalment_status, cobranza.agreement_status
+    TO cobranza_client;
+-- A client sees where its case stands in court, not why an admin overrode the threshold.
+GRANT SELECT (tenant_id, id, case_id, lawyer, court, docket, stage, referred_on) ON cobranza.judicial_referral TO cobranza_client;
 
 GRANT INSERT (tenant_id, case_id, amount, due, note) ON cobranza.promise TO cobranza_admin, cobranza_collector;
 GRANT INSERT (tenant_id, case_id, discount_bp, down_payment, instalments, every, first_due)
     ON cobranza.payment_agreement TO cobranza_admin, cobranza_collector;
 GRANT INSERT (tenant_id, agreement_id, sequence, due, amount) ON cobranza.instalment TO cobranza_admin, cobranza_collector;
-GRANT INSERT (tenant_id, case_id, reason, opened_on) ON cobranza.dispute TO cobranza_admin, cobranza_collector;
-GRANT UPDATE (outcome, resolved_on, resolution_note, resolved_by) ON cobranza.dispute TO cobranza_admin, cobranza_collector;
-GRANT INSERT (tenant_id, case_id, notice_on) ON cobranza.posting TO cobranza_admin, cobranza_collector;
+GRANT INSERT (tenant_id, case_id, reason) ON cobranza.dispute TO cobranza_admin, cobranza_collector;
+GRANT UPDATE (outcome, resolved_on, resolution_note) ON cobranza.dispute TO cobranza_admin, cobranza_collector;
+GRANT INSERT (tenant_id, case_id) ON cobranza.posting TO cobranza_admin, cobranza_collector;
 GRANT UPDATE (registry, reference, published_on, withdrawal_due, withdrawn_on) ON cobranza.posting TO cobranza_admin, cobranza_collector;
-GRANT INSERT (tenant_id, case_id, lawyer, court, docket, referred_on, override_reason)
+GRANT INSERT (tenant_id, case_id, lawyer, court, docket, override_reason)
     ON cobranza.judicial_referral TO cobranza_admin, cobranza_collector;
 GRANT UPDATE (stage, court, docket) ON cobranza.judicial_referral TO cobranza_admin, cobranza_collector, cobranza_lawyer;
 GRANT UPDATE (lawyer) ON cobranza.judicial_referral TO cobranza_admin;
@@ -1045,9 +1162,9 @@ GRANT INSERT (tenant_id, case_id, amount, note, incurred_on) ON cobranza.court_c
 
 REVOKE EXECUTE ON FUNCTION
     cobranza.add_business_days(date, integer), cobranza.person_kind(name), cobranza.contract_on(bigint, date),
-    cobranza.lock_open_case(bigint, bigint, text), cobranza.case_transition(), cobranza.case_event_check(),
+    cobranza.lock_open_case(bigint, bigint, text), cobranza.case_insert_check(), cobranza.case_transition(), cobranza.case_event_check(),
     cobranza.case_closed_withdrawal(), cobranza.promise_prepare(), cobranza.agreement_prepare(),
-    cobranza.agreement_schedule_check(), cobranza.agreement_settle(), cobranza.dispute_opened(), cobranza.dispute_resolved(),
+    cobranza.agreement_schedule_check(), cobranza.instalment_prepare(), cobranza.agreement_settle(), cobranza.dispute_opened(), cobranza.dispute_resolving(), cobranza.dispute_resolved(),
     cobranza.posting_notified(), cobranza.posting_transition(), cobranza.posting_effects(), cobranza.referral_prepare(),
     cobranza.referral_filed(), cobranza.referral_transition(), cobranza.court_cost_prepare()
     FROM PUBLIC;
