@@ -80,6 +80,28 @@ struct WorkflowTests {
                         [acme, id]) == nil)
     }
 
+    /// Only the payment trigger (running as the owner) reopens a case it closed as paid: a
+    /// collector's own trigger, nested to look like it, is refused.
+    @Test func aUsersOwnTriggerCannotPassForTheTrustedReopening() throws {
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        let ana = try fixture.session(fixture.collector)
+        let payment = try ana.payments.record(.init(caseNumber: number, amount: "100.000"))
+        #expect(try ana.cases.show(number).summary.closeCode == "paid")
+        try ana.connection.query("""
+            CREATE FUNCTION pg_temp.hop() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                UPDATE cobranza.collection_case SET stage = 'extrajudicial', close_code = NULL, closed_at = NULL WHERE number = NEW.n;
+                RETURN NEW;
+            END $f$
+            """)
+        try ana.connection.query("CREATE TEMP TABLE hop (n text)")
+        try ana.connection.query("CREATE TRIGGER hop AFTER INSERT ON pg_temp.hop FOR EACH ROW EXECUTE FUNCTION pg_temp.hop()")
+        #expect(refusal(ana.connection, "INSERT INTO pg_temp.hop VALUES ($1)", [number])?.sqlState == .insufficientPrivilege)
+        // The real reversal still reopens it.
+        _ = try ana.payments.reverse(payment.id, reason: "cheque rebotado", date: nil)
+        #expect(try ana.cases.show(number).summary.stage == "extrajudicial")
+    }
+
     /// Issue 5: posting before the notice period is over is refused with the date it becomes allowed.
     @Test func postingBeforeTheNoticePeriodIsRefusedWithTheDate() throws {
         let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])

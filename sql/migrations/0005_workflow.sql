@@ -321,9 +321,11 @@ AS $$
 BEGIN
     IF OLD.stage = 'closed' THEN
         IF NEW.stage <> 'closed' THEN
-            -- Reopening: an admin's decision, or a reversal (payment_prepare) of the payment that
-            -- closed the case as paid.
-            IF NOT ((SELECT cobranza.current_kind()) IS NOT DISTINCT FROM 'admin' OR (OLD.close_code = 'paid' AND pg_trigger_depth() > 1)) THEN
+            -- Reopening: an admin's decision, or a reversal of the payment that closed the case as
+            -- paid. payment_prepare runs as the owner (below), and no person can act as the owner,
+            -- so current_user tells the trusted move from any imitation.
+            IF NOT ((SELECT cobranza.current_kind()) IS NOT DISTINCT FROM 'admin'
+                    OR (OLD.close_code = 'paid' AND current_user = 'cobranza_owner')) THEN
                 RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
                     MESSAGE = format('case %s is closed (%s): only an admin can reopen it', OLD.number, OLD.close_code);
             END IF;
@@ -339,8 +341,8 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_stage_check',
             MESSAGE = format('case %s was referred to court: it does not go back to the extrajudicial stage', OLD.number);
     END IF;
-    -- Closing as paid is the payments' to do (payment_prepare, inside the payment's INSERT).
-    IF NEW.close_code = 'paid' AND OLD.close_code IS DISTINCT FROM 'paid' AND pg_trigger_depth() < 2
+    -- Closing as paid is the payments' to do (payment_prepare, as the owner, inside the payment's INSERT).
+    IF NEW.close_code = 'paid' AND OLD.close_code IS DISTINCT FROM 'paid' AND current_user <> 'cobranza_owner'
        AND cobranza.case_outstanding(NEW.tenant_id, NEW.id) > 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_close_code_check',
             MESSAGE = format('case %s still owes %s: it closes as paid by itself when the payments cover it', OLD.number,
@@ -1159,6 +1161,29 @@ GRANT INSERT (tenant_id, case_id, lawyer, court, docket, override_reason)
 GRANT UPDATE (stage, court, docket) ON cobranza.judicial_referral TO cobranza_admin, cobranza_collector, cobranza_lawyer;
 GRANT UPDATE (lawyer) ON cobranza.judicial_referral TO cobranza_admin;
 GRANT INSERT (tenant_id, case_id, amount, note, incurred_on) ON cobranza.court_cost TO cobranza_admin, cobranza_collector, cobranza_lawyer;
+
+------------------------------------------------------------------------------------------------
+-- Trusted moves. payment_prepare closes a case as paid and reopens one after a reversal, which
+-- case_transition allows only to it: it now runs as the owner (SECURITY DEFINER; its search_path
+-- is pinned), and case_transition checks current_user. No login role is a member of the owner,
+-- so a user's own trigger (on a temp table, say) cannot pass for it. The owner is bound by FORCE
+-- ROW LEVEL SECURITY like everyone, hence its policies on the tables payment_prepare and the
+-- triggers it sets off read and write. Only admins and collectors can insert payments, and they
+-- see every tenant already; the payment row itself still passes the inserter's policies.
+------------------------------------------------------------------------------------------------
+ALTER FUNCTION cobranza.payment_prepare() SECURITY DEFINER;
+DO $owner$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['tenant', 'collection_case', 'case_event', 'invoice', 'payment', 'contract', 'posting',
+                             'judicial_referral', 'dispute']
+    LOOP
+        EXECUTE format('CREATE POLICY %I ON cobranza.%I FOR ALL TO cobranza_owner USING (true) WITH CHECK (true)',
+                       t || '_owner_trusted', t);
+    END LOOP;
+END
+$owner$;
 
 REVOKE EXECUTE ON FUNCTION
     cobranza.add_business_days(date, integer), cobranza.person_kind(name), cobranza.contract_on(bigint, date),
