@@ -87,7 +87,7 @@ public struct Cases {
 
     /// Accepts a pending submission into its debtor's open case in that currency, or a new one.
     public func open(submission id: Int64, assignTo: String?) throws -> Opened {
-        guard isStaff else { throw StoreError("only agency staff can open cases") }
+        try session.requireStaff("open cases")
         return try connection.withTransaction { try openLocked(submission: id, assignTo: assignTo) }
     }
 
@@ -137,7 +137,7 @@ public struct Cases {
     }
 
     public func assign(_ number: String, to user: String) throws {
-        guard isStaff else { throw StoreError("only agency staff can assign cases") }
+        try session.requireStaff("assign cases")
         try connection.withTransaction {
             guard let row = try connection.query(
                 "SELECT tenant_id, id FROM cobranza.collection_case WHERE number = $1 FOR UPDATE", [number.uppercased()]).first

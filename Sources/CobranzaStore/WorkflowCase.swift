@@ -77,6 +77,7 @@ extension Session {
         switch identity.kind {
         case .admin, .collector: return
         case .lawyer where lawyers: return
+        case .lawyer: throw StoreError("only agency admins and collectors can \(what)")
         default: throw StoreError("only agency staff can \(what)")
         }
     }
