@@ -14,19 +14,16 @@ extension Cases {
         guard let closeCode = CloseCode(rawValue: code.trimmingSpacesAndNewlines().lowercased()) else {
             throw StoreError("--code: must be one of \(Self.closeCodes.joined(separator: ", "))")
         }
-        if closeCode == .paid {
-            let target = try WorkflowCase.load(session, number: number)
-            if target.outstanding > 0 {
-                throw StoreError("--code paid: case \(target.number) still owes \(Money(minorUnits: target.outstanding, currency: target.currency).formatted); "
-                    + "record the payments (the case then closes by itself) or close it as settled")
-            }
-        }
         return try connection.withTransaction { try closeLocked(number, code: closeCode, note: note) }
     }
 
     private func closeLocked(_ number: String, code: CloseCode, note: String?) throws -> (caseNumber: String, withdrawalDue: String?) {
         let target = try WorkflowCase.load(session, number: number)
         try target.check(.close(code))
+        if code == .paid, target.outstanding > 0 {
+            throw StoreError("--code paid: case \(target.number) still owes \(Money(minorUnits: target.outstanding, currency: target.currency).formatted); "
+                + "record the payments (the case then closes by itself) or close it as settled")
+        }
         try connection.query("""
             UPDATE cobranza.collection_case SET stage = 'closed', close_code = $3, closed_at = now() WHERE tenant_id = $1 AND id = $2
             """, [target.tenant, target.id, code.rawValue])

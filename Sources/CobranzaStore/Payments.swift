@@ -254,18 +254,12 @@ public struct Payments {
     }
 
     func caseRow(_ number: String) throws -> CaseTarget {
-        let normalized = number.trimmingSpacesAndNewlines().uppercased()
-        guard let row = try connection.query("""
-            SELECT c.tenant_id, c.id, c.currency, cur.exponent, c.number, t.code, d.name FROM cobranza.collection_case c
-              JOIN cobranza.currency cur ON cur.code = c.currency
-              JOIN cobranza.tenant t ON t.id = c.tenant_id
-              JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
-             WHERE c.number = $1
-            """, [normalized]).first
-        else { throw StoreError("CASE: no case \(normalized.isEmpty ? "(empty)" : normalized)") }
-        let code = CurrencyCode(rawValue: try row.decode("currency")) ?? "CLP"
-        return CaseTarget(tenant: try row.decode("tenant_id"), id: try row.decode("id"),
-                          currency: Currency(code: code, exponent: Int(try row.decode("exponent", as: Int.self))),
+        let normalized = CaseLookup.normalized(number)
+        guard let row = try connection.query(
+            "SELECT c.tenant_id, c.id, c.currency, cur.exponent, c.number, t.code, d.name" + CaseLookup.from + CaseLookup.byNumber,
+            [normalized]).first
+        else { throw CaseLookup.notFound(normalized) }
+        return CaseTarget(tenant: try row.decode("tenant_id"), id: try row.decode("id"), currency: try CaseLookup.currency(row),
                           number: try row.decode("number"), client: try row.decode("code"), debtorName: try row.decode("name"))
     }
 

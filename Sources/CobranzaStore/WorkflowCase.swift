@@ -18,27 +18,21 @@ struct WorkflowCase {
     var outstanding: Int64
 
     static func load(_ session: Session, number: String) throws -> WorkflowCase {
-        let normalized = number.trimmingSpacesAndNewlines().uppercased()
+        let normalized = CaseLookup.normalized(number)
         guard let row = try session.connection.query("""
             SELECT c.tenant_id, c.id, c.number, c.currency, cur.exponent, c.stage, c.close_code, c.disputed,
                    t.code, t.legal_name, d.name AS debtor_name, d.country,
                    cobranza.case_outstanding(c.tenant_id, c.id) AS outstanding,
                    (SELECT max(e.letter_level) FROM cobranza.case_event e
                      WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.kind = 'letter') AS last_letter,
-                   (SELECT CASE WHEN p.published_on IS NULL THEN 'noticed' ELSE 'published' END FROM cobranza.posting p
-                     WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.withdrawn_on IS NULL) AS posting,
-                   (SELECT p.withdrawal_due IS NOT NULL FROM cobranza.posting p
-                     WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.withdrawn_on IS NULL) AS withdrawal_due,
+                   CASE WHEN p.id IS NULL THEN NULL WHEN p.published_on IS NULL THEN 'noticed' ELSE 'published' END AS posting,
+                   p.withdrawal_due IS NOT NULL AS withdrawal_due,
                    EXISTS (SELECT 1 FROM cobranza.judicial_referral r
                             WHERE r.tenant_id = c.tenant_id AND r.case_id = c.id) AS referred
-              FROM cobranza.collection_case c
-              JOIN cobranza.currency cur ON cur.code = c.currency
-              JOIN cobranza.tenant t ON t.id = c.tenant_id
-              JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
-             WHERE c.number = $1
-            """, [normalized]).first
-        else { throw StoreError("CASE: no case \(normalized.isEmpty ? "(empty)" : normalized)") }
-        let code = CurrencyCode(rawValue: try row.decode("currency")) ?? "CLP"
+            """ + CaseLookup.from + """
+              LEFT JOIN cobranza.posting p ON p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.withdrawn_on IS NULL
+            """ + CaseLookup.byNumber, [normalized]).first
+        else { throw CaseLookup.notFound(normalized) }
         let lastLetter: Int? = try row.decodeIfPresent("last_letter")
         let posting: String? = try row.decodeIfPresent("posting")
         let state = CaseState(
@@ -46,13 +40,13 @@ struct WorkflowCase {
             closeCode: try row.decodeIfPresent("close_code", as: String.self).flatMap(CloseCode.init(rawValue:)),
             disputed: try row.decode("disputed"),
             posting: posting == "published" ? .published : posting == "noticed" ? .noticed : .none,
-            withdrawalDue: try row.decodeIfPresent("withdrawal_due") ?? false,
+            withdrawalDue: try row.decode("withdrawal_due"),
             referred: try row.decode("referred"),
             lastLetter: lastLetter.flatMap(LetterLevel.init(rawValue:)))
         return WorkflowCase(
             tenant: try row.decode("tenant_id"), id: try row.decode("id"), number: try row.decode("number"),
             client: try row.decode("code"), clientName: try row.decode("legal_name"),
-            currency: Currency(code: code, exponent: Int(try row.decode("exponent", as: Int.self))),
+            currency: try CaseLookup.currency(row),
             debtorName: try row.decode("debtor_name"), debtorCountry: Country(code: try row.decode("country")) ?? .chile,
             state: state, outstanding: try row.decode("outstanding"))
     }
@@ -68,6 +62,30 @@ struct WorkflowCase {
 
     func amount(_ text: String, field: String) throws -> Int64 {
         try Payments.parseAmount(text, currency: currency, field: field)
+    }
+}
+
+/// Finding a case by the number people quote: the joins and the refusal every command by case
+/// number shares (`Payments`, `WorkflowCase`).
+enum CaseLookup {
+    /// The case `c` with its currency `cur`, client `t` and debtor `d`.
+    static let from = """
+          FROM cobranza.collection_case c
+          JOIN cobranza.currency cur ON cur.code = c.currency
+          JOIN cobranza.tenant t ON t.id = c.tenant_id
+          JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+
+        """
+    static let byNumber = " WHERE c.number = $1"
+
+    static func normalized(_ number: String) -> String { number.trimmingSpacesAndNewlines().uppercased() }
+
+    static func notFound(_ normalized: String) -> StoreError {
+        StoreError("CASE: no case \(normalized.isEmpty ? "(empty)" : normalized)")
+    }
+
+    static func currency(_ row: Row) throws -> Currency {
+        Currency(code: CurrencyCode(rawValue: try row.decode("currency")) ?? "CLP", exponent: Int(try row.decode("exponent", as: Int.self)))
     }
 }
 
