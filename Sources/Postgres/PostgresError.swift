@@ -105,6 +105,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let datetimeFieldOverflow = SQLState(rawValue: "22008")
     public static let numericValueOutOfRange = SQLState(rawValue: "22003")
     public static let stringDataRightTruncation = SQLState(rawValue: "22001")
+    public static let featureNotSupported = SQLState(rawValue: "0A000")
 
     /// Class 23: the statement broke a declared rule of the schema.
     public var isIntegrityViolation: Bool { rawValue.hasPrefix("23") }

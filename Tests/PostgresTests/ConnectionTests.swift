@@ -105,6 +105,35 @@ struct ConnectionTests {
         #expect(!db.isInTransaction)
     }
 
+    @Test func parameterizedStatementsArePreparedOnceAndSurviveSchemaChanges() throws {
+        let db = try TestCluster.superuser()
+        try db.query("CREATE TEMP TABLE t (id int, name text)")
+        try db.query("INSERT INTO t VALUES (1, 'one'), (2, 'two')")
+        let select = "SELECT * FROM t WHERE id = $1"
+        for id in [1, 2, 1] {
+            #expect(try db.query(select, [Int32(id)]).first?.decode("name", as: String.self) == (id == 1 ? "one" : "two"))
+        }
+        let prepared = try db.query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1", [select])
+        #expect(try prepared.first?.decode("n", as: Int.self) == 1)
+        // A new column changes what the prepared SELECT * returns; the server refuses the old
+        // statement, and outside a transaction the connection prepares it again.
+        try db.query("ALTER TABLE t ADD COLUMN note text DEFAULT 'added'")
+        #expect(try db.query(select, [Int32(2)]).first?.decode("note", as: String.self) == "added")
+        #expect(try db.query(select, [Int32(2)]).first?.decode("note", as: String.self) == "added") // prepared again
+        // Inside a transaction the failure stands (the transaction is already aborted) but the
+        // stale statement is forgotten, so the next call works.
+        try db.query("ALTER TABLE t ADD COLUMN more text DEFAULT 'more'")
+        #expect(throws: PostgresError.self) { try db.withTransaction { try db.query(select, [Int32(1)]) } }
+        #expect(try db.query(select, [Int32(1)]).first?.decode("more", as: String.self) == "more")
+        // A statement that fails to prepare is reported like any other and not remembered.
+        #expect { try db.query("SELECT nope FROM t WHERE id = $1", [Int32(1)]) } throws: { error in
+            (error as? PostgresError)?.sqlState == SQLState(rawValue: "42703")
+        }
+        #expect(throws: PostgresError.self) { try db.query("SELECT nope FROM t WHERE id = $1", [Int32(1)]) }
+        // Several statements in one string are still refused.
+        #expect(throws: PostgresError.self) { try db.query("SELECT 1; SELECT 2") }
+    }
+
     @Test func copyInAndOutRoundTrip() throws {
         let db = try TestCluster.superuser()
         try db.query("CREATE TEMP TABLE t (id int, name text)")
