@@ -236,11 +236,25 @@ public struct Cases {
             FROM cobranza.invoice i JOIN cobranza.collection_case c ON c.tenant_id = i.tenant_id AND c.id = i.case_id
             WHERE c.number = $1 ORDER BY i.due, i.number
             """, [key]).rows.map(Submissions.invoice)
+        // The timeline is the case's events and its payments (a payment is not copied into
+        // case_event: 0006_payment_timeline.sql). Within one transaction a payment comes before
+        // the close or reopening it set off.
         let events = try connection.query("""
-            SELECT e.occurred_on::text AS occurred_on, e.kind, e.outcome, e.note, e.client_visible,
-                   \(isStaff ? "e.created_by" : "NULL::name AS created_by")
-            FROM cobranza.case_event e JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
-            WHERE c.number = $1 ORDER BY e.id
+            SELECT t.occurred_on::text AS occurred_on, t.kind, t.outcome, t.note, t.client_visible, t.created_by
+              FROM cobranza.collection_case c
+              CROSS JOIN LATERAL (
+                  SELECT e.occurred_on, e.kind, e.outcome, e.note, e.client_visible,
+                         \(isStaff ? "e.created_by" : "NULL::name AS created_by"), e.created_at, 1 AS source, e.id
+                    FROM cobranza.case_event e WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id
+                  UNION ALL
+                  SELECT p.paid_on, 'payment', p.channel,
+                         CASE WHEN p.reverses_id IS NULL
+                              THEN format('payment %s: %s (%s, %s)', p.id, cobranza.format_money(p.amount, p.currency), p.channel, p.method)
+                              ELSE format('payment %s reversed by %s: %s', p.reverses_id, p.id, p.reason) END,
+                         true, \(isStaff ? "p.created_by" : "NULL::name"), p.created_at, 0, p.id
+                    FROM cobranza.payment p WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id) t
+             WHERE c.number = $1
+             ORDER BY t.created_at, t.source, t.id
             """, [key]).rows.map { row in
             CaseEvent(on: try row.decode("occurred_on"), kind: try row.decode("kind"), outcome: try row.decodeIfPresent("outcome"),
                       note: try row.decodeIfPresent("note"), by: try row.decodeIfPresent("created_by"),

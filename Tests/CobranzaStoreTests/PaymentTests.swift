@@ -113,6 +113,15 @@ struct PaymentTests {
         #expect(try ana.payments.balances(caseNumber: number).map(\.outstanding) == [100_000])
         let reopened = try ana.connection.query("SELECT stage FROM cobranza.collection_case WHERE number = $1", [number]).first!
         #expect(try reopened.decode("stage", as: String.self) == "extrajudicial")
+        // The timeline reads payments from the payment table, each before the move it set off;
+        // case_event holds only the case's own moves (0006_payment_timeline.sql).
+        let timeline = try ana.cases.show(number).events.map { "\($0.kind) \($0.outcome ?? "-")" }
+        #expect(timeline.suffix(4) == ["payment agency", "closed paid", "payment agency", "reopened -"])
+        let events = try fixture.db.superuser().query("""
+            SELECT count(*) AS n FROM cobranza.case_event e JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+             WHERE c.number = $1
+            """, [number])
+        #expect(try events.first?.decode("n", as: Int.self) == timeline.filter { !$0.hasPrefix("payment") }.count)
         // Voiding the invoice now credits nothing twice: the reversed payment is already credited.
         let void = try admin.feeInvoices.void("F-2026-000001", reason: "test")
         #expect(try admin.feeInvoices.show(void).0.subtotal == 0)
