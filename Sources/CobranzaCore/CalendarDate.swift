@@ -15,18 +15,55 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// Accepts ISO `2026-03-15` and the Latin American `15/03/2026` or `15-03-2026`.
+    /// Spaces, tabs and no-break spaces around the date are ignored. Read as UTF-8 bytes, not
+    /// Characters: it runs twice per row of a million-row placement file.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingSpaces()
-        let parts = trimmed.split(separator: trimmed.contains("/") ? "/" : "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ (1...4).contains($0.count) && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
-        let numbers = parts.compactMap { Int($0) }
-        if parts[0].count == 4 {
-            self.init(year: numbers[0], month: numbers[1], day: numbers[2])
-        } else if parts[2].count == 4, parts[0].count <= 2, parts[1].count <= 2 {
-            self.init(year: numbers[2], month: numbers[1], day: numbers[0])
+        var text = text
+        guard let parts = text.withUTF8(Self.dateParts) else { return nil }
+        if parts.lengths.0 == 4 {
+            self.init(year: parts.values.0, month: parts.values.1, day: parts.values.2)
+        } else if parts.lengths.2 == 4, parts.lengths.0 <= 2, parts.lengths.1 <= 2 {
+            self.init(year: parts.values.2, month: parts.values.1, day: parts.values.0)
         } else {
             return nil
         }
+    }
+
+    /// Three groups of 1-4 ASCII digits split by `/` (when there is one) or else `-`.
+    private static func dateParts(_ bytes: UnsafeBufferPointer<UInt8>) -> (values: (Int, Int, Int), lengths: (Int, Int, Int))? {
+        var start = 0
+        var end = bytes.count
+        while start < end {
+            if bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+            else if start + 1 < end, bytes[start] == 0xC2, bytes[start + 1] == 0xA0 { start += 2 }
+            else { break }
+        }
+        while end > start {
+            if bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
+            else if end - 2 >= start, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 { end -= 2 }
+            else { break }
+        }
+        let separator: UInt8 = bytes[start..<end].contains(47) ? 47 : 45
+        var values = (0, 0, 0)
+        var lengths = (0, 0, 0)
+        var part = 0
+        for byte in bytes[start..<end] {
+            if byte == separator {
+                part += 1
+                guard part < 3 else { return nil }
+                continue
+            }
+            guard (48...57).contains(byte) else { return nil }
+            let digit = Int(byte - 48)
+            switch part {
+            case 0: values.0 = values.0 * 10 + digit; lengths.0 += 1
+            case 1: values.1 = values.1 * 10 + digit; lengths.1 += 1
+            default: values.2 = values.2 * 10 + digit; lengths.2 += 1
+            }
+            guard lengths.0 <= 4, lengths.1 <= 4, lengths.2 <= 4 else { return nil }
+        }
+        guard part == 2, lengths.0 >= 1, lengths.1 >= 1, lengths.2 >= 1 else { return nil }
+        return (values, lengths)
     }
 
     /// `YYYY-MM-DD`, built from digits directly (it is written once per row of a placement).

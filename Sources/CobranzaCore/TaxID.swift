@@ -41,27 +41,41 @@ public struct TaxID: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: Chile
 
+    /// Read as UTF-8 bytes, not Characters: it runs once per row of a million-row placement file.
     static func parseRUT(_ text: String) -> Result<TaxID, Problem> {
-        let cleaned = text.uppercased().filter { $0 != "." && $0 != "-" && $0 != " " }
-        guard cleaned.count >= 7, cleaned.count <= 9,
-              cleaned.dropLast().allSatisfy(\.isASCIIDigit),
-              let last = cleaned.last, last.isASCIIDigit || last == "K"
-        else {
-            return .failure(.malformed("RUT must be 6-8 digits and a check digit 0-9 or K, like 76.123.456-0"))
+        var body = 0
+        var digits = 0
+        var last: UInt8?
+        for byte in text.utf8 where byte != 46 && byte != 45 && byte != 32 { // . - space
+            if let previous = last {
+                guard (48...57).contains(previous), digits < 9 else { return .failure(Self.malformedRUT) }
+                body = body * 10 + Int(previous - 48)
+                digits += 1
+            }
+            last = byte == 107 ? 75 : byte // k -> K
         }
-        let body = String(cleaned.dropLast())
+        guard let last, (6...8).contains(digits), (48...57).contains(last) || last == 75 else {
+            return .failure(Self.malformedRUT)
+        }
         let expected = rutCheckDigit(body)
-        guard expected == last else { return .failure(.checkDigit(expected: expected)) }
-        let trimmed = String(Int(body) ?? 0)
-        return .success(TaxID(country: .chile, normalized: "\(trimmed)-\(last)"))
+        guard expected == Character(Unicode.Scalar(last)) else { return .failure(.checkDigit(expected: expected)) }
+        return .success(TaxID(country: .chile, normalized: "\(body)-\(expected)"))
     }
+
+    static let malformedRUT = Problem.malformed("RUT must be 6-8 digits and a check digit 0-9 or K, like 76.123.456-0")
 
     /// Modulo 11 with weights 2..7 from the right; 11 → 0, 10 → K.
     public static func rutCheckDigit(_ body: String) -> Character {
+        rutCheckDigit(body.reduce(0) { $0 * 10 + Int(String($1))! })
+    }
+
+    static func rutCheckDigit(_ body: Int) -> Character {
         var sum = 0
         var weight = 2
-        for digit in body.reversed() {
-            sum += Int(String(digit))! * weight
+        var rest = body
+        while rest > 0 {
+            sum += rest % 10 * weight
+            rest /= 10
             weight = weight == 7 ? 2 : weight + 1
         }
         switch 11 - sum % 11 {

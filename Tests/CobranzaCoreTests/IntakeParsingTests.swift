@@ -77,6 +77,12 @@ struct AmountAndDateTests {
         // Regression: an overlong digit run used to overflow Int and crash the import.
         #expect(CalendarDate(parsing: "15/03/99999999999999999999") == nil)
         #expect(CalendarDate(parsing: "99999999999999999999-01-01") == nil)
+        // Spaces, tabs and no-break spaces around the date are ignored; inside it, never.
+        #expect(CalendarDate(parsing: "\u{00A0}\t 15/03/2026 \u{00A0}") == CalendarDate(year: 2026, month: 3, day: 15))
+        for bad in ["", " ", "15/03", "15/03/2026/1", "15//2026", "15/03-2026", "2026-03-15x", "15 /03/2026", "１5/03/2026",
+                    "15/03/\u{00A0}", "123/03/2026", "12345-03-15"] {
+            #expect(CalendarDate(parsing: bad) == nil, "\(bad)")
+        }
         #expect(CalendarDate(year: 9999, month: 2, day: 28)!.adding(years: 5).description == "9999-02-28")
     }
 

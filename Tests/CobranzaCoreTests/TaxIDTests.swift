@@ -27,6 +27,11 @@ struct TaxIDTests {
         #expect(TaxID.parse("12-3", country: .chile) == .failure(.malformed("RUT must be 6-8 digits and a check digit 0-9 or K, like 76.123.456-0")))
         #expect(TaxID.parse("GODE561331GR8", country: .mexico) == .failure(.malformed("RFC date part must be a real date YYMMDD")))
         #expect(TaxID.parse("76.123.456-9", country: .chile) == .failure(.checkDigit(expected: "0")))
+        let malformedRUT = Result<TaxID, TaxID.Problem>.failure(.malformed("RUT must be 6-8 digits and a check digit 0-9 or K, like 76.123.456-0"))
+        for bad in ["", "-", "12345-6", "123456789-0", "7612345K-0", "76.123.456-x", "76.123.456-０", "7612345６-0", "76123456-00"] {
+            #expect(TaxID.parse(bad, country: .chile) == malformedRUT, "\(bad)")
+        }
+        #expect((try? TaxID.parse("01.234.567-4", country: .chile).get())?.normalized == "1234567-4")
     }
 
     /// Property: every valid id round-trips through its formatted form, and changing any one
