@@ -33,6 +33,41 @@ public enum AmountParser {
     }
 
     public static func parse(_ text: String, currency: Currency) -> Result<Int64, Problem> {
+        if let value = groupedDigits(text, currency: currency) { return .success(value) }
+        return parseGeneral(text, currency: currency)
+    }
+
+    /// The shape nearly every amount in a placement file has: digits, perhaps grouped by three
+    /// with the currency's thousands mark (`2.317.113` in pesos, `2,317,113` in MXN), no
+    /// decimals. Read from UTF-8 bytes, because it runs once per row of a million-row file; nil
+    /// for anything else (or anything zero or too large), which `parseGeneral` then reads or
+    /// refuses. The two agree on every input this accepts (a property test holds them to it).
+    static func groupedDigits(_ text: String, currency: Currency) -> Int64? {
+        let thousands: UInt8 = decimalMark(for: currency.code) == "," ? 46 : 44 // . or ,
+        var value: Int64 = 0
+        var digits = 0
+        var groupLength = 0
+        var marks = 0
+        for byte in text.utf8 {
+            if byte == thousands {
+                guard marks == 0 ? (1...3).contains(groupLength) : groupLength == 3 else { return nil }
+                marks += 1
+                groupLength = 0
+            } else if (48...57).contains(byte) {
+                digits += 1
+                groupLength += 1
+                guard digits + currency.exponent <= 18 else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            } else {
+                return nil
+            }
+        }
+        guard marks == 0 ? groupLength >= 1 : groupLength == 3, value > 0 else { return nil }
+        for _ in 0..<currency.exponent { value *= 10 }
+        return value
+    }
+
+    static func parseGeneral(_ text: String, currency: Currency) -> Result<Int64, Problem> {
         var cleaned = text
         // Only text that starts with a letter or symbol can carry a "$", "CLP" or "UF" prefix.
         if let first = cleaned.first, !first.isASCIIDigit {

@@ -1,4 +1,4 @@
-import CobranzaCore
+@testable import CobranzaCore
 import Testing
 
 @Suite("CSV reader")
@@ -64,6 +64,38 @@ struct AmountAndDateTests {
     ])
     func refusesWhatItCannotReadUnambiguously(_ text: String, _ currency: Currency, _ problem: AmountParser.Problem) {
         #expect(AmountParser.parse(text, currency: currency) == .failure(problem))
+    }
+
+    /// The byte-level fast path reads exactly what the general parser reads, on random strings
+    /// of digits and marks in every currency.
+    @Test func groupedDigitsAgreesWithTheGeneralParser() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789.,")
+        for currency in [Currency.clp, .clf, .cop, .mxn] {
+            for _ in 0..<20_000 {
+                let length = Int.random(in: 0...22, using: &generator)
+                let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+                if let fast = AmountParser.groupedDigits(text, currency: currency) {
+                    #expect(AmountParser.parseGeneral(text, currency: currency) == .success(fast), "\(text) \(currency.code)")
+                }
+            }
+            // And on amounts written the way the currency's country groups them.
+            let mark = AmountParser.decimalMark(for: currency.code) == "," ? "." : ","
+            for _ in 0..<2_000 {
+                var digits = String(Int64.random(in: 1...999_999_999_999, using: &generator))
+                var grouped = ""
+                while digits.count > 3 {
+                    grouped = mark + digits.suffix(3) + grouped
+                    digits.removeLast(3)
+                }
+                grouped = digits + grouped
+                let fast = AmountParser.groupedDigits(grouped, currency: currency)
+                #expect(fast != nil && AmountParser.parseGeneral(grouped, currency: currency) == .success(fast!), "\(grouped)")
+            }
+        }
+        #expect(AmountParser.groupedDigits("2.317.113", currency: .clp) == 2_317_113)
+        #expect(AmountParser.groupedDigits("2,317,113", currency: .mxn) == 231_711_300)
+        #expect(AmountParser.groupedDigits("1234", currency: .cop) == 123_400)
     }
 
     @Test func datesInBothSpellings() {
