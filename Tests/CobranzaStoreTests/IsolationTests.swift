@@ -66,6 +66,30 @@ struct IsolationTests {
         #expect(refused("ALTER TABLE cobranza.tenant DISABLE ROW LEVEL SECURITY", SQLState(rawValue: "42501")))
     }
 
+    /// Only members of cobranza_clock may pin "today" (0007_clock.sql); for anyone else the
+    /// setting is ignored, so no user can move the date guards (the suite's own cluster grants
+    /// the clock to every kind of person, as a training cluster would).
+    @Test func onlyClockMembersCanPinToday() throws {
+        let su = try db.superuser()
+        let outsider = "outsider_" + TestCluster.uniqueSuffix() // [a-z0-9_]: safe as an identifier
+        try su.query("CREATE ROLE " + outsider + " NOLOGIN")
+        defer {
+            _ = try? su.query("RESET SESSION AUTHORIZATION")
+            _ = try? su.query("DROP OWNED BY " + outsider)
+            _ = try? su.query("DROP ROLE " + outsider)
+        }
+        try su.query("GRANT USAGE ON SCHEMA cobranza TO " + outsider)
+        try su.query("GRANT EXECUTE ON FUNCTION cobranza.today() TO " + outsider)
+        try su.query("SET cobranza.as_of = '2001-02-03'")
+        func today(as role: String) throws -> String {
+            try su.query("SET SESSION AUTHORIZATION " + role)
+            defer { _ = try? su.query("RESET SESSION AUTHORIZATION") }
+            return try su.query("SELECT cobranza.today()::text AS d").first!.decode("d")
+        }
+        #expect(try today(as: maria.user) == "2001-02-03")
+        #expect(try today(as: outsider) == su.query("SELECT current_date::text AS d").first!.decode("d", as: String.self))
+    }
+
     @Test func cannotTouchTheAuditLog() throws {
         #expect(refused("SELECT * FROM cobranza.audit_log"))
         #expect(refused("INSERT INTO cobranza.audit_log (table_name, operation) VALUES ('x', 'INSERT')"))

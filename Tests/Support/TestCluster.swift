@@ -40,6 +40,9 @@ public enum TestCluster {
         guard let sql = MigrationSource.locate() else { throw StoreError("sql/ not found") }
         let connection = try superuser(database: name)
         try Migrator(directory: sql).migrate(connection)
+        // Tests pin "today" with cobranza.as_of, which only members of cobranza_clock may do
+        // (0007_clock.sql). Roles are cluster-wide, and this cluster is the suite's own.
+        try admin.query("GRANT cobranza_clock TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client")
         return name
     }
 
