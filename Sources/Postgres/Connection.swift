@@ -98,10 +98,12 @@ public final class Connection {
         } catch {
             // A schema change that alters a prepared statement's result columns invalidates it
             // for good ("cached plan must not change result type"): forget it, and outside a
-            // transaction (nothing to roll back) try once more unprepared.
+            // transaction (nothing to roll back) release it and try once more unprepared.
+            // Inside one, the stale statement stays allocated until the session ends.
             guard name != nil, error.sqlState == .featureNotSupported else { throw error }
             statements.forget(sql, bindings)
-            guard wasIdle else { throw error }
+            guard wasIdle, let name else { throw error }
+            _ = try? consume(PQexec(handle, "DEALLOCATE " + name)) // a name we made: cobranza_N
             return try consume(withBoundParameters(bindings) { types, values, lengths, formats in
                 PQexecParams(handle, sql, Int32(bindings.count), types, values, lengths, formats, 0)
             })

@@ -120,6 +120,8 @@ struct ConnectionTests {
         try db.query("ALTER TABLE t ADD COLUMN note text DEFAULT 'added'")
         #expect(try db.query(select, [Int32(2)]).first?.decode("note", as: String.self) == "added")
         #expect(try db.query(select, [Int32(2)]).first?.decode("note", as: String.self) == "added") // prepared again
+        #expect(try db.query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1", [select])
+            .first?.decode("n", as: Int.self) == 1, "the stale statement was released")
         // Inside a transaction the failure stands (the transaction is already aborted) but the
         // stale statement is forgotten, so the next call works.
         try db.query("ALTER TABLE t ADD COLUMN more text DEFAULT 'more'")
