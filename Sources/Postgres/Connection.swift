@@ -83,30 +83,32 @@ public final class Connection {
         let bindings = parameters.map { $0?.postgresBinding }
         // Without parameters there is nothing to reuse a plan for (BEGIN, COMMIT, a DDL
         // statement); the extended protocol still refuses several statements in one string.
-        guard !bindings.isEmpty else { return try consume(PQexecParams(handle, sql, 0, nil, nil, nil, nil, 0)) }
+        guard !bindings.isEmpty else { return try consume(execute(sql, bindings, prepared: nil)) }
         let wasIdle = PQtransactionStatus(handle) == PQTRANS_IDLE
         let name = try preparedName(sql, bindings)
-        let result = withBoundParameters(bindings) { types, values, lengths, formats in
-            if let name {
-                PQexecPrepared(handle, name, Int32(bindings.count), values, lengths, formats, 0)
-            } else {
-                PQexecParams(handle, sql, Int32(bindings.count), types, values, lengths, formats, 0)
-            }
-        }
         do {
-            return try consume(result)
+            return try consume(execute(sql, bindings, prepared: name))
         } catch {
             // A schema change that alters a prepared statement's result columns invalidates it
             // for good ("cached plan must not change result type"): forget it, and outside a
             // transaction (nothing to roll back) release it and try once more unprepared.
             // Inside one, the stale statement stays allocated until the session ends.
-            guard name != nil, error.sqlState == .featureNotSupported else { throw error }
+            guard let name, error.sqlState == .featureNotSupported else { throw error }
             statements.forget(sql, bindings)
-            guard wasIdle, let name else { throw error }
+            guard wasIdle else { throw error }
             _ = try? consume(PQexec(handle, "DEALLOCATE " + name)) // a name we made: cobranza_N
-            return try consume(withBoundParameters(bindings) { types, values, lengths, formats in
+            return try consume(execute(sql, bindings, prepared: nil))
+        }
+    }
+
+    /// Sends `sql` with its bindings: by statement name when it is prepared, else as text.
+    private func execute(_ sql: String, _ bindings: [PostgresBinding?], prepared name: String?) -> OpaquePointer? {
+        withBoundParameters(bindings) { types, values, lengths, formats in
+            if let name {
+                PQexecPrepared(handle, name, Int32(bindings.count), values, lengths, formats, 0)
+            } else {
                 PQexecParams(handle, sql, Int32(bindings.count), types, values, lengths, formats, 0)
-            })
+            }
         }
     }
 
