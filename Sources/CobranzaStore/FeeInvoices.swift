@@ -89,7 +89,7 @@ public struct FeeInvoices {
     static let select = """
         SELECT d.number, d.kind, t.code AS client, t.legal_name, t.tax_id, d.currency, d.issued_on::text AS issued_on, d.period,
                d.subtotal, d.vat_bp, d.vat, d.total, d.reason, v.number AS voids, x.number AS voided_by, d.created_by,
-               (SELECT count(*) FROM cobranza.fee_document_line l WHERE l.tenant_id = d.tenant_id AND l.document_id = d.id) AS lines
+               cardinality(d.payment_ids) AS lines, d.tenant_id, d.id
           FROM cobranza.fee_document d
           JOIN cobranza.tenant t ON t.id = d.tenant_id
           LEFT JOIN cobranza.fee_document v ON v.tenant_id = d.tenant_id AND v.id = d.voids_id
@@ -115,9 +115,9 @@ public struct FeeInvoices {
         }
         let lines = try connection.query("""
             SELECT l.line_no, l.payment_id, l.case_number, l.debtor_name, l.paid_on::text AS paid_on, l.amount, l.stage, l.fee_bp, l.fee
-              FROM cobranza.fee_document_line l JOIN cobranza.fee_document d ON d.tenant_id = l.tenant_id AND d.id = l.document_id
-             WHERE d.number = $1 ORDER BY l.line_no
-            """, [normalized]).rows.map { row in
+              FROM cobranza.fee_document_line l
+             WHERE l.tenant_id = $1 AND l.document_id = $2 ORDER BY l.line_no
+            """, [try row.decode("tenant_id", as: Int64.self), try row.decode("id", as: Int64.self)]).rows.map { row in
             FeeDocumentLine(lineNumber: try row.decode("line_no"), payment: try row.decode("payment_id"),
                             caseNumber: try row.decode("case_number"), debtorName: try row.decode("debtor_name"),
                             paidOn: try row.decode("paid_on"), amount: try row.decode("amount"), stage: try row.decode("stage"),

@@ -14,8 +14,9 @@ struct PaymentFixture {
     let maria: String
     static let today = "2026-04-02"
 
-    init() throws {
-        db = try TestCluster.makeDatabase()
+    /// `through`: migrate only up to that version (the rest is for the test to apply).
+    init(through version: String? = nil) throws {
+        db = try version.map { try TestCluster.makeDatabase(through: $0) } ?? TestCluster.makeDatabase()
         try db.addClient("ACME", taxID: "76123456-0")
         try db.addClient("OTHER", taxID: "96543210-8")
         let su = try db.superuser()

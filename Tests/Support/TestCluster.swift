@@ -55,6 +55,23 @@ public enum TestCluster {
         let name = "t_" + uniqueSuffix()
         let admin = try superuser()
         try admin.query("CREATE DATABASE \(name) TEMPLATE \(template)")
+        return try grantPeopleConnect(name)
+    }
+
+    /// A fresh database with the migrations up to and including `version` only: for tests of
+    /// what a later migration does to data written under the earlier schema.
+    public static func makeDatabase(through version: String) throws -> TestDatabase {
+        _ = try templateName()  // the cluster-wide roles and grants the template sets up
+        guard let sql = MigrationSource.locate() else { throw StoreError("sql/ not found") }
+        let name = "t_" + uniqueSuffix()
+        try superuser().query("CREATE DATABASE \(name)")
+        let migrator = try Migrator(directory: sql)
+        try Migrator(migrations: migrator.migrations.filter { $0.version <= version }).migrate(try superuser(database: name))
+        return try grantPeopleConnect(name)
+    }
+
+    private static func grantPeopleConnect(_ name: String) throws -> TestDatabase {
+        let admin = try superuser()
         try admin.query("REVOKE CONNECT, TEMPORARY ON DATABASE \(name) FROM PUBLIC")
         try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(name) TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client")
         return TestDatabase(name: name)

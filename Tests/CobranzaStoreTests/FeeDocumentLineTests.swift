@@ -1,0 +1,107 @@
+import CobranzaStore
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+/// A fee document's lines are read back from the payments it names (0008): they must say what
+/// they said at issue, and the database must refuse a document whose lines are not its own
+/// client's payments.
+@Suite("Fee document lines")
+struct FeeDocumentLineTests {
+    static let lineColumns = """
+        SELECT d.number, l.line_no, l.payment_id, l.case_number, l.debtor_name, l.paid_on::text AS paid_on,
+               l.amount, l.stage, l.fee_bp, l.fee
+          FROM cobranza.fee_document_line l JOIN cobranza.fee_document d ON d.tenant_id = l.tenant_id AND d.id = l.document_id
+         ORDER BY d.number, l.line_no
+        """
+
+    static func lines(_ connection: Connection) throws -> [String] {
+        try connection.query(lineColumns).rows.map { row in
+            try ["number", "line_no", "payment_id", "case_number", "debtor_name", "paid_on", "amount", "stage", "fee_bp", "fee"]
+                .map { try row.decodeIfPresent($0, as: String.self) ?? "NULL" }.joined(separator: "|")
+        }
+    }
+
+    /// Two cases, three payments, an invoice, a reversal corrected by a credit note, and a void.
+    static func issueDocuments(_ fixture: PaymentFixture) throws -> (first: String, second: String) {
+        let first = try fixture.openCase(tenant: fixture.acme, amounts: [500_000])
+        let second = try fixture.openCase(tenant: fixture.acme, amounts: [300_000])
+        let ana = try fixture.session(fixture.collector)
+        let bounced = try ana.payments.record(.init(caseNumber: first, amount: "100.000", date: "2026-03-05", method: "check"))
+        try ana.payments.record(.init(caseNumber: second, amount: "50.000", date: "2026-03-05"))
+        try ana.payments.record(.init(caseNumber: first, amount: "20.000", date: "2026-03-01", channel: "direct"))
+        let admin = try fixture.session(fixture.admin)
+        let invoice = try #require(try admin.feeInvoices.issue(client: "ACME", period: "2026-03").first)
+        #expect(invoice.lines == 3)
+        let (_, correction) = try admin.payments.reverse(bounced.id, reason: "cheque devuelto", date: "2026-03-20")
+        #expect(correction != nil)
+        _ = try admin.feeInvoices.void(invoice.number, reason: "wrong period")
+        #expect(try admin.feeInvoices.issue(client: "ACME", period: "2026-03").first?.lines == 2)
+        return (first, second)
+    }
+
+    @Test func linesSayWhatTheySaidAtIssue() throws {
+        let fixture = try PaymentFixture()
+        let (first, _) = try Self.issueDocuments(fixture)
+        let su = try fixture.db.superuser()
+        let before = try Self.lines(su)
+        try su.query("UPDATE cobranza.debtor d SET name = 'Renombrada S.A.' FROM cobranza.collection_case c WHERE c.debtor_id = d.id AND c.number = $1", [first])
+        #expect(try Self.lines(su) == before)
+        // Invoice, correction, void, re-issue: in order of payment date, then case number.
+        let numbers = try su.query("SELECT number FROM cobranza.fee_document ORDER BY id").rows.map { try $0.decode("number", as: String.self) }
+        #expect(numbers == ["F-2026-000001", "NC-2026-000001", "NC-2026-000002", "F-2026-000002"])
+        #expect(before.filter { $0.hasPrefix("F-2026-000001|") }.map { $0.split(separator: "|")[5] } == ["2026-03-01", "2026-03-05", "2026-03-05"])
+        // The void credits what the correction had not: the two payments still standing, negated.
+        #expect(before.filter { $0.hasPrefix("NC-2026-000002|") }.map { $0.split(separator: "|")[9] } == ["-3000", "-7500"])
+        #expect(before.filter { $0.hasPrefix("NC-2026-000001|") }.map { $0.split(separator: "|")[9] } == ["-15000"])
+        // Every document's lines add up to its subtotal.
+        let mismatched = try su.query("""
+            SELECT count(*) AS n FROM cobranza.fee_document d
+             WHERE d.subtotal <> (SELECT coalesce(sum(l.fee), 0) FROM cobranza.fee_document_line l
+                                   WHERE l.tenant_id = d.tenant_id AND l.document_id = d.id)
+            """).first!.decode("n", as: Int64.self)
+        #expect(mismatched == 0)
+    }
+
+    @Test func theDatabaseRefusesLinesThatAreNotTheDocumentsPayments() throws {
+        let fixture = try PaymentFixture()
+        let mine = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        let theirs = try fixture.openCase(tenant: fixture.other, amounts: [100_000])
+        let ana = try fixture.session(fixture.collector)
+        let own = try ana.payments.record(.init(caseNumber: mine, amount: "10.000"))
+        let foreign = try ana.payments.record(.init(caseNumber: theirs, amount: "10.000"))
+        let admin = try fixture.connect(fixture.admin)
+        let caseID: Int64 = try admin.query("SELECT id FROM cobranza.collection_case WHERE number = $1", [mine]).first!.decode("id")
+        let labels = "{\"\(caseID)\": [\"\(mine)\", \"Deudor\"]}"
+        func insert(_ ids: [Int64], subtotal: Int64, labels: String) throws {
+            try admin.query("""
+                INSERT INTO cobranza.fee_document (tenant_id, kind, number, currency, period, subtotal, vat_bp, vat, total, payment_ids, case_labels)
+                VALUES ($1, 'invoice', 'F-2026-000900', 'CLP', '2026-04', $2, 0, 0, $2, $3::bigint[], $4::jsonb)
+                """, [fixture.acme, subtotal, "{" + ids.map(String.init).joined(separator: ",") + "}", labels])
+        }
+        func refusal(_ body: () throws -> Void) -> String? {
+            do { try body(); return nil } catch let error as PostgresError { return error.message } catch { return "\(error)" }
+        }
+        #expect(refusal { try insert([own.id, foreign.id], subtotal: own.fee + foreign.fee, labels: labels) }?
+            .contains("1 of its 2 payment ids are not payments of its client") == true)
+        #expect(refusal { try insert([own.id, own.id], subtotal: 2 * own.fee, labels: labels) }?.contains("appears twice") == true)
+        #expect(refusal { try insert([own.id], subtotal: own.fee + 1, labels: labels) }?.contains("not the subtotal") == true)
+        #expect(refusal { try insert([own.id], subtotal: own.fee, labels: "{}") }?.contains("has no label") == true)
+        #expect(refusal { try insert([own.id], subtotal: own.fee, labels: labels) } == nil)
+    }
+
+    @Test func upgradingKeepsEveryLineOfTheDocumentsAlreadyIssued() throws {
+        let fixture = try PaymentFixture(through: "0007")
+        let (first, _) = try Self.issueDocuments(fixture)
+        let su = try fixture.db.superuser()
+        try su.query("UPDATE cobranza.debtor d SET name = 'Renombrada S.A.' FROM cobranza.collection_case c WHERE c.debtor_id = d.id AND c.number = $1", [first])
+        let before = try Self.lines(su)
+        #expect(before.count == 3 + 1 + 2 + 2)
+        let applied = try Migrator(directory: try #require(MigrationSource.locate())).migrate(su)
+        #expect(applied.first == "0008_fee_lines_from_payments.sql")
+        #expect(try Self.lines(su) == before)
+        // And the converted documents are still billed as they were: nothing new to issue.
+        #expect(try fixture.session(fixture.admin).feeInvoices.issue(client: "ACME", period: "2026-03").isEmpty)
+    }
+}
