@@ -71,8 +71,8 @@ public struct Payments {
                p.paid_on::text AS paid_on, p.channel, p.method, p.external_ref, p.reverses_id,
                (SELECT r.id FROM cobranza.payment r WHERE r.tenant_id = p.tenant_id AND r.reverses_id = p.id) AS reversed_by,
                p.reason, p.stage, p.fee_bp, p.fee, p.fee_note, p.contract_version, p.created_by,
-               (SELECT string_agg(b.number, ', ' ORDER BY b.number) FROM cobranza.billed_payment b
-                 WHERE b.tenant_id = p.tenant_id AND b.payment_id = p.id) AS billed_on
+               (SELECT string_agg(b.number, ', ' ORDER BY b.number) FROM cobranza.standing_fee_document b
+                 WHERE b.tenant_id = p.tenant_id AND b.payment_ids @> ARRAY[p.id]) AS billed_on
           FROM cobranza.payment p
           JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
           JOIN cobranza.tenant t ON t.id = p.tenant_id

@@ -24,20 +24,29 @@ struct FeeDocumentLineTests {
     }
 
     /// Two cases, three payments, an invoice, a reversal corrected by a credit note, and a void.
+    /// Plain SQL on the database's own functions, which 0007 and 0008 share: the upgrade test
+    /// runs it on the old schema.
     static func issueDocuments(_ fixture: PaymentFixture) throws -> (first: String, second: String) {
         let first = try fixture.openCase(tenant: fixture.acme, amounts: [500_000])
         let second = try fixture.openCase(tenant: fixture.acme, amounts: [300_000])
-        let ana = try fixture.session(fixture.collector)
-        let bounced = try ana.payments.record(.init(caseNumber: first, amount: "100.000", date: "2026-03-05", method: "check"))
-        try ana.payments.record(.init(caseNumber: second, amount: "50.000", date: "2026-03-05"))
-        try ana.payments.record(.init(caseNumber: first, amount: "20.000", date: "2026-03-01", channel: "direct"))
-        let admin = try fixture.session(fixture.admin)
-        let invoice = try #require(try admin.feeInvoices.issue(client: "ACME", period: "2026-03").first)
-        #expect(invoice.lines == 3)
-        let (_, correction) = try admin.payments.reverse(bounced.id, reason: "cheque devuelto", date: "2026-03-20")
-        #expect(correction != nil)
-        _ = try admin.feeInvoices.void(invoice.number, reason: "wrong period")
-        #expect(try admin.feeInvoices.issue(client: "ACME", period: "2026-03").first?.lines == 2)
+        let ana = try fixture.connect(fixture.collector)
+        func pay(_ number: String, _ amount: Int64, _ date: String, _ channel: String) throws -> Int64 {
+            try ana.query("""
+                INSERT INTO cobranza.payment (tenant_id, case_id, amount, paid_on, channel)
+                SELECT c.tenant_id, c.id, $2, $3::date, $4 FROM cobranza.collection_case c WHERE c.number = $1 RETURNING id
+                """, [number, amount, date, channel]).first!.decode("id")
+        }
+        let bounced = try pay(first, 100_000, "2026-03-05", "agency")
+        _ = try pay(second, 50_000, "2026-03-05", "agency")
+        _ = try pay(first, 20_000, "2026-03-01", "direct")
+        let admin = try fixture.connect(fixture.admin)
+        let issue = "SELECT number, lines FROM cobranza.issue_fee_invoices('ACME', '2026-03')"
+        let invoice = try #require(try admin.query(issue).first)
+        #expect(try invoice.decode("lines", as: Int64.self) == 3)
+        let correction = try admin.query("SELECT credit_note FROM cobranza.reverse_payment($1, 'cheque devuelto', '2026-03-20')", [bounced])
+        #expect(try correction.first?.decodeIfPresent("credit_note", as: String.self) == "NC-2026-000001")
+        _ = try admin.query("SELECT cobranza.void_fee_invoice($1, 'wrong period')", [try invoice.decode("number", as: String.self)])
+        #expect(try admin.query(issue).first?.decode("lines", as: Int64.self) == 2)
         return (first, second)
     }
 
@@ -101,7 +110,11 @@ struct FeeDocumentLineTests {
         let applied = try Migrator(directory: try #require(MigrationSource.locate())).migrate(su)
         #expect(applied.first == "0008_fee_lines_from_payments.sql")
         #expect(try Self.lines(su) == before)
-        // And the converted documents are still billed as they were: nothing new to issue.
-        #expect(try fixture.session(fixture.admin).feeInvoices.issue(client: "ACME", period: "2026-03").isEmpty)
+        // And the converted documents are still billed as they were: nothing new to issue, and
+        // each payment names the document that bills it.
+        let admin = try fixture.session(fixture.admin)
+        #expect(try admin.feeInvoices.issue(client: "ACME", period: "2026-03").isEmpty)
+        let billed = try admin.payments.list(client: "ACME", caseNumber: nil, limit: 10).map { "\($0.amount):\($0.billedOn ?? "-")" }
+        #expect(billed.sorted() == ["-100000:NC-2026-000001", "100000:-", "20000:F-2026-000002", "50000:F-2026-000002"])
     }
 }

@@ -138,7 +138,7 @@ struct PaymentTests {
         try admin.feeInvoices.issue(client: nil, period: "2026-04")
         try admin.statements.remit(client: "OTHER", amount: "5.000", currency: nil, date: nil, ref: "TRF-1")
         let maria = try fixture.session(fixture.maria)
-        for table in ["payment", "fee_document", "fee_document_line", "remittance", "invoice_balance", "billed_payment"] {
+        for table in ["payment", "fee_document", "fee_document_line", "standing_fee_document", "remittance", "invoice_balance", "billed_payment"] {
             let tenants = try maria.connection.query("SELECT DISTINCT tenant_id FROM cobranza.\(table)").rows
                 .map { try $0.decode("tenant_id", as: Int64.self) }
             #expect(tenants.allSatisfy { $0 == fixture.acme }, "\(table)")

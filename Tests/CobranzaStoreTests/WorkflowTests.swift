@@ -235,7 +235,7 @@ struct WorkflowTests {
             let n: Int64 = try lawyer.query("SELECT count(DISTINCT \(key)) AS n FROM cobranza.\(table)").first!.decode("n")
             #expect(n == 1, "\(table)")
         }
-        for table in ["submission", "import_batch", "fee_document", "fee_document_line", "remittance"] {
+        for table in ["submission", "import_batch", "fee_document", "fee_document_line", "standing_fee_document", "remittance"] {
             let n: Int64 = try lawyer.query("SELECT count(*) AS n FROM cobranza.\(table)").first!.decode("n")
             #expect(n == 0, "a lawyer reads no \(table)")
         }
