@@ -71,6 +71,15 @@ struct FeeDocumentLineTests {
                                    WHERE l.tenant_id = d.tenant_id AND l.document_id = d.id)
             """).first!.decode("n", as: Int64.self)
         #expect(mismatched == 0)
+        // The audit copies each new document, but not the ids and labels it keeps itself.
+        let audited = try su.query("""
+            SELECT count(*) FILTER (WHERE r ? 'number') AS documents,
+                   count(*) FILTER (WHERE r ? 'payment_ids' OR r ? 'case_labels') AS bulky
+              FROM cobranza.audit_log a CROSS JOIN LATERAL jsonb_array_elements(a.after->'rows') AS r
+             WHERE a.table_name = 'fee_document'
+            """).first!
+        #expect(try audited.decode("documents", as: Int64.self) == 4)
+        #expect(try audited.decode("bulky", as: Int64.self) == 0)
     }
 
     @Test func theDatabaseRefusesLinesThatAreNotTheDocumentsPayments() throws {

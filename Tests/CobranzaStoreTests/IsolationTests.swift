@@ -126,4 +126,33 @@ struct AuditTests {
             #expect(throws: PostgresError.self, "admin must not be able to run \(sql)") { try admin.query(sql) }
         }
     }
+
+    /// A statement's inserts are named by runs of ids, not one id each (a million-row placement
+    /// wrote 8 MB of ids); a tenant's rows themselves are copied while it has at most 100.
+    @Test func bulkInsertsAreRecordedAsRunsOfIds() throws {
+        let db = try TestCluster.makeDatabase()
+        try db.addClient("BIG")
+        try db.addClient("SMALL", taxID: "96543210-8")
+        let su = try db.superuser()
+        try su.query("""
+            INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name)
+            SELECT t.id, 'CL', (10000000 + g)::text, 'Deudor ' || g
+              FROM cobranza.tenant t, generate_series(1, 150) g WHERE t.code = 'BIG' OR (t.code = 'SMALL' AND g <= 2)
+             ORDER BY t.code, g
+            """)
+        let audit = try su.query("""
+            SELECT t.code, a.after->>'count' AS n, a.after->>'id_ranges' AS ranges, jsonb_array_length(a.after->'rows') AS copied,
+                   (SELECT '[[' || min(d.id) || ', ' || max(d.id) || ']]' FROM cobranza.debtor d WHERE d.tenant_id = a.tenant_id) AS span
+              FROM cobranza.audit_log a JOIN cobranza.tenant t ON t.id = a.tenant_id
+             WHERE a.table_name = 'debtor' ORDER BY t.code
+            """).rows
+        #expect(audit.count == 2)
+        #expect(try audit.map { try $0.decode("code", as: String.self) } == ["BIG", "SMALL"])
+        #expect(try audit.map { try $0.decode("n", as: String.self) } == ["150", "2"])
+        for row in audit {
+            #expect(try row.decode("ranges", as: String.self) == row.decode("span", as: String.self))
+        }
+        #expect(try audit[0].decodeIfPresent("copied", as: Int64.self) == nil)
+        #expect(try audit[1].decode("copied", as: Int64.self) == 2)
+    }
 }

@@ -290,37 +290,6 @@ BEGIN
 END
 $$;
 
--- The audit keeps a new document's row without its payment ids and labels: the document can
--- never change, so they stay readable in the document itself, and copying 100,000 ids into
--- JSON took a sixth of a month-end issue.
-CREATE OR REPLACE FUNCTION cobranza.audit_insert_statement() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, cobranza, pg_temp
-AS $$
-BEGIN
-    INSERT INTO cobranza.audit_log (who, table_name, operation, tenant_id, before, after)
-    SELECT session_user, TG_TABLE_NAME, 'INSERT', g.tenant_id, NULL,
-           CASE WHEN g.n <= 100
-                THEN jsonb_build_object('count', g.n, 'ids', g.ids, 'rows', g.rows)
-                ELSE jsonb_build_object('count', g.n, 'ids', g.ids) END
-      FROM (SELECT r.tenant_id,
-                   max(r.n) AS n,
-                   jsonb_agg(r.id ORDER BY r.id) AS ids,
-                   jsonb_agg(to_jsonb(r.rec) - coalesce(TG_ARGV, '{}'::text[]) ORDER BY r.id) FILTER (WHERE r.n <= 100) AS rows
-              FROM (SELECT nr.tenant_id, nr.id, nr AS rec,
-                           count(*) OVER (PARTITION BY nr.tenant_id) AS n
-                      FROM new_rows nr) r
-             GROUP BY r.tenant_id) g;
-    RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION cobranza.audit_insert_statement() IS
-    'Statement-level INSERT audit; the trigger''s arguments name columns left out of the rows copied.';
-DROP TRIGGER fee_document_audit_insert ON cobranza.fee_document;
-CREATE TRIGGER fee_document_audit_insert AFTER INSERT ON cobranza.fee_document
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement('payment_ids', 'case_labels');
-
 ------------------------------------------------------------------------------------------------
 -- Privileges (nothing to PUBLIC)
 ------------------------------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+-- 0009_audit_id_ranges: the statement audit names the rows it saw by runs of ids, and a trigger
+-- may leave bulky columns out of the rows it copies.
+--
+-- audit_insert_statement (0002) wrote every new id into one JSON array per tenant: a
+-- 1,000,000-invoice placement wrote an audit row of about 8 MB and spent 2.7 s building it
+-- (scripts/bench intake). The ids a statement inserts are consecutive runs of one identity, so
+-- 'id_ranges' lists each run as [first, last]: the same ids, a few bytes. (Rows written before
+-- this migration keep their 'ids' list.) The rows themselves are still copied when a tenant's
+-- share of the statement is at most 100 rows; the trigger's arguments name columns to leave out
+-- of that copy: fee_document's payment ids and case labels, which the document itself keeps
+-- unchangeable, and which took a sixth of a month-end invoicing run to turn into JSON.
+
+SET LOCAL ROLE cobranza_owner;
+
+CREATE OR REPLACE FUNCTION cobranza.audit_insert_statement() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, cobranza, pg_temp
+AS $$
+BEGIN
+    INSERT INTO cobranza.audit_log (who, table_name, operation, tenant_id, before, after)
+    SELECT session_user, TG_TABLE_NAME, 'INSERT', t.tenant_id, NULL,
+           CASE WHEN t.n <= 100
+                THEN jsonb_build_object('count', t.n, 'id_ranges', t.id_ranges, 'rows',
+                                        (SELECT jsonb_agg(to_jsonb(nr) - coalesce(TG_ARGV, '{}'::text[]) ORDER BY nr.id)
+                                           FROM new_rows nr WHERE nr.tenant_id = t.tenant_id))
+                ELSE jsonb_build_object('count', t.n, 'id_ranges', t.id_ranges) END
+      FROM (SELECT r.tenant_id, sum(r.n)::bigint AS n, jsonb_agg(jsonb_build_array(r.first, r.last) ORDER BY r.first) AS id_ranges
+              FROM (SELECT i.tenant_id, min(i.id) AS first, max(i.id) AS last, count(*) AS n
+                      FROM (SELECT nr.tenant_id, nr.id, nr.id - row_number() OVER (PARTITION BY nr.tenant_id ORDER BY nr.id) AS run
+                              FROM new_rows nr) i
+                     GROUP BY i.tenant_id, i.run) r
+             GROUP BY r.tenant_id) t;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER fee_document_audit_insert ON cobranza.fee_document;
+CREATE TRIGGER fee_document_audit_insert AFTER INSERT ON cobranza.fee_document
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement('payment_ids', 'case_labels');
+
+RESET ROLE;
