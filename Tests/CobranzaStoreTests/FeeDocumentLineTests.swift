@@ -92,11 +92,11 @@ struct FeeDocumentLineTests {
         let admin = try fixture.connect(fixture.admin)
         let caseID: Int64 = try admin.query("SELECT id FROM cobranza.collection_case WHERE number = $1", [mine]).first!.decode("id")
         let labels = "{\"\(caseID)\": [\"\(mine)\", \"Deudor\"]}"
-        func insert(_ ids: [Int64], subtotal: Int64, labels: String) throws {
+        func insert(_ ids: [Int64], subtotal: Int64, labels: String, number: String = "F-2026-000900") throws {
             try admin.query("""
                 INSERT INTO cobranza.fee_document (tenant_id, kind, number, currency, period, subtotal, vat_bp, vat, total, payment_ids, case_labels)
-                VALUES ($1, 'invoice', 'F-2026-000900', 'CLP', '2026-04', $2, 0, 0, $2, $3::bigint[], $4::jsonb)
-                """, [fixture.acme, subtotal, "{" + ids.map(String.init).joined(separator: ",") + "}", labels])
+                VALUES ($1, 'invoice', $5, 'CLP', '2026-04', $2, 0, 0, $2, $3::bigint[], $4::jsonb)
+                """, [fixture.acme, subtotal, "{" + ids.map(String.init).joined(separator: ",") + "}", labels, number])
         }
         func refusal(_ body: () throws -> Void) -> String? {
             do { try body(); return nil } catch let error as PostgresError { return error.message } catch { return "\(error)" }
@@ -106,7 +106,25 @@ struct FeeDocumentLineTests {
         #expect(refusal { try insert([own.id, own.id], subtotal: 2 * own.fee, labels: labels) }?.contains("appears twice") == true)
         #expect(refusal { try insert([own.id], subtotal: own.fee + 1, labels: labels) }?.contains("not the subtotal") == true)
         #expect(refusal { try insert([own.id], subtotal: own.fee, labels: "{}") }?.contains("has no label") == true)
+        #expect(refusal { try insert([own.id], subtotal: own.fee, labels: "{\"\(caseID)\": null}") }?.contains("has no label") == true)
         #expect(refusal { try insert([own.id], subtotal: own.fee, labels: labels) } == nil)
+        #expect(refusal { try insert([own.id], subtotal: own.fee, labels: labels, number: "F-2026-000901") }?
+            .contains("payment \(own.id) is already billed on F-2026-000900") == true)
+    }
+
+    /// issue_fee_invoices runs as the owner, past row-level security: it must itself refuse a
+    /// caller who is in the admin group but no admin of this database.
+    @Test func onlyAnAdminOfThisDatabaseIssues() throws {
+        let fixture = try PaymentFixture()
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        try fixture.session(fixture.collector).payments.record(.init(caseNumber: number, amount: "10.000"))
+        let stranger = "stranger_\(TestCluster.uniqueSuffix())"
+        let su = try fixture.db.superuser()
+        try su.query("CREATE ROLE \(stranger) LOGIN PASSWORD '\(TestDatabase.password)' IN ROLE cobranza_admin")
+        let connection = try fixture.db.connect(as: stranger)
+        #expect(throws: PostgresError.self) { try connection.query("SELECT * FROM cobranza.issue_fee_invoices(NULL, '2026-04')") }
+        #expect(try su.query("SELECT count(*) AS n FROM cobranza.fee_document").first!.decode("n", as: Int64.self) == 0)
+        #expect(try fixture.session(fixture.admin).feeInvoices.issue(client: nil, period: "2026-04").count == 1)
     }
 
     @Test func upgradingKeepsEveryLineOfTheDocumentsAlreadyIssued() throws {
@@ -125,5 +143,20 @@ struct FeeDocumentLineTests {
         #expect(try admin.feeInvoices.issue(client: "ACME", period: "2026-03").isEmpty)
         let billed = try admin.payments.list(client: "ACME", caseNumber: nil, limit: 10).map { "\($0.amount):\($0.billedOn ?? "-")" }
         #expect(billed.sorted() == ["-100000:NC-2026-000001", "100000:-", "20000:F-2026-000002", "50000:F-2026-000002"])
+    }
+
+    /// A line that is not what its payment says (written by hand under the old schema) stops the
+    /// upgrade rather than being silently replaced by the payment's values.
+    @Test func upgradingRefusesLinesThatDisagreeWithTheirPayments() throws {
+        let fixture = try PaymentFixture(through: "0007")
+        _ = try Self.issueDocuments(fixture)
+        let su = try fixture.db.superuser()
+        try su.query("ALTER TABLE cobranza.fee_document_line DISABLE TRIGGER fee_document_line_append_only")
+        try su.query("UPDATE cobranza.fee_document_line SET fee = fee + 1 WHERE line_no = 1 AND document_id = (SELECT min(id) FROM cobranza.fee_document)")
+        let migrator = try Migrator(directory: try #require(MigrationSource.locate()))
+        #expect { try migrator.migrate(su) } throws: { error in
+            "\(error)".contains("not what its payments say")
+        }
+        #expect(try su.query("SELECT to_regclass('cobranza.fee_document_line') IS NOT NULL AS kept").first!.decode("kept", as: Bool.self))
     }
 }

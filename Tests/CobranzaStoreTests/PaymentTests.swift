@@ -92,7 +92,7 @@ struct PaymentTests {
         try fixture.session(fixture.admin).feeInvoices.issue(client: nil, period: "2026-04")
         let su = try fixture.db.superuser()
         for sql in ["UPDATE cobranza.payment SET amount = 1", "DELETE FROM cobranza.payment",
-                    "UPDATE cobranza.fee_document SET total = 0", "DELETE FROM cobranza.fee_document_line",
+                    "UPDATE cobranza.fee_document SET total = 0", "DELETE FROM cobranza.fee_document",
                     "TRUNCATE cobranza.fee_document CASCADE", "UPDATE cobranza.remittance SET amount = 1"] {
             #expect(throws: PostgresError.self, "\(sql)") { try su.query(sql) }
         }
