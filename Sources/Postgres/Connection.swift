@@ -85,6 +85,7 @@ public final class Connection {
         // statement); the extended protocol still refuses several statements in one string.
         guard !bindings.isEmpty else { return try consume(execute(sql, bindings, prepared: nil)) }
         let wasIdle = PQtransactionStatus(handle) == PQTRANS_IDLE
+        if wasIdle, !statements.stale.isEmpty { statements.takeStale().forEach(deallocate) }
         let name = try preparedName(sql, bindings)
         do {
             return try consume(execute(sql, bindings, prepared: name))
@@ -92,13 +93,22 @@ public final class Connection {
             // A schema change that alters a prepared statement's result columns invalidates it
             // for good ("cached plan must not change result type"): forget it, and outside a
             // transaction (nothing to roll back) release it and try once more unprepared.
-            // Inside one, the stale statement stays allocated until the session ends.
+            // Inside one, it is released by the first statement after the transaction ends.
             guard let name, error.sqlState == .featureNotSupported else { throw error }
+            guard wasIdle else {
+                statements.retire(sql, bindings, name: name)
+                throw error
+            }
             statements.forget(sql, bindings)
-            guard wasIdle else { throw error }
-            _ = try? consume(PQexec(handle, "DEALLOCATE " + name)) // a name we made: cobranza_N
+            deallocate(name)
             return try consume(execute(sql, bindings, prepared: nil))
         }
+    }
+
+    /// Releases a statement this connection prepared (its name is ours: cobranza_N). A failure
+    /// only leaves it allocated until the session ends.
+    private func deallocate(_ name: String) {
+        _ = try? consume(PQexec(handle, "DEALLOCATE " + name))
     }
 
     /// Sends `sql` with its bindings: by statement name when it is prepared, else as text.

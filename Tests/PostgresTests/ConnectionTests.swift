@@ -123,10 +123,13 @@ struct ConnectionTests {
         #expect(try db.query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1", [select])
             .first?.decode("n", as: Int.self) == 1, "the stale statement was released")
         // Inside a transaction the failure stands (the transaction is already aborted) but the
-        // stale statement is forgotten, so the next call works.
+        // stale statement is forgotten, so the next call works, and released once idle.
         try db.query("ALTER TABLE t ADD COLUMN more text DEFAULT 'more'")
         #expect(throws: PostgresError.self) { try db.withTransaction { try db.query(select, [Int32(1)]) } }
         #expect(try db.query(select, [Int32(1)]).first?.decode("more", as: String.self) == "more")
+        #expect(try db.query(select, [Int32(1)]).first?.decode("more", as: String.self) == "more") // prepared again
+        #expect(try db.query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1", [select])
+            .first?.decode("n", as: Int.self) == 1, "the statement invalidated inside the transaction was released after it")
         // A statement that fails to prepare is reported like any other and not remembered.
         #expect { try db.query("SELECT nope FROM t WHERE id = $1", [Int32(1)]) } throws: { error in
             (error as? PostgresError)?.sqlState == SQLState(rawValue: "42703")
