@@ -70,32 +70,14 @@ struct TranscriptTests {
         let sections = Self.sections(text)
         #expect(!sections.isEmpty, "\(name) has no @as section")
 
-        // People in transcripts have plain names; roles are cluster-wide, so clear them first.
-        let db = try TestCluster.makeDatabase()
-        let superuser = try db.superuser()
-        let people = Set(sections.map(\.user) + text.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"])
-        for person in people {
-            // Identifiers cannot be bound as parameters; the server quotes the name instead.
-            if let row = try superuser.query("SELECT quote_ident(rolname) AS role FROM pg_roles WHERE rolname = $1", [person]).first {
-                try superuser.query("DROP ROLE " + (try row.decode("role", as: String.self)))
-            }
-        }
-        try superuser.query("SELECT cobranza.create_person('admin', 'admin', NULL, $1)", [TestDatabase.password])
-
-        let settings = try TestCluster.settings()
+        let people = sections.map(\.user) + text.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) }
+        let db = try Self.database(with: people)
         var actualText = ""
         for section in sections {
             // `@as USER on=YYYY-MM-DD` moves the pinned clock for that section (month-end work).
             let day = section.flags.first { $0.hasPrefix("on=") }.map { String($0.dropFirst(3)) } ?? "2026-03-16"
-            let result = try Subprocess.run(
-                [Subprocess.cobranzaBinary, "-h", settings.host, "-p", settings.port, "-d", db.name, "-U", section.user, "-a"]
-                    + section.flags.filter { !$0.hasPrefix("on=") },
-                input: section.input,
-                environment: [
-                    "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
-                    "PGPASSWORD": TestDatabase.password, "PGOPTIONS": "-c cobranza.as_of=\(day)",
-                    "COBRANZA_HISTORY": "/dev/null", "LANG": "C.UTF-8",
-                ])
+            let result = try Self.run(as: section.user, on: day, in: db, flags: ["-a"] + section.flags.filter { !$0.hasPrefix("on=") },
+                                      input: section.input)
             actualText += "@as " + ([section.user] + section.flags).joined(separator: " ") + "\n" + result.output
             if result.status != 0 { actualText += "@exit \(result.status)\n" }
             actualText += "\n"
@@ -107,5 +89,54 @@ struct TranscriptTests {
                 .replacingOccurrences(of: files, with: "@FILES@")
             try String(restored.dropLast()).write(to: file, atomically: true, encoding: .utf8)
         }
+    }
+
+    /// A fresh database with an admin `admin`. People in transcripts have plain names and roles
+    /// are cluster-wide, so any left by an earlier test are dropped first.
+    static func database(with people: [String]) throws -> TestDatabase {
+        let db = try TestCluster.makeDatabase()
+        let superuser = try db.superuser()
+        for person in Set(people + ["admin"]) {
+            // Identifiers cannot be bound as parameters; the server quotes the name instead.
+            if let row = try superuser.query("SELECT quote_ident(rolname) AS role FROM pg_roles WHERE rolname = $1", [person]).first {
+                try superuser.query("DROP ROLE " + (try row.decode("role", as: String.self)))
+            }
+        }
+        try superuser.query("SELECT cobranza.create_person('admin', 'admin', NULL, $1)", [TestDatabase.password])
+        return db
+    }
+
+    /// The real binary as `user`, with the clock pinned to `day`.
+    static func run(as user: String, on day: String, in db: TestDatabase, flags: [String], input: String) throws -> Subprocess.Result {
+        let settings = try TestCluster.settings()
+        return try Subprocess.run(
+            [Subprocess.cobranzaBinary, "-h", settings.host, "-p", settings.port, "-d", db.name, "-U", user] + flags,
+            input: input,
+            environment: [
+                "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
+                "PGPASSWORD": TestDatabase.password, "PGOPTIONS": "-c cobranza.as_of=\(day)",
+                "COBRANZA_HISTORY": "/dev/null", "LANG": "C.UTF-8",
+            ])
+    }
+
+    /// `scripts/run --demo` feeds scripts/demo.txt to the shell as the first admin: it must run
+    /// to the end and leave the worked case the README's tour looks at.
+    @Test func theDemoLoadsAWorkedCase() throws {
+        let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("demo-password")
+        try (TestDatabase.password + "\n").write(to: passwordFile, atomically: true, encoding: .utf8)
+        let demo = try String(contentsOf: Self.directory.appendingPathComponent("../../scripts/demo.txt").standardizedFileURL, encoding: .utf8)
+            .replacingOccurrences(of: "@PASSWORD_FILE@", with: passwordFile.path)
+            .replacingOccurrences(of: "@YEAR@", with: "2026")
+        let db = try Self.database(with: demo.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) })
+        let loaded = try Self.run(as: "admin", on: "2026-11-23", in: db, flags: ["--on-error-stop"], input: demo)
+        #expect(loaded.status == 0, "\(loaded.output)")
+        let maria = try Self.run(as: "maria", on: "2026-11-23", in: db, flags: [], input: "case list\ncase show C-2026-000001\n")
+        #expect(maria.status == 0, "\(maria.output)")
+        for expected in ["C-2026-000001", "C-2026-000002", "Ferretería Sur Ltda", "recordatorio por correo", "$300.000"] {
+            #expect(maria.output.contains(expected), "maria's view lacks \(expected):\n\(maria.output)")
+        }
+        #expect(!maria.output.contains("el gerente"), "an internal note reached the client")
+        let pending = try Self.run(as: "admin", on: "2026-11-23", in: db, flags: [], input: "submission list --pending\n")
+        #expect(pending.output.contains("ANDES") && !pending.output.contains("ACME"), "\(pending.output)")
     }
 }
