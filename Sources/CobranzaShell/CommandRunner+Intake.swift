@@ -92,7 +92,8 @@ extension CommandRunner {
             var header: [(String, String?)] = [
                 ("case", c.number), ("client", c.client), ("debtor", "\(c.debtorName) (\(c.debtorTaxID))"),
                 ("stage", c.stage + (c.closeCode.map { " (\($0))" } ?? "")), ("opened", c.openedOn),
-                ("total", Self.money(c.total, c.currency)), ("days_overdue", String(c.daysOverdue)),
+                ("total", Self.money(c.total, c.currency)), ("paid", Self.money(detail.paid, c.currency)),
+                ("outstanding", Self.money(c.total - detail.paid, c.currency)), ("days_overdue", String(c.daysOverdue)),
             ]
             if session.identity.kind.isStaff { header.insert(("assigned_to", c.assignedTo ?? "(nobody)"), at: 4) }
             if !c.flags.isEmpty { header.append(("flags", c.flags.joined(separator: ", "))) }

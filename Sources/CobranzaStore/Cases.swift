@@ -33,6 +33,8 @@ public struct CaseDetail: Sendable, Equatable {
     public var summary: CaseSummary
     public var invoices: [InvoiceRecord]
     public var events: [CaseEvent]
+    /// Net of reversals; what is still owed is the summary's total less this.
+    public var paid: Int64
     /// "filed, docket C-1234-2026, 3er Juzgado Civil" once the case is referred to court.
     public var court: String?
     /// "published in Boletín Comercial on 2026-05-02" while a posting is under way.
@@ -267,10 +269,11 @@ public struct Cases {
                                 ELSE format('published in %s on %s', p.registry, p.published_on)
                                      || coalesce('; withdrawal due by ' || p.withdrawal_due, '') END
                       FROM cobranza.posting p WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.withdrawn_on IS NULL) AS posting,
-                   \(isStaff ? "c.next_action_date::text" : "NULL::text") AS next_action
+                   \(isStaff ? "c.next_action_date::text" : "NULL::text") AS next_action,
+                   (SELECT coalesce(sum(p.amount), 0) FROM cobranza.payment p WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id) AS paid
               FROM cobranza.collection_case c WHERE c.number = $1
             """, [key]).first
-        return CaseDetail(summary: try Self.summary(row), invoices: invoices, events: events,
+        return CaseDetail(summary: try Self.summary(row), invoices: invoices, events: events, paid: try extra?.decode("paid") ?? 0,
                           court: try extra?.decodeIfPresent("court"), posting: try extra?.decodeIfPresent("posting"),
                           nextAction: try extra?.decodeIfPresent("next_action"))
     }
