@@ -183,11 +183,13 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'fee_document_payment_ids_check',
             MESSAGE = format('%s: a payment appears twice among its lines', v_bad.number);
     END IF;
-    -- A standing document (not a void) bills a payment no other standing document bills.
-    SELECT d.number, u.payment_id, b.number AS other INTO v_bad
+    -- A standing document (not a void) bills a payment no other standing document bills: one
+    -- overlap test per standing document of the client.
+    SELECT d.number, b.number AS other,
+           (SELECT min(x.id) FROM unnest(d.payment_ids) AS x(id) WHERE x.id = ANY (b.payment_ids)) AS payment_id
+      INTO v_bad
       FROM new_documents d
-     CROSS JOIN LATERAL unnest(d.payment_ids) AS u(payment_id)
-      JOIN cobranza.billed_payment b ON b.tenant_id = d.tenant_id AND b.payment_id = u.payment_id AND b.document_id <> d.id
+      JOIN cobranza.standing_fee_document b ON b.tenant_id = d.tenant_id AND b.id <> d.id AND b.payment_ids && d.payment_ids
      WHERE d.voids_id IS NULL
      LIMIT 1;
     IF FOUND THEN
