@@ -92,11 +92,14 @@ struct FeeDocumentLineTests {
         let admin = try fixture.connect(fixture.admin)
         let caseID: Int64 = try admin.query("SELECT id FROM cobranza.collection_case WHERE number = $1", [mine]).first!.decode("id")
         let labels = "{\"\(caseID)\": [\"\(mine)\", \"Deudor\"]}"
-        func insert(_ ids: [Int64], subtotal: Int64, labels: String, number: String = "F-2026-000900") throws {
+        func insert(_ ids: [Int64], subtotal: Int64, labels: String, number: String = "F-2026-000900", currency: String = "CLP") throws {
+            let kind = number.hasPrefix("NC-") ? "credit_note" : "invoice"
             try admin.query("""
-                INSERT INTO cobranza.fee_document (tenant_id, kind, number, currency, period, subtotal, vat_bp, vat, total, payment_ids, case_labels)
-                VALUES ($1, 'invoice', $5, 'CLP', '2026-04', $2, 0, 0, $2, $3::bigint[], $4::jsonb)
-                """, [fixture.acme, subtotal, "{" + ids.map(String.init).joined(separator: ",") + "}", labels, number])
+                INSERT INTO cobranza.fee_document (tenant_id, kind, number, currency, period, reason, subtotal, vat_bp, vat, total,
+                                                   payment_ids, case_labels)
+                VALUES ($1, $6, $5, $7, CASE WHEN $6 = 'invoice' THEN '2026-04' END, CASE WHEN $6 = 'credit_note' THEN 'x' END,
+                        $2, 0, 0, $2, $3::bigint[], $4::jsonb)
+                """, [fixture.acme, subtotal, "{" + ids.map(String.init).joined(separator: ",") + "}", labels, number, kind, currency])
         }
         func refusal(_ body: () throws -> Void) -> String? {
             do { try body(); return nil } catch let error as PostgresError { return error.message } catch { return "\(error)" }
@@ -107,6 +110,11 @@ struct FeeDocumentLineTests {
         #expect(refusal { try insert([own.id], subtotal: own.fee + 1, labels: labels) }?.contains("not the subtotal") == true)
         #expect(refusal { try insert([own.id], subtotal: own.fee, labels: "{}") }?.contains("has no label") == true)
         #expect(refusal { try insert([own.id], subtotal: own.fee, labels: "{\"\(caseID)\": null}") }?.contains("has no label") == true)
+        #expect(refusal { try insert([own.id], subtotal: own.fee, labels: "{\"\(caseID)\": [\"a\", \"b\", \"c\"]}") }?.contains("has no label") == true)
+        #expect(refusal { try insert([own.id], subtotal: own.fee, labels: labels, currency: "COP") }?.contains("not in the document's currency") == true)
+        // A correction credit note credits reversals, not a payment never billed.
+        #expect(refusal { try insert([own.id], subtotal: -own.fee, labels: labels, number: "NC-2026-000900") }?
+            .contains("a correction credits reversals") == true)
         #expect(refusal { try insert([own.id], subtotal: own.fee, labels: labels) } == nil)
         #expect(refusal { try insert([own.id], subtotal: own.fee, labels: labels, number: "F-2026-000901") }?
             .contains("payment \(own.id) is already billed on F-2026-000900") == true)
@@ -121,8 +129,11 @@ struct FeeDocumentLineTests {
         let stranger = "stranger_\(TestCluster.uniqueSuffix())"
         let su = try fixture.db.superuser()
         try su.query("CREATE ROLE \(stranger) LOGIN PASSWORD '\(TestDatabase.password)' IN ROLE cobranza_admin")
+        defer { _ = try? su.query("DROP ROLE \(stranger)") }
         let connection = try fixture.db.connect(as: stranger)
-        #expect(throws: PostgresError.self) { try connection.query("SELECT * FROM cobranza.issue_fee_invoices(NULL, '2026-04')") }
+        #expect { try connection.query("SELECT * FROM cobranza.issue_fee_invoices(NULL, '2026-04')") } throws: { error in
+            (error as? PostgresError)?.sqlState == .insufficientPrivilege
+        }
         #expect(try su.query("SELECT count(*) AS n FROM cobranza.fee_document").first!.decode("n", as: Int64.self) == 0)
         #expect(try fixture.session(fixture.admin).feeInvoices.issue(client: nil, period: "2026-04").count == 1)
     }
@@ -145,14 +156,15 @@ struct FeeDocumentLineTests {
         #expect(billed.sorted() == ["-100000:NC-2026-000001", "100000:-", "20000:F-2026-000002", "50000:F-2026-000002"])
     }
 
-    /// A line that is not what its payment says (written by hand under the old schema) stops the
-    /// upgrade rather than being silently replaced by the payment's values.
-    @Test func upgradingRefusesLinesThatDisagreeWithTheirPayments() throws {
+    /// A line that is not what its payment says, or out of its place (written by hand under the
+    /// old schema), stops the upgrade rather than being silently replaced or renumbered.
+    @Test(arguments: ["SET fee = fee + 1 WHERE line_no = 1", "SET line_no = line_no + 10 WHERE line_no = 3"])
+    func upgradingRefusesLinesThatDisagreeWithTheirPayments(_ tampering: String) throws {
         let fixture = try PaymentFixture(through: "0007")
         _ = try Self.issueDocuments(fixture)
         let su = try fixture.db.superuser()
         try su.query("ALTER TABLE cobranza.fee_document_line DISABLE TRIGGER fee_document_line_append_only")
-        try su.query("UPDATE cobranza.fee_document_line SET fee = fee + 1 WHERE line_no = 1 AND document_id = (SELECT min(id) FROM cobranza.fee_document)")
+        try su.query("UPDATE cobranza.fee_document_line \(tampering) AND document_id = (SELECT min(id) FROM cobranza.fee_document)")
         let migrator = try Migrator(directory: try #require(MigrationSource.locate()))
         #expect { try migrator.migrate(su) } throws: { error in
             "\(error)".contains("not what its payments say")

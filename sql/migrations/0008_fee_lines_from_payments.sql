@@ -78,6 +78,16 @@ BEGIN
           JOIN cobranza.fee_document d ON d.tenant_id = bad.tenant_id AND d.id = bad.document_id
          LIMIT 1;
     END IF;
+    IF NOT FOUND THEN  -- the view numbers lines by date, case number, payment id, as issuing did
+        SELECT d.number INTO v_number
+          FROM (SELECT l.tenant_id, l.document_id, l.line_no,
+                       row_number() OVER (PARTITION BY l.tenant_id, l.document_id
+                                          ORDER BY l.paid_on, l.case_number, l.payment_id) AS position
+                  FROM cobranza.fee_document_line l) o
+          JOIN cobranza.fee_document d ON d.tenant_id = o.tenant_id AND d.id = o.document_id
+         WHERE o.line_no <> o.position
+         LIMIT 1;
+    END IF;
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'data_exception',
             MESSAGE = format('0008: the lines of %s are not what its payments say; converting it would change an issued document', v_number);
@@ -131,12 +141,17 @@ CREATE VIEW cobranza.billed_payment WITH (security_invoker = true) AS
       FROM cobranza.standing_fee_document d
      CROSS JOIN LATERAL unnest(d.payment_ids) AS u(payment_id);
 
--- Lines a new document may carry: payments of its own client and currency, each once, each with
--- its case's label, none billed by another standing document, whose fees (negated on a credit note, as in fee_document_line) add up to its
--- subtotal. Statement level: one pass however many documents the statement writes. Invoker's
--- rights: only admins (who see every payment) and the owner may insert documents. The owner's
--- inserts are issue_fee_invoices', whose ids, currency and subtotal come from the one pass over
--- the payments that selects them: checking them again would cost more than the issue itself.
+-- Lines a new document may carry, checked set-wise once per statement:
+--   * payments of its own client, in its currency, each named once, each with its case's label
+--     [case number, debtor name], whose fees (negated on a credit note, as in
+--     fee_document_line) add up to its subtotal;
+--   * of the right kind: an invoice bills original payments not reversed; a correction credit
+--     note credits reversals; a void credits payments of the invoice it voids;
+--   * none already on another standing document (one array overlap test per standing document
+--     of the client), under the billing lock, so two writers cannot bill one payment at once.
+-- Invoker's rights: only admins (who see every payment) and the owner may insert documents. The
+-- owner's inserts are issue_fee_invoices', whose ids, currency and subtotal come from the one
+-- pass over the payments that selects them: checking them again would cost more than the issue.
 CREATE FUNCTION cobranza.fee_document_check_lines() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, cobranza, pg_temp
@@ -147,21 +162,30 @@ BEGIN
     IF current_user = 'cobranza_owner' THEN
         RETURN NULL;
     END IF;
-    SELECT d.number, count(u.payment_id) AS lines, count(p.id) AS payments,
-           coalesce(sum(CASE WHEN d.kind = 'credit_note' AND p.reverses_id IS NULL THEN -p.fee ELSE p.fee END), 0) AS fees,
-           d.subtotal, bool_and(p.currency = d.currency) AS same_currency,
-           bool_and(p.id IS NULL OR coalesce(jsonb_typeof(d.case_labels -> p.case_id::text -> 0) = 'string'
-                                             AND jsonb_typeof(d.case_labels -> p.case_id::text -> 1) = 'string', false)) AS labelled
-      INTO v_bad
-      FROM new_documents d
-      LEFT JOIN LATERAL unnest(d.payment_ids) AS u(payment_id) ON true
-      LEFT JOIN cobranza.payment p ON p.tenant_id = d.tenant_id AND p.id = u.payment_id
-     GROUP BY d.tenant_id, d.id, d.number, d.subtotal
-    HAVING count(u.payment_id) <> count(p.id)
-        OR coalesce(sum(CASE WHEN d.kind = 'credit_note' AND p.reverses_id IS NULL THEN -p.fee ELSE p.fee END), 0) <> d.subtotal
-        OR NOT coalesce(bool_and(p.currency = d.currency), true)
-        OR NOT bool_and(p.id IS NULL OR coalesce(jsonb_typeof(d.case_labels -> p.case_id::text -> 0) = 'string'
-                                                 AND jsonb_typeof(d.case_labels -> p.case_id::text -> 1) = 'string', false))
+    PERFORM cobranza.lock_billing();
+    SELECT x.* INTO v_bad
+      FROM (SELECT d.number, count(u.payment_id) AS lines, count(p.id) AS payments, d.subtotal,
+                   coalesce(sum(CASE WHEN d.kind = 'credit_note' AND p.reverses_id IS NULL THEN -p.fee ELSE p.fee END), 0) AS fees,
+                   coalesce(bool_and(p.currency = d.currency), true) AS same_currency,
+                   -- (a missing label makes the test NULL, which bool_and would skip)
+                   coalesce(bool_and(p.id IS NULL
+                                     OR coalesce(jsonb_typeof(d.case_labels -> p.case_id::text) = 'array'
+                                                 AND jsonb_array_length(d.case_labels -> p.case_id::text) = 2
+                                                 AND jsonb_typeof(d.case_labels -> p.case_id::text -> 0) = 'string'
+                                                 AND jsonb_typeof(d.case_labels -> p.case_id::text -> 1) = 'string', false)),
+                            true) AS labelled,
+                   coalesce(bool_and(CASE WHEN d.kind = 'invoice'
+                                          THEN p.reverses_id IS NULL
+                                               AND NOT EXISTS (SELECT 1 FROM cobranza.payment r
+                                                                WHERE r.tenant_id = p.tenant_id AND r.reverses_id = p.id)
+                                          WHEN d.voids_id IS NULL THEN p.reverses_id IS NOT NULL
+                                          ELSE u.payment_id = ANY (v.payment_ids) END), true) AS right_kind
+              FROM new_documents d
+              LEFT JOIN cobranza.fee_document v ON v.tenant_id = d.tenant_id AND v.id = d.voids_id
+              LEFT JOIN LATERAL unnest(d.payment_ids) AS u(payment_id) ON true
+              LEFT JOIN cobranza.payment p ON p.tenant_id = d.tenant_id AND p.id = u.payment_id
+             GROUP BY d.tenant_id, d.id, d.number, d.subtotal) x
+     WHERE x.lines <> x.payments OR x.fees <> x.subtotal OR NOT x.same_currency OR NOT x.labelled OR NOT x.right_kind
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'fee_document_payment_ids_check',
@@ -171,6 +195,9 @@ BEGIN
                            v_bad.lines - v_bad.payments, v_bad.lines)
                 WHEN NOT v_bad.same_currency THEN format('%s: a payment is not in the document''s currency', v_bad.number)
                 WHEN NOT v_bad.labelled THEN format('%s: a payment''s case has no label [case number, debtor name]', v_bad.number)
+                WHEN NOT v_bad.right_kind THEN
+                    format('%s: an invoice bills original payments not reversed, a correction credits reversals, '
+                           'a void credits its invoice''s payments', v_bad.number)
                 ELSE format('%s: the lines'' fees add up to %s, not the subtotal %s', v_bad.number, v_bad.fees, v_bad.subtotal)
             END;
     END IF;
@@ -183,8 +210,6 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'fee_document_payment_ids_check',
             MESSAGE = format('%s: a payment appears twice among its lines', v_bad.number);
     END IF;
-    -- A standing document (not a void) bills a payment no other standing document bills: one
-    -- overlap test per standing document of the client.
     SELECT d.number, b.number AS other,
            (SELECT min(x.id) FROM unnest(d.payment_ids) AS x(id) WHERE x.id = ANY (b.payment_ids)) AS payment_id
       INTO v_bad
