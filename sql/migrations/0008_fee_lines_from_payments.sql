@@ -12,9 +12,9 @@
 -- the same columns, order and signs as before. The database still has the last word on lines:
 -- issue_fee_invoices takes ids, currency and subtotal from the one pass that selects them, and
 -- for any other writer fee_document_check_lines verifies, set-wise once per statement, that every
--- id is a payment of the document's client and currency, named once, labelled, and that the
--- fees add up to the subtotal. The documents already issued are converted in place, line for
--- line.
+-- id is a payment of the document's client and currency, named once, labelled, of the kind the
+-- document bills or credits and billed nowhere else, and that the fees add up to the subtotal.
+-- The documents already issued are converted in place, line for line, or not at all.
 
 SET LOCAL ROLE cobranza_owner;
 
