@@ -1,0 +1,26 @@
+import CobranzaStore
+
+/// A domain command: what it accepts and the code that runs it, as one value (the way
+/// argument-parser's `ParsableCommand` carries its `run()`), so no command can be listed
+/// without a handler, and its name leads straight to the file that runs it.
+public struct Command: Sendable {
+    public typealias Handler = @Sendable (_ invocation: Invocation, _ context: CommandContext) throws -> CommandOutput
+
+    public let spec: CommandSpec
+    let handler: Handler
+
+    init(_ spec: CommandSpec, run handler: @escaping Handler) {
+        self.spec = spec
+        self.handler = handler
+    }
+}
+
+/// What a handler works with. Each command is one transaction inside the store, so a handler
+/// that throws has changed nothing.
+public struct CommandContext {
+    public let session: Session
+    /// Asks for a new person's password; the shell supplies a no-echo prompt or refuses.
+    let askPassword: (_ user: String) throws -> String
+
+    var isStaff: Bool { session.identity.kind.isStaff }
+}

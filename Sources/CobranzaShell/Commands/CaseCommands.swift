@@ -1,0 +1,129 @@
+import CobranzaCore
+import CobranzaStore
+
+/// Collection cases: opened from submissions, assigned, listed, shown, closed and reopened.
+enum CaseCommands {
+    static let open = Command(CommandSpec(
+        words: ["case", "open"],
+        arguments: [CommandTable.argument("SUBMISSION", help: "a pending submission number")],
+        options: [CommandTable.option("assign", "USER", .userName, help: "assign to this collector or lawyer")],
+        summary: "accept a submission into its debtor's open case, or a new case (staff)",
+        examples: ["case open 12 --assign ana"])
+    ) { invocation, context in
+        let opened = try context.session.cases.open(
+            submission: try Formatting.number(invocation.argument("SUBMISSION")!, field: "SUBMISSION"), assignTo: invocation.option("assign"))
+        let what = opened.joinedExisting ? "joined case" : "opened case"
+        let assigned = invocation.option("assign").map { ", assigned to \($0)" } ?? ""
+        return .message("Submission \(invocation.argument("SUBMISSION")!) \(what) \(opened.caseNumber) for \(opened.debtorName): "
+            + "\(opened.invoices) invoice(s), \(Formatting.money(opened.total, opened.currency))\(assigned).")
+    }
+
+    static let assign = Command(CommandSpec(
+        words: ["case", "assign"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number, e.g. C-2026-000123")],
+        options: [CommandTable.option("to", "USER", .userName, required: true, help: "a collector or lawyer")],
+        summary: "assign a case (staff)", examples: ["case assign C-2026-000123 --to ana"])
+    ) { invocation, context in
+        try context.session.cases.assign(invocation.argument("CASE")!, to: invocation.option("to")!)
+        return .message("Case \(invocation.argument("CASE")!.uppercased()) assigned to \(invocation.option("to")!).")
+    }
+
+    static let list = Command(CommandSpec(
+        words: ["case", "list"], arguments: [],
+        options: [
+            CommandTable.clientOption,
+            CommandTable.option("stage", "extrajudicial|judicial|closed", .choice(["extrajudicial", "judicial", "closed"]), help: "only this stage"),
+            CommandTable.option("collector", "USER", .userName, help: "only cases assigned to USER (staff)"),
+            CommandTable.option("debtor", "TEXT", help: "debtor name or tax id contains TEXT"),
+            CommandTable.option("min-amount", "AMOUNT", help: "total at least AMOUNT whole units of the case currency"),
+            CommandTable.option("overdue-days", "N", help: "oldest invoice at least N days overdue"),
+            CommandTable.option("sort", "number|amount|overdue|opened|client", .choice(["number", "amount", "overdue", "opened", "client"]), help: "order (default number)"),
+            CommandTable.limitOption,
+        ],
+        summary: "list cases", examples: ["case list --collector ana --overdue-days 90 --sort amount"])
+    ) { invocation, context in
+        let cases = try context.session.cases.list(Cases.Filter(
+            client: invocation.option("client"), stage: invocation.option("stage")?.lowercased(), collector: invocation.option("collector"),
+            debtor: invocation.option("debtor"),
+            minAmount: try invocation.option("min-amount").map { try Formatting.wholeUnits($0) },
+            overdueDays: try invocation.option("overdue-days").map { Int(try Formatting.number($0, field: "--overdue-days")) },
+            sort: invocation.option("sort")?.lowercased() ?? "number", limit: try Formatting.limit(invocation)))
+        return .table(caseTable(cases, staff: context.isStaff))
+    }
+
+    static let show = Command(CommandSpec(
+        words: ["case", "show"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [], summary: "a case: client, debtor, invoices, totals, timeline", examples: ["case show C-2026-000123"])
+    ) { invocation, context in
+        let detail = try context.session.cases.show(invocation.argument("CASE")!)
+        let c = detail.summary
+        let staff = context.isStaff
+        var header: [(String, String?)] = [
+            ("case", c.number), ("client", c.client), ("debtor", "\(c.debtorName) (\(c.debtorTaxID))"),
+            ("stage", c.stage + (c.closeCode.map { " (\($0))" } ?? "")), ("opened", c.openedOn),
+            ("total", Formatting.money(c.total, c.currency)), ("paid", Formatting.money(detail.paid, c.currency)),
+            ("outstanding", Formatting.money(c.total - detail.paid, c.currency)), ("days_overdue", String(c.daysOverdue)),
+        ]
+        if staff { header.insert(("assigned_to", c.assignedTo ?? "(nobody)"), at: 4) }
+        if !c.flags.isEmpty { header.append(("flags", c.flags.joined(separator: ", "))) }
+        if let court = detail.court { header.append(("court", court)) }
+        if let posting = detail.posting { header.append(("posting", posting)) }
+        if let next = detail.nextAction { header.append(("next_action", next)) }
+        let timeline = ResultTable(
+            columns: [.init("date"), .init("event"), .init("outcome"), .init("note")] + (staff ? [.init("by"), .init("client_sees", .boolean)] : []),
+            rows: detail.events.map { e in
+                [e.on, e.kind, e.outcome, e.note] + (staff ? [e.by, e.clientVisible ? "yes" : "no"] : [])
+            })
+        return .sections([
+            .init("Case", Formatting.record(header)),
+            .init("Invoices", Formatting.invoiceTable(detail.invoices)),
+            .init("Timeline", timeline),
+        ])
+    }
+
+    static let portfolio = Command(CommandSpec(
+        words: ["portfolio"], arguments: [], options: [CommandTable.clientOption],
+        summary: "cases and amounts by stage for a client", examples: ["portfolio", "portfolio --client ACME"])
+    ) { invocation, context in
+        let rows = try context.session.cases.portfolio(client: invocation.option("client"))
+        return .table(ResultTable(
+            columns: [.init("stage"), .init("currency"), .init("cases", .number), .init("amount", .money)],
+            rows: rows.map { [$0.stage, $0.currency, String($0.cases), Formatting.money($0.total, $0.currency)] }))
+    }
+
+    static let close = Command(CommandSpec(
+        words: ["case", "close"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("code", "CODE", .choice(CloseCode.allCases.map(\.rawValue)), required: true,
+                                      help: "paid, settled, uncollectible, withdrawn, prescribed or disputed"),
+                  CommandTable.option("note", "TEXT", help: "why (the client sees it)")],
+        summary: "close a case; it takes no new steps afterwards (staff)",
+        examples: ["case close C-2026-000123 --code uncollectible --note 'debtor company dissolved'"])
+    ) { invocation, context in
+        let (number, withdrawal) = try context.session.cases.close(
+            invocation.argument("CASE")!, code: invocation.option("code")!, note: invocation.option("note"))
+        return .message("Case \(number) closed (\(invocation.option("code")!.lowercased()))."
+            + (withdrawal.map { " Its posting must be withdrawn by \($0)." } ?? ""))
+    }
+
+    static let reopen = Command(CommandSpec(
+        words: ["case", "reopen"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("reason", "TEXT", required: true, help: "why (audited)")],
+        summary: "reopen a closed case (admins)", examples: ["case reopen C-2026-000123 --reason 'closed by mistake'"])
+    ) { invocation, context in
+        let (number, stage) = try context.session.cases.reopen(invocation.argument("CASE")!, reason: invocation.option("reason")!)
+        return .message("Case \(number) reopened (\(stage)).")
+    }
+
+    static func caseTable(_ cases: [CaseSummary], staff: Bool) -> ResultTable {
+        ResultTable(
+            columns: [.init("case"), .init("client"), .init("debtor"), .init("stage")] + (staff ? [.init("assigned_to")] : [])
+                + [.init("invoices", .number), .init("total", .money), .init("days_overdue", .number), .init("opened")],
+            rows: cases.map { c in
+                [c.number, c.client, c.debtorName, c.stage + (c.closeCode.map { " (\($0))" } ?? "")] + (staff ? [c.assignedTo] : [])
+                    + [String(c.invoices), Formatting.money(c.total, c.currency), String(c.daysOverdue), c.openedOn]
+            })
+    }
+}

@@ -1,0 +1,115 @@
+import CobranzaCore
+import CobranzaStore
+
+/// The agency's clients (the SMEs) and the versions of their contracts.
+enum ClientCommands {
+    static let add = Command(CommandSpec(
+        words: ["client", "add"],
+        arguments: [CommandTable.argument("CODE", help: "short code for the client, e.g. ACME")],
+        options: [
+            CommandTable.option("name", "TEXT", required: true, help: "legal name"),
+            CommandTable.option("tax-id", "ID", required: true, help: "RUT (CL), NIT (CO) or RFC (MX), check digit included"),
+            CommandTable.option("country", "CL|CO|MX", .choice(Country.allCases.map(\.code)), required: true, help: "country of the client"),
+            CommandTable.option("currency", "CODE", help: "invoicing currency (default: the country's)"),
+        ],
+        summary: "add an SME client (admins only)",
+        examples: ["client add ACME --name 'Acme SpA' --tax-id 76.123.456-0 --country CL"])
+    ) { invocation, context in
+        let client = try context.session.clients.add(Clients.NewClient(
+            code: invocation.argument("CODE")!, legalName: invocation.option("name")!,
+            taxID: invocation.option("tax-id")!, country: invocation.option("country")!,
+            currency: invocation.option("currency")))
+        return .message("Client \(client.code) added (\(client.legalName), \(client.country), \(client.currency)).")
+    }
+
+    static let list = Command(CommandSpec(
+        words: ["client", "list"], arguments: [], options: [],
+        summary: "list the clients you can see (an SME user sees its own)",
+        examples: ["client list"])
+    ) { _, context in
+        .table(clientTable(try context.session.clients.list()))
+    }
+
+    static let show = Command(CommandSpec(
+        words: ["client", "show"],
+        arguments: [CommandTable.argument("CODE", .clientCode, help: "client code")],
+        options: [], summary: "show one client", examples: ["client show ACME"])
+    ) { invocation, context in
+        .table(clientTable([try context.session.clients.show(invocation.argument("CODE")!)]))
+    }
+
+    static let contractSet = Command(CommandSpec(
+        words: ["client", "contract", "set"],
+        arguments: [CommandTable.argument("CODE", .clientCode, help: "client code")],
+        options: [
+            CommandTable.option("extrajudicial-rate", "PCT", help: "fee on money recovered before court, e.g. 15 (required the first time)"),
+            CommandTable.option("judicial-rate", "PCT", help: "fee once the case is judicial, e.g. 25 (required the first time)"),
+            CommandTable.option("surcharge-12m", "PCT", help: "added to the rate for debts over 12 months overdue at placement"),
+            CommandTable.option("surcharge-24m", "PCT", help: "added instead for debts over 24 months"),
+            CommandTable.option("minimum-fee", "AMOUNT", help: "least fee per payment, in the client's currency"),
+            CommandTable.option("vat", "PCT", help: "VAT on the fee (default by country: CL 19, CO 19, MX 16)"),
+            CommandTable.option("direct-payments-earn", "yes|no", .choice(["yes", "no"]), help: "payments made straight to the client earn the fee (default yes)"),
+            CommandTable.option("remittance", "net|gross", .choice(["net", "gross"]), help: "net: keep the fee from collections; gross: remit all, invoice the fee"),
+            CommandTable.option("posting-consent", "yes|no", .choice(["yes", "no"]), help: "the client allows public debt posting"),
+            CommandTable.option("judicial-threshold", "AMOUNT", help: "smallest debt that may go to court without an override"),
+            CommandTable.option("promise-grace", "DAYS", help: "days after a promise's due date a payment still keeps it (default 3)"),
+            CommandTable.option("max-discount", "PCT", help: "largest discount an instalment agreement may give (default 0)"),
+            CommandTable.option("posting-notice", "DAYS", help: "days of notice before posting a Chilean or Mexican debtor (default 15; Colombia is 20 by law)"),
+            CommandTable.option("default-after", "DAYS", help: "days an instalment may stay unpaid before its agreement is in default (default 30)"),
+            CommandTable.option("effective", "DATE", help: "when the version takes effect (default today; never before the last one)"),
+        ],
+        summary: "add a version of a client's contract; unchanged terms carry over (admins)",
+        examples: ["client contract set ACME --extrajudicial-rate 15 --judicial-rate 25 --minimum-fee 5.000",
+                   "client contract set ACME --vat 19 --effective 2026-07-01"])
+    ) { invocation, context in
+        var changes = Contracts.Changes()
+        changes.extrajudicialRate = invocation.option("extrajudicial-rate")
+        changes.judicialRate = invocation.option("judicial-rate")
+        changes.surcharge12 = invocation.option("surcharge-12m")
+        changes.surcharge24 = invocation.option("surcharge-24m")
+        changes.minimumFee = invocation.option("minimum-fee")
+        changes.vat = invocation.option("vat")
+        changes.directEarns = invocation.option("direct-payments-earn").map { $0.lowercased() == "yes" }
+        changes.remittance = invocation.option("remittance")
+        changes.postingConsent = invocation.option("posting-consent").map { $0.lowercased() == "yes" }
+        changes.judicialThreshold = invocation.option("judicial-threshold")
+        changes.effective = invocation.option("effective")
+        changes.promiseGraceDays = invocation.option("promise-grace")
+        changes.maxDiscount = invocation.option("max-discount")
+        changes.postingNoticeDays = invocation.option("posting-notice")
+        changes.agreementDefaultDays = invocation.option("default-after")
+        let contract = try context.session.contracts.set(client: invocation.argument("CODE")!, changes)
+        return .message("Contract version \(contract.terms.version) for \(contract.client), effective \(contract.terms.effective): "
+            + "\(contract.terms.extrajudicialRate) extrajudicial, \(contract.terms.judicialRate) judicial, VAT \(contract.terms.vatRate).")
+    }
+
+    static let contractShow = Command(CommandSpec(
+        words: ["client", "contract", "show"],
+        arguments: [CommandTable.argument("CODE", .clientCode, help: "client code")],
+        options: [], summary: "a client's contract versions, newest last", examples: ["client contract show ACME"])
+    ) { invocation, context in
+        let versions = try context.session.contracts.history(client: invocation.argument("CODE")!)
+        guard !versions.isEmpty else { return .message("Client \(invocation.argument("CODE")!.uppercased()) has no contract yet (client contract set).") }
+        let money = Formatting.money
+        return .table(ResultTable(
+            columns: [.init("version", .number), .init("effective"), .init("extrajudicial"), .init("judicial"), .init("surcharge_12m"),
+                      .init("surcharge_24m"), .init("minimum_fee", .number), .init("vat"), .init("direct_earns"), .init("remittance"),
+                      .init("posting"), .init("judicial_threshold", .number), .init("promise_grace", .number),
+                      .init("max_discount"), .init("posting_notice", .number), .init("default_after", .number), .init("set_by")],
+            rows: versions.map { v in
+                let t = v.terms
+                return [String(t.version), t.effective.description, t.extrajudicialRate.description, t.judicialRate.description,
+                        t.surchargeOver12Months.description, t.surchargeOver24Months.description, money(t.minimumFee, v.currency),
+                        t.vatRate.description, t.directPaymentsEarnFee ? "yes" : "no", t.remittance.rawValue,
+                        v.postingConsent ? "yes" : "no", money(v.judicialThreshold, v.currency),
+                        String(v.workflow.promiseGraceDays), v.workflow.maxDiscount.description,
+                        String(v.workflow.postingNoticeDays), String(v.workflow.agreementDefaultDays), v.createdBy]
+            }))
+    }
+
+    static func clientTable(_ clients: [ClientRecord]) -> ResultTable {
+        ResultTable(
+            columns: [.init("code"), .init("name"), .init("tax_id"), .init("country"), .init("currency"), .init("users", .number)],
+            rows: clients.map { [$0.code, $0.legalName, $0.taxID, $0.country, $0.currency, String($0.userCount)] })
+    }
+}

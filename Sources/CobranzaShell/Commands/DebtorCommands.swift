@@ -1,0 +1,72 @@
+import CobranzaCore
+import CobranzaStore
+
+/// A client's debtors: who owes, and how to reach them.
+enum DebtorCommands {
+    static func details(nameRequired: Bool) -> [OptionSpec] {
+        [
+            CommandTable.option("name", "TEXT", required: nameRequired, help: "name or company name"),
+            CommandTable.option("kind", "company|person", .choice(["company", "person"]), help: "default company"),
+            CommandTable.option("email", "TEXT", help: "email address"),
+            CommandTable.option("phone", "TEXT", help: "phone number"),
+            CommandTable.option("address", "TEXT", help: "street address"),
+            CommandTable.option("city", "TEXT", help: "city"),
+            CommandTable.option("region", "TEXT", help: "region or state"),
+        ]
+    }
+
+    static let add = Command(CommandSpec(
+        words: ["debtor", "add"],
+        arguments: [CommandTable.argument("TAX_ID", help: "the debtor's RUT, NIT or RFC (the client's country)")],
+        options: details(nameRequired: true) + [CommandTable.clientOption],
+        summary: "add a debtor of a client",
+        examples: ["debtor add 96.543.210-8 --name 'Ferretería Sur Ltda' --city Temuco --client ACME"])
+    ) { invocation, context in
+        let debtor = try context.session.debtors.add(
+            taxID: invocation.argument("TAX_ID")!, details: details(invocation), client: invocation.option("client"))
+        return .message("Debtor \(debtor.taxID) \(debtor.name) added for client \(debtor.client).")
+    }
+
+    static let edit = Command(CommandSpec(
+        words: ["debtor", "edit"],
+        arguments: [CommandTable.argument("TAX_ID", help: "the debtor's tax id")],
+        options: details(nameRequired: false) + [CommandTable.clientOption],
+        summary: "change a debtor's name or contact details (staff)",
+        examples: ["debtor edit 96.543.210-8 --phone '+56 9 1234 5678' --client ACME"])
+    ) { invocation, context in
+        let debtor = try context.session.debtors.edit(
+            taxID: invocation.argument("TAX_ID")!, details: details(invocation), client: invocation.option("client"))
+        return .table(debtorTable([debtor]))
+    }
+
+    static let show = Command(CommandSpec(
+        words: ["debtor", "show"],
+        arguments: [CommandTable.argument("TAX_ID", help: "the debtor's tax id")],
+        options: [CommandTable.clientOption], summary: "show one debtor", examples: ["debtor show 96.543.210-8 --client ACME"])
+    ) { invocation, context in
+        .table(debtorTable([try context.session.debtors.show(taxID: invocation.argument("TAX_ID")!, client: invocation.option("client"))]))
+    }
+
+    static let list = Command(CommandSpec(
+        words: ["debtor", "list"], arguments: [],
+        options: [CommandTable.clientOption, CommandTable.option("search", "TEXT", help: "name or tax id contains TEXT"), CommandTable.limitOption],
+        summary: "list debtors", examples: ["debtor list --client ACME --search sur"])
+    ) { invocation, context in
+        .table(debtorTable(try context.session.debtors.list(
+            client: invocation.option("client"), search: invocation.option("search"), limit: try Formatting.limit(invocation))))
+    }
+
+    static func debtorTable(_ debtors: [DebtorRecord]) -> ResultTable {
+        ResultTable(
+            columns: [.init("client"), .init("tax_id"), .init("name"), .init("kind"), .init("email"), .init("phone"), .init("city"),
+                      .init("region"), .init("open_cases", .number)],
+            rows: debtors.map { [$0.client, $0.taxID, $0.name, $0.kind, $0.email, $0.phone, $0.city, $0.region, String($0.openCases)] })
+    }
+
+    static func details(_ invocation: Invocation) -> Debtors.Details {
+        Debtors.Details(
+            name: invocation.option("name"), kind: invocation.option("kind")?.lowercased(), email: invocation.option("email"),
+            phone: invocation.option("phone"), address: invocation.option("address"), city: invocation.option("city"),
+            region: invocation.option("region"))
+    }
+}

@@ -1,0 +1,53 @@
+import CobranzaCore
+import CobranzaStore
+
+/// How commands show what the store returns, shared by every domain: money as people read
+/// it, one record as field/value rows, and the common option values every list takes.
+enum Formatting {
+    static func money(_ minor: Int64, _ code: String) -> String {
+        let currency = CurrencyCode(rawValue: code).flatMap { Currency.known[$0] } ?? Currency(code: CurrencyCode(rawValue: code) ?? "CLP", exponent: 0)
+        return Money(minorUnits: minor, currency: currency).formatted + (code == "CLF" ? "" : " " + code)
+    }
+
+    /// One record as rows of field and value, so csv and json keep its fields by name.
+    static func record(_ fields: [(String, String?)]) -> ResultTable {
+        ResultTable(columns: [.init("field"), .init("value")], rows: fields.map { [$0.0, $0.1] })
+    }
+
+    static func number(_ text: String, field: String) throws -> Int64 {
+        guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+            throw UsageError("\(field): \"\(text)\" is not a number")
+        }
+        return value
+    }
+
+    /// `--limit N`: how many rows a list shows, 50 unless asked.
+    static func limit(_ invocation: Invocation) throws -> Int {
+        guard let text = invocation.option("limit") else { return 50 }
+        guard let value = Int(text), (1...10_000).contains(value) else { throw UsageError("--limit: must be a number from 1 to 10000") }
+        return value
+    }
+
+    /// `--min-amount 1.000.000` or `1000000`: whole units, separators ignored.
+    static func wholeUnits(_ text: String) throws -> Int64 {
+        let digits = text.filter { $0 != "." && $0 != "," && $0 != " " && $0 != "$" }
+        guard !digits.isEmpty, digits.allSatisfy(\.isNumber), let value = Int64(digits) else {
+            throw UsageError("--min-amount: \"\(text)\" is not a whole amount")
+        }
+        return value
+    }
+
+    static func invoiceTable(_ invoices: [InvoiceRecord]) -> ResultTable {
+        ResultTable(
+            columns: [.init("number"), .init("issued"), .init("due"), .init("days_overdue", .number), .init("amount", .money)],
+            rows: invoices.map { [$0.number, $0.issued, $0.due, String($0.daysOverdue), money($0.amount, $0.currency)] })
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var text = Substring(self)
+        while text.last == "\n" { text = text.dropLast() }
+        return String(text)
+    }
+}

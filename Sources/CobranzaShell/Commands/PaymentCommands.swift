@@ -1,0 +1,127 @@
+import CobranzaCore
+import CobranzaStore
+
+/// Money the debtors pay: recorded one at a time or from a bank file, reversed when it bounces.
+enum PaymentCommands {
+    static let record = Command(CommandSpec(
+        words: ["payment", "record"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number"),
+                    CommandTable.argument("AMOUNT", help: "amount as written locally, in the case's currency")],
+        options: [
+            CommandTable.option("date", "DATE", help: "when the debtor paid (default today; not in the future)"),
+            CommandTable.option("channel", "agency|direct", .choice(PaymentChannel.allCases.map(\.rawValue)), help: "paid to the agency (default) or straight to the client"),
+            CommandTable.option("method", "transfer|cash|check|card|other", .choice(PaymentMethod.allCases.map(\.rawValue)), help: "how (default transfer)"),
+            CommandTable.option("ref", "TEXT", help: "the bank's reference; the same one is never recorded twice"),
+        ],
+        summary: "record a payment: allocated oldest due first, fee frozen, case closed when paid (staff)",
+        examples: ["payment record C-2026-000123 300.000 --date 2026-03-02 --ref TRX-88121",
+                   "payment record C-2026-000123 150.000 --channel direct --method check"])
+    ) { invocation, context in
+        let payment = try context.session.payments.record(Payments.NewPayment(
+            caseNumber: invocation.argument("CASE")!, amount: invocation.argument("AMOUNT")!, date: invocation.option("date"),
+            channel: invocation.option("channel"), method: invocation.option("method"), ref: invocation.option("ref")))
+        let money = Formatting.money
+        var lines = ["Payment \(payment.id) recorded on \(payment.caseNumber): \(money(payment.amount, payment.currency)) "
+            + "(\(payment.channel), \(payment.method)); fee \(money(payment.fee, payment.currency)) "
+            + "at \(payment.rate) \(payment.stage), contract v\(payment.contractVersion)."]
+        if let note = payment.feeNote { lines.append("note: \(note)") }
+        let balances = try context.session.payments.balances(caseNumber: payment.caseNumber)
+        let outstanding = balances.reduce(0) { $0 + $1.outstanding }
+        lines.append(outstanding == 0
+            ? "Case \(payment.caseNumber) is paid in full and closed."
+            : "Outstanding on \(payment.caseNumber): \(money(outstanding, payment.currency)).")
+        return .message(lines.joined(separator: "\n"))
+    }
+
+    static let importFile = Command(CommandSpec(
+        words: ["payment", "import"],
+        arguments: [CommandTable.argument("FILE", .file, help: "bank CSV with header case,amount,date,ref[,channel,method]")],
+        options: [],
+        summary: "record every payment of a bank file, all or nothing; lines already recorded are skipped (staff)",
+        examples: ["payment import banco-2026-03.csv"])
+    ) { invocation, context in
+        let payments = context.session.payments
+        let outcome = try payments.importFile(at: invocation.argument("FILE")!)
+        var totals: [String: Int64] = [:]
+        for payment in outcome.recorded { totals[payment.currency, default: 0] += payment.amount }
+        let sums = totals.keys.sorted().map { Formatting.money(totals[$0]!, $0) }.joined(separator: ", ")
+        var lines = ["Recorded \(outcome.recorded.count) payment(s)" + (sums.isEmpty ? "." : ": \(sums).")]
+        if !outcome.alreadyRecorded.isEmpty {
+            lines.append("Skipped \(outcome.alreadyRecorded.count) line(s) already recorded (same reference): "
+                + outcome.alreadyRecorded.prefix(10).map { "line \($0.line) \($0.ref)" }.joined(separator: ", ")
+                + (outcome.alreadyRecorded.count > 10 ? ", …" : "") + ".")
+        }
+        let closed = Set(outcome.recorded.map(\.caseNumber)).sorted().filter { number in
+            (try? payments.balances(caseNumber: number).allSatisfy { $0.outstanding == 0 }) ?? false
+        }
+        if !closed.isEmpty { lines.append("Paid in full and closed: \(closed.joined(separator: ", ")).") }
+        return .message(lines.joined(separator: "\n"))
+    }
+
+    static let reverse = Command(CommandSpec(
+        words: ["payment", "reverse"],
+        arguments: [CommandTable.argument("PAYMENT", help: "payment number")],
+        options: [CommandTable.option("reason", "TEXT", required: true, help: "why, e.g. cheque bounced"),
+                  CommandTable.option("date", "DATE", help: "date of the reversal (default today)")],
+        summary: "undo a payment (a bounced cheque); a billed fee gets a credit note",
+        examples: ["payment reverse 42 --reason 'cheque devuelto sin fondos'"])
+    ) { invocation, context in
+        let id = try Formatting.number(invocation.argument("PAYMENT")!, field: "PAYMENT")
+        let (reversal, creditNote) = try context.session.payments.reverse(id, reason: invocation.option("reason")!, date: invocation.option("date"))
+        var text = "Payment \(id) reversed by \(reversal.id): \(Formatting.money(reversal.amount, reversal.currency)) and its fee "
+            + "\(Formatting.money(reversal.fee, reversal.currency)) undone on \(reversal.caseNumber)."
+        if let creditNote { text += "\nThe fee was already invoiced: credit note \(creditNote) issued." }
+        return .message(text)
+    }
+
+    static let list = Command(CommandSpec(
+        words: ["payment", "list"], arguments: [],
+        options: [CommandTable.clientOption, CommandTable.option("case", "CASE", .caseNumber, help: "only this case's payments"), CommandTable.limitOption],
+        summary: "list payments with their fees", examples: ["payment list --case C-2026-000123"])
+    ) { invocation, context in
+        .table(paymentTable(try context.session.payments.list(
+            client: invocation.option("client"), caseNumber: invocation.option("case"), limit: try Formatting.limit(invocation))))
+    }
+
+    static let show = Command(CommandSpec(
+        words: ["payment", "show"],
+        arguments: [CommandTable.argument("PAYMENT", help: "payment number")],
+        options: [], summary: "a payment, its fee and how its case's invoices stand", examples: ["payment show 42"])
+    ) { invocation, context in
+        let payment = try context.session.payments.show(try Formatting.number(invocation.argument("PAYMENT")!, field: "PAYMENT"))
+        let money = Formatting.money
+        var fields: [(String, String?)] = [
+            ("payment", String(payment.id)), ("case", payment.caseNumber), ("client", payment.client), ("debtor", payment.debtorName),
+            ("paid_on", payment.paidOn), ("amount", money(payment.amount, payment.currency)), ("channel", payment.channel),
+            ("method", payment.method), ("ref", payment.externalRef), ("stage", payment.stage),
+            ("contract", "v\(payment.contractVersion)"), ("rate", payment.rate.description),
+            ("fee", money(payment.fee, payment.currency)), ("fee_note", payment.feeNote),
+            ("invoiced_on", payment.billedOn), ("recorded_by", payment.recordedBy),
+        ]
+        if let reverses = payment.reverses { fields.insert(("reverses", String(reverses)), at: 1) }
+        if let reversedBy = payment.reversedBy { fields.insert(("reversed_by", String(reversedBy)), at: 1) }
+        if let reason = payment.reason { fields.append(("reason", reason)) }
+        let balances = try context.session.payments.balances(caseNumber: payment.caseNumber)
+        return .sections([
+            .init("Payment", Formatting.record(fields.filter { $0.1 != nil })),
+            .init("Invoices of \(payment.caseNumber), oldest due first", ResultTable(
+                columns: [.init("number"), .init("due"), .init("amount", .money), .init("paid", .money), .init("outstanding", .money)],
+                rows: balances.map { [$0.number, $0.due, money($0.amount, $0.currency), money($0.paid, $0.currency),
+                                      money($0.outstanding, $0.currency)] })),
+        ])
+    }
+
+    static func paymentTable(_ payments: [PaymentRecord]) -> ResultTable {
+        ResultTable(
+            columns: [.init("payment", .number), .init("case"), .init("client"), .init("debtor"), .init("paid_on"), .init("amount", .money),
+                      .init("channel"), .init("stage"), .init("rate"), .init("fee", .money), .init("ref"), .init("status")],
+            rows: payments.map { p in
+                let status: String? =
+                    if let reverses = p.reverses { "reverses \(reverses)" }
+                    else if let by = p.reversedBy { "reversed by \(by)" }
+                    else { p.billedOn.map { "invoiced \($0)" } }
+                return [String(p.id), p.caseNumber, p.client, p.debtorName, p.paidOn, Formatting.money(p.amount, p.currency), p.channel, p.stage,
+                        p.rate.description, Formatting.money(p.fee, p.currency), p.externalRef, status]
+            })
+    }
+}

@@ -1,0 +1,70 @@
+import CobranzaCore
+import CobranzaStore
+
+/// The judicial track: a case referred to a lawyer and court, its progress and its costs.
+enum ReferralCommands {
+    static let file = Command(CommandSpec(
+        words: ["referral", "file"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("lawyer", "USER", .userName, required: true, help: "the lawyer who takes the case"),
+                  CommandTable.option("court", "TEXT", help: "the court"),
+                  CommandTable.option("override", help: "refer a debt below the client's judicial threshold (admins)"),
+                  CommandTable.option("reason", "TEXT", help: "why, with --override")],
+        summary: "refer a case to court: it becomes judicial and earns the judicial rate (staff)",
+        examples: ["referral file C-2026-000123 --lawyer luis --court '3er Juzgado Civil de Santiago'"])
+    ) { invocation, context in
+        let referral = try context.session.referrals.file(Referrals.Filing(
+            caseNumber: invocation.argument("CASE")!, lawyer: invocation.option("lawyer")!, court: invocation.option("court"),
+            override: invocation.switches.contains("override"), reason: invocation.option("reason")))
+        return .message("Case \(referral.caseNumber) referred to court (lawyer \(referral.lawyer)); it is now judicial and "
+            + "payments from today earn the judicial rate.")
+    }
+
+    static let update = Command(CommandSpec(
+        words: ["referral", "update"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("stage", "filed|served|judgment|enforcement|closed",
+                                      .choice(["referred", "filed", "served", "judgment", "enforcement", "closed"]),
+                                      help: "the proceeding's stage (only forward)"),
+                  CommandTable.option("docket", "TEXT", help: "the court's docket number (rol)"),
+                  CommandTable.option("court", "TEXT", help: "the court"),
+                  CommandTable.option("cost", "AMOUNT", help: "a court cost, in the case's currency"),
+                  CommandTable.option("cost-note", "TEXT", help: "what the cost was for (with --cost)")],
+        summary: "record the court proceeding's progress and costs (staff; lawyers on their cases)",
+        examples: ["referral update C-2026-000123 --stage filed --docket C-1234-2026",
+                   "referral update C-2026-000123 --cost 45.000 --cost-note 'receptor judicial'"])
+    ) { invocation, context in
+        let referral = try context.session.referrals.update(Referrals.Update(
+            caseNumber: invocation.argument("CASE")!, stage: invocation.option("stage"), docket: invocation.option("docket"),
+            court: invocation.option("court"), cost: invocation.option("cost"), costNote: invocation.option("cost-note")))
+        return .sections(sections(referral))
+    }
+
+    static let show = Command(CommandSpec(
+        words: ["referral", "show"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")], options: [],
+        summary: "a case's referral with its costs", examples: ["referral show C-2026-000123"])
+    ) { invocation, context in
+        .sections(sections(try context.session.referrals.show(caseNumber: invocation.argument("CASE")!)))
+    }
+
+    static func sections(_ referral: ReferralRecord) -> [CommandOutput.Section] {
+        let money = Formatting.money
+        var fields: [(String, String?)] = [
+            ("case", referral.caseNumber), ("lawyer", referral.lawyer), ("court", referral.court), ("docket", referral.docket),
+            ("stage", referral.stage), ("referred_on", referral.referredOn),
+            ("owed_when_referred", money(referral.outstanding, referral.currency)),
+            ("judicial_threshold", money(referral.threshold, referral.currency)),
+        ]
+        if let reason = referral.overrideReason { fields.append(("override", reason)) }
+        let total = referral.costs.reduce(Int64(0)) { $0 + $1.amount }
+        fields.append(("court_costs", money(total, referral.currency)))
+        var sections: [CommandOutput.Section] = [.init("Referral", Formatting.record(fields.filter { $0.1 != nil }))]
+        if !referral.costs.isEmpty {
+            sections.append(.init("Court costs", ResultTable(
+                columns: [.init("date"), .init("amount", .money), .init("note"), .init("by")],
+                rows: referral.costs.map { [$0.on, money($0.amount, referral.currency), $0.note, $0.by] })))
+        }
+        return sections
+    }
+}

@@ -1,0 +1,175 @@
+import CobranzaCore
+import CobranzaStore
+
+/// Working a case day to day: steps and letters, promises, instalment agreements, disputes,
+/// and the agenda of what is due.
+enum WorkflowCommands {
+    static let stepLog = Command(CommandSpec(
+        words: ["step", "log"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number"),
+                    CommandTable.argument("KIND", .choice(StepKind.allCases.map(\.rawValue)),
+                                          help: "reminder, call, letter, visit, email, sms, whatsapp or note")],
+        options: [
+            CommandTable.option("outcome", "TEXT", help: "how it went; a call needs one of " + CallOutcome.allCases.map(\.rawValue).joined(separator: ", ")),
+            CommandTable.option("note", "TEXT", help: "what happened (internal unless --client-visible)"),
+            CommandTable.option("client-visible", help: "the client sees this step in its case view"),
+            CommandTable.option("next-action", "DATE", help: "when to act on the case next (it shows in the agenda)"),
+            CommandTable.option("level", "1|2|3", .choice(["1", "2", "3"]), help: "a letter's level; stores the exact text sent"),
+        ],
+        summary: "log a step on a case's timeline (staff; lawyers on their cases)",
+        examples: ["step log C-2026-000123 call --outcome no-answer --next-action 2026-04-06",
+                   "step log C-2026-000123 letter --level 1 --client-visible",
+                   "step log C-2026-000123 note --note 'debtor says the goods arrived damaged'"])
+    ) { invocation, context in
+        let logged = try context.session.steps.log(Steps.NewStep(
+            caseNumber: invocation.argument("CASE")!, kind: invocation.argument("KIND")!, outcome: invocation.option("outcome"),
+            note: invocation.option("note"), clientVisible: invocation.switches.contains("client-visible"),
+            nextAction: invocation.option("next-action"), level: invocation.option("level")))
+        var text = "Logged \(logged.level.map { "level \($0.rawValue) letter" } ?? logged.kind.rawValue)"
+            + (logged.outcome.map { " (\($0))" } ?? "") + " on \(logged.caseNumber)"
+            + (invocation.switches.contains("client-visible") ? ", visible to the client" : "") + "."
+        if let next = logged.nextAction { text += " Next action: \(next)." }
+        if let letter = logged.letter {
+            text += " Its text (\(letter.split(separator: "\n", omittingEmptySubsequences: false).count) lines) is kept on the timeline."
+        }
+        return .message(text)
+    }
+
+    static let letterRender = Command(CommandSpec(
+        words: ["letter", "render"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("level", "1|2|3", .choice(["1", "2", "3"]), required: true, help: "1 friendly, 2 firm, 3 last notice")],
+        summary: "print a collection letter in Spanish from templates/cartas, without sending it (staff)",
+        examples: ["letter render C-2026-000123 --level 3"])
+    ) { invocation, context in
+        let level = try Letters.level(invocation.option("level"))
+        return .message(try context.session.letters.render(caseNumber: invocation.argument("CASE")!, level: level).trimmingTrailingNewlines())
+    }
+
+    static let promiseAdd = Command(CommandSpec(
+        words: ["promise", "add"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("amount", "AMOUNT", required: true, help: "what the debtor promised to pay"),
+                  CommandTable.option("due", "DATE", required: true, help: "by when"),
+                  CommandTable.option("note", "TEXT", help: "context")],
+        summary: "record a promise to pay; kept if payments cover it by the due date plus the contract's grace days (staff)",
+        examples: ["promise add C-2026-000123 --amount 200.000 --due 2026-04-10"])
+    ) { invocation, context in
+        let promise = try context.session.promises.add(caseNumber: invocation.argument("CASE")!, amount: invocation.option("amount")!,
+                                                       due: invocation.option("due")!, note: invocation.option("note"))
+        return .message("Promise \(promise.id) on \(promise.caseNumber): \(Formatting.money(promise.amount, promise.currency)) by \(promise.due) "
+            + "(kept if paid by \(promise.deadline)).")
+    }
+
+    static let promiseList = Command(CommandSpec(
+        words: ["promise", "list"], arguments: [],
+        options: [CommandTable.option("case", "CASE", .caseNumber, help: "only this case"), CommandTable.option("broken", help: "only broken promises"),
+                  CommandTable.clientOption, CommandTable.limitOption],
+        summary: "promises with their status (pending, kept, broken)", examples: ["promise list --broken"])
+    ) { invocation, context in
+        let promises = try context.session.promises.list(
+            caseNumber: invocation.option("case"), brokenOnly: invocation.switches.contains("broken"),
+            client: invocation.option("client"), limit: try Formatting.limit(invocation))
+        return .table(ResultTable(
+            columns: [.init("promise", .number), .init("case"), .init("client"), .init("debtor"), .init("promised_on"), .init("due"),
+                      .init("deadline"), .init("amount", .money), .init("paid", .money), .init("status")],
+            rows: promises.map { p in
+                [String(p.id), p.caseNumber, p.client, p.debtorName, p.promisedOn, p.due, p.deadline,
+                 Formatting.money(p.amount, p.currency), Formatting.money(p.paid, p.currency), p.status]
+            }))
+    }
+
+    static let agreementCreate = Command(CommandSpec(
+        words: ["agreement", "create"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("instalments", "N", required: true, help: "how many instalments"),
+                  CommandTable.option("first-due", "DATE", required: true, help: "when the first falls due"),
+                  CommandTable.option("every", "month|2weeks", .choice(InstalmentSchedule.Frequency.allCases.map(\.rawValue)), help: "default month"),
+                  CommandTable.option("down-payment", "AMOUNT", help: "paid today, before the instalments"),
+                  CommandTable.option("discount", "PCT", help: "off what is owed, up to the client's authorised maximum")],
+        summary: "agree instalments for what the case owes; the schedule sums exactly to the total (staff)",
+        examples: ["agreement create C-2026-000123 --instalments 6 --first-due 2026-05-05 --down-payment 100.000",
+                   "agreement create C-2026-000123 --instalments 3 --first-due 2026-05-05 --every 2weeks --discount 10"])
+    ) { invocation, context in
+        let agreement = try context.session.agreements.create(Agreements.Terms(
+            caseNumber: invocation.argument("CASE")!, instalments: invocation.option("instalments")!, firstDue: invocation.option("first-due")!,
+            every: invocation.option("every"), downPayment: invocation.option("down-payment"), discount: invocation.option("discount")))
+        let discount = agreement.discount == .zero ? ""
+            : " (\(agreement.discount) off \(Formatting.money(agreement.owed, agreement.currency)))"
+        return .sections([
+            .init("Agreement \(agreement.id) on \(agreement.caseNumber): \(Formatting.money(agreement.total, agreement.currency))\(discount)",
+                  scheduleTable(agreement)),
+        ])
+    }
+
+    static let agreementShow = Command(CommandSpec(
+        words: ["agreement", "show"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")], options: [],
+        summary: "a case's agreements, their schedules and status", examples: ["agreement show C-2026-000123"])
+    ) { invocation, context in
+        let caseNumber = invocation.argument("CASE")!
+        let agreements = try context.session.agreements.show(caseNumber: caseNumber)
+        guard !agreements.isEmpty else { return .message("Case \(caseNumber.uppercased()) has no instalment agreement.") }
+        let money = Formatting.money
+        return .sections(agreements.flatMap { a -> [CommandOutput.Section] in
+            [.init("Agreement \(a.id)", Formatting.record([
+                ("case", a.caseNumber), ("agreed_on", a.agreedOn), ("owed_then", money(a.owed, a.currency)),
+                ("discount", a.discount.description), ("total", money(a.total, a.currency)),
+                ("down_payment", money(a.downPayment, a.currency)), ("instalments", "\(a.instalmentCount) every \(a.every)"),
+                ("paid", money(a.paid, a.currency)), ("status", a.status),
+             ])),
+             .init("Schedule of agreement \(a.id)", scheduleTable(a))]
+        })
+    }
+
+    static let disputeOpen = Command(CommandSpec(
+        words: ["dispute", "open"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("reason", "TEXT", required: true, help: "what the debtor disputes")],
+        summary: "record a dispute: no posting or referral while it is open (staff)",
+        examples: ["dispute open C-2026-000123 --reason 'goods returned on 2026-02-10'"])
+    ) { invocation, context in
+        let number = try context.session.disputes.open(caseNumber: invocation.argument("CASE")!, reason: invocation.option("reason")!)
+        return .message("Dispute opened on \(number): no posting or referral until it is resolved.")
+    }
+
+    static let disputeResolve = Command(CommandSpec(
+        words: ["dispute", "resolve"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("outcome", "upheld|rejected", .choice(["upheld", "rejected"]), required: true, help: "upheld closes the case"),
+                  CommandTable.option("note", "TEXT", help: "why")],
+        summary: "resolve a case's open dispute (staff)",
+        examples: ["dispute resolve C-2026-000123 --outcome rejected --note 'delivery receipt signed'"])
+    ) { invocation, context in
+        let (number, closed) = try context.session.disputes.resolve(
+            caseNumber: invocation.argument("CASE")!, outcome: invocation.option("outcome")!, note: invocation.option("note"))
+        return .message(closed ? "Dispute upheld: case \(number) is closed (disputed)." : "Dispute rejected: case \(number) goes on.")
+    }
+
+    static let agenda = Command(CommandSpec(
+        words: ["agenda"], arguments: [],
+        options: [CommandTable.option("collector", "USER", .userName, help: "whose cases (default: yours; an admin sees everyone's)"),
+                  CommandTable.option("date", "DATE", help: "as of this day (default today)"), CommandTable.limitOption],
+        summary: "what is due: next actions, promises, instalments, posting withdrawals, most urgent first (staff)",
+        examples: ["agenda", "agenda --collector ana --date 2026-04-30"])
+    ) { invocation, context in
+        let items = try context.session.agenda.items(
+            person: invocation.option("collector"), on: invocation.option("date"), limit: try Formatting.limit(invocation))
+        return .table(ResultTable(
+            columns: [.init("due"), .init("days_late", .number), .init("case"), .init("client"), .init("debtor"), .init("what"),
+                      .init("amount", .money), .init("assigned_to")],
+            rows: items.map { i in
+                [i.due, String(i.daysLate), i.caseNumber, i.client, i.debtorName, i.what, i.amount.map { Formatting.money($0, i.currency) },
+                 i.assignedTo]
+            }))
+    }
+
+    static func scheduleTable(_ agreement: AgreementRecord) -> ResultTable {
+        ResultTable(
+            columns: [.init("instalment", .number), .init("due"), .init("amount", .money), .init("paid", .money), .init("status")],
+            rows: agreement.instalments.map { i in
+                [i.sequence == 0 ? "down" : String(i.sequence), i.due, Formatting.money(i.amount, agreement.currency),
+                 Formatting.money(i.paid, agreement.currency), i.status]
+            })
+    }
+}
