@@ -78,9 +78,15 @@ public enum CaseAction: Equatable, Sendable {
 
 /// A refused move, worded for the person who tried it.
 public struct WorkflowRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The term the refusal is about (`instalments`), when it is about one.
+    public var field: String?
     public var message: String
     public init(_ message: String) { self.message = message }
-    public var description: String { message }
+    public init(field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+    public var description: String { field.map { "\($0): \(message)" } ?? message }
 }
 
 /// The life of a collection case, written once: which moves each state allows and where they

@@ -50,22 +50,22 @@ public struct FeeContract: Equatable, Sendable {
         }
     }
 
-    /// Every broken term, each naming its flag and the rule.
-    public func problems() -> [String] {
-        var problems: [String] = []
-        for (flag, rate) in [("--extrajudicial-rate", extrajudicialRate), ("--judicial-rate", judicialRate)] {
-            if rate < .zero { problems.append("\(flag): must not be negative") }
-            if rate > Self.maximumRate { problems.append("\(flag): \(rate) is above the \(Self.maximumRate) maximum") }
+    /// Every broken term, each naming its term and the rule.
+    public func problems() -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        for (field, rate) in [("extrajudicial_rate", extrajudicialRate), ("judicial_rate", judicialRate)] {
+            if rate < .zero { problems.append(FieldProblem(field, "must not be negative")) }
+            if rate > Self.maximumRate { problems.append(FieldProblem(field, "\(rate) is above the \(Self.maximumRate) maximum")) }
         }
         let highest = max(extrajudicialRate, judicialRate)
-        for (flag, surcharge) in [("--surcharge-12m", surchargeOver12Months), ("--surcharge-24m", surchargeOver24Months)] {
-            if surcharge < .zero { problems.append("\(flag): must not be negative") }
+        for (field, surcharge) in [("surcharge_12m", surchargeOver12Months), ("surcharge_24m", surchargeOver24Months)] {
+            if surcharge < .zero { problems.append(FieldProblem(field, "must not be negative")) }
             if surcharge > .zero, highest <= Self.maximumRate, highest + surcharge > Self.maximumRate {
-                problems.append("\(flag): \(highest + surcharge) with the surcharge is above the \(Self.maximumRate) maximum")
+                problems.append(FieldProblem(field, "\(highest + surcharge) with the surcharge is above the \(Self.maximumRate) maximum"))
             }
         }
-        if minimumFee < 0 { problems.append("--minimum-fee: must not be negative") }
-        if vatRate < .zero || vatRate > BasisPoints(10_000) { problems.append("--vat: must be between 0% and 100%") }
+        if minimumFee < 0 { problems.append(FieldProblem("minimum_fee", "must not be negative")) }
+        if vatRate < .zero || vatRate > BasisPoints(10_000) { problems.append(FieldProblem("vat", "must be between 0% and 100%")) }
         return problems
     }
 }

@@ -27,17 +27,17 @@ public struct InstalmentSchedule: Equatable, Sendable {
                             agreedOn: CalendarDate, firstDue: CalendarDate, every: Frequency) -> Result<InstalmentSchedule, WorkflowRefusal> {
         guard owed > 0 else { return .failure(WorkflowRefusal("nothing is owed on the case")) }
         guard (1...maximumInstalments).contains(count) else {
-            return .failure(WorkflowRefusal("--instalments: must be between 1 and \(maximumInstalments)"))
+            return .failure(WorkflowRefusal(field: "instalments", "must be between 1 and \(maximumInstalments)"))
         }
-        guard (0...10_000).contains(discount.value) else { return .failure(WorkflowRefusal("--discount: must be between 0 and 100 %")) }
-        guard firstDue >= agreedOn else { return .failure(WorkflowRefusal("--first-due: \(firstDue) is before the agreement (\(agreedOn))")) }
+        guard (0...10_000).contains(discount.value) else { return .failure(WorkflowRefusal(field: "discount", "must be between 0 and 100 %")) }
+        guard firstDue >= agreedOn else { return .failure(WorkflowRefusal(field: "first_due", "\(firstDue) is before the agreement (\(agreedOn))")) }
         let total = owed - Rounding.apply(discount, to: owed)
         guard downPayment >= 0, downPayment < total else {
-            return .failure(WorkflowRefusal("--down-payment: must be less than the agreed total"))
+            return .failure(WorkflowRefusal(field: "down_payment", "must be less than the agreed total"))
         }
         let financed = total - downPayment
         guard financed >= Int64(count) else {
-            return .failure(WorkflowRefusal("--instalments: \(count) instalments would be worth less than one unit each"))
+            return .failure(WorkflowRefusal(field: "instalments", "\(count) instalments would be worth less than one unit each"))
         }
         let each = financed / Int64(count)
         var plan: [Instalment] = downPayment > 0 ? [Instalment(sequence: 0, due: agreedOn, amount: downPayment)] : []

@@ -40,6 +40,9 @@ public struct CommandSpec: Equatable, Sendable {
     public var options: [OptionSpec]
     public var summary: String
     public var examples: [String]
+    /// What this command calls a field the store or the database refuses, where its options
+    /// and arguments do not already say (`paid_on` is `--date` for `payment record`).
+    public var fieldLabels: [String: String] = [:]
 
     public var name: String { words.joined(separator: " ") }
 
@@ -48,4 +51,15 @@ public struct CommandSpec: Equatable, Sendable {
     }
 
     public func option(named name: String) -> OptionSpec? { options.first { $0.name == name } }
+
+    /// The flag or argument that gives `field` (`tax_id` is `--tax-id` or `TAX_ID`), so a
+    /// refusal points at what the person typed; an unknown field keeps its own name.
+    public func label(for field: String) -> String {
+        if let label = fieldLabels[field] { return label }
+        let argument = field.uppercased()
+        if arguments.contains(where: { $0.name.trimmingCharacters(in: ["[", "]"]) == argument }) { return argument }
+        let flag = field.replacingOccurrences(of: "_", with: "-")
+        if option(named: flag) != nil { return "--" + flag }
+        return field
+    }
 }

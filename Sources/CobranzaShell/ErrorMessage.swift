@@ -10,7 +10,8 @@ public enum ErrorMessage {
         switch error {
         case let usage as UsageError: return usage.message
         case let store as StoreError: return store.message
-        case let refusal as Placements.Refusal: return refusal.description
+        case let refusal as Placements.Refusal:
+            return ([refusal.headline + " (--skip-invalid imports the good rows)"] + refusal.listing).joined(separator: "\n  ")
         case let postgres as PostgresError: return line(for: postgres)
         default: return String(describing: error)
         }

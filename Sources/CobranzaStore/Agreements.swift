@@ -58,18 +58,18 @@ public struct Agreements {
     public func create(_ terms: Terms) throws -> AgreementRecord {
         try session.requireStaff("make agreements")
         guard let count = Int(terms.instalments.trimmingSpacesAndNewlines()) else {
-            throw StoreError("--instalments: \"\(terms.instalments)\" is not a number")
+            throw StoreError(field: "instalments", "\"\(terms.instalments)\" is not a number")
         }
         var frequency = InstalmentSchedule.Frequency.month
         if let text = terms.every {
             guard let value = InstalmentSchedule.Frequency(rawValue: text.lowercased()) else {
-                throw StoreError("--every: must be one of \(Self.frequencies.joined(separator: ", "))")
+                throw StoreError(field: "every", "must be one of \(Self.frequencies.joined(separator: ", "))")
             }
             frequency = value
         }
         var discount = BasisPoints.zero
         if let text = terms.discount {
-            guard let value = BasisPoints(percent: text) else { throw StoreError("--discount: \"\(text)\" is not a percentage (write 10 or 12,5)") }
+            guard let value = BasisPoints(percent: text) else { throw StoreError(field: "discount", "\"\(text)\" is not a percentage (write 10 or 12,5)") }
             discount = value
         }
         return try connection.withTransaction { try create(terms, count: count, every: frequency, discount: discount) }
@@ -83,15 +83,15 @@ public struct Agreements {
         let maxDiscount: Int = try connection.query(
             "SELECT coalesce((cobranza.contract_on($1, cobranza.today())).max_discount_bp, 0) AS m", [target.tenant]).first!.decode("m")
         guard discount.value <= maxDiscount else {
-            throw StoreError("--discount: \(discount) is more than the \(BasisPoints(maxDiscount)) client \(target.client) authorises")
+            throw StoreError(field: "discount", "\(discount) is more than the \(BasisPoints(maxDiscount)) client \(target.client) authorises")
         }
-        let down = try terms.downPayment.map { try target.amount($0, field: "--down-payment") } ?? 0
+        let down = try terms.downPayment.map { try target.amount($0, field: "down_payment") } ?? 0
         let today = try session.today()
         let schedule: InstalmentSchedule
         switch InstalmentSchedule.make(owed: target.outstanding, discount: discount, downPayment: down, count: count, agreedOn: today,
-                                       firstDue: try Payments.parseDate(terms.firstDue, field: "--first-due"), every: frequency) {
+                                       firstDue: try Payments.parseDate(terms.firstDue, field: "first_due"), every: frequency) {
         case .success(let value): schedule = value
-        case .failure(let refusal): throw StoreError(refusal.message)
+        case .failure(let refusal): throw StoreError(fields: refusal.field.map { [$0] } ?? [], refusal.message)
         }
         let id: Int64 = try connection.query("""
             INSERT INTO cobranza.payment_agreement (tenant_id, case_id, discount_bp, down_payment, instalments, every, first_due)

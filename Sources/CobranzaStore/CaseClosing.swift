@@ -12,7 +12,7 @@ extension Cases {
     public func close(_ number: String, code: String, note: String?) throws -> (caseNumber: String, withdrawalDue: String?) {
         try session.requireStaff("close cases")
         guard let closeCode = CloseCode(rawValue: code.trimmingSpacesAndNewlines().lowercased()) else {
-            throw StoreError("--code: must be one of \(Self.closeCodes.joined(separator: ", "))")
+            throw StoreError(field: "code", "must be one of \(Self.closeCodes.joined(separator: ", "))")
         }
         return try connection.withTransaction { try closeLocked(number, code: closeCode, note: note) }
     }
@@ -21,7 +21,7 @@ extension Cases {
         let target = try WorkflowCase.load(session, number: number)
         try target.check(.close(code))
         if code == .paid, target.outstanding > 0 {
-            throw StoreError("--code paid: case \(target.number) still owes \(Money(minorUnits: target.outstanding, currency: target.currency).formatted); "
+            throw StoreError(field: "code", value: "paid", "case \(target.number) still owes \(Money(minorUnits: target.outstanding, currency: target.currency).formatted); "
                 + "record the payments (the case then closes by itself) or close it as settled")
         }
         try connection.query("""
@@ -38,7 +38,7 @@ extension Cases {
 
     public func reopen(_ number: String, reason: String) throws -> (caseNumber: String, stage: String) {
         guard session.identity.kind == .admin else { throw StoreError("only an admin can reopen a closed case") }
-        guard !reason.trimmingSpacesAndNewlines().isEmpty else { throw StoreError("--reason: say why the case is reopened") }
+        guard !reason.trimmingSpacesAndNewlines().isEmpty else { throw StoreError(field: "reason", "say why the case is reopened") }
         return try connection.withTransaction { try reopenLocked(number, reason: reason) }
     }
 

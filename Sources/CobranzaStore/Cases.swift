@@ -154,7 +154,7 @@ public struct Cases {
         } catch {
             // (A typed-throws `catch … where` crashes Swift 6.3's SIL passes: see docs/architecture.md.)
             guard error.sqlState == .checkViolation else { throw error }
-            throw StoreError("--to: \(error.message)")
+            throw StoreError(field: "assigned_to", "\(error.message)")
         }
         try connection.query("""
             INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note) VALUES ($1, $2, 'assigned', $3)
@@ -192,11 +192,11 @@ public struct Cases {
             conditions.append("c.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: filter.client).id))
         }
         if let stage = filter.stage {
-            guard Self.stages.contains(stage) else { throw StoreError("--stage: must be one of \(Self.stages.joined(separator: ", "))") }
+            guard Self.stages.contains(stage) else { throw StoreError(field: "stage", "must be one of \(Self.stages.joined(separator: ", "))") }
             conditions.append("c.stage = " + parameters.bind(stage))
         }
         if let collector = filter.collector {
-            guard isStaff else { throw StoreError("--collector: only agency staff see assignments") }
+            guard isStaff else { throw StoreError(field: "collector", "only agency staff see assignments") }
             conditions.append("c.assigned_to = " + parameters.bind(collector))
         }
         if let debtor = filter.debtor {
@@ -216,9 +216,9 @@ public struct Cases {
         case "overdue": order = "overdue DESC, c.number"
         case "opened": order = "c.opened_on DESC, c.number"
         case "client": order = "t.code, c.number"
-        default: throw StoreError("--sort: must be one of \(Self.sorts.joined(separator: ", "))")
+        default: throw StoreError(field: "sort", "must be one of \(Self.sorts.joined(separator: ", "))")
         }
-        guard (1...10_000).contains(filter.limit) else { throw StoreError("--limit: must be between 1 and 10000") }
+        guard (1...10_000).contains(filter.limit) else { throw StoreError(field: "limit", "must be between 1 and 10000") }
         let sql = selectSummary
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + groupBy

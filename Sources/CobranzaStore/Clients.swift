@@ -42,25 +42,25 @@ public struct Clients {
         }
     }
 
-    /// Validates in Swift first for errors that name the flag, then inserts; the table's own
+    /// Validates in Swift first for errors that name the field, then inserts; the table's own
     /// constraints and policies still have the last word.
     @discardableResult
     public func add(_ new: NewClient) throws -> ClientRecord {
-        if let problem = Identifier.validateClientCode(new.code) { throw StoreError("CODE: \(problem)") }
+        if let problem = Identifier.validateClientCode(new.code) { throw StoreError(field: "code", "\(problem)") }
         let name = new.legalName.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 200 else { throw StoreError("--name: must be 1-200 characters") }
+        guard !name.isEmpty, name.count <= 200 else { throw StoreError(field: "name", "must be 1-200 characters") }
         guard let country = Country(code: new.country) else {
-            throw StoreError("--country: must be one of CL, CO, MX (got \"\(new.country)\")")
+            throw StoreError(field: "country", "must be one of CL, CO, MX (got \"\(new.country)\")")
         }
         let taxID: TaxID
         switch TaxID.parse(new.taxID, country: country) {
         case .success(let id): taxID = id
-        case .failure(let problem): throw StoreError("--tax-id: \(problem)")
+        case .failure(let problem): throw StoreError(field: "tax_id", "\(problem)")
         }
         let currency: CurrencyCode
         if let given = new.currency {
             guard let code = CurrencyCode(rawValue: given) else {
-                throw StoreError("--currency: must be a 3-letter ISO 4217 code (got \"\(given)\")")
+                throw StoreError(field: "currency", "must be a 3-letter ISO 4217 code (got \"\(given)\")")
             }
             currency = code
         } else {
@@ -69,16 +69,16 @@ public struct Clients {
         do {
             try connection.withTransaction {
                 let known = try connection.query("SELECT 1 FROM cobranza.currency WHERE code = $1", [currency.rawValue])
-                guard known.first != nil else { throw StoreError("--currency: \(currency) is not a known currency") }
+                guard known.first != nil else { throw StoreError(field: "currency", "\(currency) is not a known currency") }
                 try connection.query(
                     "INSERT INTO cobranza.tenant (code, legal_name, tax_id, country, currency) VALUES ($1, $2, $3, $4, $5)",
                     [new.code, name, taxID.normalized, country.code, currency.rawValue])
             }
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
             if error.constraint?.contains("tax_id") == true {
-                throw StoreError("--tax-id: another client already has tax id \(taxID.formatted) in \(country.code)")
+                throw StoreError(field: "tax_id", "another client already has tax id \(taxID.formatted) in \(country.code)")
             }
-            throw StoreError("CODE: client \"\(new.code)\" already exists")
+            throw StoreError(field: "code", "client \"\(new.code)\" already exists")
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
             throw StoreError("only agency admins can add clients")
         }

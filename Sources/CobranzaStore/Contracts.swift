@@ -64,66 +64,66 @@ public struct Contracts {
             let scope = try TenantScope.resolve(session, client: client)
             let previous = try history(client: client).last
             let currency = try session.currencies()[scope.currency] ?? Currency(code: scope.currency, exponent: 0)
-            func rate(_ text: String?, _ flag: String) throws -> BasisPoints? {
+            func rate(_ text: String?, _ field: String) throws -> BasisPoints? {
                 guard let text else { return nil }
                 guard let value = BasisPoints(percent: text) else {
-                    throw StoreError("\(flag): \"\(text)\" is not a percentage (write 15 or 12,5)")
+                    throw StoreError(field: field, "\"\(text)\" is not a percentage (write 15 or 12,5)")
                 }
                 return value
             }
-            func amount(_ text: String?, _ flag: String) throws -> Int64? {
+            func amount(_ text: String?, _ field: String) throws -> Int64? {
                 guard let text else { return nil }
                 if text.trimmingSpacesAndNewlines() == "0" { return 0 }
                 switch AmountParser.parse(text, currency: currency) {
                 case .success(let value): return value
-                case .failure(let problem): throw StoreError("\(flag): \(problem)")
+                case .failure(let problem): throw StoreError(field: field, "\(problem)")
                 }
             }
             let today = try session.today()
             var effective = today
             if let text = changes.effective {
-                guard let date = CalendarDate(parsing: text) else { throw StoreError("--effective: \"\(text)\" is not a date") }
+                guard let date = CalendarDate(parsing: text) else { throw StoreError(field: "effective", "\"\(text)\" is not a date") }
                 effective = date
             }
-            let extrajudicial = try rate(changes.extrajudicialRate, "--extrajudicial-rate") ?? previous?.terms.extrajudicialRate
-            let judicial = try rate(changes.judicialRate, "--judicial-rate") ?? previous?.terms.judicialRate
+            let extrajudicial = try rate(changes.extrajudicialRate, "extrajudicial_rate") ?? previous?.terms.extrajudicialRate
+            let judicial = try rate(changes.judicialRate, "judicial_rate") ?? previous?.terms.judicialRate
             guard let extrajudicial, let judicial else {
-                throw StoreError("--extrajudicial-rate and --judicial-rate: required for a client's first contract")
+                throw StoreError(fields: ["extrajudicial_rate", "judicial_rate"], "required for a client's first contract")
             }
             var terms = FeeContract(
                 version: (previous?.terms.version ?? 0) + 1, effective: effective,
                 extrajudicialRate: extrajudicial, judicialRate: judicial,
-                surchargeOver12Months: try rate(changes.surcharge12, "--surcharge-12m") ?? previous?.terms.surchargeOver12Months ?? .zero,
-                surchargeOver24Months: try rate(changes.surcharge24, "--surcharge-24m") ?? previous?.terms.surchargeOver24Months ?? .zero,
-                minimumFee: try amount(changes.minimumFee, "--minimum-fee") ?? previous?.terms.minimumFee ?? 0,
-                vatRate: try rate(changes.vat, "--vat") ?? previous?.terms.vatRate ?? FeeContract.defaultVAT(for: scope.country),
+                surchargeOver12Months: try rate(changes.surcharge12, "surcharge_12m") ?? previous?.terms.surchargeOver12Months ?? .zero,
+                surchargeOver24Months: try rate(changes.surcharge24, "surcharge_24m") ?? previous?.terms.surchargeOver24Months ?? .zero,
+                minimumFee: try amount(changes.minimumFee, "minimum_fee") ?? previous?.terms.minimumFee ?? 0,
+                vatRate: try rate(changes.vat, "vat") ?? previous?.terms.vatRate ?? FeeContract.defaultVAT(for: scope.country),
                 directPaymentsEarnFee: changes.directEarns ?? previous?.terms.directPaymentsEarnFee ?? true,
                 remittance: previous?.terms.remittance ?? .net)
             if let mode = changes.remittance {
                 guard let parsed = FeeContract.Remittance(rawValue: mode.lowercased()) else {
-                    throw StoreError("--remittance: must be net or gross")
+                    throw StoreError(field: "remittance", "must be net or gross")
                 }
                 terms.remittance = parsed
             }
-            func days(_ text: String?, _ flag: String, _ range: ClosedRange<Int>) throws -> Int? {
+            func days(_ text: String?, _ field: String, _ range: ClosedRange<Int>) throws -> Int? {
                 guard let text else { return nil }
                 guard let value = Int(text.trimmingSpacesAndNewlines()), range.contains(value) else {
-                    throw StoreError("\(flag): must be a number of days from \(range.lowerBound) to \(range.upperBound)")
+                    throw StoreError(field: field, "must be a number of days from \(range.lowerBound) to \(range.upperBound)")
                 }
                 return value
             }
             var workflow = previous?.workflow ?? WorkflowTerms()
-            workflow.promiseGraceDays = try days(changes.promiseGraceDays, "--promise-grace", 0...60) ?? workflow.promiseGraceDays
-            workflow.postingNoticeDays = try days(changes.postingNoticeDays, "--posting-notice", 0...365) ?? workflow.postingNoticeDays
-            workflow.agreementDefaultDays = try days(changes.agreementDefaultDays, "--default-after", 1...365) ?? workflow.agreementDefaultDays
-            if let discount = try rate(changes.maxDiscount, "--max-discount") {
-                guard discount.value <= 10_000 else { throw StoreError("--max-discount: at most 100") }
+            workflow.promiseGraceDays = try days(changes.promiseGraceDays, "promise_grace", 0...60) ?? workflow.promiseGraceDays
+            workflow.postingNoticeDays = try days(changes.postingNoticeDays, "posting_notice", 0...365) ?? workflow.postingNoticeDays
+            workflow.agreementDefaultDays = try days(changes.agreementDefaultDays, "default_after", 1...365) ?? workflow.agreementDefaultDays
+            if let discount = try rate(changes.maxDiscount, "max_discount") {
+                guard discount.value <= 10_000 else { throw StoreError(field: "max_discount", "at most 100") }
                 workflow.maxDiscount = discount
             }
             let problems = terms.problems()
-            guard problems.isEmpty else { throw StoreError(problems.joined(separator: "; ")) }
+            if let refusal = StoreError(all: problems.map { StoreError(field: $0.field, $0.message) }) { throw refusal }
             if let previous, effective < previous.terms.effective {
-                throw StoreError("--effective: \(effective) is before version \(previous.terms.version) (effective \(previous.terms.effective)); versions never rewrite the past")
+                throw StoreError(field: "effective", "\(effective) is before version \(previous.terms.version) (effective \(previous.terms.effective)); versions never rewrite the past")
             }
             try connection.query("""
                 INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, surcharge_12m_bp,
@@ -134,7 +134,7 @@ public struct Contracts {
                       terms.surchargeOver12Months.value, terms.surchargeOver24Months.value, terms.minimumFee, terms.vatRate.value,
                       terms.directPaymentsEarnFee, terms.remittance.rawValue,
                       changes.postingConsent ?? previous?.postingConsent ?? false,
-                      try amount(changes.judicialThreshold, "--judicial-threshold") ?? previous?.judicialThreshold ?? 0,
+                      try amount(changes.judicialThreshold, "judicial_threshold") ?? previous?.judicialThreshold ?? 0,
                       workflow.promiseGraceDays, workflow.maxDiscount.value, workflow.postingNoticeDays, workflow.agreementDefaultDays])
             return try history(client: client).last!
         }

@@ -47,7 +47,7 @@ public struct Debtors {
         let scope = try TenantScope.resolve(session, client: client)
         let id = try Self.parseTaxID(taxID, country: scope.country)
         guard let name = details.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
-            throw StoreError("--name: required")
+            throw StoreError(field: "name", "required")
         }
         try Self.check(details)
         do {
@@ -59,7 +59,7 @@ public struct Debtors {
                           details.phone, details.address, details.city, details.region])
             }
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-            throw StoreError("TAX_ID: client \(scope.code) already has a debtor with tax id \(id.formatted)")
+            throw StoreError(field: "tax_id", "client \(scope.code) already has a debtor with tax id \(id.formatted)")
         }
         return try show(taxID: taxID, client: client)
     }
@@ -68,7 +68,7 @@ public struct Debtors {
         let scope = try TenantScope.resolve(session, client: client)
         let id = try Self.parseTaxID(taxID, country: scope.country)
         try Self.check(details)
-        if let name = details.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw StoreError("--name: must not be empty") }
+        if let name = details.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw StoreError(field: "name", "must not be empty") }
         let updated = try connection.withTransaction {
             try connection.query("""
                 UPDATE cobranza.debtor SET name = coalesce($3, name), kind = coalesce($4, kind),
@@ -128,16 +128,16 @@ public struct Debtors {
     static func parseTaxID(_ text: String, country: Country) throws -> TaxID {
         switch TaxID.parse(text, country: country) {
         case .success(let id): return id
-        case .failure(let problem): throw StoreError("TAX_ID: \(problem)")
+        case .failure(let problem): throw StoreError(field: "tax_id", "\(problem)")
         }
     }
 
     static func check(_ details: Details) throws {
-        if let kind = details.kind, kind != "company", kind != "person" { throw StoreError("--kind: must be company or person") }
-        if let email = details.email, !email.contains("@") || email.count > 254 { throw StoreError("--email: \"\(email)\" is not an email address") }
-        for (flag, value) in [("--name", details.name), ("--phone", details.phone), ("--address", details.address),
-                              ("--city", details.city), ("--region", details.region)] {
-            if let value, value.count > 200 { throw StoreError("\(flag): longer than 200 characters") }
+        if let kind = details.kind, kind != "company", kind != "person" { throw StoreError(field: "kind", "must be company or person") }
+        if let email = details.email, !email.contains("@") || email.count > 254 { throw StoreError(field: "email", "\"\(email)\" is not an email address") }
+        for (field, value) in [("name", details.name), ("phone", details.phone), ("address", details.address),
+                               ("city", details.city), ("region", details.region)] {
+            if let value, value.count > 200 { throw StoreError(field: field, "longer than 200 characters") }
         }
     }
 }

@@ -12,7 +12,7 @@ public struct Disputes {
     public func open(caseNumber: String, reason: String) throws -> String {
         try session.requireStaff("open disputes")
         let text = reason.trimmingSpacesAndNewlines()
-        guard !text.isEmpty else { throw StoreError("--reason: say what the debtor disputes") }
+        guard !text.isEmpty else { throw StoreError(field: "reason", "say what the debtor disputes") }
         return try connection.withTransaction { try open(caseNumber, reason: text) }
     }
 
@@ -27,7 +27,7 @@ public struct Disputes {
     /// Returns whether the case was closed (an upheld dispute).
     public func resolve(caseNumber: String, outcome: String, note: String?) throws -> (caseNumber: String, closed: Bool) {
         try session.requireStaff("resolve disputes")
-        let value = try Payments.choice(outcome, Self.outcomes, field: "--outcome")
+        let value = try Payments.choice(outcome, Self.outcomes, field: "outcome")
         return try connection.withTransaction { try resolve(caseNumber, outcome: value, note: note) }
     }
 

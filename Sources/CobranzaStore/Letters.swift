@@ -18,9 +18,9 @@ public struct Letters {
     }
 
     public static func level(_ text: String?) throws -> LetterLevel {
-        guard let text else { throw StoreError("--level: a letter needs its level, 1, 2 or 3") }
+        guard let text else { throw StoreError(field: "level", "a letter needs its level, 1, 2 or 3") }
         guard let number = Int(text.trimmingSpacesAndNewlines()), let level = LetterLevel(rawValue: number) else {
-            throw StoreError("--level: must be 1, 2 or 3 (got \"\(text)\")")
+            throw StoreError(field: "level", "must be 1, 2 or 3 (got \"\(text)\")")
         }
         return level
     }

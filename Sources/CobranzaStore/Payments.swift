@@ -87,10 +87,10 @@ public struct Payments {
             throw StoreError("only agency admins and collectors record payments")
         }
         let target = try caseRow(payment.caseNumber)
-        let amount = try Self.parseAmount(payment.amount, currency: target.currency, field: "AMOUNT")
-        let date = try payment.date.map { try Self.parseDate($0, field: "--date").description }
-        let channel = try Self.choice(payment.channel ?? "agency", Self.channels, field: "--channel")
-        let method = try Self.choice(payment.method ?? "transfer", Self.methods, field: "--method")
+        let amount = try Self.parseAmount(payment.amount, currency: target.currency, field: "amount")
+        let date = try payment.date.map { try Self.parseDate($0, field: "date").description }
+        let channel = try Self.choice(payment.channel ?? "agency", Self.channels, field: "channel")
+        let method = try Self.choice(payment.method ?? "transfer", Self.methods, field: "method")
         let ref = try Self.reference(payment.ref)
         let inserted: QueryResult
         do {
@@ -114,8 +114,8 @@ public struct Payments {
         guard [.admin, .collector].contains(session.identity.kind) else {
             throw StoreError("only agency admins and collectors reverse payments")
         }
-        guard !reason.trimmingSpacesAndNewlines().isEmpty else { throw StoreError("--reason: required (why is the payment undone?)") }
-        let on = try date.map { try Self.parseDate($0, field: "--date").description }
+        guard !reason.trimmingSpacesAndNewlines().isEmpty else { throw StoreError(field: "reason", "required (why is the payment undone?)") }
+        let on = try date.map { try Self.parseDate($0, field: "date").description }
         let row = try connection.withTransaction {
             try connection.query("SELECT reversal_id, credit_note FROM cobranza.reverse_payment($1, $2, $3::date)", [id, reason, on]).first!
         }
@@ -164,14 +164,28 @@ public struct Payments {
         }
     }
 
-    /// A problem on one line of a bank file; the import is all or nothing.
+    /// The problems of a bank file, every one of them; the import is all or nothing.
     public struct ImportRefusal: Error, Sendable, CustomStringConvertible {
-        public var problems: [String]
-        public var description: String {
-            let shown = problems.prefix(50).joined(separator: "\n  ")
-            let more = problems.count > 50 ? "\n  … and \(problems.count - 50) more" : ""
+        /// Where in the file (`line 3`), and what is wrong there: each line is recorded as one
+        /// payment would be, so its refusal names that payment's fields.
+        public struct Problem: Sendable {
+            public var place: String?
+            public var refusal: StoreError
+            init(_ place: String?, _ refusal: StoreError) {
+                self.place = place
+                self.refusal = refusal
+            }
+        }
+        public var problems: [Problem]
+
+        /// Every problem, with the fields named by `label`.
+        public func described(_ label: (String) -> String) -> String {
+            let lines = problems.map { problem in (problem.place.map { "\($0): " } ?? "") + problem.refusal.labelled(label) }
+            let shown = lines.prefix(50).joined(separator: "\n  ")
+            let more = lines.count > 50 ? "\n  … and \(lines.count - 50) more" : ""
             return "nothing imported: \(problems.count) problem(s)\n  \(shown)\(more)"
         }
+        public var description: String { described { $0 } }
     }
 
     public static let importColumns = ["case", "amount", "date", "ref", "channel", "method"]
@@ -179,22 +193,22 @@ public struct Payments {
     /// Records every payment of a bank file (header `case,amount,date,ref[,channel,method]`) in
     /// one transaction: any bad line and nothing is recorded, every bad line is named.
     public func importFile(at path: String) throws -> ImportOutcome {
-        guard let data = FileManager.default.contents(atPath: path) else { throw StoreError("FILE: cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(field: "file", "cannot read \(path)") }
         var reader = CSVReader()
         let records: [CSVReader.Record]
         do {
             records = try reader.feed(data) + reader.finish()
         } catch {
-            throw ImportRefusal(problems: [error.description])
+            throw ImportRefusal(problems: [.init(nil, StoreError(error.description))])
         }
-        guard let header = records.first else { throw ImportRefusal(problems: ["line 1: the file is empty"]) }
+        guard let header = records.first else { throw ImportRefusal(problems: [.init("line 1", StoreError("the file is empty"))]) }
         let names = header.fields.map { $0.trimmingSpacesAndNewlines().lowercased() }
-        var problems: [String] = []
+        var problems: [ImportRefusal.Problem] = []
         for required in ["case", "amount", "date", "ref"] where !names.contains(required) {
-            problems.append("line \(header.line): header: column \"\(required)\" is missing (expected \(Self.importColumns.joined(separator: ",")))")
+            problems.append(.init("line \(header.line)", StoreError("header: column \"\(required)\" is missing (expected \(Self.importColumns.joined(separator: ",")))")))
         }
         for name in names where !Self.importColumns.contains(name) {
-            problems.append("line \(header.line): header: unknown column \"\(name)\"")
+            problems.append(.init("line \(header.line)", StoreError("header: unknown column \"\(name)\"")))
         }
         guard problems.isEmpty else { throw ImportRefusal(problems: problems) }
         func field(_ record: CSVReader.Record, _ name: String) -> String? {
@@ -206,11 +220,11 @@ public struct Payments {
         try connection.withTransaction {
             for record in records.dropFirst() where !record.fields.allSatisfy({ $0.trimmingSpacesAndNewlines().isEmpty }) {
                 guard record.fields.count == names.count else {
-                    problems.append("line \(record.line): has \(record.fields.count) fields, the header has \(names.count)")
+                    problems.append(.init("line \(record.line)", StoreError("has \(record.fields.count) fields, the header has \(names.count)")))
                     continue
                 }
                 guard let ref = field(record, "ref") else {
-                    problems.append("line \(record.line), column ref: required (a bank file's reference makes a second import add nothing)")
+                    problems.append(.init("line \(record.line), column ref", StoreError("required (a bank file's reference makes a second import add nothing)")))
                     continue
                 }
                 let payment = NewPayment(caseNumber: field(record, "case") ?? "", amount: field(record, "amount") ?? "",
@@ -226,7 +240,7 @@ public struct Payments {
                     }
                 } catch {
                     guard (error as? PostgresError)?.kind != .connectionLost else { throw error }
-                    problems.append("line \(record.line): \(Self.sentence(error))")
+                    problems.append(.init("line \(record.line)", StoreError(refusing: error)))
                 }
             }
             if !problems.isEmpty { throw ImportRefusal(problems: problems) }
@@ -266,25 +280,25 @@ public struct Payments {
     static func parseAmount(_ text: String, currency: Currency, field: String) throws -> Int64 {
         switch AmountParser.parse(text, currency: currency) {
         case .success(let value): return value
-        case .failure(let problem): throw StoreError("\(field): \(problem)")
+        case .failure(let problem): throw StoreError(field: field, "\(problem)")
         }
     }
 
     static func parseDate(_ text: String, field: String) throws -> CalendarDate {
-        guard let date = CalendarDate(parsing: text) else { throw StoreError("\(field): \"\(text)\" is not a date (2026-03-31 or 31/03/2026)") }
+        guard let date = CalendarDate(parsing: text) else { throw StoreError(field: field, "\"\(text)\" is not a date (2026-03-31 or 31/03/2026)") }
         return date
     }
 
     static func choice(_ text: String, _ allowed: [String], field: String) throws -> String {
         let value = text.trimmingSpacesAndNewlines().lowercased()
-        guard allowed.contains(value) else { throw StoreError("\(field): must be one of \(allowed.joined(separator: ", "))") }
+        guard allowed.contains(value) else { throw StoreError(field: field, "must be one of \(allowed.joined(separator: ", "))") }
         return value
     }
 
     static func reference(_ text: String?) throws -> String? {
         guard let text else { return nil }
         let value = text.trimmingSpacesAndNewlines()
-        guard (1...100).contains(value.count) else { throw StoreError("--ref: must be 1 to 100 characters") }
+        guard (1...100).contains(value.count) else { throw StoreError(field: "ref", "must be 1 to 100 characters") }
         return value
     }
 
@@ -298,18 +312,9 @@ public struct Payments {
              WHERE p.tenant_id = $1 AND p.external_ref = $2
             """, [tenant, ref]).first
         let which = try holder.map { " (payment \(try $0.decode("id", as: Int64.self)) on case \(try $0.decode("number", as: String.self)))" } ?? ""
-        return StoreError("--ref: \(ref) is already recorded\(which); the same bank reference is never counted twice")
+        return StoreError(field: "ref", "\(ref) is already recorded\(which); the same bank reference is never counted twice")
     }
 
-    static func sentence(_ error: any Error) -> String {
-        switch error {
-        case let store as StoreError: return store.message
-        case let postgres as PostgresError:
-            let text = postgres.message.hasPrefix("ERROR:") ? String(postgres.message.dropFirst(6)) : postgres.message
-            return text.trimmingSpacesAndNewlines().split(separator: "\n").first.map(String.init) ?? text
-        default: return String(describing: error)
-        }
-    }
 
     static func record(_ row: Row) throws -> PaymentRecord {
         PaymentRecord(

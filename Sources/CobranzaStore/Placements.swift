@@ -28,11 +28,12 @@ public struct Placements {
     public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         public var problems: [PlacementProblem]
         public var totalBadRows: Int
-        public var description: String {
-            let shown = problems.prefix(50).map(\.description).joined(separator: "\n  ")
-            let more = problems.count > 50 ? "\n  … and \(problems.count - 50) more" : ""
-            return "nothing imported: \(totalBadRows) row(s) have problems (--skip-invalid imports the good rows)\n  \(shown)\(more)"
+        public var headline: String { "nothing imported: \(totalBadRows) row(s) have problems" }
+        /// The first fifty problems, one a line, and how many more there are.
+        public var listing: [String] {
+            problems.prefix(50).map(\.description) + (problems.count > 50 ? ["… and \(problems.count - 50) more"] : [])
         }
+        public var description: String { ([headline] + listing).joined(separator: "\n  ") }
     }
 
     // MARK: - One invoice
@@ -59,22 +60,20 @@ public struct Placements {
         }
     }
 
-    /// `submit invoice`: the same rules as a file of one row, with flags named instead of columns.
+    /// `submit invoice`: the same rules as a file of one row; its refusal names the fields by
+    /// their columns, one problem after another.
     public func submit(_ invoice: SingleInvoice, client: String?) throws -> Outcome {
         let header = try PlacementHeader(["debtor_tax_id", "debtor_name", "number", "issued", "due", "amount", "currency", "note"])
         let record = CSVReader.Record(line: 1, fields: [
             invoice.debtorTaxID, invoice.debtorName, invoice.number, invoice.issued, invoice.due, invoice.amount,
             invoice.currency ?? "", invoice.note ?? "",
         ])
-        let flags = ["debtor_tax_id": "--debtor-tax-id", "debtor_name": "--debtor-name", "number": "--number",
-                     "issued": "--issued", "due": "--due", "amount": "--amount", "currency": "--currency", "note": "--note"]
         do {
             return try run(client: client, fileName: nil, checksum: nil, skipInvalid: false) { stage in
                 try stage(record, header)
             }
         } catch let refusal as Refusal {
-            let lines = refusal.problems.map { "\(flags[$0.column] ?? $0.column): \($0.rule)" }
-            throw StoreError(lines.joined(separator: "; "))
+            throw StoreError(all: refusal.problems.map { StoreError(field: $0.column, $0.rule) }) ?? refusal
         }
     }
 

@@ -39,7 +39,7 @@ public struct Postings {
     public func publish(caseNumber: String, registry: String, reference: String?) throws -> String {
         try session.requireStaff("publish postings")
         let name = registry.trimmingSpacesAndNewlines()
-        guard (1...100).contains(name.count) else { throw StoreError("--registry: name the registry (1 to 100 characters)") }
+        guard (1...100).contains(name.count) else { throw StoreError(field: "registry", "name the registry (1 to 100 characters)") }
         return try connection.withTransaction { try publish(caseNumber, registry: name, reference: reference) }
     }
 

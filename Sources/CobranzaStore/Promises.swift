@@ -27,12 +27,12 @@ public struct Promises {
         return try connection.withTransaction {
             let target = try WorkflowCase.load(session, number: caseNumber)
             try target.check(.promise)
-            let minor = try target.amount(amount, field: "--amount")
-            let dueDate = try Payments.parseDate(due, field: "--due")
+            let minor = try target.amount(amount, field: "amount")
+            let dueDate = try Payments.parseDate(due, field: "due")
             let today = try session.today()
-            guard dueDate >= today else { throw StoreError("--due: \(dueDate) is in the past") }
+            guard dueDate >= today else { throw StoreError(field: "due", "\(dueDate) is in the past") }
             guard minor <= target.outstanding else {
-                throw StoreError("--amount: \(Money(minorUnits: minor, currency: target.currency).formatted) is more than the "
+                throw StoreError(field: "amount", "\(Money(minorUnits: minor, currency: target.currency).formatted) is more than the "
                     + "\(Money(minorUnits: target.outstanding, currency: target.currency).formatted) outstanding on case \(target.number)")
             }
             let id: Int64 = try connection.query("""

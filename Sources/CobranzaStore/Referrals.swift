@@ -50,12 +50,12 @@ public struct Referrals {
     public func file(_ filing: Filing) throws -> ReferralRecord {
         try session.requireStaff("refer cases to court")
         if filing.override {
-            guard session.identity.kind == .admin else { throw StoreError("--override: only an admin can refer a case below the judicial threshold") }
+            guard session.identity.kind == .admin else { throw StoreError(field: "override", "only an admin can refer a case below the judicial threshold") }
             guard let reason = filing.reason, !reason.trimmingSpacesAndNewlines().isEmpty else {
-                throw StoreError("--reason: an override needs its reason")
+                throw StoreError(field: "reason", "an override needs its reason")
             }
         } else if filing.reason != nil {
-            throw StoreError("--reason: goes with --override")
+            throw StoreError(field: "reason", "only an override takes a reason")
         }
         return try connection.withTransaction { try file(locked: filing) }
     }
@@ -98,10 +98,10 @@ public struct Referrals {
     public func update(_ change: Update) throws -> ReferralRecord {
         try session.requireStaff("update referrals", lawyers: true)
         guard change.stage != nil || change.docket != nil || change.court != nil || change.cost != nil else {
-            throw StoreError("referral update: give --stage, --docket, --court or --cost")
+            throw StoreError("nothing to update: give a stage, docket, court or cost")
         }
-        if (change.cost == nil) != (change.costNote == nil) { throw StoreError("--cost and --cost-note: give both or neither") }
-        let stage = try change.stage.map { try Payments.choice($0, Self.stages, field: "--stage") }
+        if (change.cost == nil) != (change.costNote == nil) { throw StoreError(fields: ["cost", "cost_note"], "give both or neither") }
+        let stage = try change.stage.map { try Payments.choice($0, Self.stages, field: "stage") }
         return try connection.withTransaction { try update(locked: change, stage: stage) }
     }
 
@@ -118,7 +118,7 @@ public struct Referrals {
             throw StoreError("case \(target.number): the case has not been referred to court")
         }
         if let cost = change.cost, let note = change.costNote {
-            let amount = try target.amount(cost, field: "--cost")
+            let amount = try target.amount(cost, field: "cost")
             try connection.query("INSERT INTO cobranza.court_cost (tenant_id, case_id, amount, note) VALUES ($1, $2, $3, $4)",
                                  [target.tenant, target.id, amount, note])
         }

@@ -104,12 +104,12 @@ public struct Statements {
         guard session.identity.kind == .admin else { throw StoreError("only agency admins can record remittances") }
         let scope = try TenantScope.resolve(session, client: client)
         let code = try currency.map { text in
-            guard let code = CurrencyCode(rawValue: text) else { throw StoreError("--currency: \"\(text)\" is not a currency code") }
+            guard let code = CurrencyCode(rawValue: text) else { throw StoreError(field: "currency", "\"\(text)\" is not a currency code") }
             return code
         } ?? scope.currency
-        guard let known = try session.currencies()[code] else { throw StoreError("--currency: \(code) is not a known currency") }
-        let amount = try Payments.parseAmount(text, currency: known, field: "AMOUNT")
-        let on = try date.map { try Payments.parseDate($0, field: "--date").description }
+        guard let known = try session.currencies()[code] else { throw StoreError(field: "currency", "\(code) is not a known currency") }
+        let amount = try Payments.parseAmount(text, currency: known, field: "amount")
+        let on = try date.map { try Payments.parseDate($0, field: "date").description }
         let reference = try Payments.reference(ref)
         let inserted: QueryResult
         do {
@@ -120,7 +120,7 @@ public struct Statements {
                 """, [scope.id, amount, code.rawValue, on, reference])
         } catch {
             guard error.constraint == "remittance_tenant_id_external_ref_key" else { throw error }
-            throw StoreError("--ref: \(ref ?? "") is already recorded as a remittance to \(scope.code)")
+            throw StoreError(field: "ref", "\(ref ?? "") is already recorded as a remittance to \(scope.code)")
         }
         let row = inserted.first!
         return RemittanceRecord(id: try row.decode("id"), client: scope.code, amount: try row.decode("amount"),
@@ -151,7 +151,7 @@ public struct Statements {
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]),
               let first = CalendarDate(year: year, month: month, day: 1)
-        else { throw StoreError("--period: \"\(period)\" is not a month (write YYYY-MM)") }
+        else { throw StoreError(field: "period", "\"\(period)\" is not a month (write YYYY-MM)") }
         let next = month == 12 ? CalendarDate(year: year + 1, month: 1, day: 1)! : CalendarDate(year: year, month: month + 1, day: 1)!
         return (first, next.adding(days: -1))
     }

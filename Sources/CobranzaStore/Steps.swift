@@ -43,27 +43,27 @@ public struct Steps {
     public func log(_ step: NewStep) throws -> Logged {
         try session.requireStaff("log steps", lawyers: true)
         guard let kind = StepKind(rawValue: step.kind.trimmingSpacesAndNewlines().lowercased()) else {
-            throw StoreError("KIND: must be one of \(Self.kinds.joined(separator: ", ")) (got \"\(step.kind)\")")
+            throw StoreError(field: "kind", "must be one of \(Self.kinds.joined(separator: ", ")) (got \"\(step.kind)\")")
         }
         var outcome = step.outcome?.trimmingSpacesAndNewlines().lowercased()
         if kind == .call {
             guard let given = outcome, CallOutcome(rawValue: given) != nil else {
-                throw StoreError("--outcome: a call needs one of \(Self.callOutcomes.joined(separator: ", "))")
+                throw StoreError(field: "outcome", "a call needs one of \(Self.callOutcomes.joined(separator: ", "))")
             }
         } else if outcome?.isEmpty == true {
             outcome = nil
         }
         let level: LetterLevel? = kind == .letter ? try Letters.level(step.level) : nil
-        if kind != .letter, step.level != nil { throw StoreError("--level: only letters have a level") }
-        if let note = step.note, note.count > 4000 { throw StoreError("--note: at most 4000 characters") }
+        if kind != .letter, step.level != nil { throw StoreError(field: "level", "only letters have a level") }
+        if let note = step.note, note.count > 4000 { throw StoreError(field: "note", "at most 4000 characters") }
         return try connection.withTransaction {
             let target = try WorkflowCase.load(session, number: step.caseNumber)
             try target.check(level.map { .letter($0) } ?? .step(kind))
             let today = try session.today()
             var nextAction: CalendarDate?
             if let text = step.nextAction {
-                let date = try Payments.parseDate(text, field: "--next-action")
-                guard date >= today else { throw StoreError("--next-action: \(date) is in the past") }
+                let date = try Payments.parseDate(text, field: "next_action")
+                guard date >= today else { throw StoreError(field: "next_action", "\(date) is in the past") }
                 nextAction = date
             }
             let letter = try level.map { try Letters(session: session).render(target, level: $0) }

@@ -71,7 +71,7 @@ public struct Submissions {
     /// Staff refuse a submission with a reason the SME will read.
     public func reject(_ id: Int64, reason: String) throws {
         let reason = reason.trimmingSpacesAndNewlines()
-        guard !reason.isEmpty else { throw StoreError("--reason: must not be empty (the client reads it)") }
+        guard !reason.isEmpty else { throw StoreError(field: "reason", "must not be empty (the client reads it)") }
         try connection.withTransaction {
             let status = try Self.lockedStatus(connection, id)
             guard status == "pending" else { throw StoreError("submission \(id) is \(status), only pending submissions can be rejected") }

@@ -15,11 +15,11 @@ public struct TenantScope: Sendable, Equatable {
         let code: String
         if let own = session.identity.clientCode {
             if let client, client.uppercased() != own {
-                throw StoreError("--client: you can only act for your own client \(own)")
+                throw StoreError(field: "client", "you can only act for your own client \(own)")
             }
             code = own
         } else {
-            guard let client else { throw StoreError("--client: required for agency staff (which client is this for?)") }
+            guard let client else { throw StoreError(field: "client", "required for agency staff (which client is this for?)") }
             code = client.uppercased()
         }
         guard let row = try session.connection.query(

@@ -16,9 +16,9 @@ public struct Users {
     let connection: Connection
 
     public func add(name: String, kind: PersonKind, clientCode: String?, password: String) throws {
-        if let problem = Identifier.validateUserName(name) { throw StoreError("NAME: \(problem)") }
-        if kind == .client, clientCode == nil { throw StoreError("--client: required for role client") }
-        if kind != .client, clientCode != nil { throw StoreError("--client: only for role client") }
+        if let problem = Identifier.validateUserName(name) { throw StoreError(field: "name", "\(problem)") }
+        if kind == .client, clientCode == nil { throw StoreError(field: "client", "required for role client") }
+        if kind != .client, clientCode != nil { throw StoreError(field: "client", "only for role client") }
         guard password.count >= 8 else { throw StoreError("password: must be at least 8 characters") }
         try callDefiner("SELECT cobranza.create_person($1, $2, $3, $4)", [name, kind.rawValue, clientCode?.uppercased(), password])
     }

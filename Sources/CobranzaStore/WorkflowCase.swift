@@ -81,7 +81,7 @@ enum CaseLookup {
     static func normalized(_ number: String) -> String { number.trimmingSpacesAndNewlines().uppercased() }
 
     static func notFound(_ normalized: String) -> StoreError {
-        StoreError("CASE: no case \(normalized.isEmpty ? "(empty)" : normalized)")
+        StoreError(field: "case", "no case \(normalized.isEmpty ? "(empty)" : normalized)")
     }
 
     static func currency(_ row: Row) throws -> Currency {

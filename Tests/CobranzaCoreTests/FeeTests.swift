@@ -71,10 +71,10 @@ struct FeeTests {
         var contract = chile
         #expect(contract.problems().isEmpty)
         contract.judicialRate = BasisPoints(5_001)
-        #expect(contract.problems() == ["--judicial-rate: 50.01% is above the 50% maximum"])
+        #expect(contract.problems() == [FieldProblem("judicial_rate", "50.01% is above the 50% maximum")])
         contract.judicialRate = BasisPoints(4_000)
         contract.surchargeOver24Months = BasisPoints(1_500)
-        #expect(contract.problems() == ["--surcharge-24m: 55% with the surcharge is above the 50% maximum"])
+        #expect(contract.problems() == [FieldProblem("surcharge_24m", "55% with the surcharge is above the 50% maximum")])
         #expect(FeeContract.defaultVAT(for: .mexico) == BasisPoints(1_600))
     }
 

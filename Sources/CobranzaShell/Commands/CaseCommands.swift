@@ -8,7 +8,9 @@ enum CaseCommands {
         arguments: [CommandTable.argument("SUBMISSION", help: "a pending submission number")],
         options: [CommandTable.option("assign", "USER", .userName, help: "assign to this collector or lawyer")],
         summary: "accept a submission into its debtor's open case, or a new case (staff)",
-        examples: ["case open 12 --assign ana"])
+        examples: ["case open 12 --assign ana"],
+        // Says --to, as case assign does, though the flag here is --assign (kept as the transcripts have it).
+        fieldLabels: ["assigned_to": "--to"])
     ) { invocation, context in
         let opened = try context.session.cases.open(
             submission: try Formatting.number(invocation.argument("SUBMISSION")!, field: "SUBMISSION"), assignTo: invocation.option("assign"))
@@ -22,7 +24,8 @@ enum CaseCommands {
         words: ["case", "assign"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number, e.g. C-2026-000123")],
         options: [CommandTable.option("to", "USER", .userName, required: true, help: "a collector or lawyer")],
-        summary: "assign a case (staff)", examples: ["case assign C-2026-000123 --to ana"])
+        summary: "assign a case (staff)", examples: ["case assign C-2026-000123 --to ana"],
+        fieldLabels: ["assigned_to": "--to"])
     ) { invocation, context in
         try context.session.cases.assign(invocation.argument("CASE")!, to: invocation.option("to")!)
         return .message("Case \(invocation.argument("CASE")!.uppercased()) assigned to \(invocation.option("to")!).")

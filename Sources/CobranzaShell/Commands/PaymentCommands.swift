@@ -41,7 +41,13 @@ enum PaymentCommands {
         examples: ["payment import banco-2026-03.csv"])
     ) { invocation, context in
         let payments = context.session.payments
-        let outcome = try payments.importFile(at: invocation.argument("FILE")!)
+        let outcome: Payments.ImportOutcome
+        do {
+            outcome = try payments.importFile(at: invocation.argument("FILE")!)
+        } catch let refusal as Payments.ImportRefusal {
+            // Each line is recorded as `payment record` would record it: name its fields alike.
+            throw UsageError(refusal.described(record.spec.label))
+        }
         var totals: [String: Int64] = [:]
         for payment in outcome.recorded { totals[payment.currency, default: 0] += payment.amount }
         let sums = totals.keys.sorted().map { Formatting.money(totals[$0]!, $0) }.joined(separator: ", ")

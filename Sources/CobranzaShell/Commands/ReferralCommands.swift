@@ -13,6 +13,9 @@ enum ReferralCommands {
         summary: "refer a case to court: it becomes judicial and earns the judicial rate (staff)",
         examples: ["referral file C-2026-000123 --lawyer luis --court '3er Juzgado Civil de Santiago'"])
     ) { invocation, context in
+        if invocation.option("reason") != nil, !invocation.switches.contains("override") {
+            throw UsageError("--reason: goes with --override")
+        }
         let referral = try context.session.referrals.file(Referrals.Filing(
             caseNumber: invocation.argument("CASE")!, lawyer: invocation.option("lawyer")!, court: invocation.option("court"),
             override: invocation.switches.contains("override"), reason: invocation.option("reason")))
@@ -34,6 +37,9 @@ enum ReferralCommands {
         examples: ["referral update C-2026-000123 --stage filed --docket C-1234-2026",
                    "referral update C-2026-000123 --cost 45.000 --cost-note 'receptor judicial'"])
     ) { invocation, context in
+        guard ["stage", "docket", "court", "cost"].contains(where: { invocation.option($0) != nil }) else {
+            throw UsageError("referral update: give --stage, --docket, --court or --cost")
+        }
         let referral = try context.session.referrals.update(Referrals.Update(
             caseNumber: invocation.argument("CASE")!, stage: invocation.option("stage"), docket: invocation.option("docket"),
             court: invocation.option("court"), cost: invocation.option("cost"), costNote: invocation.option("cost-note")))
