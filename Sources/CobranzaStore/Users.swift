@@ -53,7 +53,7 @@ public struct Users {
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
             throw StoreError(error.message.contains("permission denied for function") ? "only agency admins can manage users" : error.message)
         } catch let error as PostgresError where error.isRuleViolation {
-            throw StoreError(error.message)
+            throw StoreError(refusing: error)
         }
     }
 }

@@ -61,7 +61,7 @@ enum ClientCommands {
         summary: "add a version of a client's contract; unchanged terms carry over (admins)",
         examples: ["client contract set ACME --extrajudicial-rate 15 --judicial-rate 25 --minimum-fee 5.000",
                    "client contract set ACME --vat 19 --effective 2026-07-01"],
-        fieldLabels: ["client": "--client"])
+        fieldLabels: ["client": "--client", "effective_on": "--effective"])
     ) { invocation, context in
         var changes = Contracts.Changes()
         changes.extrajudicialRate = invocation.option("extrajudicial-rate")

@@ -15,7 +15,8 @@ enum PaymentCommands {
         ],
         summary: "record a payment: allocated oldest due first, fee frozen, case closed when paid (staff)",
         examples: ["payment record C-2026-000123 300.000 --date 2026-03-02 --ref TRX-88121",
-                   "payment record C-2026-000123 150.000 --channel direct --method check"])
+                   "payment record C-2026-000123 150.000 --channel direct --method check"],
+        fieldLabels: ["paid_on": "--date"])
     ) { invocation, context in
         let payment = try context.session.payments.record(Payments.NewPayment(
             caseNumber: invocation.argument("CASE")!, amount: invocation.argument("AMOUNT")!, date: invocation.option("date"),
@@ -70,7 +71,8 @@ enum PaymentCommands {
         options: [CommandTable.option("reason", "TEXT", required: true, help: "why, e.g. cheque bounced"),
                   CommandTable.option("date", "DATE", help: "date of the reversal (default today)")],
         summary: "undo a payment (a bounced cheque); a billed fee gets a credit note",
-        examples: ["payment reverse 42 --reason 'cheque devuelto sin fondos'"])
+        examples: ["payment reverse 42 --reason 'cheque devuelto sin fondos'"],
+        fieldLabels: ["paid_on": "--date"])
     ) { invocation, context in
         let id = try Formatting.number(invocation.argument("PAYMENT")!, field: "PAYMENT")
         let (reversal, creditNote) = try context.session.payments.reverse(id, reason: invocation.option("reason")!, date: invocation.option("date"))

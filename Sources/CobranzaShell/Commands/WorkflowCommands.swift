@@ -19,7 +19,8 @@ enum WorkflowCommands {
         summary: "log a step on a case's timeline (staff; lawyers on their cases)",
         examples: ["step log C-2026-000123 call --outcome no-answer --next-action 2026-04-06",
                    "step log C-2026-000123 letter --level 1 --client-visible",
-                   "step log C-2026-000123 note --note 'debtor says the goods arrived damaged'"])
+                   "step log C-2026-000123 note --note 'debtor says the goods arrived damaged'"],
+        fieldLabels: ["letter_level": "--level"])
     ) { invocation, context in
         let logged = try context.session.steps.log(Steps.NewStep(
             caseNumber: invocation.argument("CASE")!, kind: invocation.argument("KIND")!, outcome: invocation.option("outcome"),
@@ -89,7 +90,8 @@ enum WorkflowCommands {
                   CommandTable.option("discount", "PCT", help: "off what is owed, up to the client's authorised maximum")],
         summary: "agree instalments for what the case owes; the schedule sums exactly to the total (staff)",
         examples: ["agreement create C-2026-000123 --instalments 6 --first-due 2026-05-05 --down-payment 100.000",
-                   "agreement create C-2026-000123 --instalments 3 --first-due 2026-05-05 --every 2weeks --discount 10"])
+                   "agreement create C-2026-000123 --instalments 3 --first-due 2026-05-05 --every 2weeks --discount 10"],
+        fieldLabels: ["discount_bp": "--discount"])
     ) { invocation, context in
         let agreement = try context.session.agreements.create(Agreements.Terms(
             caseNumber: invocation.argument("CASE")!, instalments: invocation.option("instalments")!, firstDue: invocation.option("first-due")!,
