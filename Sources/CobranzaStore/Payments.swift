@@ -27,6 +27,8 @@ public struct PaymentRecord: Sendable, Equatable {
     /// The standing fee document that bills (or credits) it, if any.
     public var billedOn: String?
     public var recordedBy: String
+    /// What its case still owed right after it was recorded; nil when read back later.
+    public var caseOutstanding: Int64? = nil
 }
 
 /// How much of one invoice a case's payments cover, oldest due first.
@@ -80,7 +82,8 @@ public struct Payments {
         """
 
     /// Records one payment; one statement, so it either lands whole (with its fee, its timeline
-    /// event and perhaps the case's close) or not at all.
+    /// event and perhaps the case's close) or not at all, and says what the case still owes
+    /// after it (0013_record_payment.sql): two round trips in all, the case lookup and this.
     @discardableResult
     public func record(_ payment: NewPayment) throws -> PaymentRecord {
         guard [.admin, .collector].contains(session.identity.kind) else {
@@ -95,17 +98,18 @@ public struct Payments {
         let inserted: QueryResult
         do {
             inserted = try connection.query("""
-                INSERT INTO cobranza.payment (tenant_id, case_id, amount, paid_on, channel, method, external_ref)
-                VALUES ($1, $2, $3, coalesce($4::date, cobranza.today()), $5, $6, $7)
-                RETURNING id, $8::text AS case_number, $9::text AS client, $10::text AS debtor_name, amount, currency,
-                          paid_on::text AS paid_on, channel, method, external_ref, reverses_id, NULL::bigint AS reversed_by,
-                          reason, stage, fee_bp, fee, fee_note, contract_version, created_by, NULL::text AS billed_on
+                SELECT id, $8::text AS case_number, $9::text AS client, $10::text AS debtor_name, amount, currency,
+                       paid_on::text AS paid_on, channel, method, external_ref, reverses_id, NULL::bigint AS reversed_by,
+                       reason, stage, fee_bp, fee, fee_note, contract_version, created_by, NULL::text AS billed_on, outstanding
+                  FROM cobranza.record_payment($1, $2, $3, $4::date, $5, $6, $7)
                 """, [target.tenant, target.id, amount, date, channel, method, ref, target.number, target.client, target.debtorName])
         } catch {
             throw try explain(error, ref: payment.ref, tenant: target.tenant)
         }
-        // A new payment is neither reversed nor billed yet: RETURNING says all there is to say.
-        return try Self.record(inserted.first!)
+        // A new payment is neither reversed nor billed yet: the function says all there is to say.
+        var record = try Self.record(inserted.first!)
+        record.caseOutstanding = try inserted.first!.decode("outstanding")
+        return record
     }
 
     /// Undoes a payment: a reversal row (the database negates amount and fee) and, when the fee

@@ -20,6 +20,9 @@ struct PaymentTests {
         let direct = try ana.payments.record(.init(caseNumber: number, amount: "400.000", date: "2026-03-04", channel: "direct"))
         let last = try ana.payments.record(.init(caseNumber: number, amount: "300.001", date: "2026-03-20"))
         #expect([first.fee, direct.fee, last.fee] == [45_000, 60_000, 45_000])
+        // Each payment says what its case still owes, read in the transaction that wrote it.
+        #expect([first.caseOutstanding, direct.caseOutstanding, last.caseOutstanding] == [700_001, 300_001, 0])
+        #expect(try ana.payments.show(first.id).caseOutstanding == nil)
         for payment in [first, direct, last] {
             #expect(payment.rate == BasisPoints(1_500))
             #expect(payment.stage == "extrajudicial")
@@ -194,5 +197,20 @@ struct PaymentTests {
             let sql: String = try su.query("SELECT cobranza.format_money($1, $2) AS v", [minor, currency.code.rawValue]).first!.decode("v")
             #expect(sql == Money(minorUnits: minor, currency: currency).formatted)
         }
+    }
+
+    /// record_payment saves round trips and nothing else: psql callers meet the same triggers
+    /// and policies, and only the people who record payments may call it.
+    @Test func recordPaymentIsThePlainInsertUnderTheSameRules() throws {
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        let ana = try fixture.connect(fixture.collector)
+        let caseID: Int64 = try ana.query("SELECT id FROM cobranza.collection_case WHERE number = $1", [number]).first!.decode("id")
+        let call = "SELECT outstanding FROM cobranza.record_payment($1, $2, $3, NULL, 'agency', 'transfer', NULL)"
+        #expect(try ana.query(call, [fixture.acme, caseID, Int64(40_000)]).first!.decode("outstanding", as: Int64.self) == 60_000)
+        let overpaid = #expect(throws: PostgresError.self) { try ana.query(call, [fixture.acme, caseID, Int64(60_001)]) }
+        #expect(overpaid?.message.contains("more than the $60.000 outstanding") == true)
+        let maria = try fixture.connect(fixture.maria)
+        let refused = #expect(throws: PostgresError.self) { try maria.query(call, [fixture.acme, caseID, Int64(1)]) }
+        #expect(refused?.sqlState == .insufficientPrivilege)
     }
 }

@@ -26,8 +26,7 @@ enum PaymentCommands {
             + "(\(payment.channel), \(payment.method)); fee \(money(payment.fee, payment.currency)) "
             + "at \(payment.rate) \(payment.stage), contract v\(payment.contractVersion)."]
         if let note = payment.feeNote { lines.append("note: \(note)") }
-        let balances = try context.session.payments.balances(caseNumber: payment.caseNumber)
-        let outstanding = balances.reduce(0) { $0 + $1.outstanding }
+        let outstanding = payment.caseOutstanding ?? 0
         lines.append(outstanding == 0
             ? "Case \(payment.caseNumber) is paid in full and closed."
             : "Outstanding on \(payment.caseNumber): \(money(outstanding, payment.currency)).")
@@ -58,9 +57,10 @@ enum PaymentCommands {
                 + outcome.alreadyRecorded.prefix(10).map { "line \($0.line) \($0.ref)" }.joined(separator: ", ")
                 + (outcome.alreadyRecorded.count > 10 ? ", …" : "") + ".")
         }
-        let closed = Set(outcome.recorded.map(\.caseNumber)).sorted().filter { number in
-            (try? payments.balances(caseNumber: number).allSatisfy { $0.outstanding == 0 }) ?? false
-        }
+        // What each case owed after its last payment of the file: nothing means it closed.
+        var owedAfter: [String: Int64] = [:]
+        for payment in outcome.recorded { owedAfter[payment.caseNumber] = payment.caseOutstanding }
+        let closed = owedAfter.filter { $0.value == 0 }.keys.sorted()
         if !closed.isEmpty { lines.append("Paid in full and closed: \(closed.joined(separator: ", ")).") }
         return .message(lines.joined(separator: "\n"))
     }
