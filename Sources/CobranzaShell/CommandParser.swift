@@ -1,11 +1,13 @@
 import Foundation
 
-/// A command line matched against the table: which command, and its values by name.
+/// A command line matched against the table: which command, and its values by name, as typed
+/// and, for the kinds that have one, as their type (`date("due")`, `percent("vat")`).
 public struct Invocation: Equatable, Sendable {
     public var spec: CommandSpec
     public var arguments: [String: String]
     public var options: [String: String]
     public var switches: Set<String>
+    public var typed: [String: ArgumentValue] = [:]
 
     public func argument(_ name: String) -> String? { arguments[name] }
     public func option(_ name: String) -> String? { options[name] }
@@ -38,6 +40,7 @@ public struct CommandParser: Sendable {
         var arguments: [String: String] = [:]
         var options: [String: String] = [:]
         var switches: Set<String> = []
+        var typed: [String: ArgumentValue] = [:]
         var positionals: [String] = []
         let prefix = spec.name
 
@@ -71,7 +74,7 @@ public struct CommandParser: Sendable {
             } else {
                 throw UsageError("\(prefix): --\(name) needs a value \(option.valueName ?? "")")
             }
-            try check(value, against: option.kind, field: "--\(name)", prefix: prefix)
+            typed[name] = try check(value, against: option.kind, field: "--\(name)", prefix: prefix)
             options[name] = value
         }
 
@@ -85,7 +88,7 @@ public struct CommandParser: Sendable {
             // help's optional argument takes every remaining word ("help client add").
             let value = optional ? positionals.joined(separator: " ") : positionals.removeFirst()
             if optional { positionals.removeAll() }
-            try check(value, against: argument.kind, field: key, prefix: prefix)
+            typed[key] = try check(value, against: argument.kind, field: key, prefix: prefix)
             arguments[key] = value
         }
         if let extra = positionals.first {
@@ -94,7 +97,7 @@ public struct CommandParser: Sendable {
         for option in spec.options where option.isRequired && options[option.name] == nil {
             throw UsageError("\(prefix): missing \(option.usage)")
         }
-        return Invocation(spec: spec, arguments: arguments, options: options, switches: switches)
+        return Invocation(spec: spec, arguments: arguments, options: options, switches: switches, typed: typed)
     }
 
     /// Finds the longest command whose words start the line, or explains the near miss at the
@@ -125,9 +128,14 @@ public struct CommandParser: Sendable {
         throw UsageError("unknown command \"\(typed) \(words[depth])\"\(hint)")
     }
 
-    private func check(_ value: String, against kind: ValueKind, field: String, prefix: String) throws(UsageError) {
+    /// Refuses a value its kind does not allow, naming the flag, and returns it typed.
+    private func check(_ value: String, against kind: ValueKind, field: String, prefix: String) throws(UsageError) -> ArgumentValue? {
         if case .choice(let allowed) = kind, !allowed.contains(value.lowercased()), !allowed.contains(value.uppercased()) {
             throw UsageError("\(prefix): \(field) must be one of \(allowed.joined(separator: ", ")) (got \"\(value)\")")
+        }
+        switch kind.convert(value) {
+        case .success(let typed): return typed
+        case .failure(let problem): throw UsageError("\(field): \(problem.message)")
         }
     }
 }

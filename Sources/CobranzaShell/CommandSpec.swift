@@ -1,5 +1,5 @@
-/// What kind of value a positional argument or option takes, so parsing can refuse a bad enum
-/// value up front and completion can offer live values.
+/// What kind of value a positional argument or option takes: parsing converts it to its type
+/// (or names the flag and the rule), and completion offers live values.
 public enum ValueKind: Equatable, Sendable {
     case text
     case clientCode
@@ -7,6 +7,19 @@ public enum ValueKind: Equatable, Sendable {
     case caseNumber
     case file
     case choice([String])
+    /// `2026-03-31` or `31/03/2026`.
+    case date
+    /// `YYYY-MM`.
+    case month
+    /// A whole number in range; `unit` words the refusal ("a number of days from 0 to 365").
+    case count(ClosedRange<Int>, unit: String?)
+    /// `15`, `12,5` or `12.5%`, kept in basis points.
+    case percent
+    /// A record's number (submission, payment): a non-negative integer.
+    case id
+    /// Money as written locally (`1.190.000`); its currency is the case's or client's, known
+    /// only to the store, which turns it into minor units.
+    case amount
 }
 
 public struct ArgumentSpec: Equatable, Sendable {

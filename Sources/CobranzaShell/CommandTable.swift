@@ -50,5 +50,5 @@ public enum CommandTable {
 
     static let caseArgument = argument("CASE", .caseNumber, help: "case number")
     static let clientOption = option("client", "CODE", .clientCode, help: "the client (staff; SME users act for their own)")
-    static let limitOption = option("limit", "N", help: "at most N rows (default 50)")
+    static let limitOption = option("limit", "N", .count(1...10_000, unit: nil), help: "at most N rows (default 50)")
 }

@@ -89,7 +89,7 @@ public struct Completer {
         case .userName: live.userNames()
         case .caseNumber: live.caseNumbers()
         case .choice(let options): options
-        case .text, .file: []
+        case .text, .file, .date, .month, .count, .percent, .id, .amount: []
         }
     }
 }

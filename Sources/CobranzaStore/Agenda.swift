@@ -25,9 +25,9 @@ public struct Agenda {
     public static let withdrawalLookahead = PostingRules.withdrawalBusinessDays
 
     /// `person` nil: a collector's or lawyer's own cases, everyone's for an admin.
-    public func items(person: String?, on date: String?, limit: Int) throws -> [AgendaItem] {
+    public func items(person: String?, on date: CalendarDate?, limit: Int) throws -> [AgendaItem] {
         try session.requireStaff("see the agenda", lawyers: true)
-        let day = try session.date(date, field: "date")
+        let day = try session.dateOrToday(date)
         var parameters = SQLParameters()
         let dayParameter = parameters.bind(day.description) + "::date"
         var conditions = ["(a.due <= \(dayParameter) OR (a.what = 'withdraw posting' AND a.due <= \(dayParameter) + \(parameters.bind(Self.withdrawalLookahead))::integer))"]

@@ -35,17 +35,16 @@ public struct Agreements {
     let session: Session
     var connection: Connection { session.connection }
 
-    public static let frequencies = InstalmentSchedule.Frequency.allCases.map(\.rawValue)
-
     public struct Terms: Sendable {
         public var caseNumber: String
-        public var instalments: String
-        public var firstDue: String
-        public var every: String?
-        public var downPayment: String?
-        public var discount: String?
-        public init(caseNumber: String, instalments: String, firstDue: String, every: String? = nil, downPayment: String? = nil,
-                    discount: String? = nil) {
+        public var instalments: Int
+        public var firstDue: CalendarDate
+        public var every: InstalmentSchedule.Frequency
+        /// In the case's currency.
+        public var downPayment: WrittenAmount?
+        public var discount: BasisPoints
+        public init(caseNumber: String, instalments: Int, firstDue: CalendarDate, every: InstalmentSchedule.Frequency = .month,
+                    downPayment: WrittenAmount? = nil, discount: BasisPoints = .zero) {
             self.caseNumber = caseNumber
             self.instalments = instalments
             self.firstDue = firstDue
@@ -57,26 +56,11 @@ public struct Agreements {
 
     public func create(_ terms: Terms) throws -> AgreementRecord {
         try session.requireStaff("make agreements")
-        guard let count = Int(terms.instalments.trimmingSpacesAndNewlines()) else {
-            throw StoreError(field: "instalments", "\"\(terms.instalments)\" is not a number")
-        }
-        var frequency = InstalmentSchedule.Frequency.month
-        if let text = terms.every {
-            guard let value = InstalmentSchedule.Frequency(rawValue: text.lowercased()) else {
-                throw StoreError(field: "every", "must be one of \(Self.frequencies.joined(separator: ", "))")
-            }
-            frequency = value
-        }
-        var discount = BasisPoints.zero
-        if let text = terms.discount {
-            guard let value = BasisPoints(percent: text) else { throw StoreError(field: "discount", "\"\(text)\" is not a percentage (write 10 or 12,5)") }
-            discount = value
-        }
-        return try connection.withTransaction { try create(terms, count: count, every: frequency, discount: discount) }
+        return try connection.withTransaction { try create(locked: terms) }
     }
 
-    private func create(_ terms: Terms, count: Int, every frequency: InstalmentSchedule.Frequency,
-                        discount: BasisPoints) throws -> AgreementRecord {
+    private func create(locked terms: Terms) throws -> AgreementRecord {
+        let (count, frequency, discount) = (terms.instalments, terms.every, terms.discount)
         let target = try WorkflowCase.load(session, number: terms.caseNumber)
         try target.check(.agreement)
         if target.state.disputed { throw StoreError("case \(target.number) is disputed: resolve the dispute before agreeing instalments") }
@@ -89,7 +73,7 @@ public struct Agreements {
         let today = try session.today()
         let schedule: InstalmentSchedule
         switch InstalmentSchedule.make(owed: target.outstanding, discount: discount, downPayment: down, count: count, agreedOn: today,
-                                       firstDue: try Payments.parseDate(terms.firstDue, field: "first_due"), every: frequency) {
+                                       firstDue: terms.firstDue, every: frequency) {
         case .success(let value): schedule = value
         case .failure(let refusal): throw StoreError(fields: refusal.field.map { [$0] } ?? [], refusal.message)
         }

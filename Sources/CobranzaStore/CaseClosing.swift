@@ -6,15 +6,10 @@ import Postgres
 /// dispute is upheld.) The database refuses any step on a closed case (case_transition,
 /// case_event_check).
 extension Cases {
-    public static let closeCodes = CloseCode.allCases.map(\.rawValue)
-
     /// Returns the withdrawal deadline when the case was posted and now must come off the registry.
-    public func close(_ number: String, code: String, note: String?) throws -> (caseNumber: String, withdrawalDue: String?) {
+    public func close(_ number: String, code: CloseCode, note: String?) throws -> (caseNumber: String, withdrawalDue: String?) {
         try session.requireStaff("close cases")
-        guard let closeCode = CloseCode(rawValue: code.trimmingSpacesAndNewlines().lowercased()) else {
-            throw StoreError(field: "code", "must be one of \(Self.closeCodes.joined(separator: ", "))")
-        }
-        return try connection.withTransaction { try closeLocked(number, code: closeCode, note: note) }
+        return try connection.withTransaction { try closeLocked(number, code: code, note: note) }
     }
 
     private func closeLocked(_ number: String, code: CloseCode, note: String?) throws -> (caseNumber: String, withdrawalDue: String?) {

@@ -52,16 +52,16 @@ public struct Cases {
 
     public struct Filter: Sendable {
         public var client: String?
-        public var stage: String?
+        public var stage: CaseState.Stage?
         public var collector: String?
         public var debtor: String?
         /// Whole units of the case's currency (1000 means $1.000 CLP or $1,000.00 MXN).
         public var minAmount: Int64?
         public var overdueDays: Int?
-        public var sort: String
+        public var sort: Sort
         public var limit: Int
-        public init(client: String? = nil, stage: String? = nil, collector: String? = nil, debtor: String? = nil,
-                    minAmount: Int64? = nil, overdueDays: Int? = nil, sort: String = "number", limit: Int = 50) {
+        public init(client: String? = nil, stage: CaseState.Stage? = nil, collector: String? = nil, debtor: String? = nil,
+                    minAmount: Int64? = nil, overdueDays: Int? = nil, sort: Sort = .number, limit: Int = 50) {
             self.client = client
             self.stage = stage
             self.collector = collector
@@ -73,8 +73,8 @@ public struct Cases {
         }
     }
 
-    public static let sorts = ["number", "amount", "overdue", "opened", "client"]
-    public static let stages = ["extrajudicial", "judicial", "closed"]
+    /// How `case list` orders its rows.
+    public enum Sort: String, CaseIterable, Sendable { case number, amount, overdue, opened, client }
 
     // MARK: - Opening and assigning
 
@@ -192,8 +192,7 @@ public struct Cases {
             conditions.append("c.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: filter.client).id))
         }
         if let stage = filter.stage {
-            guard Self.stages.contains(stage) else { throw StoreError(field: "stage", "must be one of \(Self.stages.joined(separator: ", "))") }
-            conditions.append("c.stage = " + parameters.bind(stage))
+            conditions.append("c.stage = " + parameters.bind(stage.rawValue))
         }
         if let collector = filter.collector {
             guard isStaff else { throw StoreError(field: "collector", "only agency staff see assignments") }
@@ -211,12 +210,11 @@ public struct Cases {
         }
         let order: String
         switch filter.sort {
-        case "number": order = "c.number"
-        case "amount": order = "total DESC, c.number"
-        case "overdue": order = "overdue DESC, c.number"
-        case "opened": order = "c.opened_on DESC, c.number"
-        case "client": order = "t.code, c.number"
-        default: throw StoreError(field: "sort", "must be one of \(Self.sorts.joined(separator: ", "))")
+        case .number: order = "c.number"
+        case .amount: order = "total DESC, c.number"
+        case .overdue: order = "overdue DESC, c.number"
+        case .opened: order = "c.opened_on DESC, c.number"
+        case .client: order = "t.code, c.number"
         }
         guard (1...10_000).contains(filter.limit) else { throw StoreError(field: "limit", "must be between 1 and 10000") }
         let sql = selectSummary

@@ -32,21 +32,22 @@ public struct Contracts {
     var connection: Connection { session.connection }
 
     public struct Changes: Sendable {
-        public var extrajudicialRate: String?
-        public var judicialRate: String?
-        public var surcharge12: String?
-        public var surcharge24: String?
-        public var minimumFee: String?
-        public var vat: String?
+        public var extrajudicialRate: BasisPoints?
+        public var judicialRate: BasisPoints?
+        public var surcharge12: BasisPoints?
+        public var surcharge24: BasisPoints?
+        /// In the client's currency, as the two amounts below.
+        public var minimumFee: WrittenAmount?
+        public var vat: BasisPoints?
         public var directEarns: Bool?
-        public var remittance: String?
+        public var remittance: FeeContract.Remittance?
         public var postingConsent: Bool?
-        public var judicialThreshold: String?
-        public var effective: String?
-        public var promiseGraceDays: String?
-        public var maxDiscount: String?
-        public var postingNoticeDays: String?
-        public var agreementDefaultDays: String?
+        public var judicialThreshold: WrittenAmount?
+        public var effective: CalendarDate?
+        public var promiseGraceDays: Int?
+        public var maxDiscount: BasisPoints?
+        public var postingNoticeDays: Int?
+        public var agreementDefaultDays: Int?
         public init() {}
     }
 
@@ -64,50 +65,30 @@ public struct Contracts {
             let scope = try TenantScope.resolve(session, client: client)
             let previous = try history(client: client).last
             let currency = try session.currencies()[scope.currency] ?? Currency(code: scope.currency, exponent: 0)
-            func rate(_ text: String?, _ field: String) throws -> BasisPoints? {
-                guard let text else { return nil }
-                guard let value = BasisPoints(percent: text) else {
-                    throw StoreError(field: field, "\"\(text)\" is not a percentage (write 15 or 12,5)")
-                }
-                return value
+            /// Zero is a term like any other here (no minimum fee, no threshold).
+            func amount(_ written: WrittenAmount?, _ field: String) throws -> Int64? {
+                guard let written else { return nil }
+                if written.text.trimmingSpacesAndNewlines() == "0" { return 0 }
+                return try Payments.minorUnits(written, currency: currency, field: field)
             }
-            func amount(_ text: String?, _ field: String) throws -> Int64? {
-                guard let text else { return nil }
-                if text.trimmingSpacesAndNewlines() == "0" { return 0 }
-                switch AmountParser.parse(text, currency: currency) {
-                case .success(let value): return value
-                case .failure(let problem): throw StoreError(field: field, "\(problem)")
-                }
-            }
-            let today = try session.today()
-            var effective = today
-            if let text = changes.effective {
-                guard let date = CalendarDate(parsing: text) else { throw StoreError(field: "effective", "\"\(text)\" is not a date") }
-                effective = date
-            }
-            let extrajudicial = try rate(changes.extrajudicialRate, "extrajudicial_rate") ?? previous?.terms.extrajudicialRate
-            let judicial = try rate(changes.judicialRate, "judicial_rate") ?? previous?.terms.judicialRate
+            let effective = try changes.effective ?? session.today()
+            let extrajudicial = changes.extrajudicialRate ?? previous?.terms.extrajudicialRate
+            let judicial = changes.judicialRate ?? previous?.terms.judicialRate
             guard let extrajudicial, let judicial else {
                 throw StoreError(fields: ["extrajudicial_rate", "judicial_rate"], "required for a client's first contract")
             }
             var terms = FeeContract(
                 version: (previous?.terms.version ?? 0) + 1, effective: effective,
                 extrajudicialRate: extrajudicial, judicialRate: judicial,
-                surchargeOver12Months: try rate(changes.surcharge12, "surcharge_12m") ?? previous?.terms.surchargeOver12Months ?? .zero,
-                surchargeOver24Months: try rate(changes.surcharge24, "surcharge_24m") ?? previous?.terms.surchargeOver24Months ?? .zero,
+                surchargeOver12Months: changes.surcharge12 ?? previous?.terms.surchargeOver12Months ?? .zero,
+                surchargeOver24Months: changes.surcharge24 ?? previous?.terms.surchargeOver24Months ?? .zero,
                 minimumFee: try amount(changes.minimumFee, "minimum_fee") ?? previous?.terms.minimumFee ?? 0,
-                vatRate: try rate(changes.vat, "vat") ?? previous?.terms.vatRate ?? FeeContract.defaultVAT(for: scope.country),
+                vatRate: changes.vat ?? previous?.terms.vatRate ?? FeeContract.defaultVAT(for: scope.country),
                 directPaymentsEarnFee: changes.directEarns ?? previous?.terms.directPaymentsEarnFee ?? true,
-                remittance: previous?.terms.remittance ?? .net)
-            if let mode = changes.remittance {
-                guard let parsed = FeeContract.Remittance(rawValue: mode.lowercased()) else {
-                    throw StoreError(field: "remittance", "must be net or gross")
-                }
-                terms.remittance = parsed
-            }
-            func days(_ text: String?, _ field: String, _ range: ClosedRange<Int>) throws -> Int? {
-                guard let text else { return nil }
-                guard let value = Int(text.trimmingSpacesAndNewlines()), range.contains(value) else {
+                remittance: changes.remittance ?? previous?.terms.remittance ?? .net)
+            func days(_ value: Int?, _ field: String, _ range: ClosedRange<Int>) throws -> Int? {
+                guard let value else { return nil }
+                guard range.contains(value) else {
                     throw StoreError(field: field, "must be a number of days from \(range.lowerBound) to \(range.upperBound)")
                 }
                 return value
@@ -116,7 +97,7 @@ public struct Contracts {
             workflow.promiseGraceDays = try days(changes.promiseGraceDays, "promise_grace", 0...60) ?? workflow.promiseGraceDays
             workflow.postingNoticeDays = try days(changes.postingNoticeDays, "posting_notice", 0...365) ?? workflow.postingNoticeDays
             workflow.agreementDefaultDays = try days(changes.agreementDefaultDays, "default_after", 1...365) ?? workflow.agreementDefaultDays
-            if let discount = try rate(changes.maxDiscount, "max_discount") {
+            if let discount = changes.maxDiscount {
                 guard discount.value <= 10_000 else { throw StoreError(field: "max_discount", "at most 100") }
                 workflow.maxDiscount = discount
             }

@@ -7,8 +7,6 @@ public struct Disputes {
     let session: Session
     var connection: Connection { session.connection }
 
-    public static let outcomes = ["upheld", "rejected"]
-
     public func open(caseNumber: String, reason: String) throws -> String {
         try session.requireStaff("open disputes")
         let text = reason.trimmingSpacesAndNewlines()
@@ -25,19 +23,18 @@ public struct Disputes {
     }
 
     /// Returns whether the case was closed (an upheld dispute).
-    public func resolve(caseNumber: String, outcome: String, note: String?) throws -> (caseNumber: String, closed: Bool) {
+    public func resolve(caseNumber: String, outcome: DisputeOutcome, note: String?) throws -> (caseNumber: String, closed: Bool) {
         try session.requireStaff("resolve disputes")
-        let value = try Payments.choice(outcome, Self.outcomes, field: "outcome")
-        return try connection.withTransaction { try resolve(caseNumber, outcome: value, note: note) }
+        return try connection.withTransaction { try resolve(caseNumber, outcome: outcome, note: note) }
     }
 
-    private func resolve(_ caseNumber: String, outcome: String, note: String?) throws -> (caseNumber: String, closed: Bool) {
+    private func resolve(_ caseNumber: String, outcome: DisputeOutcome, note: String?) throws -> (caseNumber: String, closed: Bool) {
         let target = try WorkflowCase.load(session, number: caseNumber)
-        let next = try target.check(.resolveDispute(upheld: outcome == "upheld"))
+        let next = try target.check(.resolveDispute(upheld: outcome == .upheld))
         try connection.query("""
             UPDATE cobranza.dispute SET outcome = $3, resolved_on = cobranza.today(), resolution_note = $4
              WHERE tenant_id = $1 AND case_id = $2 AND outcome IS NULL
-            """, [target.tenant, target.id, outcome, note])
+            """, [target.tenant, target.id, outcome.rawValue, note])
         return (target.number, next.stage == .closed)
     }
 }

@@ -67,10 +67,10 @@ public struct FeeInvoices {
     /// One invoice per client and currency for every fee not yet billed up to the end of
     /// `period` (YYYY-MM); `client` nil means every client. Empty when there is nothing new.
     @discardableResult
-    public func issue(client: String?, period: String) throws -> [IssuedFeeInvoice] {
+    public func issue(client: String?, period: CalendarMonth) throws -> [IssuedFeeInvoice] {
         try requireAdmin("issue fee invoices")
         return try connection.withTransaction {
-            try connection.query("SELECT * FROM cobranza.issue_fee_invoices($1, $2)", [client, period]).rows.map { row in
+            try connection.query("SELECT * FROM cobranza.issue_fee_invoices($1, $2)", [client, period.description]).rows.map { row in
                 IssuedFeeInvoice(number: try row.decode("number"), client: try row.decode("client_code"),
                                  currency: try row.decode("currency"), lines: try row.decode("lines"),
                                  subtotal: try row.decode("subtotal"), vat: try row.decode("vat"), total: try row.decode("total"))
@@ -96,13 +96,13 @@ public struct FeeInvoices {
           LEFT JOIN cobranza.fee_document x ON x.tenant_id = d.tenant_id AND x.voids_id = d.id
         """
 
-    public func list(client: String?, period: String?, limit: Int) throws -> [FeeDocumentRecord] {
+    public func list(client: String?, period: CalendarMonth?, limit: Int) throws -> [FeeDocumentRecord] {
         var conditions: [String] = []
         var parameters = SQLParameters()
         if client != nil || session.identity.clientCode != nil {
             conditions.append("d.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id))
         }
-        if let period { conditions.append("d.period = " + parameters.bind(period)) }
+        if let period { conditions.append("d.period = " + parameters.bind(period.description)) }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try connection.query(Self.select + filter + " ORDER BY d.id LIMIT " + parameters.bind(limit), parameters.values)
             .rows.map(Self.record)

@@ -17,14 +17,6 @@ public struct Letters {
         return root.appendingPathComponent("cartas")
     }
 
-    public static func level(_ text: String?) throws -> LetterLevel {
-        guard let text else { throw StoreError(field: "level", "a letter needs its level, 1, 2 or 3") }
-        guard let number = Int(text.trimmingSpacesAndNewlines()), let level = LetterLevel(rawValue: number) else {
-            throw StoreError(field: "level", "must be 1, 2 or 3 (got \"\(text)\")")
-        }
-        return level
-    }
-
     /// The letter of `level` for the case as of today, naming every invoice still owed.
     public func render(caseNumber: String, level: LetterLevel) throws -> String {
         try session.requireStaff("render letters", lawyers: true)

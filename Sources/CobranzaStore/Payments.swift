@@ -48,17 +48,18 @@ public struct Payments {
     let session: Session
     var connection: Connection { session.connection }
 
-    public static let channels = PaymentChannel.allCases.map(\.rawValue)
-    public static let methods = PaymentMethod.allCases.map(\.rawValue)
 
     public struct NewPayment: Sendable {
         public var caseNumber: String
-        public var amount: String
-        public var date: String?
-        public var channel: String?
-        public var method: String?
+        /// In the case's currency, which only the case knows.
+        public var amount: WrittenAmount
+        /// nil: today, as the database counts it.
+        public var date: CalendarDate?
+        public var channel: PaymentChannel
+        public var method: PaymentMethod
         public var ref: String?
-        public init(caseNumber: String, amount: String, date: String? = nil, channel: String? = nil, method: String? = nil, ref: String? = nil) {
+        public init(caseNumber: String, amount: WrittenAmount, date: CalendarDate? = nil, channel: PaymentChannel = .agency,
+                    method: PaymentMethod = .transfer, ref: String? = nil) {
             self.caseNumber = caseNumber
             self.amount = amount
             self.date = date
@@ -90,10 +91,7 @@ public struct Payments {
             throw StoreError("only agency admins and collectors record payments")
         }
         let target = try caseRow(payment.caseNumber)
-        let amount = try Self.parseAmount(payment.amount, currency: target.currency, field: "amount")
-        let date = try payment.date.map { try Self.parseDate($0, field: "date").description }
-        let channel = try Self.choice(payment.channel ?? "agency", Self.channels, field: "channel")
-        let method = try Self.choice(payment.method ?? "transfer", Self.methods, field: "method")
+        let amount = try Self.minorUnits(payment.amount, currency: target.currency, field: "amount")
         let ref = try Self.reference(payment.ref)
         let inserted: QueryResult
         do {
@@ -102,7 +100,8 @@ public struct Payments {
                        paid_on::text AS paid_on, channel, method, external_ref, reverses_id, NULL::bigint AS reversed_by,
                        reason, stage, fee_bp, fee, fee_note, contract_version, created_by, NULL::text AS billed_on, outstanding
                   FROM cobranza.record_payment($1, $2, $3, $4::date, $5, $6, $7)
-                """, [target.tenant, target.id, amount, date, channel, method, ref, target.number, target.client, target.debtorName])
+                """, [target.tenant, target.id, amount, payment.date?.description, payment.channel.rawValue, payment.method.rawValue, ref,
+                      target.number, target.client, target.debtorName])
         } catch {
             throw try explain(error, ref: payment.ref, tenant: target.tenant)
         }
@@ -114,14 +113,13 @@ public struct Payments {
 
     /// Undoes a payment: a reversal row (the database negates amount and fee) and, when the fee
     /// was already billed, a credit note. Returns the reversal and the credit note's number.
-    public func reverse(_ id: Int64, reason: String, date: String?) throws -> (reversal: PaymentRecord, creditNote: String?) {
+    public func reverse(_ id: Int64, reason: String, date: CalendarDate?) throws -> (reversal: PaymentRecord, creditNote: String?) {
         guard [.admin, .collector].contains(session.identity.kind) else {
             throw StoreError("only agency admins and collectors reverse payments")
         }
         guard !reason.trimmingSpacesAndNewlines().isEmpty else { throw StoreError(field: "reason", "required (why is the payment undone?)") }
-        let on = try date.map { try Self.parseDate($0, field: "date").description }
         let row = try connection.withTransaction {
-            try connection.query("SELECT reversal_id, credit_note FROM cobranza.reverse_payment($1, $2, $3::date)", [id, reason, on]).first!
+            try connection.query("SELECT reversal_id, credit_note FROM cobranza.reverse_payment($1, $2, $3::date)", [id, reason, date?.description]).first!
         }
         return (try show(try row.decode("reversal_id")), try row.decodeIfPresent("credit_note"))
     }
@@ -231,10 +229,15 @@ public struct Payments {
                     problems.append(.init("line \(record.line), column ref", StoreError("required (a bank file's reference makes a second import add nothing)")))
                     continue
                 }
-                let payment = NewPayment(caseNumber: field(record, "case") ?? "", amount: field(record, "amount") ?? "",
-                                         date: field(record, "date"), channel: field(record, "channel"),
-                                         method: field(record, "method"), ref: ref)
                 do {
+                    // A bank file is text: its columns are read here, as the shell reads flags.
+                    let amountText = field(record, "amount") ?? ""
+                    guard let amount = WrittenAmount(amountText) else { throw StoreError(field: "amount", "\"\(amountText)\" is not an amount") }
+                    let payment = NewPayment(
+                        caseNumber: field(record, "case") ?? "", amount: amount,
+                        date: try field(record, "date").map { try Self.parseDate($0, field: "date") },
+                        channel: try field(record, "channel").map { try Self.choice($0, field: "channel") } ?? .agency,
+                        method: try field(record, "method").map { try Self.choice($0, field: "method") } ?? .transfer, ref: ref)
                     try connection.withTransaction {
                         if let existing = try alreadyRecorded(payment) {
                             outcome.alreadyRecorded.append((record.line, existing))
@@ -281,8 +284,8 @@ public struct Payments {
                           number: try row.decode("number"), client: try row.decode("code"), debtorName: try row.decode("name"))
     }
 
-    static func parseAmount(_ text: String, currency: Currency, field: String) throws -> Int64 {
-        switch AmountParser.parse(text, currency: currency) {
+    static func minorUnits(_ amount: WrittenAmount, currency: Currency, field: String) throws -> Int64 {
+        switch amount.minorUnits(in: currency) {
         case .success(let value): return value
         case .failure(let problem): throw StoreError(field: field, "\(problem)")
         }
@@ -293,9 +296,10 @@ public struct Payments {
         return date
     }
 
-    static func choice(_ text: String, _ allowed: [String], field: String) throws -> String {
-        let value = text.trimmingSpacesAndNewlines().lowercased()
-        guard allowed.contains(value) else { throw StoreError(field: field, "must be one of \(allowed.joined(separator: ", "))") }
+    static func choice<Value: RawRepresentable & CaseIterable>(_ text: String, field: String) throws -> Value where Value.RawValue == String {
+        guard let value = Value(rawValue: text.trimmingSpacesAndNewlines().lowercased()) else {
+            throw StoreError(field: field, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         return value
     }
 

@@ -22,13 +22,12 @@ public struct Promises {
     let session: Session
     var connection: Connection { session.connection }
 
-    public func add(caseNumber: String, amount: String, due: String, note: String?) throws -> PromiseRecord {
+    public func add(caseNumber: String, amount: WrittenAmount, due dueDate: CalendarDate, note: String?) throws -> PromiseRecord {
         try session.requireStaff("record promises")
         return try connection.withTransaction {
             let target = try WorkflowCase.load(session, number: caseNumber)
             try target.check(.promise)
             let minor = try target.amount(amount, field: "amount")
-            let dueDate = try Payments.parseDate(due, field: "due")
             let today = try session.today()
             guard dueDate >= today else { throw StoreError(field: "due", "\(dueDate) is in the past") }
             guard minor <= target.outstanding else {

@@ -30,7 +30,6 @@ public struct Referrals {
     let session: Session
     var connection: Connection { session.connection }
 
-    public static let stages = ["referred", "filed", "served", "judgment", "enforcement", "closed"]
 
     public struct Filing: Sendable {
         public var caseNumber: String
@@ -79,12 +78,13 @@ public struct Referrals {
 
     public struct Update: Sendable {
         public var caseNumber: String
-        public var stage: String?
+        public var stage: ReferralStage?
         public var docket: String?
         public var court: String?
-        public var cost: String?
+        /// In the case's currency.
+        public var cost: WrittenAmount?
         public var costNote: String?
-        public init(caseNumber: String, stage: String? = nil, docket: String? = nil, court: String? = nil, cost: String? = nil,
+        public init(caseNumber: String, stage: ReferralStage? = nil, docket: String? = nil, court: String? = nil, cost: WrittenAmount? = nil,
                     costNote: String? = nil) {
             self.caseNumber = caseNumber
             self.stage = stage
@@ -101,11 +101,10 @@ public struct Referrals {
             throw StoreError("nothing to update: give a stage, docket, court or cost")
         }
         if (change.cost == nil) != (change.costNote == nil) { throw StoreError(fields: ["cost", "cost_note"], "give both or neither") }
-        let stage = try change.stage.map { try Payments.choice($0, Self.stages, field: "stage") }
-        return try connection.withTransaction { try update(locked: change, stage: stage) }
+        return try connection.withTransaction { try update(locked: change) }
     }
 
-    private func update(locked change: Update, stage: String?) throws -> ReferralRecord {
+    private func update(locked change: Update) throws -> ReferralRecord {
         let target = try WorkflowCase.load(session, number: change.caseNumber)
         if change.stage != nil || change.docket != nil || change.court != nil {
             try target.check(.updateReferral)
@@ -113,7 +112,7 @@ public struct Referrals {
                 UPDATE cobranza.judicial_referral
                    SET stage = coalesce($3, stage), docket = coalesce($4, docket), court = coalesce($5, court)
                  WHERE tenant_id = $1 AND case_id = $2
-                """, [target.tenant, target.id, stage, change.docket, change.court])
+                """, [target.tenant, target.id, change.stage?.rawValue, change.docket, change.court])
         } else if !target.state.referred {
             throw StoreError("case \(target.number): the case has not been referred to court")
         }

@@ -38,10 +38,11 @@ public struct Statements {
     let session: Session
     var connection: Connection { session.connection }
 
-    /// `period` is YYYY-MM. One statement per currency the client has money in.
-    public func statement(client: String?, period: String) throws -> [RemittanceStatement] {
+    /// One statement per currency the client has money in.
+    public func statement(client: String?, period month: CalendarMonth) throws -> [RemittanceStatement] {
+        let period = month.description
         let scope = try TenantScope.resolve(session, client: client)
-        let (start, end) = try Self.month(period)
+        let (start, end) = (month.firstDay, month.lastDay)
         let rows = try connection.query("""
             WITH p AS (
                 SELECT p.currency, p.paid_on, p.channel, p.amount, k.remittance,
@@ -100,7 +101,7 @@ public struct Statements {
 
     /// Records money paid over to a client (admins).
     @discardableResult
-    public func remit(client: String, amount text: String, currency: String?, date: String?, ref: String?) throws -> RemittanceRecord {
+    public func remit(client: String, amount written: WrittenAmount, currency: String?, date: CalendarDate?, ref: String?) throws -> RemittanceRecord {
         guard session.identity.kind == .admin else { throw StoreError("only agency admins can record remittances") }
         let scope = try TenantScope.resolve(session, client: client)
         let code = try currency.map { text in
@@ -108,8 +109,8 @@ public struct Statements {
             return code
         } ?? scope.currency
         guard let known = try session.currencies()[code] else { throw StoreError(field: "currency", "\(code) is not a known currency") }
-        let amount = try Payments.parseAmount(text, currency: known, field: "amount")
-        let on = try date.map { try Payments.parseDate($0, field: "date").description }
+        let amount = try Payments.minorUnits(written, currency: known, field: "amount")
+        let on = date?.description
         let reference = try Payments.reference(ref)
         let inserted: QueryResult
         do {
@@ -145,16 +146,6 @@ public struct Statements {
         }
     }
 
-    /// First and last day of a YYYY-MM month.
-    static func month(_ period: String) throws -> (CalendarDate, CalendarDate) {
-        let parts = period.trimmingSpacesAndNewlines().split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]),
-              let first = CalendarDate(year: year, month: month, day: 1)
-        else { throw StoreError(field: "period", "\"\(period)\" is not a month (write YYYY-MM)") }
-        let next = month == 12 ? CalendarDate(year: year + 1, month: 1, day: 1)! : CalendarDate(year: year, month: month + 1, day: 1)!
-        return (first, next.adding(days: -1))
-    }
 }
 
 extension Session {

@@ -7,19 +7,19 @@ public struct Steps {
     let session: Session
     var connection: Connection { session.connection }
 
-    public static let kinds = StepKind.allCases.map(\.rawValue)
     public static let callOutcomes = CallOutcome.allCases.map(\.rawValue)
 
     public struct NewStep: Sendable {
         public var caseNumber: String
-        public var kind: String
+        public var kind: StepKind
         public var outcome: String?
         public var note: String?
         public var clientVisible: Bool
-        public var nextAction: String?
-        public var level: String?
-        public init(caseNumber: String, kind: String, outcome: String? = nil, note: String? = nil, clientVisible: Bool = false,
-                    nextAction: String? = nil, level: String? = nil) {
+        public var nextAction: CalendarDate?
+        /// A letter's level; a letter without one is refused.
+        public var level: LetterLevel?
+        public init(caseNumber: String, kind: StepKind, outcome: String? = nil, note: String? = nil, clientVisible: Bool = false,
+                    nextAction: CalendarDate? = nil, level: LetterLevel? = nil) {
             self.caseNumber = caseNumber
             self.kind = kind
             self.outcome = outcome
@@ -42,9 +42,7 @@ public struct Steps {
 
     public func log(_ step: NewStep) throws -> Logged {
         try session.requireStaff("log steps", lawyers: true)
-        guard let kind = StepKind(rawValue: step.kind.trimmingSpacesAndNewlines().lowercased()) else {
-            throw StoreError(field: "kind", "must be one of \(Self.kinds.joined(separator: ", ")) (got \"\(step.kind)\")")
-        }
+        let kind = step.kind
         var outcome = step.outcome?.trimmingSpacesAndNewlines().lowercased()
         if kind == .call {
             guard let given = outcome, CallOutcome(rawValue: given) != nil else {
@@ -53,7 +51,8 @@ public struct Steps {
         } else if outcome?.isEmpty == true {
             outcome = nil
         }
-        let level: LetterLevel? = kind == .letter ? try Letters.level(step.level) : nil
+        if kind == .letter, step.level == nil { throw StoreError(field: "level", "a letter needs its level, 1, 2 or 3") }
+        let level = kind == .letter ? step.level : nil
         if kind != .letter, step.level != nil { throw StoreError(field: "level", "only letters have a level") }
         if let note = step.note, note.count > 4000 { throw StoreError(field: "note", "at most 4000 characters") }
         return try connection.withTransaction {
@@ -61,8 +60,7 @@ public struct Steps {
             try target.check(level.map { .letter($0) } ?? .step(kind))
             let today = try session.today()
             var nextAction: CalendarDate?
-            if let text = step.nextAction {
-                let date = try Payments.parseDate(text, field: "next_action")
+            if let date = step.nextAction {
                 guard date >= today else { throw StoreError(field: "next_action", "\(date) is in the past") }
                 nextAction = date
             }

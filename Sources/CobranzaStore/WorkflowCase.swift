@@ -60,8 +60,8 @@ struct WorkflowCase {
         }
     }
 
-    func amount(_ text: String, field: String) throws -> Int64 {
-        try Payments.parseAmount(text, currency: currency, field: field)
+    func amount(_ amount: WrittenAmount, field: String) throws -> Int64 {
+        try Payments.minorUnits(amount, currency: currency, field: field)
     }
 }
 
@@ -100,9 +100,8 @@ extension Session {
         }
     }
 
-    /// A date option, or today when it is absent.
-    func date(_ text: String?, field: String) throws -> CalendarDate {
-        guard let text else { return try today() }
-        return try Payments.parseDate(text, field: field)
+    /// The date given, or today (the database's) when none is.
+    func dateOrToday(_ date: CalendarDate?) throws -> CalendarDate {
+        try date ?? today()
     }
 }

@@ -5,6 +5,7 @@
 //
 // Connection settings other than the database (host, port, user, password) come from the
 // standard PG* environment variables. Prints one line: `payments N seconds S tps T`.
+import CobranzaCore
 import CobranzaStore
 import Foundation
 import Postgres
@@ -55,7 +56,8 @@ DispatchQueue.concurrentPerform(iterations: sessions) { worker in
         var generator = SystemRandomNumberGenerator()
         while Date() < deadline {
             let number = cases[Int.random(in: 0..<cases.count, using: &generator)]
-            try session.payments.record(.init(caseNumber: number, amount: String(Int.random(in: 1_000...500_000, using: &generator))))
+            let amount = WrittenAmount(String(Int.random(in: 1_000...500_000, using: &generator)))!  // digits: always an amount
+            try session.payments.record(.init(caseNumber: number, amount: amount))
             count += 1
         }
         tally.add(count, failure: nil)

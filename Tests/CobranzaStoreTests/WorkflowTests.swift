@@ -156,9 +156,9 @@ struct WorkflowTests {
         // Paid before the agreement: it lowers what is owed, and does not count towards the agreement.
         try ana.payments.record(.init(caseNumber: number, amount: "100.005"))
         #expect(throws: StoreError.self) {
-            try ana.agreements.create(.init(caseNumber: number, instalments: "2", firstDue: "2026-05-01", discount: "12"))
+            try ana.agreements.create(.init(caseNumber: number, instalments: 2, firstDue: "2026-05-01", discount: "12"))
         }
-        let agreement = try ana.agreements.create(.init(caseNumber: number, instalments: "2", firstDue: "2026-05-01", discount: "10"))
+        let agreement = try ana.agreements.create(.init(caseNumber: number, instalments: 2, firstDue: "2026-05-01", discount: "10"))
         #expect(agreement.owed == 900_000 && agreement.total == 810_000)
         #expect(agreement.instalments.map(\.amount) == [405_000, 405_000])
         #expect(agreement.status == "active" && agreement.paid == 0)
@@ -197,7 +197,7 @@ struct WorkflowTests {
         let number = try fixture.openCase(tenant: fixture.acme, amounts: [300_000])
         let ana = try fixture.session(fixture.collector)
         _ = try ana.promises.add(caseNumber: number, amount: "100.000", due: "2026-04-05", note: nil)
-        _ = try ana.agreements.create(.init(caseNumber: number, instalments: "3", firstDue: "2026-04-10"))
+        _ = try ana.agreements.create(.init(caseNumber: number, instalments: 3, firstDue: "2026-04-10"))
         let later = try Session(connection: try fixture.db.connect(as: fixture.collector))
         try later.connection.query("SELECT set_config('cobranza.as_of', '2026-05-11', false)")
         #expect(try later.promises.list(caseNumber: number, brokenOnly: true, client: nil, limit: 10).map(\.status) == ["broken"])
@@ -262,7 +262,7 @@ struct WorkflowTests {
         for tenant in [fixture.acme, fixture.other] {
             let number = try fixture.openCase(tenant: tenant, amounts: [900_000])
             _ = try admin.promises.add(caseNumber: number, amount: "1.000", due: "2026-04-30", note: nil)
-            _ = try admin.agreements.create(.init(caseNumber: number, instalments: "2", firstDue: "2026-05-01"))
+            _ = try admin.agreements.create(.init(caseNumber: number, instalments: 2, firstDue: "2026-05-01"))
             _ = try admin.postings.notify(caseNumber: number)
             _ = try admin.referrals.file(.init(caseNumber: number, lawyer: luis, override: true, reason: "test"))
             _ = try admin.referrals.update(.init(caseNumber: number, cost: "1.000", costNote: "fees"))
@@ -300,7 +300,7 @@ struct WorkflowTests {
         let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
         let admin = try fixture.session(fixture.admin)
         _ = try admin.promises.add(caseNumber: number, amount: "1.000", due: "2026-04-30", note: nil)
-        _ = try admin.agreements.create(.init(caseNumber: number, instalments: "1", firstDue: "2026-05-01"))
+        _ = try admin.agreements.create(.init(caseNumber: number, instalments: 1, firstDue: "2026-05-01"))
         _ = try admin.postings.notify(caseNumber: number)
         let su = try fixture.db.superuser()
         for sql in ["UPDATE cobranza.promise SET amount = 2", "DELETE FROM cobranza.payment_agreement", "UPDATE cobranza.instalment SET amount = 1",

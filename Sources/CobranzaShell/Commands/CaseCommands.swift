@@ -5,7 +5,7 @@ import CobranzaStore
 enum CaseCommands {
     static let open = Command(CommandSpec(
         words: ["case", "open"],
-        arguments: [CommandTable.argument("SUBMISSION", help: "a pending submission number")],
+        arguments: [CommandTable.argument("SUBMISSION", .id, help: "a pending submission number")],
         options: [CommandTable.option("assign", "USER", .userName, help: "assign to this collector or lawyer")],
         summary: "accept a submission into its debtor's open case, or a new case (staff)",
         examples: ["case open 12 --assign ana"],
@@ -13,7 +13,7 @@ enum CaseCommands {
         fieldLabels: ["assigned_to": "--to"])
     ) { invocation, context in
         let opened = try context.session.cases.open(
-            submission: try Formatting.number(invocation.argument("SUBMISSION")!, field: "SUBMISSION"), assignTo: invocation.option("assign"))
+            submission: invocation.id("SUBMISSION")!, assignTo: invocation.option("assign"))
         let what = opened.joinedExisting ? "joined case" : "opened case"
         let assigned = invocation.option("assign").map { ", assigned to \($0)" } ?? ""
         return .message("Submission \(invocation.argument("SUBMISSION")!) \(what) \(opened.caseNumber) for \(opened.debtorName): "
@@ -35,22 +35,22 @@ enum CaseCommands {
         words: ["case", "list"], arguments: [],
         options: [
             CommandTable.clientOption,
-            CommandTable.option("stage", "extrajudicial|judicial|closed", .choice(["extrajudicial", "judicial", "closed"]), help: "only this stage"),
+            CommandTable.option("stage", "extrajudicial|judicial|closed", .choice(CaseState.Stage.allCases.map(\.rawValue)), help: "only this stage"),
             CommandTable.option("collector", "USER", .userName, help: "only cases assigned to USER (staff)"),
             CommandTable.option("debtor", "TEXT", help: "debtor name or tax id contains TEXT"),
             CommandTable.option("min-amount", "AMOUNT", help: "total at least AMOUNT whole units of the case currency"),
-            CommandTable.option("overdue-days", "N", help: "oldest invoice at least N days overdue"),
-            CommandTable.option("sort", "number|amount|overdue|opened|client", .choice(["number", "amount", "overdue", "opened", "client"]), help: "order (default number)"),
+            CommandTable.option("overdue-days", "N", .count(0...1_000_000, unit: "days"), help: "oldest invoice at least N days overdue"),
+            CommandTable.option("sort", "number|amount|overdue|opened|client", .choice(Cases.Sort.allCases.map(\.rawValue)), help: "order (default number)"),
             CommandTable.limitOption,
         ],
         summary: "list cases", examples: ["case list --collector ana --overdue-days 90 --sort amount"])
     ) { invocation, context in
         let cases = try context.session.cases.list(Cases.Filter(
-            client: invocation.option("client"), stage: invocation.option("stage")?.lowercased(), collector: invocation.option("collector"),
+            client: invocation.option("client"), stage: invocation.choice("stage"), collector: invocation.option("collector"),
             debtor: invocation.option("debtor"),
             minAmount: try invocation.option("min-amount").map { try Formatting.wholeUnits($0) },
-            overdueDays: try invocation.option("overdue-days").map { Int(try Formatting.number($0, field: "--overdue-days")) },
-            sort: invocation.option("sort")?.lowercased() ?? "number", limit: try Formatting.limit(invocation)))
+            overdueDays: invocation.count("overdue-days"),
+            sort: invocation.choice("sort") ?? .number, limit: Formatting.limit(invocation)))
         return .table(caseTable(cases, staff: context.isStaff))
     }
 
@@ -105,7 +105,7 @@ enum CaseCommands {
         examples: ["case close C-2026-000123 --code uncollectible --note 'debtor company dissolved'"])
     ) { invocation, context in
         let (number, withdrawal) = try context.session.cases.close(
-            invocation.argument("CASE")!, code: invocation.option("code")!, note: invocation.option("note"))
+            invocation.argument("CASE")!, code: invocation.choice("code")!, note: invocation.option("note"))
         return .message("Case \(number) closed (\(invocation.option("code")!.lowercased()))."
             + (withdrawal.map { " Its posting must be withdrawn by \($0)." } ?? ""))
     }

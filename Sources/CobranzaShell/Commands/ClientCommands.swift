@@ -42,21 +42,21 @@ enum ClientCommands {
         words: ["client", "contract", "set"],
         arguments: [CommandTable.argument("CODE", .clientCode, help: "client code")],
         options: [
-            CommandTable.option("extrajudicial-rate", "PCT", help: "fee on money recovered before court, e.g. 15 (required the first time)"),
-            CommandTable.option("judicial-rate", "PCT", help: "fee once the case is judicial, e.g. 25 (required the first time)"),
-            CommandTable.option("surcharge-12m", "PCT", help: "added to the rate for debts over 12 months overdue at placement"),
-            CommandTable.option("surcharge-24m", "PCT", help: "added instead for debts over 24 months"),
-            CommandTable.option("minimum-fee", "AMOUNT", help: "least fee per payment, in the client's currency"),
-            CommandTable.option("vat", "PCT", help: "VAT on the fee (default by country: CL 19, CO 19, MX 16)"),
+            CommandTable.option("extrajudicial-rate", "PCT", .percent, help: "fee on money recovered before court, e.g. 15 (required the first time)"),
+            CommandTable.option("judicial-rate", "PCT", .percent, help: "fee once the case is judicial, e.g. 25 (required the first time)"),
+            CommandTable.option("surcharge-12m", "PCT", .percent, help: "added to the rate for debts over 12 months overdue at placement"),
+            CommandTable.option("surcharge-24m", "PCT", .percent, help: "added instead for debts over 24 months"),
+            CommandTable.option("minimum-fee", "AMOUNT", .amount, help: "least fee per payment, in the client's currency"),
+            CommandTable.option("vat", "PCT", .percent, help: "VAT on the fee (default by country: CL 19, CO 19, MX 16)"),
             CommandTable.option("direct-payments-earn", "yes|no", .choice(["yes", "no"]), help: "payments made straight to the client earn the fee (default yes)"),
-            CommandTable.option("remittance", "net|gross", .choice(["net", "gross"]), help: "net: keep the fee from collections; gross: remit all, invoice the fee"),
+            CommandTable.option("remittance", "net|gross", .choice(FeeContract.Remittance.allCases.map(\.rawValue)), help: "net: keep the fee from collections; gross: remit all, invoice the fee"),
             CommandTable.option("posting-consent", "yes|no", .choice(["yes", "no"]), help: "the client allows public debt posting"),
-            CommandTable.option("judicial-threshold", "AMOUNT", help: "smallest debt that may go to court without an override"),
-            CommandTable.option("promise-grace", "DAYS", help: "days after a promise's due date a payment still keeps it (default 3)"),
-            CommandTable.option("max-discount", "PCT", help: "largest discount an instalment agreement may give (default 0)"),
-            CommandTable.option("posting-notice", "DAYS", help: "days of notice before posting a Chilean or Mexican debtor (default 15; Colombia is 20 by law)"),
-            CommandTable.option("default-after", "DAYS", help: "days an instalment may stay unpaid before its agreement is in default (default 30)"),
-            CommandTable.option("effective", "DATE", help: "when the version takes effect (default today; never before the last one)"),
+            CommandTable.option("judicial-threshold", "AMOUNT", .amount, help: "smallest debt that may go to court without an override"),
+            CommandTable.option("promise-grace", "DAYS", .count(0...60, unit: "days"), help: "days after a promise's due date a payment still keeps it (default 3)"),
+            CommandTable.option("max-discount", "PCT", .percent, help: "largest discount an instalment agreement may give (default 0)"),
+            CommandTable.option("posting-notice", "DAYS", .count(0...365, unit: "days"), help: "days of notice before posting a Chilean or Mexican debtor (default 15; Colombia is 20 by law)"),
+            CommandTable.option("default-after", "DAYS", .count(1...365, unit: "days"), help: "days an instalment may stay unpaid before its agreement is in default (default 30)"),
+            CommandTable.option("effective", "DATE", .date, help: "when the version takes effect (default today; never before the last one)"),
         ],
         summary: "add a version of a client's contract; unchanged terms carry over (admins)",
         examples: ["client contract set ACME --extrajudicial-rate 15 --judicial-rate 25 --minimum-fee 5.000",
@@ -64,21 +64,21 @@ enum ClientCommands {
         fieldLabels: ["client": "--client", "effective_on": "--effective"])
     ) { invocation, context in
         var changes = Contracts.Changes()
-        changes.extrajudicialRate = invocation.option("extrajudicial-rate")
-        changes.judicialRate = invocation.option("judicial-rate")
-        changes.surcharge12 = invocation.option("surcharge-12m")
-        changes.surcharge24 = invocation.option("surcharge-24m")
-        changes.minimumFee = invocation.option("minimum-fee")
-        changes.vat = invocation.option("vat")
+        changes.extrajudicialRate = invocation.percent("extrajudicial-rate")
+        changes.judicialRate = invocation.percent("judicial-rate")
+        changes.surcharge12 = invocation.percent("surcharge-12m")
+        changes.surcharge24 = invocation.percent("surcharge-24m")
+        changes.minimumFee = invocation.amount("minimum-fee")
+        changes.vat = invocation.percent("vat")
         changes.directEarns = invocation.option("direct-payments-earn").map { $0.lowercased() == "yes" }
-        changes.remittance = invocation.option("remittance")
+        changes.remittance = invocation.choice("remittance")
         changes.postingConsent = invocation.option("posting-consent").map { $0.lowercased() == "yes" }
-        changes.judicialThreshold = invocation.option("judicial-threshold")
-        changes.effective = invocation.option("effective")
-        changes.promiseGraceDays = invocation.option("promise-grace")
-        changes.maxDiscount = invocation.option("max-discount")
-        changes.postingNoticeDays = invocation.option("posting-notice")
-        changes.agreementDefaultDays = invocation.option("default-after")
+        changes.judicialThreshold = invocation.amount("judicial-threshold")
+        changes.effective = invocation.date("effective")
+        changes.promiseGraceDays = invocation.count("promise-grace")
+        changes.maxDiscount = invocation.percent("max-discount")
+        changes.postingNoticeDays = invocation.count("posting-notice")
+        changes.agreementDefaultDays = invocation.count("default-after")
         let contract = try context.session.contracts.set(client: invocation.argument("CODE")!, changes)
         return .message("Contract version \(contract.terms.version) for \(contract.client), effective \(contract.terms.effective): "
             + "\(contract.terms.extrajudicialRate) extrajudicial, \(contract.terms.judicialRate) judicial, VAT \(contract.terms.vatRate).")

@@ -53,7 +53,7 @@ enum DebtorCommands {
         summary: "list debtors", examples: ["debtor list --client ACME --search sur"])
     ) { invocation, context in
         .table(debtorTable(try context.session.debtors.list(
-            client: invocation.option("client"), search: invocation.option("search"), limit: try Formatting.limit(invocation))))
+            client: invocation.option("client"), search: invocation.option("search"), limit: Formatting.limit(invocation))))
     }
 
     static func debtorTable(_ debtors: [DebtorRecord]) -> ResultTable {

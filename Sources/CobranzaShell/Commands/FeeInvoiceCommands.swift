@@ -7,7 +7,7 @@ enum FeeInvoiceCommands {
         words: ["fee", "invoice", "issue"], arguments: [],
         options: [CommandTable.option("client", "CODE", .clientCode, help: "one client (or --all)"),
                   CommandTable.option("all", help: "every client with fees not yet invoiced"),
-                  CommandTable.option("period", "YYYY-MM", required: true, help: "bill every fee earned up to the end of this month")],
+                  CommandTable.option("period", "YYYY-MM", .month, required: true, help: "bill every fee earned up to the end of this month")],
         summary: "issue success-fee invoices, one per client and currency (admins)",
         examples: ["fee invoice issue --client ACME --period 2026-03", "fee invoice issue --all --period 2026-03"])
     ) { invocation, context in
@@ -15,7 +15,7 @@ enum FeeInvoiceCommands {
         guard invocation.switches.contains("all") != (client != nil) else {
             throw UsageError("fee invoice issue: give --client CODE or --all (one of them)")
         }
-        let period = invocation.option("period")!
+        let period = invocation.month("period")!
         let issued = try context.session.feeInvoices.issue(client: client, period: period)
         guard !issued.isEmpty else {
             return .message("Nothing new to invoice up to the end of \(period)\(client.map { " for \($0.uppercased())" } ?? ""): no invoice issued.")
@@ -42,11 +42,11 @@ enum FeeInvoiceCommands {
 
     static let list = Command(CommandSpec(
         words: ["fee", "invoice", "list"], arguments: [],
-        options: [CommandTable.clientOption, CommandTable.option("period", "YYYY-MM", help: "only invoices of this period"), CommandTable.limitOption],
+        options: [CommandTable.clientOption, CommandTable.option("period", "YYYY-MM", .month, help: "only invoices of this period"), CommandTable.limitOption],
         summary: "list fee invoices and credit notes", examples: ["fee invoice list --client ACME", "fee invoice list --period 2026-03"])
     ) { invocation, context in
         let documents = try context.session.feeInvoices.list(
-            client: invocation.option("client"), period: invocation.option("period"), limit: try Formatting.limit(invocation))
+            client: invocation.option("client"), period: invocation.month("period"), limit: Formatting.limit(invocation))
         let money = Formatting.money
         return .table(ResultTable(
             columns: [.init("number"), .init("kind"), .init("client"), .init("currency"), .init("issued"), .init("period"), .init("lines", .number),

@@ -14,19 +14,8 @@ enum Formatting {
         ResultTable(columns: [.init("field"), .init("value")], rows: fields.map { [$0.0, $0.1] })
     }
 
-    static func number(_ text: String, field: String) throws -> Int64 {
-        guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-            throw UsageError("\(field): \"\(text)\" is not a number")
-        }
-        return value
-    }
-
     /// `--limit N`: how many rows a list shows, 50 unless asked.
-    static func limit(_ invocation: Invocation) throws -> Int {
-        guard let text = invocation.option("limit") else { return 50 }
-        guard let value = Int(text), (1...10_000).contains(value) else { throw UsageError("--limit: must be a number from 1 to 10000") }
-        return value
-    }
+    static func limit(_ invocation: Invocation) -> Int { invocation.count("limit") ?? 50 }
 
     /// `--min-amount 1.000.000` or `1000000`: whole units, separators ignored.
     static func wholeUnits(_ text: String) throws -> Int64 {

@@ -6,9 +6,9 @@ enum PaymentCommands {
     static let record = Command(CommandSpec(
         words: ["payment", "record"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number"),
-                    CommandTable.argument("AMOUNT", help: "amount as written locally, in the case's currency")],
+                    CommandTable.argument("AMOUNT", .amount, help: "amount as written locally, in the case's currency")],
         options: [
-            CommandTable.option("date", "DATE", help: "when the debtor paid (default today; not in the future)"),
+            CommandTable.option("date", "DATE", .date, help: "when the debtor paid (default today; not in the future)"),
             CommandTable.option("channel", "agency|direct", .choice(PaymentChannel.allCases.map(\.rawValue)), help: "paid to the agency (default) or straight to the client"),
             CommandTable.option("method", "transfer|cash|check|card|other", .choice(PaymentMethod.allCases.map(\.rawValue)), help: "how (default transfer)"),
             CommandTable.option("ref", "TEXT", help: "the bank's reference; the same one is never recorded twice"),
@@ -19,8 +19,8 @@ enum PaymentCommands {
         fieldLabels: ["paid_on": "--date"])
     ) { invocation, context in
         let payment = try context.session.payments.record(Payments.NewPayment(
-            caseNumber: invocation.argument("CASE")!, amount: invocation.argument("AMOUNT")!, date: invocation.option("date"),
-            channel: invocation.option("channel"), method: invocation.option("method"), ref: invocation.option("ref")))
+            caseNumber: invocation.argument("CASE")!, amount: invocation.amount("AMOUNT")!, date: invocation.date("date"),
+            channel: invocation.choice("channel") ?? .agency, method: invocation.choice("method") ?? .transfer, ref: invocation.option("ref")))
         let money = Formatting.money
         var lines = ["Payment \(payment.id) recorded on \(payment.caseNumber): \(money(payment.amount, payment.currency)) "
             + "(\(payment.channel), \(payment.method)); fee \(money(payment.fee, payment.currency)) "
@@ -67,15 +67,15 @@ enum PaymentCommands {
 
     static let reverse = Command(CommandSpec(
         words: ["payment", "reverse"],
-        arguments: [CommandTable.argument("PAYMENT", help: "payment number")],
+        arguments: [CommandTable.argument("PAYMENT", .id, help: "payment number")],
         options: [CommandTable.option("reason", "TEXT", required: true, help: "why, e.g. cheque bounced"),
-                  CommandTable.option("date", "DATE", help: "date of the reversal (default today)")],
+                  CommandTable.option("date", "DATE", .date, help: "date of the reversal (default today)")],
         summary: "undo a payment (a bounced cheque); a billed fee gets a credit note",
         examples: ["payment reverse 42 --reason 'cheque devuelto sin fondos'"],
         fieldLabels: ["paid_on": "--date"])
     ) { invocation, context in
-        let id = try Formatting.number(invocation.argument("PAYMENT")!, field: "PAYMENT")
-        let (reversal, creditNote) = try context.session.payments.reverse(id, reason: invocation.option("reason")!, date: invocation.option("date"))
+        let id = invocation.id("PAYMENT")!
+        let (reversal, creditNote) = try context.session.payments.reverse(id, reason: invocation.option("reason")!, date: invocation.date("date"))
         var text = "Payment \(id) reversed by \(reversal.id): \(Formatting.money(reversal.amount, reversal.currency)) and its fee "
             + "\(Formatting.money(reversal.fee, reversal.currency)) undone on \(reversal.caseNumber)."
         if let creditNote { text += "\nThe fee was already invoiced: credit note \(creditNote) issued." }
@@ -88,15 +88,15 @@ enum PaymentCommands {
         summary: "list payments with their fees", examples: ["payment list --case C-2026-000123"])
     ) { invocation, context in
         .table(paymentTable(try context.session.payments.list(
-            client: invocation.option("client"), caseNumber: invocation.option("case"), limit: try Formatting.limit(invocation))))
+            client: invocation.option("client"), caseNumber: invocation.option("case"), limit: Formatting.limit(invocation))))
     }
 
     static let show = Command(CommandSpec(
         words: ["payment", "show"],
-        arguments: [CommandTable.argument("PAYMENT", help: "payment number")],
+        arguments: [CommandTable.argument("PAYMENT", .id, help: "payment number")],
         options: [], summary: "a payment, its fee and how its case's invoices stand", examples: ["payment show 42"])
     ) { invocation, context in
-        let payment = try context.session.payments.show(try Formatting.number(invocation.argument("PAYMENT")!, field: "PAYMENT"))
+        let payment = try context.session.payments.show(invocation.id("PAYMENT")!)
         let money = Formatting.money
         var fields: [(String, String?)] = [
             ("payment", String(payment.id)), ("case", payment.caseNumber), ("client", payment.client), ("debtor", payment.debtorName),

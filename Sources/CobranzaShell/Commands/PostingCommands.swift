@@ -43,7 +43,7 @@ enum PostingCommands {
         summary: "postings under way", examples: ["posting list --withdrawal-due"])
     ) { invocation, context in
         let postings = try context.session.postings.list(
-            withdrawalDue: invocation.switches.contains("withdrawal-due"), client: invocation.option("client"), limit: try Formatting.limit(invocation))
+            withdrawalDue: invocation.switches.contains("withdrawal-due"), client: invocation.option("client"), limit: Formatting.limit(invocation))
         return .table(ResultTable(
             columns: [.init("posting", .number), .init("case"), .init("client"), .init("debtor"), .init("notified"), .init("registry"),
                       .init("published"), .init("withdrawal_due"), .init("days_left", .number)],

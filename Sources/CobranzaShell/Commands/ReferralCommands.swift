@@ -27,11 +27,11 @@ enum ReferralCommands {
         words: ["referral", "update"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
         options: [CommandTable.option("stage", "filed|served|judgment|enforcement|closed",
-                                      .choice(["referred", "filed", "served", "judgment", "enforcement", "closed"]),
+                                      .choice(ReferralStage.allCases.map(\.rawValue)),
                                       help: "the proceeding's stage (only forward)"),
                   CommandTable.option("docket", "TEXT", help: "the court's docket number (rol)"),
                   CommandTable.option("court", "TEXT", help: "the court"),
-                  CommandTable.option("cost", "AMOUNT", help: "a court cost, in the case's currency"),
+                  CommandTable.option("cost", "AMOUNT", .amount, help: "a court cost, in the case's currency"),
                   CommandTable.option("cost-note", "TEXT", help: "what the cost was for (with --cost)")],
         summary: "record the court proceeding's progress and costs (staff; lawyers on their cases)",
         examples: ["referral update C-2026-000123 --stage filed --docket C-1234-2026",
@@ -41,8 +41,8 @@ enum ReferralCommands {
             throw UsageError("referral update: give --stage, --docket, --court or --cost")
         }
         let referral = try context.session.referrals.update(Referrals.Update(
-            caseNumber: invocation.argument("CASE")!, stage: invocation.option("stage"), docket: invocation.option("docket"),
-            court: invocation.option("court"), cost: invocation.option("cost"), costNote: invocation.option("cost-note")))
+            caseNumber: invocation.argument("CASE")!, stage: invocation.choice("stage"), docket: invocation.option("docket"),
+            court: invocation.option("court"), cost: invocation.amount("cost"), costNote: invocation.option("cost-note")))
         return .sections(sections(referral))
     }
 

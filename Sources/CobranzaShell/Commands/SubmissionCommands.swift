@@ -72,7 +72,7 @@ enum SubmissionCommands {
         summary: "list submissions", examples: ["submission list --pending"])
     ) { invocation, context in
         let submissions = try context.session.submissions.list(
-            client: invocation.option("client"), pendingOnly: invocation.switches.contains("pending"), limit: try Formatting.limit(invocation))
+            client: invocation.option("client"), pendingOnly: invocation.switches.contains("pending"), limit: Formatting.limit(invocation))
         return .table(ResultTable(
             columns: [.init("id", .number), .init("client"), .init("debtor"), .init("tax_id"), .init("invoices", .number),
                       .init("total", .money), .init("status"), .init("submitted"), .init("case"), .init("reason")],
@@ -84,10 +84,10 @@ enum SubmissionCommands {
 
     static let show = Command(CommandSpec(
         words: ["submission", "show"],
-        arguments: [CommandTable.argument("ID", help: "submission number")],
+        arguments: [CommandTable.argument("ID", .id, help: "submission number")],
         options: [], summary: "show a submission and its invoices", examples: ["submission show 12"])
     ) { invocation, context in
-        let (submission, invoices) = try context.session.submissions.show(try Formatting.number(invocation.argument("ID")!, field: "ID"))
+        let (submission, invoices) = try context.session.submissions.show(invocation.id("ID")!)
         var header: [(String, String?)] = [
             ("submission", String(submission.id)), ("client", submission.client),
             ("debtor", "\(submission.debtorName) (\(submission.debtorTaxID))"), ("status", submission.status),
@@ -104,12 +104,12 @@ enum SubmissionCommands {
 
     static let reject = Command(CommandSpec(
         words: ["submission", "reject"],
-        arguments: [CommandTable.argument("ID", help: "submission number")],
+        arguments: [CommandTable.argument("ID", .id, help: "submission number")],
         options: [CommandTable.option("reason", "TEXT", required: true, help: "why (the client reads it)")],
         summary: "refuse a pending submission (staff)",
         examples: ["submission reject 12 --reason 'invoice already paid per client ledger'"])
     ) { invocation, context in
-        let id = try Formatting.number(invocation.argument("ID")!, field: "ID")
+        let id = invocation.id("ID")!
         try context.session.submissions.reject(id, reason: invocation.option("reason")!)
         return .message("Submission \(id) rejected; the client will see the reason.")
     }

@@ -13,7 +13,7 @@ enum WorkflowCommands {
             CommandTable.option("outcome", "TEXT", help: "how it went; a call needs one of " + CallOutcome.allCases.map(\.rawValue).joined(separator: ", ")),
             CommandTable.option("note", "TEXT", help: "what happened (internal unless --client-visible)"),
             CommandTable.option("client-visible", help: "the client sees this step in its case view"),
-            CommandTable.option("next-action", "DATE", help: "when to act on the case next (it shows in the agenda)"),
+            CommandTable.option("next-action", "DATE", .date, help: "when to act on the case next (it shows in the agenda)"),
             CommandTable.option("level", "1|2|3", .choice(["1", "2", "3"]), help: "a letter's level; stores the exact text sent"),
         ],
         summary: "log a step on a case's timeline (staff; lawyers on their cases)",
@@ -23,9 +23,9 @@ enum WorkflowCommands {
         fieldLabels: ["letter_level": "--level"])
     ) { invocation, context in
         let logged = try context.session.steps.log(Steps.NewStep(
-            caseNumber: invocation.argument("CASE")!, kind: invocation.argument("KIND")!, outcome: invocation.option("outcome"),
+            caseNumber: invocation.argument("CASE")!, kind: invocation.choice("KIND")!, outcome: invocation.option("outcome"),
             note: invocation.option("note"), clientVisible: invocation.switches.contains("client-visible"),
-            nextAction: invocation.option("next-action"), level: invocation.option("level")))
+            nextAction: invocation.date("next-action"), level: letterLevel(invocation)))
         var text = "Logged \(logged.level.map { "level \($0.rawValue) letter" } ?? logged.kind.rawValue)"
             + (logged.outcome.map { " (\($0))" } ?? "") + " on \(logged.caseNumber)"
             + (invocation.switches.contains("client-visible") ? ", visible to the client" : "") + "."
@@ -43,21 +43,21 @@ enum WorkflowCommands {
         summary: "print a collection letter in Spanish from templates/cartas, without sending it (staff)",
         examples: ["letter render C-2026-000123 --level 3"])
     ) { invocation, context in
-        let level = try Letters.level(invocation.option("level"))
+        let level = letterLevel(invocation)!
         return .message(try context.session.letters.render(caseNumber: invocation.argument("CASE")!, level: level).trimmingTrailingNewlines())
     }
 
     static let promiseAdd = Command(CommandSpec(
         words: ["promise", "add"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
-        options: [CommandTable.option("amount", "AMOUNT", required: true, help: "what the debtor promised to pay"),
-                  CommandTable.option("due", "DATE", required: true, help: "by when"),
+        options: [CommandTable.option("amount", "AMOUNT", .amount, required: true, help: "what the debtor promised to pay"),
+                  CommandTable.option("due", "DATE", .date, required: true, help: "by when"),
                   CommandTable.option("note", "TEXT", help: "context")],
         summary: "record a promise to pay; kept if payments cover it by the due date plus the contract's grace days (staff)",
         examples: ["promise add C-2026-000123 --amount 200.000 --due 2026-04-10"])
     ) { invocation, context in
-        let promise = try context.session.promises.add(caseNumber: invocation.argument("CASE")!, amount: invocation.option("amount")!,
-                                                       due: invocation.option("due")!, note: invocation.option("note"))
+        let promise = try context.session.promises.add(caseNumber: invocation.argument("CASE")!, amount: invocation.amount("amount")!,
+                                                       due: invocation.date("due")!, note: invocation.option("note"))
         return .message("Promise \(promise.id) on \(promise.caseNumber): \(Formatting.money(promise.amount, promise.currency)) by \(promise.due) "
             + "(kept if paid by \(promise.deadline)).")
     }
@@ -70,7 +70,7 @@ enum WorkflowCommands {
     ) { invocation, context in
         let promises = try context.session.promises.list(
             caseNumber: invocation.option("case"), brokenOnly: invocation.switches.contains("broken"),
-            client: invocation.option("client"), limit: try Formatting.limit(invocation))
+            client: invocation.option("client"), limit: Formatting.limit(invocation))
         return .table(ResultTable(
             columns: [.init("promise", .number), .init("case"), .init("client"), .init("debtor"), .init("promised_on"), .init("due"),
                       .init("deadline"), .init("amount", .money), .init("paid", .money), .init("status")],
@@ -83,19 +83,21 @@ enum WorkflowCommands {
     static let agreementCreate = Command(CommandSpec(
         words: ["agreement", "create"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
-        options: [CommandTable.option("instalments", "N", required: true, help: "how many instalments"),
-                  CommandTable.option("first-due", "DATE", required: true, help: "when the first falls due"),
+        options: [CommandTable.option("instalments", "N", .count(1...InstalmentSchedule.maximumInstalments, unit: "instalments"),
+                                      required: true, help: "how many instalments"),
+                  CommandTable.option("first-due", "DATE", .date, required: true, help: "when the first falls due"),
                   CommandTable.option("every", "month|2weeks", .choice(InstalmentSchedule.Frequency.allCases.map(\.rawValue)), help: "default month"),
-                  CommandTable.option("down-payment", "AMOUNT", help: "paid today, before the instalments"),
-                  CommandTable.option("discount", "PCT", help: "off what is owed, up to the client's authorised maximum")],
+                  CommandTable.option("down-payment", "AMOUNT", .amount, help: "paid today, before the instalments"),
+                  CommandTable.option("discount", "PCT", .percent, help: "off what is owed, up to the client's authorised maximum")],
         summary: "agree instalments for what the case owes; the schedule sums exactly to the total (staff)",
         examples: ["agreement create C-2026-000123 --instalments 6 --first-due 2026-05-05 --down-payment 100.000",
                    "agreement create C-2026-000123 --instalments 3 --first-due 2026-05-05 --every 2weeks --discount 10"],
         fieldLabels: ["discount_bp": "--discount"])
     ) { invocation, context in
         let agreement = try context.session.agreements.create(Agreements.Terms(
-            caseNumber: invocation.argument("CASE")!, instalments: invocation.option("instalments")!, firstDue: invocation.option("first-due")!,
-            every: invocation.option("every"), downPayment: invocation.option("down-payment"), discount: invocation.option("discount")))
+            caseNumber: invocation.argument("CASE")!, instalments: invocation.count("instalments")!, firstDue: invocation.date("first-due")!,
+            every: invocation.choice("every") ?? .month, downPayment: invocation.amount("down-payment"),
+            discount: invocation.percent("discount") ?? .zero))
         let discount = agreement.discount == .zero ? ""
             : " (\(agreement.discount) off \(Formatting.money(agreement.owed, agreement.currency)))"
         return .sections([
@@ -138,25 +140,25 @@ enum WorkflowCommands {
     static let disputeResolve = Command(CommandSpec(
         words: ["dispute", "resolve"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
-        options: [CommandTable.option("outcome", "upheld|rejected", .choice(["upheld", "rejected"]), required: true, help: "upheld closes the case"),
+        options: [CommandTable.option("outcome", "upheld|rejected", .choice(DisputeOutcome.allCases.map(\.rawValue)), required: true, help: "upheld closes the case"),
                   CommandTable.option("note", "TEXT", help: "why")],
         summary: "resolve a case's open dispute (staff)",
         examples: ["dispute resolve C-2026-000123 --outcome rejected --note 'delivery receipt signed'"])
     ) { invocation, context in
         let (number, closed) = try context.session.disputes.resolve(
-            caseNumber: invocation.argument("CASE")!, outcome: invocation.option("outcome")!, note: invocation.option("note"))
+            caseNumber: invocation.argument("CASE")!, outcome: invocation.choice("outcome")!, note: invocation.option("note"))
         return .message(closed ? "Dispute upheld: case \(number) is closed (disputed)." : "Dispute rejected: case \(number) goes on.")
     }
 
     static let agenda = Command(CommandSpec(
         words: ["agenda"], arguments: [],
         options: [CommandTable.option("collector", "USER", .userName, help: "whose cases (default: yours; an admin sees everyone's)"),
-                  CommandTable.option("date", "DATE", help: "as of this day (default today)"), CommandTable.limitOption],
+                  CommandTable.option("date", "DATE", .date, help: "as of this day (default today)"), CommandTable.limitOption],
         summary: "what is due: next actions, promises, instalments, posting withdrawals, most urgent first (staff)",
         examples: ["agenda", "agenda --collector ana --date 2026-04-30"])
     ) { invocation, context in
         let items = try context.session.agenda.items(
-            person: invocation.option("collector"), on: invocation.option("date"), limit: try Formatting.limit(invocation))
+            person: invocation.option("collector"), on: invocation.date("date"), limit: Formatting.limit(invocation))
         return .table(ResultTable(
             columns: [.init("due"), .init("days_late", .number), .init("case"), .init("client"), .init("debtor"), .init("what"),
                       .init("amount", .money), .init("assigned_to")],
@@ -164,6 +166,11 @@ enum WorkflowCommands {
                 [i.due, String(i.daysLate), i.caseNumber, i.client, i.debtorName, i.what, i.amount.map { Formatting.money($0, i.currency) },
                  i.assignedTo]
             }))
+    }
+
+    /// `--level 1|2|3`, already held to those by the parser.
+    static func letterLevel(_ invocation: Invocation) -> LetterLevel? {
+        invocation.option("level").flatMap { Int($0) }.flatMap(LetterLevel.init(rawValue:))
     }
 
     static func scheduleTable(_ agreement: AgreementRecord) -> ResultTable {
