@@ -77,7 +77,7 @@ public struct Contracts {
             guard let extrajudicial, let judicial else {
                 throw StoreError(fields: ["extrajudicial_rate", "judicial_rate"], "required for a client's first contract")
             }
-            var terms = FeeContract(
+            let terms = FeeContract(
                 version: (previous?.terms.version ?? 0) + 1, effective: effective,
                 extrajudicialRate: extrajudicial, judicialRate: judicial,
                 surchargeOver12Months: changes.surcharge12 ?? previous?.terms.surchargeOver12Months ?? .zero,

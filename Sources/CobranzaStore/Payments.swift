@@ -48,7 +48,6 @@ public struct Payments {
     let session: Session
     var connection: Connection { session.connection }
 
-
     public struct NewPayment: Sendable {
         public var caseNumber: String
         /// In the case's currency, which only the case knows.
