@@ -16,7 +16,7 @@ public struct CommandRunner {
         }
         do {
             return try command.handler(invocation, context)
-        } catch let refusal as StoreError where !refusal.fields.isEmpty || !refusal.others.isEmpty {
+        } catch let refusal as StoreError where !refusal.fields.isEmpty || !refusal.others.isEmpty || !refusal.mentions.isEmpty {
             throw UsageError(refusal.labelled(invocation.spec.label))
         } catch let error as PostgresError where error.kind == .server && error.column != nil {
             // A database rule that names its column: point at the flag that set it instead.

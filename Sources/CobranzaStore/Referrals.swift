@@ -66,8 +66,10 @@ public struct Referrals {
             "SELECT coalesce((cobranza.contract_on($1, cobranza.today())).judicial_threshold, 0) AS t", [target.tenant]).first!.decode("t")
         if target.outstanding < threshold, !filing.override {
             let money = { (minor: Int64) in Money(minorUnits: minor, currency: target.currency).formatted }
-            throw StoreError("case \(target.number) owes \(money(target.outstanding)), below client \(target.client)'s judicial threshold of "
-                + "\(money(threshold)): an admin may refer it with --override --reason")
+            var refusal = StoreError("case \(target.number) owes \(money(target.outstanding)), below client \(target.client)'s judicial "
+                + "threshold of \(money(threshold)): an admin may refer it with {override} {reason}")
+            refusal.mentions = ["override", "reason"]
+            throw refusal
         }
         try connection.query("""
             INSERT INTO cobranza.judicial_referral (tenant_id, case_id, lawyer, court, override_reason) VALUES ($1, $2, $3, $4, $5)

@@ -13,6 +13,9 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// Further refusals found in the same input, so a person fixes them all at once.
     public var others: [StoreError] = []
+    /// Fields the message names as the way out, written `{reason}` in it: each front end
+    /// puts its own word there (`--reason`).
+    public var mentions: [String] = []
 
     public init(_ message: String) {
         self.init(fields: [], message)
@@ -30,7 +33,9 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The refusal with its fields named by `label`, as `--date: 2026-03-06 is in the future`.
     public func labelled(_ label: (String) -> String) -> String {
-        let own = fields.isEmpty ? message : fields.map(label).joined(separator: " and ") + (value.map { " \($0)" } ?? "") + ": " + message
+        var text = message
+        for field in mentions { text = text.replacingOccurrences(of: "{\(field)}", with: label(field)) }
+        let own = fields.isEmpty ? text : fields.map(label).joined(separator: " and ") + (value.map { " \($0)" } ?? "") + ": " + text
         return ([own] + others.map { $0.labelled(label) }).joined(separator: "; ")
     }
 
