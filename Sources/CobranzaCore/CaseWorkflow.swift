@@ -106,6 +106,12 @@ public enum CaseWorkflow {
             case .withdrawPosting:
                 // Withdrawing a posting is exactly what a closed case may still need.
                 return withdraw(state)
+            case .resolveDispute:
+                // So is settling a dispute left open when the case closed: nothing else could
+                // ever resolve it. The case stays closed as it was (the database does the same).
+                guard state.disputed else { return .failure(WorkflowRefusal("the case has no open dispute")) }
+                next.disputed = false
+                return .success(next)
             default:
                 return .failure(WorkflowRefusal("the case is closed (\(state.closeCode?.rawValue ?? "closed")): it takes no new steps; an admin may reopen it"))
             }
@@ -120,8 +126,14 @@ public enum CaseWorkflow {
             }
             next.lastLetter = max(state.lastLetter ?? level, level)
             return .success(next)
-        case .promise, .agreement, .updateReferral:
-            if action == .updateReferral, !state.referred { return .failure(WorkflowRefusal("the case has not been referred to court")) }
+        case .promise:
+            return .success(next)
+        case .agreement:
+            // Instalments on a debt the debtor contests would prejudge the dispute.
+            guard !state.disputed else { return .failure(WorkflowRefusal("the case is disputed: resolve the dispute before agreeing instalments")) }
+            return .success(next)
+        case .updateReferral:
+            guard state.referred else { return .failure(WorkflowRefusal("the case has not been referred to court")) }
             return .success(next)
         case .openDispute:
             guard !state.disputed else { return .failure(WorkflowRefusal("the case already has an open dispute")) }

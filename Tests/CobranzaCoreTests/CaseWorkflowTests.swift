@@ -57,7 +57,7 @@ struct CaseWorkflowTests {
     }
 
     @Test func aDisputeBlocksPostingAndReferralUntilResolved() throws {
-        for action in [CaseAction.notifyPosting, .publishPosting, .refer, .openDispute] {
+        for action in [CaseAction.notifyPosting, .publishPosting, .refer, .openDispute, .agreement] {
             #expect(!allowed(action, Self.disputed), "\(action)")
         }
         #expect(!allowed(.publishPosting, CaseState(disputed: true, posting: .noticed)))
@@ -66,6 +66,17 @@ struct CaseWorkflowTests {
         #expect(rejected == Self.open)
         let upheld = try CaseWorkflow.apply(.resolveDispute(upheld: true), to: Self.disputed).get()
         #expect(upheld.stage == .closed && upheld.closeCode == .disputed && !upheld.disputed)
+    }
+
+    /// A dispute still open when its case closed is resolved on the closed case (nothing else
+    /// could resolve it); the case stays closed as it was. The parity test found the database
+    /// allowing this while Core refused it.
+    @Test(arguments: [true, false])
+    func aDisputeLeftOpenOnAClosedCaseCanStillBeResolved(_ upheld: Bool) throws {
+        let closedDisputed = CaseState(stage: .closed, closeCode: .withdrawn, disputed: true)
+        #expect(try CaseWorkflow.apply(.resolveDispute(upheld: upheld), to: closedDisputed).get() == CaseState(stage: .closed, closeCode: .withdrawn))
+        #expect(!allowed(.resolveDispute(upheld: upheld), Self.closed), "no dispute, nothing to resolve")
+        #expect(!allowed(.openDispute, closedDisputed))
     }
 
     @Test func postingIsNotifiedThenPublishedThenWithdrawn() throws {

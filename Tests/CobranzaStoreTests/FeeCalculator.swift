@@ -1,39 +1,33 @@
+import CobranzaCore
+
+// The reference model of the fee rules. The database computes every fee (payment_prepare and
+// payment_fee in 0004_payments.sql), so nothing in the program calls this; it lives beside the
+// test that holds the SQL to it (PaymentTests.databaseAndSwiftAgreeOnEveryFee), written the
+// plain way so the two can be compared, and FeeCalculatorTests pins it to the examples.
+
 /// The stage a case was in when a payment arrived: the judicial rate applies once it is referred.
-public enum FeeStage: String, Sendable, CaseIterable {
+enum FeeStage: String, Sendable, CaseIterable {
     case extrajudicial, judicial
 }
 
-/// Whom the debtor paid.
-public enum PaymentChannel: String, Sendable, CaseIterable {
-    /// To the agency's account: the agency holds the money until it remits.
-    case agency
-    /// Straight to the client: the agency invoices its fee for it.
-    case direct
-}
-
-/// How the debtor paid; recorded for reconciliation, it does not change the fee.
-public enum PaymentMethod: String, Sendable, CaseIterable {
-    case transfer, cash, check, card, other
-}
-
 /// The fee on one payment, computed once when the payment is recorded and frozen with it.
-public struct FeeLine: Equatable, Sendable {
-    public var base: Int64
-    public var rate: BasisPoints
-    public var fee: Int64
-    public var stage: FeeStage
-    public var contractVersion: Int
+struct FeeLine: Equatable, Sendable {
+    var base: Int64
+    var rate: BasisPoints
+    var fee: Int64
+    var stage: FeeStage
+    var contractVersion: Int
     /// Why the fee is what it is, when it is not simply base × rate.
-    public var note: String?
+    var note: String?
 }
 
 /// Totals of a fee invoice: VAT is charged once on the subtotal, with the same rounding rule.
-public struct FeeTotals: Equatable, Sendable {
-    public var subtotal: Int64
-    public var vat: Int64
-    public var total: Int64
+struct FeeTotals: Equatable, Sendable {
+    var subtotal: Int64
+    var vat: Int64
+    var total: Int64
 
-    public init(subtotal: Int64, vat: Int64, total: Int64) {
+    init(subtotal: Int64, vat: Int64, total: Int64) {
         self.subtotal = subtotal
         self.vat = vat
         self.total = total
@@ -41,11 +35,11 @@ public struct FeeTotals: Equatable, Sendable {
 }
 
 /// Contingency-fee arithmetic: pure, integer, one rounding rule.
-public enum FeeCalculator {
+enum FeeCalculator {
     /// The fee a payment earns under `contract`.
     /// - Parameter overdueMonthsAtPlacement: how old the debt was when the client placed it,
     ///   which decides the age surcharge.
-    public static func fee(
+    static func fee(
         payment: Int64, stage: FeeStage, channel: PaymentChannel, overdueMonthsAtPlacement: Int, contract: FeeContract
     ) -> FeeLine {
         var rate = stage == .judicial ? contract.judicialRate : contract.extrajudicialRate
@@ -68,7 +62,7 @@ public enum FeeCalculator {
     }
 
     /// Subtotal of the lines, VAT on it, and the total.
-    public static func totals(of fees: [Int64], vat rate: BasisPoints) -> FeeTotals {
+    static func totals(of fees: [Int64], vat rate: BasisPoints) -> FeeTotals {
         let subtotal = fees.reduce(0, +)
         let vat = Rounding.apply(rate, to: subtotal)
         return FeeTotals(subtotal: subtotal, vat: vat, total: subtotal + vat)
@@ -76,13 +70,13 @@ public enum FeeCalculator {
 
     /// What the agency remits to the client for money it collected: in net mode it keeps its fee
     /// (and the VAT on it); in gross mode it remits everything and invoices the fee.
-    public static func remittance(collected: Int64, fee: Int64, vat: Int64, mode: FeeContract.Remittance) -> Int64 {
+    static func remittance(collected: Int64, fee: Int64, vat: Int64, mode: FeeContract.Remittance) -> Int64 {
         mode == .net ? collected - fee - vat : collected
     }
 
     /// Whole months between the due date and the placement date (a debt due 31 Jan placed on
     /// 1 Mar is one month overdue).
-    public static func overdueMonths(due: CalendarDate, placed: CalendarDate) -> Int {
+    static func overdueMonths(due: CalendarDate, placed: CalendarDate) -> Int {
         guard placed > due else { return 0 }
         var months = (placed.year - due.year) * 12 + (placed.month - due.month)
         if placed.day < due.day { months -= 1 }
