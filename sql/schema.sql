@@ -43,7 +43,7 @@ BEGIN
     v_contract := cobranza.contract_on(NEW.tenant_id, cobranza.today());
     IF NEW.discount_bp > coalesce(v_contract.max_discount_bp, 0) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_agreement_discount_check',
-            MESSAGE = format('--discount: %s%% is more than the %s%% client %s authorises',
+            COLUMN = 'discount_bp', MESSAGE = format('discount_bp: %s%% is more than the %s%% client %s authorises',
                              trim_scale(NEW.discount_bp / 100.0), trim_scale(coalesce(v_contract.max_discount_bp, 0) / 100.0),
                              (SELECT t.code FROM cobranza.tenant t WHERE t.id = NEW.tenant_id));
     END IF;
@@ -307,7 +307,7 @@ BEGIN
     IF NEW.kind = 'call' AND (NEW.outcome IS NULL OR NEW.outcome NOT IN ('no-answer', 'wrong-number', 'promise', 'refused',
                                                                          'dispute', 'paid-claimed', 'callback')) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_call_outcome_check',
-            MESSAGE = '--outcome: a call needs one of no-answer, wrong-number, promise, refused, dispute, paid-claimed, callback';
+            COLUMN = 'outcome', MESSAGE = 'outcome: a call needs one of no-answer, wrong-number, promise, refused, dispute, paid-claimed, callback';
     END IF;
     IF NEW.occurred_on > cobranza.today() THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_occurred_on_check',
@@ -327,11 +327,19 @@ BEGIN
             MESSAGE = format('case %s: a %s event must match the case (%s)', v_case.number, NEW.kind,
                              coalesce(v_case.close_code, v_case.stage));
     END IF;
+    -- Reopening is the move out of a close: an open case that was never closed, or was reopened
+    -- already, is not reopened again.
+    IF NEW.kind = 'reopened'
+       AND (SELECT e.kind FROM cobranza.case_event e WHERE e.tenant_id = NEW.tenant_id AND e.case_id = NEW.case_id
+                AND e.kind IN ('closed', 'reopened') ORDER BY e.id DESC LIMIT 1) IS DISTINCT FROM 'closed' THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_state_check',
+            MESSAGE = format('case %s is open: only a closed case is reopened', v_case.number);
+    END IF;
     IF NEW.kind = 'letter' AND NEW.letter_level > 1
        AND NOT EXISTS (SELECT 1 FROM cobranza.case_event e WHERE e.tenant_id = NEW.tenant_id AND e.case_id = NEW.case_id
                           AND e.kind = 'letter' AND e.letter_level = NEW.letter_level - 1 AND e.occurred_on <= NEW.occurred_on) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_letter_order_check',
-            MESSAGE = format('--level: a level %s letter needs a level %s letter sent before (case %s)',
+            COLUMN = 'letter_level', MESSAGE = format('letter_level: a level %s letter needs a level %s letter sent before (case %s)',
                              NEW.letter_level, NEW.letter_level - 1, v_case.number);
     END IF;
     RETURN NEW;
@@ -374,7 +382,7 @@ BEGIN
     IF OLD.stage = 'closed' THEN
         IF NEW.stage <> 'closed' THEN
             -- Reopening: an admin's decision, or a reversal of the payment that closed the case as
-            -- paid. payment_prepare runs as the owner (below), and no person can act as the owner,
+            -- paid. payment_prepare runs as the owner (0005), and no person can act as the owner,
             -- so current_user tells the trusted move from any imitation.
             IF NOT ((SELECT cobranza.current_kind()) IS NOT DISTINCT FROM 'admin'
                     OR (OLD.close_code = 'paid' AND current_user = 'cobranza_owner')) THEN
@@ -407,7 +415,9 @@ BEGIN
             MESSAGE = format('case %s is posted until its posting is withdrawn (posting withdraw)', OLD.number);
     END IF;
     IF NEW.stage = 'judicial' AND OLD.stage <> 'judicial' THEN
-        IF NEW.disputed THEN
+        -- A referral, not a reopening: a judicial case closed while disputed goes back to court
+        -- as it was, still disputed (CaseWorkflow's reopen).
+        IF NEW.disputed AND OLD.stage = 'extrajudicial' THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_disputed_check',
                 MESSAGE = format('case %s is disputed: a disputed case cannot be referred to court', OLD.number);
         END IF;
@@ -552,7 +562,7 @@ BEGIN
         END IF;
         IF NEW.effective_on < latest.effective_on THEN
             RAISE EXCEPTION USING ERRCODE = '23514',
-                MESSAGE = format('--effective: %s is before version %s (effective %s); versions never rewrite the past',
+                COLUMN = 'effective_on', MESSAGE = format('effective_on: %s is before version %s (effective %s); versions never rewrite the past',
                                  NEW.effective_on, latest.version, latest.effective_on);
         END IF;
     ELSIF NEW.version <> 1 THEN
@@ -575,7 +585,7 @@ BEGIN
     NEW.currency := v_case.currency;
     IF NEW.incurred_on > cobranza.today() THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'court_cost_incurred_on_check',
-            MESSAGE = format('--date: %s is in the future', NEW.incurred_on);
+            COLUMN = 'incurred_on', MESSAGE = format('incurred_on: %s is in the future', NEW.incurred_on);
     END IF;
     RETURN NEW;
 END
@@ -624,7 +634,7 @@ BEGIN
     IF p_kind = 'client' THEN
         IF v_code IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-                MESSAGE = '--client is required for role client';
+                COLUMN = 'client', MESSAGE = 'client: required for role client';
         END IF;
         SELECT t.id INTO v_tenant FROM cobranza.tenant t WHERE t.code = v_code;
         IF v_tenant IS NULL THEN
@@ -633,7 +643,7 @@ BEGIN
         END IF;
     ELSIF v_code IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = '--client is only for role client';
+            COLUMN = 'client', MESSAGE = 'client: only for role client';
     END IF;
 
     IF p_password IS NULL OR length(p_password) < 8 THEN
@@ -1020,14 +1030,14 @@ BEGIN
     END IF;
     IF p_period IS NULL OR p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = format('--period: "%s" is not a month (write YYYY-MM)', cobranza.quote_for_message(p_period));
+            COLUMN = 'period', MESSAGE = format('period: "%s" is not a month (write YYYY-MM)', cobranza.quote_for_message(p_period));
     END IF;
     v_end := (p_period || '-01')::date + interval '1 month' - interval '1 day';
     IF p_client IS NOT NULL THEN
         SELECT t.id INTO v_tenant FROM cobranza.tenant t WHERE t.code = upper(p_client);
         IF NOT FOUND THEN
             RAISE EXCEPTION USING ERRCODE = 'no_data_found',
-                MESSAGE = format('--client: no client "%s"', cobranza.quote_for_message(p_client));
+                COLUMN = 'client', MESSAGE = format('client: no client "%s"', cobranza.quote_for_message(p_client));
         END IF;
     END IF;
     PERFORM cobranza.lock_billing();
@@ -1263,7 +1273,7 @@ BEGIN
         END IF;
         IF NEW.paid_on < v_original.paid_on OR NEW.paid_on > cobranza.today() THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
-                MESSAGE = format('--date: a reversal falls between its payment (%s) and today', v_original.paid_on);
+                COLUMN = 'paid_on', MESSAGE = format('paid_on: a reversal falls between its payment (%s) and today', v_original.paid_on);
         END IF;
         NEW.amount := -v_original.amount;
         NEW.channel := v_original.channel;
@@ -1281,11 +1291,11 @@ BEGIN
         END IF;
         IF NEW.paid_on > cobranza.today() THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
-                MESSAGE = format('--date: %s is in the future', NEW.paid_on);
+                COLUMN = 'paid_on', MESSAGE = format('paid_on: %s is in the future', NEW.paid_on);
         END IF;
         IF NEW.paid_on < v_case.opened_on THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
-                MESSAGE = format('--date: %s is before case %s was opened (%s)', NEW.paid_on, v_case.number, v_case.opened_on);
+                COLUMN = 'paid_on', MESSAGE = format('paid_on: %s is before case %s was opened (%s)', NEW.paid_on, v_case.number, v_case.opened_on);
         END IF;
         IF NEW.amount > v_facts.outstanding THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_overpayment_check',
@@ -1435,7 +1445,7 @@ BEGIN
         END IF;
         IF NEW.published_on > cobranza.today() THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_published_check',
-                MESSAGE = format('--date: %s is in the future', NEW.published_on);
+                COLUMN = 'published_on', MESSAGE = format('published_on: %s is in the future', NEW.published_on);
         END IF;
         IF NOT coalesce((cobranza.contract_on(NEW.tenant_id, NEW.published_on)).posting_consent, false) THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_consent_check',
@@ -1463,7 +1473,7 @@ BEGIN
     END IF;
     IF OLD.withdrawn_on IS NULL AND NEW.withdrawn_on IS NOT NULL AND NEW.withdrawn_on > cobranza.today() THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_withdrawn_check',
-            MESSAGE = format('--date: %s is in the future', NEW.withdrawn_on);
+            COLUMN = 'withdrawn_on', MESSAGE = format('withdrawn_on: %s is in the future', NEW.withdrawn_on);
     END IF;
     RETURN NEW;
 END
@@ -1487,13 +1497,13 @@ BEGIN
                                   WHERE y.tenant_id = NEW.tenant_id AND y.case_id = NEW.case_id), 0);
     IF NEW.amount > v_outstanding THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'promise_amount_check',
-            MESSAGE = format('--amount: %s is more than the %s outstanding on case %s',
+            COLUMN = 'amount', MESSAGE = format('amount: %s is more than the %s outstanding on case %s',
                              cobranza.format_money(NEW.amount, v_case.currency), cobranza.format_money(v_outstanding, v_case.currency),
                              v_case.number);
     END IF;
     IF NEW.due < NEW.promised_on THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'promise_due_check',
-            MESSAGE = format('--due: %s is before the promise (%s)', NEW.due, NEW.promised_on);
+            COLUMN = 'due', MESSAGE = format('due: %s is before the promise (%s)', NEW.due, NEW.promised_on);
     END IF;
     NEW.grace_days := coalesce((cobranza.contract_on(NEW.tenant_id, NEW.promised_on)).promise_grace_days, 3);
     IF NOT v_case.on_promise THEN
@@ -1514,6 +1524,27 @@ CREATE FUNCTION cobranza.quote_for_message(p_text text) RETURNS text
     SELECT CASE WHEN pg_catalog.length(p_text) > 60
                 THEN pg_catalog.left(pg_catalog.regexp_replace(p_text, '[[:cntrl:]]', '?', 'g'), 57) || '...'
                 ELSE pg_catalog.regexp_replace(p_text, '[[:cntrl:]]', '?', 'g') END
+$$;
+
+-- Name: record_payment(bigint, bigint, bigint, date, text, text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) RETURNS TABLE(id bigint, amount bigint, currency text, paid_on date, channel text, method text, external_ref text, reverses_id bigint, reason text, stage text, fee_bp integer, fee bigint, fee_note text, contract_version integer, created_by text, outstanding bigint)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v cobranza.payment;
+BEGIN
+    INSERT INTO cobranza.payment (tenant_id, case_id, amount, paid_on, channel, method, external_ref)
+    VALUES (p_tenant, p_case, p_amount, coalesce(p_paid_on, cobranza.today()), p_channel, p_method, p_ref)
+    RETURNING * INTO v;
+    -- A new statement: it sees the payment just written (and the case closed by it, if paid).
+    RETURN QUERY
+    SELECT v.id, v.amount, v.currency::text, v.paid_on, v.channel, v.method, v.external_ref, v.reverses_id, v.reason,
+           v.stage, v.fee_bp, v.fee, v.fee_note, v.contract_version, v.created_by::text,
+           (SELECT coalesce(sum(b.outstanding), 0)::bigint FROM cobranza.invoice_balance b
+             WHERE b.tenant_id = v.tenant_id AND b.case_id = v.case_id);
+END
 $$;
 
 -- Name: referral_filed(); Type: FUNCTION; Schema: cobranza
@@ -1559,7 +1590,7 @@ BEGIN
     END IF;
     IF cobranza.person_kind(NEW.lawyer) IS DISTINCT FROM 'lawyer' THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'judicial_referral_lawyer_check',
-            MESSAGE = format('--lawyer: "%s" is not an enabled lawyer', cobranza.quote_for_message(NEW.lawyer));
+            COLUMN = 'lawyer', MESSAGE = format('lawyer: "%s" is not an enabled lawyer', cobranza.quote_for_message(NEW.lawyer));
     END IF;
     NEW.referred_on := cobranza.today();
     NEW.stage := 'referred';
@@ -1598,11 +1629,11 @@ BEGIN
     END IF;
     IF array_position(v_order, NEW.stage) < array_position(v_order, OLD.stage) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'judicial_referral_stage_check',
-            MESSAGE = format('--stage: the proceeding is at "%s"; it does not go back to "%s"', OLD.stage, NEW.stage);
+            COLUMN = 'stage', MESSAGE = format('stage: the proceeding is at "%s"; it does not go back to "%s"', OLD.stage, NEW.stage);
     END IF;
     IF NEW.lawyer IS DISTINCT FROM OLD.lawyer AND cobranza.person_kind(NEW.lawyer) IS DISTINCT FROM 'lawyer' THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'judicial_referral_lawyer_check',
-            MESSAGE = format('--lawyer: "%s" is not an enabled lawyer', cobranza.quote_for_message(NEW.lawyer));
+            COLUMN = 'lawyer', MESSAGE = format('lawyer: "%s" is not an enabled lawyer', cobranza.quote_for_message(NEW.lawyer));
     END IF;
     IF (NEW.stage, NEW.court, NEW.docket, NEW.lawyer) IS DISTINCT FROM (OLD.stage, OLD.court, OLD.docket, OLD.lawyer) THEN
         INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible)
@@ -1717,7 +1748,7 @@ BEGIN
     END IF;
     IF p_reason IS NULL OR btrim(p_reason) = '' THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'fee_document_reason_check',
-            MESSAGE = '--reason: required (it is printed on the credit note)';
+            COLUMN = 'reason', MESSAGE = 'reason: required (it is printed on the credit note)';
     END IF;
     RETURN cobranza.issue_credit_note(v_invoice.tenant_id, v_invoice.id, NULL, v_invoice.vat_bp, v_invoice.currency, p_reason);
 END
@@ -4214,6 +4245,12 @@ REVOKE ALL ON FUNCTION cobranza.quote_for_message(p_text text) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.quote_for_message(p_text text) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.quote_for_message(p_text text) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.quote_for_message(p_text text) TO cobranza_lawyer;
+
+-- Name: FUNCTION record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) TO cobranza_collector;
 
 -- Name: FUNCTION referral_filed(); Type: ACL; Schema: cobranza
 

@@ -100,6 +100,14 @@ BEGIN
             MESSAGE = format('case %s: a %s event must match the case (%s)', v_case.number, NEW.kind,
                              coalesce(v_case.close_code, v_case.stage));
     END IF;
+    -- Reopening is the move out of a close: an open case that was never closed, or was reopened
+    -- already, is not reopened again.
+    IF NEW.kind = 'reopened'
+       AND (SELECT e.kind FROM cobranza.case_event e WHERE e.tenant_id = NEW.tenant_id AND e.case_id = NEW.case_id
+                AND e.kind IN ('closed', 'reopened') ORDER BY e.id DESC LIMIT 1) IS DISTINCT FROM 'closed' THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_state_check',
+            MESSAGE = format('case %s is open: only a closed case is reopened', v_case.number);
+    END IF;
     IF NEW.kind = 'letter' AND NEW.letter_level > 1
        AND NOT EXISTS (SELECT 1 FROM cobranza.case_event e WHERE e.tenant_id = NEW.tenant_id AND e.case_id = NEW.case_id
                           AND e.kind = 'letter' AND e.letter_level = NEW.letter_level - 1 AND e.occurred_on <= NEW.occurred_on) THEN
