@@ -63,7 +63,8 @@ public struct Agreements {
         let (count, frequency, discount) = (terms.instalments, terms.every, terms.discount)
         let target = try WorkflowCase.load(session, number: terms.caseNumber)
         try target.check(.agreement)
-        if target.state.disputed { throw StoreError("case \(target.number) is disputed: resolve the dispute before agreeing instalments") }
+        // agreement_prepare refuses a discount above the contract's too; asking first keeps the
+        // refused agreement from taking an id, so agreement numbers stay without gaps.
         let maxDiscount: Int = try connection.query(
             "SELECT coalesce((cobranza.contract_on($1, cobranza.today())).max_discount_bp, 0) AS m", [target.tenant]).first!.decode("m")
         guard discount.value <= maxDiscount else {

@@ -103,9 +103,7 @@ public struct Contracts {
             }
             let problems = terms.problems()
             if let refusal = StoreError(all: problems.map { StoreError(field: $0.field, $0.message) }) { throw refusal }
-            if let previous, effective < previous.terms.effective {
-                throw StoreError(field: "effective", "\(effective) is before version \(previous.terms.version) (effective \(previous.terms.effective)); versions never rewrite the past")
-            }
+            // A version effective before the last is refused by contract_version_order.
             try connection.query("""
                 INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, surcharge_12m_bp,
                     surcharge_24m_bp, minimum_fee, vat_bp, direct_earns_fee, remittance, posting_consent, judicial_threshold,

@@ -30,6 +30,8 @@ public struct Promises {
             let minor = try target.amount(amount, field: "amount")
             let today = try session.today()
             guard dueDate >= today else { throw StoreError(field: "due", "\(dueDate) is in the past") }
+            // promise_prepare refuses more than the case owes too; asking first keeps the refused
+            // promise from taking an id, so the promise numbers people quote have no gaps.
             guard minor <= target.outstanding else {
                 throw StoreError(field: "amount", "\(Money(minorUnits: minor, currency: target.currency).formatted) is more than the "
                     + "\(Money(minorUnits: target.outstanding, currency: target.currency).formatted) outstanding on case \(target.number)")
