@@ -21,12 +21,11 @@ public struct Completer {
 
     func candidates(previous: [String], live: any LiveValues) -> [String] {
         if let first = previous.first, first.hasPrefix("\\") {
-            guard previous.count == 1 else { return [] }
-            switch first {
-            case "\\format": return OutputFormat.allCases.map(\.rawValue)
-            case "\\x", "\\timing": return ["on", "off"]
-            case "\\c": return live.userNames()
-            default: return []
+            guard previous.count == 1, let definition = MetaCommand.definition(named: first) else { return [] }
+            switch definition.completions {
+            case .none: return []
+            case .values(let values): return values
+            case .userNames: return live.userNames()
             }
         }
         if previous.isEmpty { return CommandTable.topics + MetaCommand.names }
