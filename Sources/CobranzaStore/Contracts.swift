@@ -58,12 +58,18 @@ public struct Contracts {
             """, [scope.id]).rows.map { try Self.record($0, scope: scope) }
     }
 
+    private func latest(_ scope: TenantScope) throws -> ContractRecord? {
+        try connection.query("""
+            SELECT c.*, c.effective_on::text AS effective FROM cobranza.contract c WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1
+            """, [scope.id]).first.map { try Self.record($0, scope: scope) }
+    }
+
     @discardableResult
     public func set(client: String, _ changes: Changes) throws -> ContractRecord {
         guard session.identity.kind == .admin else { throw StoreError("only agency admins can set contracts") }
         return try connection.withTransaction {
             let scope = try TenantScope.resolve(session, client: client)
-            let previous = try history(client: client).last
+            let previous = try latest(scope)
             let currency = try session.currencies()[scope.currency] ?? Currency(code: scope.currency, exponent: 0)
             /// Zero is a term like any other here (no minimum fee, no threshold).
             func amount(_ written: WrittenAmount?, _ field: String) throws -> Int64? {
@@ -104,18 +110,19 @@ public struct Contracts {
             let problems = terms.problems()
             if let refusal = StoreError(all: problems.map { StoreError(field: $0.field, $0.message) }) { throw refusal }
             // A version effective before the last is refused by contract_version_order.
-            try connection.query("""
+            let inserted = try connection.query("""
                 INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, surcharge_12m_bp,
                     surcharge_24m_bp, minimum_fee, vat_bp, direct_earns_fee, remittance, posting_consent, judicial_threshold,
                     promise_grace_days, max_discount_bp, posting_notice_days, agreement_default_days)
                 VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::integer, $15::integer, $16::integer, $17::integer)
+                RETURNING *, effective_on::text AS effective
                 """, [scope.id, terms.version, effective.description, terms.extrajudicialRate.value, terms.judicialRate.value,
                       terms.surchargeOver12Months.value, terms.surchargeOver24Months.value, terms.minimumFee, terms.vatRate.value,
                       terms.directPaymentsEarnFee, terms.remittance.rawValue,
                       changes.postingConsent ?? previous?.postingConsent ?? false,
                       try amount(changes.judicialThreshold, "judicial_threshold") ?? previous?.judicialThreshold ?? 0,
                       workflow.promiseGraceDays, workflow.maxDiscount.value, workflow.postingNoticeDays, workflow.agreementDefaultDays])
-            return try history(client: client).last!
+            return try Self.record(inserted.first!, scope: scope)
         }
     }
 

@@ -117,10 +117,12 @@ public struct Payments {
             throw StoreError("only agency admins and collectors reverse payments")
         }
         guard !reason.trimmingSpacesAndNewlines().isEmpty else { throw StoreError(field: "reason", "required (why is the payment undone?)") }
-        let row = try connection.withTransaction {
-            try connection.query("SELECT reversal_id, credit_note FROM cobranza.reverse_payment($1, $2, $3::date)", [id, reason, date?.description]).first!
+        // The reversal is read back in the transaction that wrote it.
+        return try connection.withTransaction {
+            let row = try connection.query("SELECT reversal_id, credit_note FROM cobranza.reverse_payment($1, $2, $3::date)",
+                                           [id, reason, date?.description]).first!
+            return (try show(try row.decode("reversal_id")), try row.decodeIfPresent("credit_note"))
         }
-        return (try show(try row.decode("reversal_id")), try row.decodeIfPresent("credit_note"))
     }
 
     public func show(_ id: Int64) throws -> PaymentRecord {
