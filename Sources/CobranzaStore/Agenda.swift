@@ -3,7 +3,7 @@ import Postgres
 
 /// One thing due on a case.
 public struct AgendaItem: Sendable, Equatable {
-    public var due: String
+    public var due: CalendarDate
     /// Days past due on the agenda's date (0: due that day).
     public var daysLate: Int
     public var caseNumber: String

@@ -6,7 +6,7 @@ public struct AgreementRecord: Sendable, Equatable {
     public var id: Int64
     public var caseNumber: String
     public var currency: String
-    public var agreedOn: String
+    public var agreedOn: CalendarDate
     public var owed: Int64
     public var discount: BasisPoints
     public var total: Int64
@@ -21,7 +21,7 @@ public struct AgreementRecord: Sendable, Equatable {
 
 public struct InstalmentRecord: Sendable, Equatable {
     public var sequence: Int
-    public var due: String
+    public var due: CalendarDate
     public var amount: Int64
     public var paid: Int64
     /// open, late, default or paid.

@@ -15,7 +15,7 @@ public struct CaseSummary: Sendable, Equatable {
     public var invoices: Int
     public var total: Int64
     public var daysOverdue: Int
-    public var openedOn: String
+    public var openedOn: CalendarDate
     public var closeCode: String?
     public var flags: [String]
 }

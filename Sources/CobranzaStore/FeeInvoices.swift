@@ -9,7 +9,7 @@ public struct FeeDocumentRecord: Sendable, Equatable {
     public var clientName: String
     public var clientTaxID: String
     public var currency: String
-    public var issuedOn: String
+    public var issuedOn: CalendarDate
     public var period: String?
     public var subtotal: Int64
     public var vatRate: BasisPoints
@@ -29,7 +29,7 @@ public struct FeeDocumentLine: Sendable, Equatable {
     public var payment: Int64
     public var caseNumber: String
     public var debtorName: String
-    public var paidOn: String
+    public var paidOn: CalendarDate
     public var amount: Int64
     public var stage: String
     public var rate: BasisPoints

@@ -10,7 +10,7 @@ public struct PaymentRecord: Sendable, Equatable {
     public var debtorName: String
     public var amount: Int64
     public var currency: String
-    public var paidOn: String
+    public var paidOn: CalendarDate
     public var channel: String
     public var method: String
     public var externalRef: String?
@@ -34,7 +34,7 @@ public struct PaymentRecord: Sendable, Equatable {
 /// How much of one invoice a case's payments cover, oldest due first.
 public struct InvoiceBalance: Sendable, Equatable {
     public var number: String
-    public var due: String
+    public var due: CalendarDate
     public var amount: Int64
     public var paid: Int64
     public var outstanding: Int64

@@ -7,12 +7,12 @@ public struct PostingRecord: Sendable, Equatable {
     public var caseNumber: String
     public var client: String
     public var debtorName: String
-    public var noticeOn: String
+    public var noticeOn: CalendarDate
     public var registry: String?
     public var reference: String?
-    public var publishedOn: String?
-    public var withdrawalDue: String?
-    public var withdrawnOn: String?
+    public var publishedOn: CalendarDate?
+    public var withdrawalDue: CalendarDate?
+    public var withdrawnOn: CalendarDate?
     /// Days until the withdrawal deadline (negative once past it).
     public var daysLeft: Int?
 }

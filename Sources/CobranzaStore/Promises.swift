@@ -9,9 +9,9 @@ public struct PromiseRecord: Sendable, Equatable {
     public var debtorName: String
     public var amount: Int64
     public var currency: String
-    public var promisedOn: String
-    public var due: String
-    public var deadline: String
+    public var promisedOn: CalendarDate
+    public var due: CalendarDate
+    public var deadline: CalendarDate
     public var paid: Int64
     /// pending, kept or broken.
     public var status: String

@@ -8,7 +8,7 @@ public struct ReferralRecord: Sendable, Equatable {
     public var court: String?
     public var docket: String?
     public var stage: String
-    public var referredOn: String
+    public var referredOn: CalendarDate
     public var outstanding: Int64
     public var threshold: Int64
     public var overrideReason: String?

@@ -29,7 +29,7 @@ public struct RemittanceRecord: Sendable, Equatable {
     public var client: String
     public var amount: Int64
     public var currency: String
-    public var paidOn: String
+    public var paidOn: CalendarDate
     public var externalRef: String?
     public var recordedBy: String
 }

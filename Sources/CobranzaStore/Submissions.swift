@@ -11,7 +11,7 @@ public struct SubmissionRecord: Sendable, Equatable {
     public var invoices: Int
     public var total: Int64
     public var status: String
-    public var submittedOn: String
+    public var submittedOn: CalendarDate
     public var caseNumber: String?
     public var rejectReason: String?
     public var note: String?
@@ -19,8 +19,8 @@ public struct SubmissionRecord: Sendable, Equatable {
 
 public struct InvoiceRecord: Sendable, Equatable {
     public var number: String
-    public var issued: String
-    public var due: String
+    public var issued: CalendarDate
+    public var due: CalendarDate
     public var daysOverdue: Int
     public var amount: Int64
     public var currency: String

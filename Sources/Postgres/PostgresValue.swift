@@ -32,6 +32,11 @@ public protocol PostgresDecodable {
 public struct PostgresDecodingError: Error, Sendable, CustomStringConvertible {
     public var type: String
     public var text: String
+    /// Public so that other modules can decode their own types (a date, a month).
+    public init(type: String, text: String) {
+        self.type = type
+        self.text = text
+    }
     public var description: String { "cannot read \(type) from \"\(text.prefix(40))\"" }
 }
 

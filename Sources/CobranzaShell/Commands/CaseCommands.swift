@@ -64,7 +64,7 @@ enum CaseCommands {
         let staff = context.isStaff
         var header: [(String, String?)] = [
             ("case", c.number), ("client", c.client), ("debtor", "\(c.debtorName) (\(c.debtorTaxID))"),
-            ("stage", c.stage + (c.closeCode.map { " (\($0))" } ?? "")), ("opened", c.openedOn),
+            ("stage", c.stage + (c.closeCode.map { " (\($0))" } ?? "")), ("opened", c.openedOn.description),
             ("total", Formatting.money(c.total, c.currency)), ("paid", Formatting.money(detail.paid, c.currency)),
             ("outstanding", Formatting.money(c.total - detail.paid, c.currency)), ("days_overdue", String(c.daysOverdue)),
         ]
@@ -126,7 +126,7 @@ enum CaseCommands {
                 + [.init("invoices", .number), .init("total", .money), .init("days_overdue", .number), .init("opened")],
             rows: cases.map { c in
                 [c.number, c.client, c.debtorName, c.stage + (c.closeCode.map { " (\($0))" } ?? "")] + (staff ? [c.assignedTo] : [])
-                    + [String(c.invoices), Formatting.money(c.total, c.currency), String(c.daysOverdue), c.openedOn]
+                    + [String(c.invoices), Formatting.money(c.total, c.currency), String(c.daysOverdue), c.openedOn.description]
             })
     }
 }

@@ -52,7 +52,7 @@ enum FeeInvoiceCommands {
             columns: [.init("number"), .init("kind"), .init("client"), .init("currency"), .init("issued"), .init("period"), .init("lines", .number),
                       .init("subtotal", .money), .init("vat", .money), .init("total", .money), .init("status")],
             rows: documents.map { d in
-                [d.number, d.kind == "invoice" ? "invoice" : "credit note", d.client, d.currency, d.issuedOn, d.period, String(d.lines),
+                [d.number, d.kind == "invoice" ? "invoice" : "credit note", d.client, d.currency, d.issuedOn.description, d.period, String(d.lines),
                  money(d.subtotal, d.currency), money(d.vat, d.currency), money(d.total, d.currency), status(d)]
             }))
     }
@@ -67,7 +67,7 @@ enum FeeInvoiceCommands {
         let fields: [(String, String?)] = [
             (document.kind == "invoice" ? "invoice" : "credit_note", document.number),
             ("client", "\(document.clientName) (\(document.client), \(document.clientTaxID))"),
-            ("issued", document.issuedOn), ("period", document.period), ("currency", document.currency),
+            ("issued", document.issuedOn.description), ("period", document.period), ("currency", document.currency),
             ("subtotal", money(document.subtotal, document.currency)),
             ("vat", "\(money(document.vat, document.currency)) (\(document.vatRate))"),
             ("total", money(document.total, document.currency)), ("status", status(document)),
@@ -79,7 +79,7 @@ enum FeeInvoiceCommands {
                 columns: [.init("line", .number), .init("payment", .number), .init("case"), .init("debtor"), .init("paid_on"),
                           .init("recovered", .money), .init("stage"), .init("rate"), .init("fee", .money)],
                 rows: lines.map { l in
-                    [String(l.lineNumber), String(l.payment), l.caseNumber, l.debtorName, l.paidOn,
+                    [String(l.lineNumber), String(l.payment), l.caseNumber, l.debtorName, l.paidOn.description,
                      money(l.amount, document.currency), l.stage, l.rate.description, money(l.fee, document.currency)]
                 })),
         ])

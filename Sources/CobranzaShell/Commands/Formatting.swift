@@ -29,7 +29,7 @@ enum Formatting {
     static func invoiceTable(_ invoices: [InvoiceRecord]) -> ResultTable {
         ResultTable(
             columns: [.init("number"), .init("issued"), .init("due"), .init("days_overdue", .number), .init("amount", .money)],
-            rows: invoices.map { [$0.number, $0.issued, $0.due, String($0.daysOverdue), money($0.amount, $0.currency)] })
+            rows: invoices.map { [$0.number, $0.issued.description, $0.due.description, String($0.daysOverdue), money($0.amount, $0.currency)] })
     }
 }
 

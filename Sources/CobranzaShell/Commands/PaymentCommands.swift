@@ -100,7 +100,7 @@ enum PaymentCommands {
         let money = Formatting.money
         var fields: [(String, String?)] = [
             ("payment", String(payment.id)), ("case", payment.caseNumber), ("client", payment.client), ("debtor", payment.debtorName),
-            ("paid_on", payment.paidOn), ("amount", money(payment.amount, payment.currency)), ("channel", payment.channel),
+            ("paid_on", payment.paidOn.description), ("amount", money(payment.amount, payment.currency)), ("channel", payment.channel),
             ("method", payment.method), ("ref", payment.externalRef), ("stage", payment.stage),
             ("contract", "v\(payment.contractVersion)"), ("rate", payment.rate.description),
             ("fee", money(payment.fee, payment.currency)), ("fee_note", payment.feeNote),
@@ -114,7 +114,7 @@ enum PaymentCommands {
             .init("Payment", Formatting.record(fields.filter { $0.1 != nil })),
             .init("Invoices of \(payment.caseNumber), oldest due first", ResultTable(
                 columns: [.init("number"), .init("due"), .init("amount", .money), .init("paid", .money), .init("outstanding", .money)],
-                rows: balances.map { [$0.number, $0.due, money($0.amount, $0.currency), money($0.paid, $0.currency),
+                rows: balances.map { [$0.number, $0.due.description, money($0.amount, $0.currency), money($0.paid, $0.currency),
                                       money($0.outstanding, $0.currency)] })),
         ])
     }
@@ -128,7 +128,7 @@ enum PaymentCommands {
                     if let reverses = p.reverses { "reverses \(reverses)" }
                     else if let by = p.reversedBy { "reversed by \(by)" }
                     else { p.billedOn.map { "invoiced \($0)" } }
-                return [String(p.id), p.caseNumber, p.client, p.debtorName, p.paidOn, Formatting.money(p.amount, p.currency), p.channel, p.stage,
+                return [String(p.id), p.caseNumber, p.client, p.debtorName, p.paidOn.description, Formatting.money(p.amount, p.currency), p.channel, p.stage,
                         p.rate.description, Formatting.money(p.fee, p.currency), p.externalRef, status]
             })
     }

@@ -58,7 +58,7 @@ enum ReferralCommands {
         let money = Formatting.money
         var fields: [(String, String?)] = [
             ("case", referral.caseNumber), ("lawyer", referral.lawyer), ("court", referral.court), ("docket", referral.docket),
-            ("stage", referral.stage), ("referred_on", referral.referredOn),
+            ("stage", referral.stage), ("referred_on", referral.referredOn.description),
             ("owed_when_referred", money(referral.outstanding, referral.currency)),
             ("judicial_threshold", money(referral.threshold, referral.currency)),
         ]

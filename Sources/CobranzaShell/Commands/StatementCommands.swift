@@ -56,6 +56,6 @@ enum StatementCommands {
         let remittances = try context.session.statements.remittances(client: invocation.option("client"), limit: Formatting.limit(invocation))
         return .table(ResultTable(
             columns: [.init("id", .number), .init("client"), .init("paid_on"), .init("amount", .money), .init("ref"), .init("by")],
-            rows: remittances.map { [String($0.id), $0.client, $0.paidOn, Formatting.money($0.amount, $0.currency), $0.externalRef, $0.recordedBy] }))
+            rows: remittances.map { [String($0.id), $0.client, $0.paidOn.description, Formatting.money($0.amount, $0.currency), $0.externalRef, $0.recordedBy] }))
     }
 }

@@ -78,7 +78,7 @@ enum SubmissionCommands {
                       .init("total", .money), .init("status"), .init("submitted"), .init("case"), .init("reason")],
             rows: submissions.map { s in
                 [String(s.id), s.client, s.debtorName, s.debtorTaxID, String(s.invoices), Formatting.money(s.total, s.currency),
-                 s.status, s.submittedOn, s.caseNumber, s.rejectReason]
+                 s.status, s.submittedOn.description, s.caseNumber, s.rejectReason]
             }))
     }
 
@@ -91,7 +91,7 @@ enum SubmissionCommands {
         var header: [(String, String?)] = [
             ("submission", String(submission.id)), ("client", submission.client),
             ("debtor", "\(submission.debtorName) (\(submission.debtorTaxID))"), ("status", submission.status),
-            ("submitted", submission.submittedOn), ("total", Formatting.money(submission.total, submission.currency)),
+            ("submitted", submission.submittedOn.description), ("total", Formatting.money(submission.total, submission.currency)),
         ]
         if let number = submission.caseNumber { header.append(("case", number)) }
         if let reason = submission.rejectReason { header.append(("reason", reason)) }

@@ -75,7 +75,7 @@ enum WorkflowCommands {
             columns: [.init("promise", .number), .init("case"), .init("client"), .init("debtor"), .init("promised_on"), .init("due"),
                       .init("deadline"), .init("amount", .money), .init("paid", .money), .init("status")],
             rows: promises.map { p in
-                [String(p.id), p.caseNumber, p.client, p.debtorName, p.promisedOn, p.due, p.deadline,
+                [String(p.id), p.caseNumber, p.client, p.debtorName, p.promisedOn.description, p.due.description, p.deadline.description,
                  Formatting.money(p.amount, p.currency), Formatting.money(p.paid, p.currency), p.status]
             }))
     }
@@ -117,7 +117,7 @@ enum WorkflowCommands {
         let money = Formatting.money
         return .sections(agreements.flatMap { a -> [CommandOutput.Section] in
             [.init("Agreement \(a.id)", Formatting.record([
-                ("case", a.caseNumber), ("agreed_on", a.agreedOn), ("owed_then", money(a.owed, a.currency)),
+                ("case", a.caseNumber), ("agreed_on", a.agreedOn.description), ("owed_then", money(a.owed, a.currency)),
                 ("discount", a.discount.description), ("total", money(a.total, a.currency)),
                 ("down_payment", money(a.downPayment, a.currency)), ("instalments", "\(a.instalmentCount) every \(a.every)"),
                 ("paid", money(a.paid, a.currency)), ("status", a.status),
@@ -163,7 +163,7 @@ enum WorkflowCommands {
             columns: [.init("due"), .init("days_late", .number), .init("case"), .init("client"), .init("debtor"), .init("what"),
                       .init("amount", .money), .init("assigned_to")],
             rows: items.map { i in
-                [i.due, String(i.daysLate), i.caseNumber, i.client, i.debtorName, i.what, i.amount.map { Formatting.money($0, i.currency) },
+                [i.due.description, String(i.daysLate), i.caseNumber, i.client, i.debtorName, i.what, i.amount.map { Formatting.money($0, i.currency) },
                  i.assignedTo]
             }))
     }
@@ -177,7 +177,7 @@ enum WorkflowCommands {
         ResultTable(
             columns: [.init("instalment", .number), .init("due"), .init("amount", .money), .init("paid", .money), .init("status")],
             rows: agreement.instalments.map { i in
-                [i.sequence == 0 ? "down" : String(i.sequence), i.due, Formatting.money(i.amount, agreement.currency),
+                [i.sequence == 0 ? "down" : String(i.sequence), i.due.description, Formatting.money(i.amount, agreement.currency),
                  Formatting.money(i.paid, agreement.currency), i.status]
             })
     }
