@@ -13,8 +13,9 @@ import TestSupport
 ///
 /// Other tests run beside these in the same process and their allocations move resident memory
 /// too. So memory is measured in chunks and the median chunk is judged: a leak grows every
-/// chunk, a neighbour's burst only some.
-@Suite("No leaks")
+/// chunk, a neighbour's burst only some. The suite is serialized so that its own calibration,
+/// which leaks on purpose, is not one of those neighbours.
+@Suite("No leaks", .serialized)
 struct LeakTests {
     static let slow = ProcessInfo.processInfo.environment["COBRANZA_SLOW_TESTS"] == "1"
 
