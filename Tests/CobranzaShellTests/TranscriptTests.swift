@@ -118,19 +118,20 @@ struct TranscriptTests {
     /// so any left in the cluster by an earlier run of the same transcript are dropped first.
     static func database(for people: TranscriptPeople) throws -> TestDatabase {
         let db = try TestCluster.makeDatabase()
-        let superuser = try db.superuser()
-        for person in people.tagged.values {
-            // Identifiers cannot be bound as parameters; the server quotes the name instead.
-            if let row = try superuser.query("SELECT quote_ident(rolname) AS role FROM pg_roles WHERE rolname = $1", [person]).first {
-                try superuser.query("DROP ROLE " + (try row.decode("role", as: String.self)))
+        try db.asSuperuser { superuser in
+            for person in people.tagged.values {
+                // Identifiers cannot be bound as parameters; the server quotes the name instead.
+                if let row = try superuser.query("SELECT quote_ident(rolname) AS role FROM pg_roles WHERE rolname = $1", [person]).first {
+                    try superuser.query("DROP ROLE " + (try row.decode("role", as: String.self)))
+                }
             }
+            try superuser.query("SELECT cobranza.create_person($1, 'admin', NULL, $2)", [people.login("admin"), TestDatabase.password])
         }
-        try superuser.query("SELECT cobranza.create_person($1, 'admin', NULL, $2)", [people.login("admin"), TestDatabase.password])
         return db
     }
 
     static func people(in db: TestDatabase) throws -> [String] {
-        try db.superuser().query("SELECT role_name::text AS name FROM cobranza.person ORDER BY 1").rows.map { try $0.decode("name") }
+        try db.asSuperuser { try $0.query("SELECT role_name::text AS name FROM cobranza.person ORDER BY 1").rows.map { try $0.decode("name") } }
     }
 
     /// The real binary as `user`, with the clock pinned to `day`.
