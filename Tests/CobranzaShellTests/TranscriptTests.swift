@@ -9,7 +9,10 @@ import TestSupport
 /// runner feeds each section's commands to the real binary, as that user, against a fresh
 /// database with the clock pinned (2026-03-16, or the section's `on=DATE`), and compares. `@PASSWORD_FILE@` and `@FILES@`
 /// (Tests/Transcripts/files) stand for paths. COBRANZA_ACCEPT=1 rewrites the transcripts.
-@Suite("Transcripts", .serialized)
+///
+/// Transcripts run at once, each in its own database. Roles are cluster-wide, so each run's
+/// people log in under names tagged for that run and read back as written (`TranscriptPeople`).
+@Suite("Transcripts")
 struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../Transcripts").standardizedFileURL
@@ -58,8 +61,12 @@ struct TranscriptTests {
         return sections
     }
 
+    /// The tag of each transcript's people (see `TranscriptPeople`); the demo takes the next.
+    static func tag(of name: String) -> Int { names.firstIndex(of: name) ?? names.count }
+    static let demoTag = names.count
+
     @Test(arguments: names)
-    func transcript(_ name: String) throws {
+    func transcript(_ name: String) async throws {
         let file = Self.directory.appendingPathComponent(name)
         let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("transcript-password")
         try (TestDatabase.password + "\n").write(to: passwordFile, atomically: true, encoding: .utf8)
@@ -70,18 +77,34 @@ struct TranscriptTests {
         let sections = Self.sections(text)
         #expect(!sections.isEmpty, "\(name) has no @as section")
 
-        let people = sections.map(\.user) + text.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) }
-        let db = try Self.database(with: people)
+        let people = try TranscriptPeople(
+            sections.map(\.user) + text.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"],
+            tag: Self.tag(of: name), text: text)
+        let inputs = try sections.map { section in
+            try section.input.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { try people.command(String($0)) }.joined(separator: "\n")
+        }
+        // Blocking work (libpq, the shell as a child process) runs off the test pool, so the
+        // transcripts wait on their shells side by side.
+        let (results, created) = try await offThePool {
+            let db = try Self.database(for: people)
+            let results = try zip(sections, inputs).map { section, input in
+                // `@as USER on=YYYY-MM-DD` moves the pinned clock for that section (month-end work).
+                let day = section.flags.first { $0.hasPrefix("on=") }.map { String($0.dropFirst(3)) } ?? "2026-03-16"
+                return try Self.run(as: people.login(section.user), on: day, in: db,
+                                    flags: ["-a"] + section.flags.filter { !$0.hasPrefix("on=") }, input: input)
+            }
+            return (results, try Self.people(in: db))
+        }
+        // A person created under a plain name would be shared with the other transcripts.
+        #expect(created.allSatisfy { people.plain[$0] != nil }, "\(name) created people without this run's tag: \(created)")
         var actualText = ""
-        for section in sections {
-            // `@as USER on=YYYY-MM-DD` moves the pinned clock for that section (month-end work).
-            let day = section.flags.first { $0.hasPrefix("on=") }.map { String($0.dropFirst(3)) } ?? "2026-03-16"
-            let result = try Self.run(as: section.user, on: day, in: db, flags: ["-a"] + section.flags.filter { !$0.hasPrefix("on=") },
-                                      input: section.input)
-            actualText += "@as " + ([section.user] + section.flags).joined(separator: " ") + "\n" + result.output
+        for (section, result) in zip(sections, results) {
+            let output = people.output(result.output)
+            actualText += "@as " + ([section.user] + section.flags).joined(separator: " ") + "\n" + output
             if result.status != 0 { actualText += "@exit \(result.status)\n" }
             actualText += "\n"
-            #expect(result.output == section.expected, "\(name), as \(section.user):\n--- expected\n\(section.expected)--- actual\n\(result.output)")
+            #expect(output == section.expected, "\(name), as \(section.user):\n--- expected\n\(section.expected)--- actual\n\(output)")
             #expect(result.status == section.exitCode, "\(name), as \(section.user): exit code")
         }
         if ProcessInfo.processInfo.environment["COBRANZA_ACCEPT"] == "1" {
@@ -91,19 +114,24 @@ struct TranscriptTests {
         }
     }
 
-    /// A fresh database with an admin `admin`. People in transcripts have plain names and roles
-    /// are cluster-wide, so any left by an earlier test are dropped first.
-    static func database(with people: [String]) throws -> TestDatabase {
+    /// A fresh database with the run's admin. Its people's names are tagged for this run alone,
+    /// so any left in the cluster by an earlier run of the same transcript are dropped first.
+    static func database(for people: TranscriptPeople) throws -> TestDatabase {
         let db = try TestCluster.makeDatabase()
-        let superuser = try db.superuser()
-        for person in Set(people + ["admin"]) {
-            // Identifiers cannot be bound as parameters; the server quotes the name instead.
-            if let row = try superuser.query("SELECT quote_ident(rolname) AS role FROM pg_roles WHERE rolname = $1", [person]).first {
-                try superuser.query("DROP ROLE " + (try row.decode("role", as: String.self)))
+        try db.asSuperuser { superuser in
+            for person in people.tagged.values {
+                // Identifiers cannot be bound as parameters; the server quotes the name instead.
+                if let row = try superuser.query("SELECT quote_ident(rolname) AS role FROM pg_roles WHERE rolname = $1", [person]).first {
+                    try superuser.query("DROP ROLE " + (try row.decode("role", as: String.self)))
+                }
             }
+            try superuser.query("SELECT cobranza.create_person($1, 'admin', NULL, $2)", [people.login("admin"), TestDatabase.password])
         }
-        try superuser.query("SELECT cobranza.create_person('admin', 'admin', NULL, $1)", [TestDatabase.password])
         return db
+    }
+
+    static func people(in db: TestDatabase) throws -> [String] {
+        try db.asSuperuser { try $0.query("SELECT role_name::text AS name FROM cobranza.person ORDER BY 1").rows.map { try $0.decode("name") } }
     }
 
     /// The real binary as `user`, with the clock pinned to `day`.
@@ -121,22 +149,31 @@ struct TranscriptTests {
 
     /// `scripts/run --demo` feeds scripts/demo.txt to the shell as the first admin: it must run
     /// to the end and leave the worked case the README's tour looks at.
-    @Test func theDemoLoadsAWorkedCase() throws {
+    @Test func theDemoLoadsAWorkedCase() async throws {
         let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("demo-password")
         try (TestDatabase.password + "\n").write(to: passwordFile, atomically: true, encoding: .utf8)
         let demo = try String(contentsOf: Self.directory.appendingPathComponent("../../scripts/demo.txt").standardizedFileURL, encoding: .utf8)
             .replacingOccurrences(of: "@PASSWORD_FILE@", with: passwordFile.path)
             .replacingOccurrences(of: "@YEAR@", with: "2026")
-        let db = try Self.database(with: demo.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) })
-        let loaded = try Self.run(as: "admin", on: "2026-11-23", in: db, flags: ["--on-error-stop"], input: demo)
+        let people = try TranscriptPeople(
+            demo.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"], tag: Self.demoTag, text: demo)
+        let script = try demo.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { try people.command(String($0)) }.joined(separator: "\n")
+        let (loaded, maria, pending, created) = try await offThePool {
+            let db = try Self.database(for: people)
+            let admin = people.login("admin")
+            return (try Self.run(as: admin, on: "2026-11-23", in: db, flags: ["--on-error-stop"], input: script),
+                    try Self.run(as: people.login("maria"), on: "2026-11-23", in: db, flags: [], input: "case list\ncase show C-2026-000001\n"),
+                    try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "submission list --pending\n"),
+                    try Self.people(in: db))
+        }
+        #expect(created.allSatisfy { people.plain[$0] != nil } && created.count == 5, "the demo's people: \(created)")
         #expect(loaded.status == 0, "\(loaded.output)")
-        let maria = try Self.run(as: "maria", on: "2026-11-23", in: db, flags: [], input: "case list\ncase show C-2026-000001\n")
         #expect(maria.status == 0, "\(maria.output)")
         for expected in ["C-2026-000001", "C-2026-000002", "Ferretería Sur Ltda", "recordatorio por correo", "$300.000"] {
             #expect(maria.output.contains(expected), "maria's view lacks \(expected):\n\(maria.output)")
         }
         #expect(!maria.output.contains("el gerente"), "an internal note reached the client")
-        let pending = try Self.run(as: "admin", on: "2026-11-23", in: db, flags: [], input: "submission list --pending\n")
         #expect(pending.output.contains("ANDES") && !pending.output.contains("ACME"), "\(pending.output)")
     }
 }

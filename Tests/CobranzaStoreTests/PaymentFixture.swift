@@ -19,13 +19,15 @@ struct PaymentFixture {
         db = try version.map { try TestCluster.makeDatabase(through: $0) } ?? TestCluster.makeDatabase()
         try db.addClient("ACME", taxID: "76123456-0")
         try db.addClient("OTHER", taxID: "96543210-8")
-        let su = try db.superuser()
-        acme = try su.query("SELECT id FROM cobranza.tenant WHERE code = 'ACME'").first!.decode("id")
-        other = try su.query("SELECT id FROM cobranza.tenant WHERE code = 'OTHER'").first!.decode("id")
-        try su.query("""
-            INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp)
-            VALUES ($1, 1, '2026-01-01', 1500, 2500, 1900), ($2, 1, '2026-01-01', 2000, 3000, 1900)
-            """, [acme, other])
+        (acme, other) = try db.asSuperuser { su in
+            let acme: Int64 = try su.query("SELECT id FROM cobranza.tenant WHERE code = 'ACME'").first!.decode("id")
+            let other: Int64 = try su.query("SELECT id FROM cobranza.tenant WHERE code = 'OTHER'").first!.decode("id")
+            try su.query("""
+                INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp)
+                VALUES ($1, 1, '2026-01-01', 1500, 2500, 1900), ($2, 1, '2026-01-01', 2000, 3000, 1900)
+                """, [acme, other])
+            return (acme, other)
+        }
         admin = try db.addPerson("admin", kind: "admin")
         collector = try db.addPerson("ana", kind: "collector")
         maria = try db.addPerson("maria", kind: "client", client: "ACME")
@@ -43,9 +45,8 @@ struct PaymentFixture {
     /// Opens a case (on 2026-01-15) for a new debtor of `tenant` with invoices of these amounts,
     /// due a month apart from 2025-10-31; returns its number.
     func openCase(tenant: Int64, amounts: [Int64]) throws -> String {
-        let su = try db.superuser()
         let debtor = "D\(TestCluster.uniqueSuffix())"
-        return try su.query("""
+        return try db.asSuperuser { su in try su.query("""
             WITH d AS (INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name)
                        VALUES ($1, 'CL', upper($2), 'Deudor ' || $2) RETURNING id),
             c AS (INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency, opened_on)
@@ -56,6 +57,6 @@ struct PaymentFixture {
                   SELECT $1, s.id, s.debtor_id, $2 || '-' || a.n, '2025-10-01', date '2025-10-31' + (a.n - 1)::integer * 30, a.amount, 'CLP', s.case_id
                     FROM s, unnest($3::bigint[]) WITH ORDINALITY AS a(amount, n) RETURNING 1)
             SELECT number FROM c
-            """, [tenant, debtor, "{" + amounts.map(String.init).joined(separator: ",") + "}"]).first!.decode("number")
+            """, [tenant, debtor, "{" + amounts.map(String.init).joined(separator: ",") + "}"]).first!.decode("number") }
     }
 }

@@ -31,6 +31,10 @@ public enum TestCluster {
         try Connection(parameters: parameters(database: database))
     }
 
+    /// Superuser sessions on `postgres` kept for creating databases: a new connection costs the
+    /// server a fork and a SCRAM exchange (~10–20 ms of CPU here), and every test makes a database.
+    static let maintenance = ConnectionPool { try superuser() }
+
     /// Created once per test process: a database with every migration applied.
     static let template: Result<String, any Error> = Result {
         let name = "cobranza_template_\(getpid())"
@@ -53,8 +57,7 @@ public enum TestCluster {
     public static func makeDatabase() throws -> TestDatabase {
         let template = try templateName()
         let name = "t_" + uniqueSuffix()
-        let admin = try superuser()
-        try admin.query("CREATE DATABASE \(name) TEMPLATE \(template)")
+        try maintenance.use { try $0.query("CREATE DATABASE \(name) TEMPLATE \(template)") }
         return try grantPeopleConnect(name)
     }
 
@@ -64,16 +67,17 @@ public enum TestCluster {
         _ = try templateName()  // the cluster-wide roles and grants the template sets up
         guard let sql = MigrationSource.locate() else { throw StoreError("sql/ not found") }
         let name = "t_" + uniqueSuffix()
-        try superuser().query("CREATE DATABASE \(name)")
+        try maintenance.use { try $0.query("CREATE DATABASE \(name)") }
         let migrator = try Migrator(directory: sql)
         try Migrator(migrations: migrator.migrations.filter { $0.version <= version }).migrate(try superuser(database: name))
         return try grantPeopleConnect(name)
     }
 
     private static func grantPeopleConnect(_ name: String) throws -> TestDatabase {
-        let admin = try superuser()
-        try admin.query("REVOKE CONNECT, TEMPORARY ON DATABASE \(name) FROM PUBLIC")
-        try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(name) TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client")
+        try maintenance.use { admin in
+            try admin.query("REVOKE CONNECT, TEMPORARY ON DATABASE \(name) FROM PUBLIC")
+            try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(name) TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client")
+        }
         return TestDatabase(name: name)
     }
 
@@ -90,27 +94,61 @@ public final class TestDatabase: @unchecked Sendable {
     public let name: String
     public static let password = "correct-horse-battery"
 
-    init(name: String) { self.name = name }
+    /// Superuser sessions for the fixtures' plain statements (people, clients, rows), reused for
+    /// the same reason as `TestCluster.maintenance`. Tests that want a session of their own, to
+    /// change its settings or watch it, call `superuser()`.
+    let setup: ConnectionPool
 
+    init(name: String) {
+        self.name = name
+        setup = ConnectionPool { try TestCluster.superuser(database: name) }
+    }
+
+    /// A new superuser session on this database.
     public func superuser() throws -> Connection { try TestCluster.superuser(database: name) }
+
+    /// Runs `body` on a reused superuser session of this database: for statements that leave no
+    /// session state behind (no SET, no open transaction).
+    @discardableResult
+    public func asSuperuser<T>(_ body: (Connection) throws -> T) throws -> T { try setup.use(body) }
 
     /// Creates a person through the same SECURITY DEFINER function `user add` uses and returns
     /// the unique login name.
     @discardableResult
     public func addPerson(_ base: String, kind: String, client: String? = nil) throws -> String {
         let login = "\(base)_\(TestCluster.uniqueSuffix())"
-        try superuser().query("SELECT cobranza.create_person($1, $2, $3, $4)", [login, kind, client, Self.password])
+        try asSuperuser { try $0.query("SELECT cobranza.create_person($1, $2, $3, $4)", [login, kind, client, Self.password]) }
         return login
     }
 
     /// Adds a client (tenant) directly, as the superuser.
     public func addClient(_ code: String, taxID: String = "76123456-0", country: String = "CL") throws {
-        try superuser().query(
-            "INSERT INTO cobranza.tenant (code, legal_name, tax_id, country, currency) VALUES ($1, $2, $3, $4, 'CLP')",
-            [code, "\(code) Ltda", taxID, country])
+        try asSuperuser {
+            try $0.query(
+                "INSERT INTO cobranza.tenant (code, legal_name, tax_id, country, currency) VALUES ($1, $2, $3, $4, 'CLP')",
+                [code, "\(code) Ltda", taxID, country])
+        }
     }
 
     public func connect(as user: String, password: String = TestDatabase.password) throws -> Connection {
         try Connection(parameters: TestCluster.parameters(database: name, user: user, password: password))
+    }
+}
+
+/// Idle connections handed to one caller at a time. A connection whose work threw is closed, not
+/// kept: it may be mid-transaction or lost.
+final class ConnectionPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [Connection] = []
+    private let open: () throws -> Connection
+
+    init(open: @escaping () throws -> Connection) { self.open = open }
+
+    @discardableResult
+    func use<T>(_ body: (Connection) throws -> T) throws -> T {
+        let connection = try lock.withLock { idle.popLast() } ?? open()
+        let result = try body(connection)
+        lock.withLock { idle.append(connection) }
+        return result
     }
 }
