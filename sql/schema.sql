@@ -965,6 +965,30 @@ BEGIN
 END
 $$;
 
+-- Name: invoice_overdue_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_overdue_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_number text;
+    v_due date;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT n.number, n.due INTO v_number, v_due FROM new_rows n WHERE n.due > cobranza.today() ORDER BY n.due DESC LIMIT 1;
+    ELSE
+        SELECT n.number, n.due INTO v_number, v_due FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
+         WHERE n.due > cobranza.today() AND n.due IS DISTINCT FROM o.due ORDER BY n.due DESC LIMIT 1;
+    END IF;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',
+            MESSAGE = format('due: %s is in the future: only overdue invoices can be placed (invoice %s)', v_due, v_number);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Name: issue_credit_note(bigint, bigint, bigint[], integer, character, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.issue_credit_note(p_tenant bigint, p_voids bigint, p_reversals bigint[], p_vat_bp integer, p_currency character, p_reason text) RETURNS text
@@ -1720,6 +1744,60 @@ BEGIN
 END
 $$;
 
+-- Name: tax_id_is_valid(text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.tax_id_is_valid(p_country text, p_tax_id text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+DECLARE
+    v_body text;
+    v_sum integer := 0;
+    v_weight integer := 2;
+    v_remainder integer;
+    v_letters integer;
+    v_month integer;
+    v_day integer;
+    v_padded text;
+    v_nit_weights constant integer[] := ARRAY[3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71];
+    v_rfc_alphabet constant text := '0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ';
+BEGIN
+    IF p_country = 'CL' THEN
+        IF p_tax_id !~ '^[1-9][0-9]{0,7}-[0-9K]$' THEN RETURN false; END IF;
+        v_body := split_part(p_tax_id, '-', 1);
+        FOR i IN REVERSE length(v_body)..1 LOOP
+            v_sum := v_sum + substr(v_body, i, 1)::integer * v_weight;
+            v_weight := CASE WHEN v_weight = 7 THEN 2 ELSE v_weight + 1 END;
+        END LOOP;
+        RETURN right(p_tax_id, 1) = CASE 11 - v_sum % 11 WHEN 11 THEN '0' WHEN 10 THEN 'K' ELSE (11 - v_sum % 11)::text END;
+    ELSIF p_country = 'CO' THEN
+        IF p_tax_id !~ '^[0-9]{5,15}-[0-9]$' THEN RETURN false; END IF;
+        v_body := split_part(p_tax_id, '-', 1);
+        FOR i IN 1..length(v_body) LOOP
+            v_sum := v_sum + substr(v_body, length(v_body) - i + 1, 1)::integer * v_nit_weights[i];
+        END LOOP;
+        v_remainder := v_sum % 11;
+        RETURN right(p_tax_id, 1) = (CASE WHEN v_remainder < 2 THEN v_remainder ELSE 11 - v_remainder END)::text;
+    ELSIF p_country = 'MX' THEN
+        IF p_tax_id !~ '^[A-Z&Ñ]{3,4}[0-9]{6}[A-Z0-9]{3}$' THEN RETURN false; END IF;
+        v_letters := length(p_tax_id) - 9;
+        v_month := substr(p_tax_id, v_letters + 3, 2)::integer;
+        v_day := substr(p_tax_id, v_letters + 5, 2)::integer;
+        IF v_month NOT BETWEEN 1 AND 12
+           OR v_day NOT BETWEEN 1 AND (CASE WHEN v_month = 2 THEN 29 WHEN v_month IN (4, 6, 9, 11) THEN 30 ELSE 31 END) THEN
+            RETURN false;
+        END IF;
+        v_padded := left(p_tax_id, length(p_tax_id) - 1);
+        IF length(v_padded) = 11 THEN v_padded := ' ' || v_padded; END IF;
+        FOR i IN 1..12 LOOP
+            v_sum := v_sum + greatest(strpos(v_rfc_alphabet, substr(v_padded, i, 1)) - 1, 0) * (14 - i);
+        END LOOP;
+        v_remainder := v_sum % 11;
+        RETURN right(p_tax_id, 1) = CASE v_remainder WHEN 0 THEN '0' WHEN 1 THEN 'A' ELSE (11 - v_remainder)::text END;
+    END IF;
+    RETURN false;
+END
+$_$;
+
 -- Name: void_fee_invoice(text, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.void_fee_invoice(p_number text, p_reason text) RETURNS text
@@ -2059,7 +2137,8 @@ CREATE TABLE cobranza.debtor (
     CONSTRAINT debtor_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
     CONSTRAINT debtor_phone_check CHECK ((length(phone) <= 200)),
     CONSTRAINT debtor_region_check CHECK ((length(region) <= 200)),
-    CONSTRAINT debtor_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text))
+    CONSTRAINT debtor_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
+    CONSTRAINT debtor_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id))
 );
 
 ALTER TABLE ONLY cobranza.debtor FORCE ROW LEVEL SECURITY;
@@ -2099,7 +2178,8 @@ CREATE TABLE cobranza.tenant (
     CONSTRAINT tenant_code_check CHECK ((code ~ '^[A-Z0-9][A-Z0-9_-]{1,19}$'::text)),
     CONSTRAINT tenant_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
     CONSTRAINT tenant_legal_name_check CHECK (((length(btrim(legal_name)) >= 1) AND (length(btrim(legal_name)) <= 200))),
-    CONSTRAINT tenant_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text))
+    CONSTRAINT tenant_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
+    CONSTRAINT tenant_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id))
 );
 
 ALTER TABLE ONLY cobranza.tenant FORCE ROW LEVEL SECURITY;
@@ -2813,6 +2893,11 @@ ALTER TABLE ONLY cobranza.tenant
 ALTER TABLE ONLY cobranza.tenant
     ADD CONSTRAINT tenant_country_tax_id_key UNIQUE (country, tax_id);
 
+-- Name: tenant tenant_id_country_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.tenant
+    ADD CONSTRAINT tenant_id_country_key UNIQUE (id, country);
+
 -- Name: tenant tenant_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.tenant
@@ -3082,6 +3167,14 @@ CREATE TRIGGER invoice_audit_insert AFTER INSERT ON cobranza.invoice REFERENCING
 
 CREATE TRIGGER invoice_client_pending_check AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_client_pending_check();
 
+-- Name: invoice invoice_overdue_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_overdue_insert AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_overdue_check();
+
+-- Name: invoice invoice_overdue_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_overdue_update AFTER UPDATE ON cobranza.invoice REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_overdue_check();
+
 -- Name: judicial_referral judicial_referral_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER judicial_referral_audit AFTER UPDATE ON cobranza.judicial_referral FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -3229,6 +3322,11 @@ ALTER TABLE ONLY cobranza.court_cost
 
 ALTER TABLE ONLY cobranza.court_cost
     ADD CONSTRAINT court_cost_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
+
+-- Name: debtor debtor_tenant_country_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.debtor
+    ADD CONSTRAINT debtor_tenant_country_fkey FOREIGN KEY (tenant_id, country) REFERENCES cobranza.tenant(id, country);
 
 -- Name: debtor debtor_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
 

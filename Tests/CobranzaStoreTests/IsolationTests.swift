@@ -136,10 +136,10 @@ struct AuditTests {
         let su = try db.superuser()
         try su.query("""
             INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name)
-            SELECT t.id, 'CL', (10000000 + g)::text, 'Deudor ' || g
+            SELECT t.id, 'CL', ($1::text[])[g], 'Deudor ' || g
               FROM cobranza.tenant t, generate_series(1, 150) g WHERE t.code = 'BIG' OR (t.code = 'SMALL' AND g <= 2)
              ORDER BY t.code, g
-            """)
+            """, ["{" + (1...150).map { TestCluster.rut(10_000_000 + $0) }.joined(separator: ",") + "}"])
         let audit = try su.query("""
             SELECT t.code, a.after->>'count' AS n, a.after->>'id_ranges' AS ranges, jsonb_array_length(a.after->'rows') AS copied,
                    (SELECT '[[' || min(d.id) || ', ' || max(d.id) || ']]' FROM cobranza.debtor d WHERE d.tenant_id = a.tenant_id) AS span

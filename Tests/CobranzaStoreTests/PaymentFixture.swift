@@ -48,7 +48,7 @@ struct PaymentFixture {
         let debtor = "D\(TestCluster.uniqueSuffix())"
         return try db.asSuperuser { su in try su.query("""
             WITH d AS (INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name)
-                       VALUES ($1, 'CL', upper($2), 'Deudor ' || $2) RETURNING id),
+                       VALUES ($1, 'CL', $4, 'Deudor ' || $2) RETURNING id),
             c AS (INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency, opened_on)
                   SELECT $1, id, 'CLP', '2026-01-15' FROM d RETURNING id, debtor_id, number),
             s AS (INSERT INTO cobranza.submission (tenant_id, debtor_id, currency, status, case_id)
@@ -57,6 +57,6 @@ struct PaymentFixture {
                   SELECT $1, s.id, s.debtor_id, $2 || '-' || a.n, '2025-10-01', date '2025-10-31' + (a.n - 1)::integer * 30, a.amount, 'CLP', s.case_id
                     FROM s, unnest($3::bigint[]) WITH ORDINALITY AS a(amount, n) RETURNING 1)
             SELECT number FROM c
-            """, [tenant, debtor, "{" + amounts.map(String.init).joined(separator: ",") + "}"]).first!.decode("number") }
+            """, [tenant, debtor, "{" + amounts.map(String.init).joined(separator: ",") + "}", TestCluster.randomRUT()]).first!.decode("number") }
     }
 }

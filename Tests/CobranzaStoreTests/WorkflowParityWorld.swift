@@ -54,7 +54,7 @@ final class WorkflowParityWorld: @unchecked Sendable {
         for (index, reached) in WorkflowSpace.states.enumerated() {
             let id: Int64 = try su.query("""
                 WITH d AS (INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name)
-                           VALUES ($1, 'CL', 'PARITY' || $2::text, 'Deudor ' || $2::text) RETURNING id),
+                           VALUES ($1, 'CL', $3, 'Deudor ' || $2::text) RETURNING id),
                 c AS (INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency, opened_on)
                       SELECT $1, id, 'CLP', '2026-01-15' FROM d RETURNING id, debtor_id),
                 s AS (INSERT INTO cobranza.submission (tenant_id, debtor_id, currency, status, case_id)
@@ -63,7 +63,7 @@ final class WorkflowParityWorld: @unchecked Sendable {
                       SELECT $1, s.id, s.debtor_id, 'F-' || $2::text, '2025-10-01', '2025-10-31', 1000000, 'CLP', s.case_id FROM s
                       RETURNING 1)
                 SELECT id FROM c
-                """, [tenant, String(index)]).first!.decode("id")
+                """, [tenant, String(index), TestCluster.rut(10_000_000 + index)]).first!.decode("id")
             cases.append(build(id, along: reached.path, people: people))
         }
         pool.give(people)

@@ -1,3 +1,4 @@
+import CobranzaCore
 import CobranzaStore
 import Foundation
 import Postgres
@@ -151,4 +152,13 @@ final class ConnectionPool: @unchecked Sendable {
         lock.withLock { idle.append(connection) }
         return result
     }
+}
+
+extension TestCluster {
+    /// A canonical Chilean RUT with its check digit, as the database requires of every debtor
+    /// and client (0017_placement_rules.sql): fixtures that write debtors directly use these.
+    public static func rut(_ body: Int) -> String { "\(body)-\(TaxID.rutCheckDigit(String(body)))" }
+
+    /// A RUT unlikely to repeat within a test's database.
+    public static func randomRUT() -> String { rut(Int.random(in: 10_000_000...99_999_999)) }
 }

@@ -1,0 +1,137 @@
+import CobranzaCore
+import Postgres
+import Testing
+import TestSupport
+
+/// What the shell checks when debts are placed holds for an SME with plain psql too
+/// (0017_placement_rules.sql): tax ids with their check digit, debtors of the client's country,
+/// known currencies, and only invoices already due.
+@Suite("Placement rules in the database")
+struct PlacementRulesTests {
+    let db: TestDatabase
+    let maria: Connection
+    let acme: Int64
+
+    init() throws {
+        db = try TestCluster.makeDatabase()
+        try db.addClient("ACME", taxID: "76123456-0")
+        acme = try db.superuser().query("SELECT id FROM cobranza.tenant WHERE code = 'ACME'").first!.decode("id")
+        maria = try db.connect(as: try db.addPerson("maria", kind: "client", client: "ACME"))
+        try maria.query("SELECT set_config('cobranza.as_of', '2026-03-01', false)")
+    }
+
+    func refusal(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) -> PostgresError? {
+        do {
+            try maria.query(sql, parameters)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// A debtor and a pending submission of its own, as an SME writes them with psql.
+    func submission(taxID: String = "12345678-5", currency: String = "CLP") throws -> (debtor: Int64, submission: Int64) {
+        let debtor: Int64 = try maria.query(
+            "INSERT INTO cobranza.debtor (country, tax_id, name) VALUES ('CL', $1, 'Deudor') RETURNING id", [taxID]).first!.decode("id")
+        let submission: Int64 = try maria.query(
+            "INSERT INTO cobranza.submission (debtor_id, currency) VALUES ($1, $2) RETURNING id", [debtor, currency]).first!.decode("id")
+        return (debtor, submission)
+    }
+
+    @Test func aDebtorWithAWrongCheckDigitIsRefused() throws {
+        let error = refusal("INSERT INTO cobranza.debtor (country, tax_id, name) VALUES ('CL', '12345678-4', 'Deudor')")
+        #expect(error?.constraint == "debtor_tax_id_valid_check")
+        #expect(refusal("INSERT INTO cobranza.debtor (country, tax_id, name) VALUES ('CL', '012345678-5', 'Deudor')") != nil)
+        #expect(refusal("INSERT INTO cobranza.debtor (country, tax_id, name) VALUES ('CL', '12345678-5', 'Deudor')") == nil)
+    }
+
+    @Test func aDebtorOfAnotherCountryThanItsClientIsRefused() throws {
+        // A valid Colombian NIT, for a Chilean client.
+        let error = refusal("INSERT INTO cobranza.debtor (country, tax_id, name) VALUES ('CO', '900123456-8', 'Deudor')")
+        #expect(error?.constraint == "debtor_tenant_country_fkey")
+    }
+
+    /// Held since 0002 (submission_currency_fkey); kept here beside the other placement rules.
+    @Test func aSubmissionInAnUnknownCurrencyIsRefused() throws {
+        let error = #expect(throws: PostgresError.self) { try submission(currency: "XXX") }
+        #expect(error?.constraint == "submission_currency_fkey")
+    }
+
+    @Test func anInvoiceNotYetDueIsRefusedByColumn() throws {
+        let (debtor, submission) = try submission()
+        let insert = """
+            INSERT INTO cobranza.invoice (submission_id, debtor_id, number, issued, due, amount, currency)
+            VALUES ($1, $2, $3, '2026-01-01', $4::date, 1000, 'CLP')
+            """
+        let error = refusal(insert, [submission, debtor, "F-1", "2026-03-02"])
+        #expect(error?.column == "due")
+        #expect(error?.message.contains("due: 2026-03-02 is in the future") == true)
+        #expect(refusal(insert, [submission, debtor, "F-2", "2026-03-01"]) == nil)
+    }
+
+    @Test func staffCannotMoveADueDateIntoTheFuture() throws {
+        let (_, submission) = try submission()
+        try maria.query("""
+            INSERT INTO cobranza.invoice (submission_id, debtor_id, number, issued, due, amount, currency)
+            SELECT id, debtor_id, 'F-9', '2026-01-01', '2026-02-01', 1000, 'CLP' FROM cobranza.submission WHERE id = $1
+            """, [submission])
+        let admin = try db.connect(as: try db.addPerson("admin", kind: "admin"))
+        try admin.query("SELECT set_config('cobranza.as_of', '2026-03-01', false)")
+        #expect(throws: PostgresError.self) {
+            try admin.query("UPDATE cobranza.invoice SET due = '2027-01-01' WHERE tenant_id = $1 AND number = 'F-9'", [acme])
+        }
+        try admin.query("UPDATE cobranza.invoice SET note = 'checked' WHERE tenant_id = $1 AND number = 'F-9'", [acme])
+    }
+
+    /// The database's check digits are Swift's: the same answer for canonical, corrupted and
+    /// malformed ids of each country.
+    @Test(arguments: Country.allCases)
+    func checkDigitsAgreeWithSwift(_ country: Country) throws {
+        var generator = SystemRandomNumberGenerator()
+        var candidates: [String] = []
+        for _ in 0..<400 {
+            let canonical = Self.canonical(country, using: &generator)
+            candidates.append(canonical)
+            var corrupted = Array(canonical)
+            let position = Int.random(in: 0..<corrupted.count, using: &generator)
+            corrupted[position] = Array("0123456789KABCXYZ-&Ñ")[Int.random(in: 0..<20, using: &generator)]
+            candidates.append(String(corrupted))
+        }
+        let answers = try db.superuser().query(
+            "SELECT cobranza.tax_id_is_valid($1, c) AS valid FROM unnest($2::text[]) WITH ORDINALITY AS u(c, n) ORDER BY n",
+            [country.code, "{" + candidates.map { "\"\($0)\"" }.joined(separator: ",") + "}"]).rows.map { try $0.decode("valid", as: Bool.self) }
+        for (candidate, valid) in zip(candidates, answers) {
+            let swift = Self.swiftStores(candidate, country)
+            #expect(valid == swift, "\(country.code) \(candidate): database says \(valid), Swift \(swift)")
+        }
+    }
+
+    /// Whether Swift's parser can store exactly `candidate`: it is the canonical form of itself or,
+    /// for a RUT, of the same digits written with leading zeros (`073.723-2` is stored `73723-2`).
+    static func swiftStores(_ candidate: String, _ country: Country) -> Bool {
+        var inputs = [candidate]
+        if country == .chile, let dash = candidate.firstIndex(of: "-") {
+            inputs.append(String(repeating: "0", count: max(0, 8 - candidate.distance(from: candidate.startIndex, to: dash))) + candidate)
+        }
+        return inputs.contains { (try? TaxID.parse($0, country: country).get())?.normalized == candidate }
+    }
+
+    static func canonical(_ country: Country, using generator: inout SystemRandomNumberGenerator) -> String {
+        switch country {
+        case .chile:
+            return TestCluster.rut(Int.random(in: 100...99_999_999, using: &generator))
+        case .colombia:
+            let body = String(Int.random(in: 10_000...999_999_999_999, using: &generator))
+            return "\(body)-\(TaxID.nitCheckDigit(body))"
+        case .mexico:
+            let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ&Ñ")
+            let count = Bool.random(using: &generator) ? 3 : 4
+            let prefix = String((0..<count).map { _ in letters.randomElement(using: &generator)! })
+            let date = String(format: "%02d%02d%02d", Int.random(in: 0...99, using: &generator), Int.random(in: 1...12, using: &generator),
+                              Int.random(in: 1...28, using: &generator))
+            let homoclave = String((0..<2).map { _ in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").randomElement(using: &generator)! })
+            let body = prefix + date + homoclave
+            return body + String(TaxID.rfcCheckDigit(body))
+        }
+    }
+}
