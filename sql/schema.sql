@@ -1211,6 +1211,22 @@ BEGIN
 END
 $$;
 
+-- Name: nit_check_digit(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.nit_check_digit(p_body text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+DECLARE
+    v_weights constant integer[] := ARRAY[3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71];
+    v_sum integer := 0;
+BEGIN
+    FOR i IN 1..length(p_body) LOOP
+        v_sum := v_sum + substr(p_body, length(p_body) - i + 1, 1)::integer * v_weights[i];
+    END LOOP;
+    RETURN (CASE WHEN v_sum % 11 < 2 THEN v_sum % 11 ELSE 11 - v_sum % 11 END)::text;
+END
+$$;
+
 -- Name: overdue_months(date, date); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.overdue_months(p_due date, p_placed date) RETURNS integer
@@ -1744,55 +1760,64 @@ BEGIN
 END
 $$;
 
+-- Name: rfc_check_digit(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.rfc_check_digit(p_body text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+DECLARE
+    v_alphabet constant text := '0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ';
+    v_padded text := CASE WHEN length(p_body) = 11 THEN ' ' || p_body ELSE p_body END;
+    v_sum integer := 0;
+BEGIN
+    FOR i IN 1..12 LOOP
+        v_sum := v_sum + greatest(strpos(v_alphabet, substr(v_padded, i, 1)) - 1, 0) * (14 - i);
+    END LOOP;
+    RETURN CASE v_sum % 11 WHEN 0 THEN '0' WHEN 1 THEN 'A' ELSE (11 - v_sum % 11)::text END;
+END
+$$;
+
+-- Name: rut_check_digit(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.rut_check_digit(p_body text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+DECLARE
+    v_sum integer := 0;
+    v_weight integer := 2;
+BEGIN
+    FOR i IN REVERSE length(p_body)..1 LOOP
+        v_sum := v_sum + substr(p_body, i, 1)::integer * v_weight;
+        v_weight := CASE WHEN v_weight = 7 THEN 2 ELSE v_weight + 1 END;
+    END LOOP;
+    RETURN CASE 11 - v_sum % 11 WHEN 11 THEN '0' WHEN 10 THEN 'K' ELSE (11 - v_sum % 11)::text END;
+END
+$$;
+
 -- Name: tax_id_is_valid(text, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.tax_id_is_valid(p_country text, p_tax_id text) RETURNS boolean
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     AS $_$
 DECLARE
-    v_body text;
-    v_sum integer := 0;
-    v_weight integer := 2;
-    v_remainder integer;
     v_letters integer;
     v_month integer;
     v_day integer;
-    v_padded text;
-    v_nit_weights constant integer[] := ARRAY[3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71];
-    v_rfc_alphabet constant text := '0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ';
 BEGIN
     IF p_country = 'CL' THEN
-        IF p_tax_id !~ '^[1-9][0-9]{0,7}-[0-9K]$' THEN RETURN false; END IF;
-        v_body := split_part(p_tax_id, '-', 1);
-        FOR i IN REVERSE length(v_body)..1 LOOP
-            v_sum := v_sum + substr(v_body, i, 1)::integer * v_weight;
-            v_weight := CASE WHEN v_weight = 7 THEN 2 ELSE v_weight + 1 END;
-        END LOOP;
-        RETURN right(p_tax_id, 1) = CASE 11 - v_sum % 11 WHEN 11 THEN '0' WHEN 10 THEN 'K' ELSE (11 - v_sum % 11)::text END;
+        RETURN p_tax_id ~ '^[1-9][0-9]{0,7}-[0-9K]$'
+           AND right(p_tax_id, 1) = cobranza.rut_check_digit(split_part(p_tax_id, '-', 1));
     ELSIF p_country = 'CO' THEN
-        IF p_tax_id !~ '^[0-9]{5,15}-[0-9]$' THEN RETURN false; END IF;
-        v_body := split_part(p_tax_id, '-', 1);
-        FOR i IN 1..length(v_body) LOOP
-            v_sum := v_sum + substr(v_body, length(v_body) - i + 1, 1)::integer * v_nit_weights[i];
-        END LOOP;
-        v_remainder := v_sum % 11;
-        RETURN right(p_tax_id, 1) = (CASE WHEN v_remainder < 2 THEN v_remainder ELSE 11 - v_remainder END)::text;
+        RETURN p_tax_id ~ '^[0-9]{5,15}-[0-9]$'
+           AND right(p_tax_id, 1) = cobranza.nit_check_digit(split_part(p_tax_id, '-', 1));
     ELSIF p_country = 'MX' THEN
         IF p_tax_id !~ '^[A-Z&Ñ]{3,4}[0-9]{6}[A-Z0-9]{3}$' THEN RETURN false; END IF;
         v_letters := length(p_tax_id) - 9;
         v_month := substr(p_tax_id, v_letters + 3, 2)::integer;
         v_day := substr(p_tax_id, v_letters + 5, 2)::integer;
-        IF v_month NOT BETWEEN 1 AND 12
-           OR v_day NOT BETWEEN 1 AND (CASE WHEN v_month = 2 THEN 29 WHEN v_month IN (4, 6, 9, 11) THEN 30 ELSE 31 END) THEN
-            RETURN false;
-        END IF;
-        v_padded := left(p_tax_id, length(p_tax_id) - 1);
-        IF length(v_padded) = 11 THEN v_padded := ' ' || v_padded; END IF;
-        FOR i IN 1..12 LOOP
-            v_sum := v_sum + greatest(strpos(v_rfc_alphabet, substr(v_padded, i, 1)) - 1, 0) * (14 - i);
-        END LOOP;
-        v_remainder := v_sum % 11;
-        RETURN right(p_tax_id, 1) = CASE v_remainder WHEN 0 THEN '0' WHEN 1 THEN 'A' ELSE (11 - v_remainder)::text END;
+        RETURN v_month BETWEEN 1 AND 12
+           AND v_day BETWEEN 1 AND (CASE WHEN v_month = 2 THEN 29 WHEN v_month IN (4, 6, 9, 11) THEN 30 ELSE 31 END)
+           AND right(p_tax_id, 1) = cobranza.rfc_check_digit(left(p_tax_id, length(p_tax_id) - 1));
     END IF;
     RETURN false;
 END

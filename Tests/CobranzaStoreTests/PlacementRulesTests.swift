@@ -135,3 +135,19 @@ struct PlacementRulesTests {
         }
     }
 }
+
+extension PlacementRulesTests {
+    /// Scripts and fixtures build ids with the database's check digits: they are Swift's.
+    @Test func checkDigitFunctionsAreSwifts() throws {
+        let bodies = (0..<200).map { _ in String(Int.random(in: 100_000...99_999_999)) }
+        let rows = try db.superuser().query("""
+            SELECT cobranza.rut_check_digit(b) AS rut, cobranza.nit_check_digit(b) AS nit FROM unnest($1::text[]) WITH ORDINALITY AS u(b, n) ORDER BY n
+            """, ["{" + bodies.joined(separator: ",") + "}"]).rows
+        for (body, row) in zip(bodies, rows) {
+            #expect(try row.decode("rut", as: String.self) == String(TaxID.rutCheckDigit(body)))
+            #expect(try row.decode("nit", as: String.self) == String(TaxID.nitCheckDigit(body)))
+        }
+        #expect(try db.superuser().query("SELECT cobranza.rfc_check_digit('GODE561231GR') AS d").first!.decode("d", as: String.self)
+            == String(TaxID.rfcCheckDigit("GODE561231GR")))
+    }
+}
