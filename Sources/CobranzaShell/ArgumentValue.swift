@@ -1,4 +1,5 @@
 import CobranzaCore
+import Foundation
 
 /// An argument or option value converted at the edge, the way argument-parser's
 /// `ExpressibleByArgument` does: handlers and the store get dates, months, numbers and
