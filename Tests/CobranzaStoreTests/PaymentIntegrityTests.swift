@@ -80,6 +80,25 @@ struct PaymentIntegrityTests {
         #expect(try admin.payments.reverse(second, reason: "bounced", date: nil).creditNote == "NC-2026-000002")
     }
 
+    /// A reversal typed in psql while an invoice is being issued: the plain INSERT takes the
+    /// billing lock as reverse_payment does, so the issue waits and leaves the reversed payment
+    /// out (it used to bill it from a snapshot without the reversal: money given back, billed).
+    @Test func aPlainReversalDuringAnIssueLeavesNoReturnedMoneyBilled() async throws {
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        let ana = try fixture.connect(fixture.collector)
+        let payment = try pay(ana, number, 40_000)
+        try ana.query("BEGIN")
+        try reverse(ana, payment)
+        let fixture = self.fixture
+        let issue = Task {
+            try await offThePool { try fixture.session(fixture.admin).feeInvoices.issue(client: "ACME", period: "2026-04").count }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        try ana.query("COMMIT")
+        #expect(try await issue.value == 0)
+        #expect(try count("SELECT count(*) AS n FROM cobranza.fee_document") == 0)
+    }
+
     // MARK: - Item 13: a bank reference names one transfer into one account
 
     /// Agency-channel money lands in the agency's account, whichever client it is for: one
