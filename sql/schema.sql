@@ -1324,6 +1324,8 @@ BEGIN
                                  v_facts.client, NEW.paid_on);
         END IF;
         IF NEW.external_ref IS NOT NULL THEN
+            -- Stored as the bank prints it, without the spaces around: ' TRF-1' is TRF-1.
+            NEW.external_ref := btrim(NEW.external_ref);
             -- The client's reference (a race past this look is still stopped by the index).
             SELECT p.id, c.number INTO v_holder
               FROM cobranza.payment p

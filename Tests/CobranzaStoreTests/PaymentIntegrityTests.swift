@@ -114,6 +114,8 @@ struct PaymentIntegrityTests {
         #expect(refused?.column == "external_ref")
         #expect(refused?.message == "external_ref: TRF-77 is already recorded (payment \(first) on case \(mine)); "
             + "the same bank reference is never counted twice")
+        let spaced = #expect(throws: PostgresError.self) { try pay(ana, theirs, 10_000, ref: " TRF-77 ") }
+        #expect(spaced?.column == "external_ref")
         try pay(ana, theirs, 10_000, channel: "direct", ref: "TRF-77")
         let again = #expect(throws: PostgresError.self) { try pay(ana, theirs, 5_000, channel: "direct", ref: "TRF-77") }
         #expect(again?.column == "external_ref")
