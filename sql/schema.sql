@@ -1272,9 +1272,15 @@ DECLARE
     v_case     record;
     v_facts    record;
     v_original record;
+    v_billed   record;
+    v_holder   record;
+    v_key      text := 'payment_tenant_id_external_ref_key';
     v_fee      record;
     v_after    bigint;
 BEGIN
+    IF NEW.reverses_id IS NOT NULL THEN
+        PERFORM cobranza.lock_billing();
+    END IF;
     SELECT c.number, c.stage, c.close_code, c.opened_on, c.currency INTO v_case FROM cobranza.collection_case c
      WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id FOR UPDATE;
     IF NOT FOUND THEN
@@ -1315,6 +1321,15 @@ BEGIN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
                 COLUMN = 'paid_on', MESSAGE = format('paid_on: a reversal falls between its payment (%s) and today', v_original.paid_on);
         END IF;
+        -- Issuing the credit note is an admin's (fee documents are theirs), so is this reversal.
+        SELECT b.number INTO v_billed FROM cobranza.billed_payment b
+         WHERE b.tenant_id = NEW.tenant_id AND b.payment_id = v_original.id
+         LIMIT 1;
+        IF FOUND AND NOT cobranza.caller_is_admin() THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+                MESSAGE = format('the fee of payment %s is on invoice %s, so reversing it issues a credit note: only an admin can',
+                                 v_original.id, v_billed.number);
+        END IF;
         NEW.amount := -v_original.amount;
         NEW.channel := v_original.channel;
         NEW.method := v_original.method;
@@ -1348,6 +1363,35 @@ BEGIN
                 MESSAGE = format('client %s has no contract in force on %s: an admin sets one with "client contract set"',
                                  v_facts.client, NEW.paid_on);
         END IF;
+        IF NEW.external_ref IS NOT NULL THEN
+            -- Stored as the bank prints it, without the spaces around: ' TRF-1' is TRF-1.
+            NEW.external_ref := btrim(NEW.external_ref);
+            -- The client's reference (a race past this look is still stopped by the index).
+            SELECT p.id, c.number INTO v_holder
+              FROM cobranza.payment p
+              JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
+             WHERE p.tenant_id = NEW.tenant_id AND p.external_ref = NEW.external_ref;
+            IF NOT FOUND AND NEW.channel = 'agency' THEN
+                -- The agency's reference, claimed for this payment.
+                INSERT INTO cobranza.received_transfer (external_ref, tenant_id, payment_id)
+                VALUES (NEW.external_ref, NEW.tenant_id, NEW.id)
+                    ON CONFLICT (external_ref) DO NOTHING;
+                IF NOT FOUND THEN
+                    v_key := 'received_transfer_pkey';
+                    SELECT r.payment_id AS id, c.number INTO v_holder
+                      FROM cobranza.received_transfer r
+                      LEFT JOIN cobranza.payment p ON p.tenant_id = r.tenant_id AND p.id = r.payment_id
+                      LEFT JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
+                     WHERE r.external_ref = NEW.external_ref;
+                END IF;
+            END IF;
+            IF v_holder.id IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = v_key, COLUMN = 'external_ref',
+                    MESSAGE = format('external_ref: %s is already recorded (payment %s on case %s); '
+                                     'the same bank reference is never counted twice',
+                                     NEW.external_ref, v_holder.id, coalesce(v_holder.number, '?'));
+            END IF;
+        END IF;
         NEW.stage := CASE WHEN v_facts.judicial THEN 'judicial' ELSE 'extrajudicial' END;
         NEW.contract_version := v_facts.version;
         -- The minimum fee is in the client's currency; cases in another currency have none.
@@ -1378,6 +1422,28 @@ BEGIN
                 true, NEW.paid_on);
     END IF;
     RETURN NEW;
+END
+$$;
+
+-- Name: payment_reversal_credit(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.payment_reversal_credit() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_billed record;
+BEGIN
+    IF NEW.fee = 0 THEN
+        RETURN NULL;
+    END IF;
+    SELECT b.number, b.vat_bp INTO v_billed FROM cobranza.billed_payment b
+     WHERE b.tenant_id = NEW.tenant_id AND b.payment_id = NEW.reverses_id
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cobranza.issue_credit_note(NEW.tenant_id, NULL, ARRAY[NEW.id], v_billed.vat_bp, NEW.currency, NEW.reason);
+    END IF;
+    RETURN NULL;
 END
 $$;
 
@@ -1742,8 +1808,11 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'payment_reverses_once_key',
             MESSAGE = format('payment %s is already reversed (by %s)', p_payment, v_reversed);
     END IF;
-    SELECT b.* INTO v_billed FROM cobranza.billed_payment b
-     WHERE b.tenant_id = v_payment.tenant_id AND b.payment_id = v_payment.id;
+    -- payment_prepare refuses this too, for anyone; asked here first, a refusal draws no
+    -- payment id.
+    SELECT b.number INTO v_billed FROM cobranza.billed_payment b
+     WHERE b.tenant_id = v_payment.tenant_id AND b.payment_id = v_payment.id
+     LIMIT 1;
     IF FOUND AND (SELECT cobranza.current_kind()) IS DISTINCT FROM 'admin' THEN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
             MESSAGE = format('the fee of payment %s is on invoice %s, so reversing it issues a credit note: only an admin can',
@@ -1753,10 +1822,9 @@ BEGIN
     VALUES (v_payment.tenant_id, v_payment.case_id, -v_payment.amount, v_payment.id, p_reason,
             coalesce(p_on, cobranza.today()))
     RETURNING id INTO reversal_id;
-    IF v_billed.number IS NOT NULL AND v_payment.fee <> 0 THEN
-        credit_note := cobranza.issue_credit_note(v_payment.tenant_id, NULL, ARRAY[reversal_id], v_billed.vat_bp,
-                                                  v_payment.currency, p_reason);
-    END IF;
+    SELECT d.number INTO credit_note FROM cobranza.fee_document d
+     WHERE d.tenant_id = v_payment.tenant_id AND d.kind = 'credit_note' AND d.voids_id IS NULL
+       AND d.payment_ids @> ARRAY[reversal_id];
 END
 $$;
 
@@ -2657,6 +2725,17 @@ CREATE VIEW cobranza.promise_status WITH (security_invoker='true') AS
            FROM cobranza.payment y
           WHERE ((y.tenant_id = p.tenant_id) AND (y.case_id = p.case_id) AND (y.paid_on <= (p.due + p.grace_days)))) k);
 
+-- Name: received_transfer; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.received_transfer (
+    external_ref text NOT NULL,
+    tenant_id bigint NOT NULL,
+    payment_id bigint NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY cobranza.received_transfer FORCE ROW LEVEL SECURITY;
+
 -- Name: remittance; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.remittance (
@@ -2892,6 +2971,11 @@ ALTER TABLE ONLY cobranza.posting
 
 ALTER TABLE ONLY cobranza.promise
     ADD CONSTRAINT promise_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: received_transfer received_transfer_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.received_transfer
+    ADD CONSTRAINT received_transfer_pkey PRIMARY KEY (external_ref);
 
 -- Name: remittance remittance_pkey; Type: CONSTRAINT; Schema: cobranza
 
@@ -3236,6 +3320,10 @@ CREATE TRIGGER payment_audit_insert AFTER INSERT ON cobranza.payment REFERENCING
 
 CREATE TRIGGER payment_prepare BEFORE INSERT ON cobranza.payment FOR EACH ROW EXECUTE FUNCTION cobranza.payment_prepare();
 
+-- Name: payment payment_reversal_credit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER payment_reversal_credit AFTER INSERT ON cobranza.payment FOR EACH ROW WHEN ((new.reverses_id IS NOT NULL)) EXECUTE FUNCTION cobranza.payment_reversal_credit();
+
 -- Name: person person_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER person_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.person FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -3275,6 +3363,10 @@ CREATE TRIGGER promise_audit_insert AFTER INSERT ON cobranza.promise REFERENCING
 -- Name: promise promise_prepare; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER promise_prepare BEFORE INSERT ON cobranza.promise FOR EACH ROW EXECUTE FUNCTION cobranza.promise_prepare();
+
+-- Name: received_transfer received_transfer_append_only; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER received_transfer_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.received_transfer FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a transfer is recorded once, with its payment');
 
 -- Name: judicial_referral referral_filed; Type: TRIGGER; Schema: cobranza
 
@@ -3883,6 +3975,18 @@ CREATE POLICY promise_lawyer_read ON cobranza.promise FOR SELECT TO cobranza_law
 
 CREATE POLICY promise_staff_all ON cobranza.promise TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
+-- Name: received_transfer; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.received_transfer ENABLE ROW LEVEL SECURITY;
+
+-- Name: received_transfer received_transfer_owner_all; Type: POLICY; Schema: cobranza
+
+CREATE POLICY received_transfer_owner_all ON cobranza.received_transfer TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: received_transfer received_transfer_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY received_transfer_staff_read ON cobranza.received_transfer FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
 -- Name: remittance; Type: ROW SECURITY; Schema: cobranza
 
 ALTER TABLE cobranza.remittance ENABLE ROW LEVEL SECURITY;
@@ -4338,6 +4442,10 @@ GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_chan
 -- Name: FUNCTION payment_prepare(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.payment_prepare() FROM PUBLIC;
+
+-- Name: FUNCTION payment_reversal_credit(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.payment_reversal_credit() FROM PUBLIC;
 
 -- Name: FUNCTION person_kind(p_role name); Type: ACL; Schema: cobranza
 
@@ -5148,6 +5256,11 @@ GRANT SELECT ON TABLE cobranza.promise_status TO cobranza_admin;
 GRANT SELECT ON TABLE cobranza.promise_status TO cobranza_collector;
 GRANT SELECT ON TABLE cobranza.promise_status TO cobranza_lawyer;
 GRANT SELECT ON TABLE cobranza.promise_status TO cobranza_client;
+
+-- Name: TABLE received_transfer; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.received_transfer TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.received_transfer TO cobranza_collector;
 
 -- Name: TABLE remittance; Type: ACL; Schema: cobranza
 

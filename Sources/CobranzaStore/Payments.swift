@@ -102,7 +102,7 @@ public struct Payments {
                 """, [target.tenant, target.id, amount, payment.date?.description, payment.channel.rawValue, payment.method.rawValue, ref,
                       target.number, target.client, target.debtorName])
         } catch {
-            throw try explain(error, ref: payment.ref, tenant: target.tenant)
+            throw Self.explain(error, ref: ref, client: target.client)
         }
         // A new payment is neither reversed nor billed yet: the function says all there is to say.
         var record = try Self.record(inserted.first!)
@@ -160,7 +160,8 @@ public struct Payments {
 
     public struct ImportOutcome: Sendable, Equatable {
         public var recorded: [PaymentRecord]
-        /// Lines whose reference was already recorded: importing a file twice adds nothing.
+        /// Lines already recorded (the same reference on the same case, amount and date):
+        /// importing a file twice adds nothing.
         public var alreadyRecorded: [(line: Int, ref: String)]
         public static func == (a: Self, b: Self) -> Bool {
             a.recorded == b.recorded && a.alreadyRecorded.map(\.line) == b.alreadyRecorded.map(\.line)
@@ -220,6 +221,9 @@ public struct Payments {
             return value.isEmpty ? nil : value
         }
         var outcome = ImportOutcome(recorded: [], alreadyRecorded: [])
+        // The payments this import recorded, by the line that recorded them: a reference found
+        // on one of them is a line repeated in the file, not a file imported again.
+        var recordedBy: [Int64: Int] = [:]
         try connection.withTransaction {
             for record in records.dropFirst() where !record.fields.allSatisfy({ $0.trimmingSpacesAndNewlines().isEmpty }) {
                 guard record.fields.count == names.count else {
@@ -239,12 +243,38 @@ public struct Payments {
                         date: try field(record, "date").map { try Self.parseDate($0, field: "date") },
                         channel: try field(record, "channel").map { try Self.choice($0, field: "channel") } ?? .agency,
                         method: try field(record, "method").map { try Self.choice($0, field: "method") } ?? .transfer, ref: ref)
-                    try connection.withTransaction {
-                        if let existing = try alreadyRecorded(payment) {
-                            outcome.alreadyRecorded.append((record.line, existing))
-                        } else {
-                            outcome.recorded.append(try self.record(payment))
+                    let line = try ImportLine(number: record.line, payment: payment, payments: self)
+                    func settle(mayRecord: Bool) throws {
+                        // Each line in a savepoint of its own: a refused line leaves the others' work.
+                        try connection.withTransaction {
+                            if let earlier = try earlierTransfer(line) {
+                                if let first = recordedBy[earlier.id] {
+                                    throw StoreError(field: "external_ref", "\(line.ref) is already recorded by line \(first) of this file "
+                                        + "(payment \(earlier.id) on case \(earlier.caseNumber))")
+                                }
+                                guard earlier.sameLine else {
+                                    throw StoreError(field: "external_ref", "\(line.ref) is already recorded (payment \(earlier.id) on case "
+                                        + "\(earlier.caseNumber): \(earlier.described)), and this line is \(line.described): "
+                                        + "the same bank reference is never counted twice")
+                                }
+                                outcome.alreadyRecorded.append((record.line, line.ref))
+                            } else if mayRecord {
+                                let recorded = try self.record(payment)
+                                outcome.recorded.append(recorded)
+                                recordedBy[recorded.id] = record.line
+                            }
                         }
+                    }
+                    do {
+                        try settle(mayRecord: true)
+                    } catch {
+                        // Refused for a reference nobody held when this line looked: another
+                        // import recorded it meanwhile. Look again, now that the refusal's
+                        // savepoint is gone, to skip the same transfer or name the other.
+                        guard Self.isDuplicateReference(error) else { throw error }
+                        let skipped = outcome.alreadyRecorded.count
+                        try settle(mayRecord: false)
+                        if outcome.alreadyRecorded.count == skipped { throw error }
                     }
                 } catch {
                     guard (error as? PostgresError)?.kind != .connectionLost else { throw error }
@@ -256,12 +286,61 @@ public struct Payments {
         return outcome
     }
 
-    /// The reference already recorded for the same case, amount and date (a re-imported line).
-    private func alreadyRecorded(_ payment: NewPayment) throws -> String? {
-        guard let ref = payment.ref, let target = try? caseRow(payment.caseNumber) else { return nil }
-        return try connection.query(
-            "SELECT external_ref FROM cobranza.payment WHERE tenant_id = $1 AND external_ref = $2 AND case_id = $3",
-            [target.tenant, ref.trimmingSpacesAndNewlines(), target.id]).first?.decode("external_ref")
+    /// One line of a bank file, resolved against its case.
+    struct ImportLine {
+        var number: Int
+        var ref: String
+        var channel: PaymentChannel
+        var target: CaseTarget
+        var amount: Int64
+        var date: CalendarDate?
+
+        init(number: Int, payment: NewPayment, payments: Payments) throws {
+            self.number = number
+            ref = try Payments.reference(payment.ref) ?? ""
+            channel = payment.channel
+            target = try payments.caseRow(payment.caseNumber)
+            amount = try Payments.minorUnits(payment.amount, currency: target.currency, field: "amount")
+            date = payment.date
+        }
+
+        var described: String {
+            "\(Money(minorUnits: amount, currency: target.currency).formatted) on case \(target.number) on \(date?.description ?? "today")"
+        }
+    }
+
+    /// The payment that already holds a line's reference: the client's own (every reference is
+    /// unique per client) or, for money paid into the agency's account, any client's
+    /// (received_transfer, 0014), and whether it is this very line (same case, amount, date).
+    struct EarlierTransfer {
+        var id: Int64
+        var caseNumber: String
+        var described: String
+        var sameLine: Bool
+    }
+
+    private func earlierTransfer(_ line: ImportLine) throws -> EarlierTransfer? {
+        guard let row = try connection.query("""
+            SELECT p.id, c.number, cobranza.format_money(p.amount, p.currency) || ' on ' || p.paid_on::text AS described,
+                   (p.case_id = $3 AND p.amount = $4 AND p.paid_on = coalesce($5::date, cobranza.today())) AS same_line
+              FROM (SELECT y.tenant_id, y.id FROM cobranza.payment y WHERE y.tenant_id = $2 AND y.external_ref = $1
+                    UNION ALL
+                    SELECT r.tenant_id, r.payment_id FROM cobranza.received_transfer r WHERE $6::boolean AND r.external_ref = $1) h
+              JOIN cobranza.payment p ON p.tenant_id = h.tenant_id AND p.id = h.id
+              JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
+             ORDER BY p.id
+             LIMIT 1
+            """, [line.ref, line.target.tenant, line.target.id, line.amount, line.date?.description, line.channel == .agency]).first
+        else { return nil }
+        return EarlierTransfer(id: try row.decode("id"), caseNumber: try row.decode("number"), described: try row.decode("described"),
+                               sameLine: try row.decode("same_line"))
+    }
+
+    /// The database's refusal of a reference already recorded (payment_prepare, 0014), or the
+    /// client's unique index when two sessions raced past that trigger's look.
+    static func isDuplicateReference(_ error: any Error) -> Bool {
+        guard let error = error as? PostgresError, error.sqlState == .uniqueViolation else { return false }
+        return ["received_transfer_pkey", "payment_tenant_id_external_ref_key"].contains(error.constraint ?? "")
     }
 
     // MARK: - Helpers
@@ -311,19 +390,14 @@ public struct Payments {
         return value
     }
 
-    /// The database's refusals are already sentences; a duplicate reference is named with the
-    /// payment that holds it (RLS keeps the server's DETAIL from saying).
-    private func explain(_ error: PostgresError, ref: String?, tenant: Int64) throws -> any Error {
-        guard error.constraint == "payment_tenant_id_external_ref_key", let ref = try Self.reference(ref) else { return error }
-        let holder = try connection.query("""
-            SELECT p.id, c.number FROM cobranza.payment p
-              JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
-             WHERE p.tenant_id = $1 AND p.external_ref = $2
-            """, [tenant, ref]).first
-        let which = try holder.map { " (payment \(try $0.decode("id", as: Int64.self)) on case \(try $0.decode("number", as: String.self)))" } ?? ""
-        return StoreError(field: "ref", "\(ref) is already recorded\(which); the same bank reference is never counted twice")
+    /// The database's refusals are already sentences, a duplicate reference's naming the
+    /// payment that holds it (0014). Only the client's unique index, reached when two sessions
+    /// raced past the trigger's look, speaks of a constraint: it is said here without a look-up,
+    /// which inside a bank import would run in the failed savepoint.
+    static func explain(_ error: PostgresError, ref: String?, client: String) -> any Error {
+        guard error.constraint == "payment_tenant_id_external_ref_key", error.column == nil, let ref else { return error }
+        return StoreError(field: "external_ref", "\(ref) is already recorded for client \(client); the same bank reference is never counted twice")
     }
-
 
     static func record(_ row: Row) throws -> PaymentRecord {
         PaymentRecord(

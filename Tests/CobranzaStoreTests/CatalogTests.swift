@@ -28,7 +28,7 @@ struct CatalogTests {
         "collection_case_number()": "draws the case number for the row being inserted; its inserter may not call next_case_number",
         "reserve_fee_numbers(text, date, integer)": "the fee counter has no grants",
         "fee_document_number()": "draws the fee document number for the row being inserted; its inserter may not call reserve_fee_numbers",
-        "payment_prepare()": "writes the frozen fee and closes or reopens a paid case, moves only the owner may make",
+        "payment_prepare()": "writes the frozen fee and closes or reopens a paid case, moves only the owner may make; claims an agency-channel bank reference in received_transfer, which no person may write; asks caller_is_admin (owner only) whether a billed payment may be reversed",
         "issue_fee_invoices(text, text)": "month-end invoicing as one set-wise statement, trusted by fee_document_check_lines; checks the caller is an admin",
     ]
 
@@ -42,6 +42,7 @@ struct CatalogTests {
         "fee_document.fee_document_number_key": "fee invoice and credit note numbers are one gapless series per year for the agency, as the tax authority reads them; only admins insert documents",
         "person.person_pkey": "a person is a login role, whose name is unique in the whole cluster; staff have no tenant",
         "audit_log.audit_log_pkey": "one agency-wide trail, with rows of no tenant (staff changes); only the owner's triggers insert",
+        "received_transfer.received_transfer_pkey": "a bank reference names one transfer into the agency's one account, whatever client it pays (0014); only payment_prepare (owner) inserts, clients have no grant, and staff who read it read every payment anyway",
     ]
 
     let db: TestDatabase

@@ -77,7 +77,9 @@ struct PaymentTests {
         } catch let error as PostgresError {
             #expect(error.message.contains("$40.001 is more than the $40.000 outstanding"))
         }
-        #expect(throws: StoreError.self) { try ana.payments.record(.init(caseNumber: number, amount: "1", ref: "TRX-1")) }
+        // The database names the column and the payment holding the reference (0014).
+        let duplicate = #expect(throws: PostgresError.self) { try ana.payments.record(.init(caseNumber: number, amount: "1", ref: "TRX-1")) }
+        #expect(duplicate?.column == "external_ref")
         // Naming the fee columns is refused outright; psql gets no way around the trigger.
         let caseID: Int64 = try ana.connection.query("SELECT id FROM cobranza.collection_case WHERE number = $1", [number]).first!.decode("id")
         #expect(throws: PostgresError.self) {

@@ -16,7 +16,7 @@ enum PaymentCommands {
         summary: "record a payment: allocated oldest due first, fee frozen, case closed when paid (staff)",
         examples: ["payment record C-2026-000123 300.000 --date 2026-03-02 --ref TRX-88121",
                    "payment record C-2026-000123 150.000 --channel direct --method check"],
-        fieldLabels: ["paid_on": "--date"])
+        fieldLabels: ["paid_on": "--date", "external_ref": "--ref"])
     ) { invocation, context in
         let payment = try context.session.payments.record(Payments.NewPayment(
             caseNumber: invocation.argument("CASE")!, amount: invocation.amount("AMOUNT")!, date: invocation.date("date"),
