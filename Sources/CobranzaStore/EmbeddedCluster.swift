@@ -58,7 +58,11 @@ public struct EmbeddedCluster: Sendable {
                 throw StoreError("could not start the embedded database: \(failure) (see \(logFile.path))")
             }
         }
-        let applied = try withSuperuser { try migrations.migrate($0) }
+        let applied = try withSuperuser { connection in
+            let applied = try migrations.migrate(connection)
+            try Self.closeOtherDatabases(connection)
+            return applied
+        }
         if !applied.isEmpty { notes.append("applied \(applied.count) migration(s)") }
         if try ensureFirstAdmin() { notes.append("created the first admin \"\(Self.firstAdmin)\" (password in \(adminPasswordFile.path))") }
         return notes
@@ -154,6 +158,21 @@ public struct EmbeddedCluster: Sendable {
         if !exists { try maintenance.query("CREATE DATABASE \(Self.databaseName)") }
         let connection = try Connection(parameters: base + [("dbname", Self.databaseName)])
         return try body(connection)
+    }
+
+    /// Takes CONNECT (and TEMP) from PUBLIC on every database of the cluster but cobranza's:
+    /// `postgres` and `template1` grant it by default, so any person could log in there (and,
+    /// sitting in template1, stop CREATE DATABASE). The superuser needs no grant. Runs at every
+    /// start, so clusters made before this rule get it too; it does nothing once done.
+    static func closeOtherDatabases(_ connection: Connection) throws {
+        let statements = try connection.query("""
+            SELECT pg_catalog.format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', d.datname) AS sql
+              FROM pg_catalog.pg_database d
+             WHERE d.datname <> $1
+               AND (pg_catalog.has_database_privilege('public', d.oid, 'CONNECT')
+                    OR pg_catalog.has_database_privilege('public', d.oid, 'TEMPORARY'))
+            """, [databaseName]).rows.map { try $0.decode("sql", as: String.self) }
+        for statement in statements { try connection.query(statement) }
     }
 
     private func ensureFirstAdmin() throws -> Bool {
