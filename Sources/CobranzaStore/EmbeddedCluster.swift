@@ -180,8 +180,10 @@ public struct EmbeddedCluster: Sendable {
             let hasAdmin = try connection.query("SELECT 1 FROM cobranza.person WHERE kind = 'admin' LIMIT 1").first != nil
             guard !hasAdmin else { return false }
             let password = Self.generatePassword()
+            // Only the SCRAM verifier goes to the server, as for user add.
+            let verifier = try connection.scramVerifier(password: password, user: Self.firstAdmin)
             try connection.withTransaction {
-                try connection.query("SELECT cobranza.create_person($1, 'admin', NULL, $2)", [Self.firstAdmin, password])
+                try connection.query("SELECT cobranza.create_person($1, 'admin', NULL, $2)", [Self.firstAdmin, verifier])
                 try writeSecret(password, to: adminPasswordFile)
             }
             return true
