@@ -141,6 +141,23 @@ CREATE FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) RETURNS bigin
     SELECT (pg_catalog.sign(p_amount * p_bp::bigint) * ((pg_catalog.abs(p_amount * p_bp::bigint) + 5000) / 10000))::bigint
 $$;
 
+-- Name: apply_session_limits(name, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.apply_session_limits(p_role name, p_kind text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    EXECUTE format('ALTER ROLE %I CONNECTION LIMIT %s', p_role, cobranza.default_connection_limit(p_kind));
+    IF p_kind = 'client' THEN
+        EXECUTE format('ALTER ROLE %I SET statement_timeout = %L', p_role, '2min');
+        EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_role, '1min');
+    ELSE
+        EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_role, '10min');
+    END IF;
+END
+$$;
+
 -- Name: audit(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.audit() RETURNS trigger
@@ -697,6 +714,14 @@ BEGIN
 END
 $$;
 
+-- Name: default_connection_limit(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.default_connection_limit(p_kind text) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE p_kind WHEN 'client' THEN 4 WHEN 'admin' THEN 20 ELSE 10 END
+$$;
+
 -- Name: disable_person(text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.disable_person(p_name text) RETURNS void
@@ -723,6 +748,7 @@ BEGIN
     IF NOT v_disabled THEN
         UPDATE cobranza.person SET disabled = true WHERE role_name = p_name;
     END IF;
+    PERFORM cobranza.end_sessions(p_name);
 END
 $$;
 
@@ -788,6 +814,36 @@ BEGIN
             MESSAGE = format('dispute %s: it is resolved between its opening (%s) and today', OLD.id, OLD.opened_on);
     END IF;
     RETURN NEW;
+END
+$$;
+
+-- Name: end_sessions(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.end_sessions(p_name text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_pids integer[];
+    v_pid  integer;
+    v_done integer := 0;
+BEGIN
+    IF NOT (pg_catalog.pg_has_role(p_name, 'cobranza_admin', 'MEMBER')
+            OR pg_catalog.pg_has_role(p_name, 'cobranza_collector', 'MEMBER')
+            OR pg_catalog.pg_has_role(p_name, 'cobranza_lawyer', 'MEMBER')
+            OR pg_catalog.pg_has_role(p_name, 'cobranza_client', 'MEMBER')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('"%s" is not a cobranza user', p_name);
+    END IF;
+    SELECT coalesce(array_agg(a.pid), '{}') INTO v_pids
+      FROM pg_catalog.pg_stat_activity a
+     WHERE a.usename = p_name AND a.pid <> pg_catalog.pg_backend_pid();
+    FOREACH v_pid IN ARRAY v_pids LOOP
+        IF pg_catalog.pg_terminate_backend(v_pid, 1000) THEN
+            v_done := v_done + 1;
+        END IF;
+    END LOOP;
+    RETURN v_done;
 END
 $$;
 
@@ -1124,9 +1180,24 @@ $_$;
 -- Name: lock_billing(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.lock_billing() RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
-    SELECT pg_catalog.pg_advisory_xact_lock(20260404, 1)
+BEGIN
+    IF (SELECT cobranza.current_kind()) IS DISTINCT FROM 'admin'
+       AND (SELECT cobranza.current_kind()) IS DISTINCT FROM 'collector'
+       AND NOT coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user), false) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only agency admins and collectors take the billing lock';
+    END IF;
+    BEGIN
+        PERFORM 1 FROM cobranza.billing_lock FOR UPDATE;
+    EXCEPTION WHEN lock_not_available THEN
+        RAISE EXCEPTION USING ERRCODE = 'lock_not_available',
+            MESSAGE = format('billing is busy: another session is issuing or voiding a fee invoice or reversing a payment (waited %s); try again',
+                             pg_catalog.current_setting('lock_timeout'));
+    END;
+END
 $$;
 
 -- Name: today(); Type: FUNCTION; Schema: cobranza
@@ -1454,6 +1525,18 @@ CREATE FUNCTION cobranza.person_kind(p_role name) RETURNS text
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
     SELECT p.kind FROM cobranza.person p WHERE p.role_name = p_role AND NOT p.disabled
+$$;
+
+-- Name: person_session_limits(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.person_session_limits() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM cobranza.apply_session_limits(NEW.role_name, NEW.kind);
+    RETURN NULL;
+END
 $$;
 
 -- Name: posting_effects(); Type: FUNCTION; Schema: cobranza
@@ -1862,6 +1945,64 @@ BEGIN
 END
 $$;
 
+-- Name: set_connection_limit(text, integer); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.set_connection_limit(p_name text, p_limit integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT cobranza.caller_is_admin() THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only agency admins can change connection limits';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM cobranza.person p WHERE p.role_name = p_name) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('user "%s" does not exist', cobranza.quote_for_message(p_name));
+    END IF;
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 100 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', COLUMN = 'connections',
+            MESSAGE = format('connections: %s is not between 1 and 100', coalesce(p_limit::text, 'nothing'));
+    END IF;
+    EXECUTE format('ALTER ROLE %I CONNECTION LIMIT %s', p_name, p_limit);
+END
+$$;
+
+-- Name: set_password(text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.set_password(p_name text, p_verifier text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $_$
+DECLARE
+    v_name text := coalesce(p_name, session_user);
+BEGIN
+    IF v_name = session_user THEN
+        IF (SELECT cobranza.current_kind()) IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+                MESSAGE = 'only cobranza users change their password here';
+        END IF;
+    ELSIF NOT cobranza.caller_is_admin() THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only agency admins can set another user''s password';
+    ELSIF NOT EXISTS (SELECT 1 FROM cobranza.person p WHERE p.role_name = v_name) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('user "%s" does not exist', cobranza.quote_for_message(v_name));
+    END IF;
+    IF p_verifier IS NULL
+       OR p_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', COLUMN = 'password',
+            MESSAGE = 'password: must be sent as a SCRAM-SHA-256 verifier computed by the client, never in clear or as an MD5 hash';
+    END IF;
+    BEGIN
+        EXECUTE format('ALTER ROLE %I PASSWORD %L', v_name, p_verifier);
+    EXCEPTION WHEN OTHERS THEN
+        -- re-raised without the CONTEXT that would quote the statement
+        RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM;
+    END;
+END
+$_$;
+
 -- Name: tax_id_is_valid(text, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.tax_id_is_valid(p_country text, p_tax_id text) RETURNS boolean
@@ -2163,6 +2304,13 @@ CREATE VIEW cobranza.billed_payment WITH (security_invoker='true') AS
     d.vat_bp
    FROM (cobranza.standing_fee_document d
      CROSS JOIN LATERAL unnest(d.payment_ids) u(payment_id));
+
+-- Name: billing_lock; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.billing_lock (
+    id boolean DEFAULT true NOT NULL,
+    CONSTRAINT billing_lock_id_check CHECK (id)
+);
 
 -- Name: case_counter; Type: TABLE; Schema: cobranza
 
@@ -2827,6 +2975,11 @@ CREATE VIEW cobranza.whoami WITH (security_invoker='true') AS
 ALTER TABLE ONLY cobranza.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
+-- Name: billing_lock billing_lock_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.billing_lock
+    ADD CONSTRAINT billing_lock_pkey PRIMARY KEY (id);
+
 -- Name: case_counter case_counter_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.case_counter
@@ -3327,6 +3480,10 @@ CREATE TRIGGER payment_reversal_credit AFTER INSERT ON cobranza.payment FOR EACH
 -- Name: person person_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER person_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.person FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
+-- Name: person person_session_limits; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER person_session_limits AFTER INSERT ON cobranza.person FOR EACH ROW EXECUTE FUNCTION cobranza.person_session_limits();
 
 -- Name: posting posting_audit; Type: TRIGGER; Schema: cobranza
 
@@ -4079,6 +4236,10 @@ GRANT ALL ON FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) TO cobr
 GRANT ALL ON FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) TO cobranza_client;
 
+-- Name: FUNCTION apply_session_limits(p_role name, p_kind text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.apply_session_limits(p_role name, p_kind text) FROM PUBLIC;
+
 -- Name: FUNCTION audit(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.audit() FROM PUBLIC;
@@ -4248,6 +4409,10 @@ GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_client;
 GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_owner;
 
+-- Name: FUNCTION default_connection_limit(p_kind text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.default_connection_limit(p_kind text) FROM PUBLIC;
+
 -- Name: FUNCTION disable_person(p_name text); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.disable_person(p_name text) FROM PUBLIC;
@@ -4264,6 +4429,11 @@ REVOKE ALL ON FUNCTION cobranza.dispute_resolved() FROM PUBLIC;
 -- Name: FUNCTION dispute_resolving(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.dispute_resolving() FROM PUBLIC;
+
+-- Name: FUNCTION end_sessions(p_name text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.end_sessions(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.end_sessions(p_name text) TO cobranza_owner;
 
 -- Name: FUNCTION fee_document_check_lines(); Type: ACL; Schema: cobranza
 
@@ -4454,6 +4624,10 @@ GRANT ALL ON FUNCTION cobranza.person_kind(p_role name) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.person_kind(p_role name) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.person_kind(p_role name) TO cobranza_lawyer;
 
+-- Name: FUNCTION person_session_limits(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.person_session_limits() FROM PUBLIC;
+
 -- Name: FUNCTION posting_effects(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.posting_effects() FROM PUBLIC;
@@ -4508,6 +4682,19 @@ REVOKE ALL ON FUNCTION cobranza.reserve_fee_numbers(p_series text, p_on date, p_
 REVOKE ALL ON FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) TO cobranza_collector;
+
+-- Name: FUNCTION set_connection_limit(p_name text, p_limit integer); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.set_connection_limit(p_name text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.set_connection_limit(p_name text, p_limit integer) TO cobranza_admin;
+
+-- Name: FUNCTION set_password(p_name text, p_verifier text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_client;
 
 -- Name: FUNCTION void_fee_invoice(p_number text, p_reason text); Type: ACL; Schema: cobranza
 

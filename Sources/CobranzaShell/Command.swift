@@ -19,7 +19,8 @@ public struct Command: Sendable {
 /// that throws has changed nothing.
 public struct CommandContext {
     public let session: Session
-    /// Asks for a new person's password; the shell supplies a no-echo prompt or refuses.
+    /// Asks for a new password (a new person's, or `password`'s); the shell supplies a no-echo
+    /// prompt or refuses.
     let askPassword: (_ user: String) throws -> String
 
     var isStaff: Bool { session.identity.kind.isStaff }

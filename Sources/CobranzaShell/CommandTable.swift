@@ -6,7 +6,7 @@ import CobranzaCore
 public enum CommandTable {
     public static let commands: [Command] = [
         ClientCommands.add, ClientCommands.list, ClientCommands.show, ClientCommands.contractSet, ClientCommands.contractShow,
-        UserCommands.add, UserCommands.list, UserCommands.disable,
+        UserCommands.add, UserCommands.list, UserCommands.disable, UserCommands.password,
         DebtorCommands.add, DebtorCommands.edit, DebtorCommands.show, DebtorCommands.list,
         SubmissionCommands.submitInvoice, SubmissionCommands.submitImport,
         SubmissionCommands.list, SubmissionCommands.show, SubmissionCommands.reject, SubmissionCommands.importPlacement,

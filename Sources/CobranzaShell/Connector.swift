@@ -41,14 +41,31 @@ public final class Connector {
             }
         }
         parameters.append(("application_name", "cobranza"))
+        let connection: Connection
         do {
-            return try Session(connection: Connection(parameters: parameters))
-        } catch let error as PostgresError where error.needsPassword && PasswordPrompt.isAvailable {
+            connection = try Connection(parameters: parameters)
+        } catch {
+            // (a plain catch: `catch … where` on a typed throw crashes Swift 6.3.1's SILGen)
+            guard error.needsPassword && PasswordPrompt.isAvailable else { throw error }
             let name = user ?? parameters.last { $0.keyword == "user" }?.value ?? environment["PGUSER"] ?? NSUserName()
             let password = try PasswordPrompt.read("Password for user \(name): ")
             parameters.removeAll { $0.keyword == "password" }
             parameters.append(("password", password))
-            return try Session(connection: Connection(parameters: parameters))
+            connection = try Connection(parameters: parameters)
         }
+        try Self.boundLockWaits(connection)
+        return try Session(connection: connection)
+    }
+
+    /// How long a command waits for a lock another session holds before it gives up and says
+    /// what it waited for, instead of hanging the shell.
+    public static let lockTimeout = "10s"
+
+    /// Sets `lock_timeout` for the shell's statements unless the session already has one (from
+    /// PGOPTIONS, the role's or the database's settings), which is left as it is.
+    static func boundLockWaits(_ connection: Connection) throws {
+        try connection.query(
+            "SELECT pg_catalog.set_config('lock_timeout', $1, false) WHERE pg_catalog.current_setting('lock_timeout') = '0'",
+            [lockTimeout])
     }
 }

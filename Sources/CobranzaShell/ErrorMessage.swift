@@ -27,12 +27,27 @@ public enum ErrorMessage {
             break
         }
         if error.sqlState == .queryCanceled { return "cancelled" }
+        if error.sqlState == .lockNotAvailable { return lockWait(error) }
         if error.sqlState == .insufficientPrivilege {
             return "not allowed: \(firstLine(error.message)) (your role does not grant this)"
         }
         var text = firstLine(error.message)
         if let detail = error.detail, !detail.isEmpty { text += " (\(firstLine(detail)))" }
         return text
+    }
+
+    /// A lock wait that outlasted `lock_timeout`. Our functions say what they waited for in
+    /// the message (billing); the server's own "canceling statement due to lock timeout" says
+    /// it only in the context (`while locking tuple (0,1) in relation "collection_case"`).
+    static func lockWait(_ error: PostgresError) -> String {
+        let message = firstLine(error.message)
+        guard message.hasPrefix("canceling statement due to lock timeout") else { return message }
+        let relation = error.context.flatMap { context -> String? in
+            guard let start = context.range(of: "relation \""),
+                  let end = context[start.upperBound...].firstIndex(of: "\"") else { return nil }
+            return String(context[start.upperBound..<end])
+        }
+        return "gave up waiting for a lock another session holds" + (relation.map { " on \($0)" } ?? "") + "; try again"
     }
 
     /// libpq prefixes the server's refusal with where it tried (`connection to server on socket

@@ -36,9 +36,9 @@ public enum PasswordPrompt {
 
     /// Asks twice and insists they match, for new passwords.
     public static func readNew(for user: String) throws -> String {
-        let first = try read("Password for new user \(user): ")
+        let first = try read("New password for user \(user): ")
         let second = try read("Repeat it: ")
-        guard first == second else { throw UsageError("user add: the passwords do not match") }
+        guard first == second else { throw UsageError("the passwords do not match") }
         return first
     }
 }

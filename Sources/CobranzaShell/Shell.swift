@@ -116,7 +116,7 @@ public final class Shell {
                 defer { watcher.stop() }
                 let runner = CommandRunner(session: session) { [interactive] user in
                     guard interactive || PasswordPrompt.isAvailable else {
-                        throw UsageError("user add: give --password-file FILE when not on a terminal")
+                        throw UsageError("\(invocation.spec.name): give --password-file FILE when not on a terminal")
                     }
                     return try PasswordPrompt.readNew(for: user)
                 }

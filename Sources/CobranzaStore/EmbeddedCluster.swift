@@ -58,7 +58,11 @@ public struct EmbeddedCluster: Sendable {
                 throw StoreError("could not start the embedded database: \(failure) (see \(logFile.path))")
             }
         }
-        let applied = try withSuperuser { try migrations.migrate($0) }
+        let applied = try withSuperuser { connection in
+            let applied = try migrations.migrate(connection)
+            try Self.closeOtherDatabases(connection)
+            return applied
+        }
         if !applied.isEmpty { notes.append("applied \(applied.count) migration(s)") }
         if try ensureFirstAdmin() { notes.append("created the first admin \"\(Self.firstAdmin)\" (password in \(adminPasswordFile.path))") }
         return notes
@@ -156,13 +160,30 @@ public struct EmbeddedCluster: Sendable {
         return try body(connection)
     }
 
+    /// Takes CONNECT (and TEMP) from PUBLIC on every database of the cluster but cobranza's:
+    /// `postgres` and `template1` grant it by default, so any person could log in there (and,
+    /// sitting in template1, stop CREATE DATABASE). The superuser needs no grant. Runs at every
+    /// start, so clusters made before this rule get it too; it does nothing once done.
+    static func closeOtherDatabases(_ connection: Connection) throws {
+        let statements = try connection.query("""
+            SELECT pg_catalog.format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', d.datname) AS sql
+              FROM pg_catalog.pg_database d
+             WHERE d.datname <> $1
+               AND (pg_catalog.has_database_privilege('public', d.oid, 'CONNECT')
+                    OR pg_catalog.has_database_privilege('public', d.oid, 'TEMPORARY'))
+            """, [databaseName]).rows.map { try $0.decode("sql", as: String.self) }
+        for statement in statements { try connection.query(statement) }
+    }
+
     private func ensureFirstAdmin() throws -> Bool {
         try withSuperuser { connection in
             let hasAdmin = try connection.query("SELECT 1 FROM cobranza.person WHERE kind = 'admin' LIMIT 1").first != nil
             guard !hasAdmin else { return false }
             let password = Self.generatePassword()
+            // Only the SCRAM verifier goes to the server, as for user add.
+            let verifier = try connection.scramVerifier(password: password, user: Self.firstAdmin)
             try connection.withTransaction {
-                try connection.query("SELECT cobranza.create_person($1, 'admin', NULL, $2)", [Self.firstAdmin, password])
+                try connection.query("SELECT cobranza.create_person($1, 'admin', NULL, $2)", [Self.firstAdmin, verifier])
                 try writeSecret(password, to: adminPasswordFile)
             }
             return true

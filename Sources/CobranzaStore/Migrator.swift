@@ -1,10 +1,16 @@
 import Foundation
 import Postgres
 
-/// Applies `sql/migrations/NNNN_name.sql` in order, each once, each in its own transaction,
-/// under an advisory lock so two starting shells never race. Every applied file is recorded
-/// with its SHA-256 (computed by the server, so no crypto library is needed here); a file
-/// edited after it was applied stops everything with a clear error instead of drifting.
+/// Applies `sql/migrations/NNNN_name.sql` in order, each once, each in its own transaction.
+/// Every applied file is recorded with its SHA-256 (computed by the server, so no crypto
+/// library is needed here); a file edited after it was applied stops everything with a clear
+/// error instead of drifting.
+///
+/// Two runners (two shells starting, `db migrate` beside them) are serialized by a lock on
+/// `public.schema_migration` taken in each file's transaction, and a runner that finds nothing
+/// to apply takes none. No person has any privilege on that table, so none can take a lock that
+/// conflicts: an advisory lock, used before, any role may take, and one SME holding its key
+/// stopped every start of the shell.
 public struct Migrator {
     public struct Migration: Sendable, Equatable {
         public var version: String
@@ -39,53 +45,83 @@ public struct Migrator {
 
     public init(migrations: [Migration]) { self.migrations = migrations }
 
-    private static let lockKey = 0x636f_6272_616e_7a61 // "cobranza"
-
     /// Applies what is missing and returns the file names applied. Needs a role allowed to
     /// create roles and schemas (the cluster's superuser).
     @discardableResult
     public func migrate(_ connection: Connection) throws -> [String] {
-        try connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey]) }
-        try connection.query("""
-            CREATE TABLE IF NOT EXISTS public.schema_migration (
-                version text PRIMARY KEY,
-                file_name text NOT NULL,
-                checksum text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now(),
-                applied_by name NOT NULL DEFAULT session_user)
-            """)
-        try connection.query("REVOKE ALL ON public.schema_migration FROM PUBLIC")
-        let applied = try connection.query("SELECT version, file_name, checksum FROM public.schema_migration")
-        var recorded: [String: (file: String, checksum: String)] = [:]
-        for row in applied.rows {
-            recorded[try row.decode("version")] = (try row.decode("file_name"), try row.decode("checksum"))
-        }
+        try createLedger(connection)
+        let recorded = try Self.ledger(connection)
         let checksums = try connection.query(
             "SELECT encode(sha256(convert_to(body, 'UTF8')), 'hex') AS sum FROM unnest($1::text[]) WITH ORDINALITY AS m(body, n) ORDER BY n",
             [migrations.map(\.sql)]
         ).rows.map { try $0.decode("sum", as: String.self) }
+        for (migration, checksum) in zip(migrations, checksums) {
+            if let existing = recorded[migration.version] { try Self.check(migration, checksum, against: existing) }
+        }
 
         var newlyApplied: [String] = []
-        for (migration, checksum) in zip(migrations, checksums) {
-            if let existing = recorded[migration.version] {
-                guard existing.checksum == checksum else {
-                    throw StoreError("migration \(migration.fileName) was edited after it was applied (checksum differs); restore it and put the change in a new migration")
-                }
-                continue
-            }
+        for (migration, checksum) in zip(migrations, checksums) where recorded[migration.version] == nil {
+            let applied: Bool
             do {
-                try connection.withTransaction {
+                applied = try connection.withTransaction {
+                    // SHARE ROW EXCLUSIVE conflicts with itself, not with the readers above.
+                    try connection.query("LOCK TABLE public.schema_migration IN SHARE ROW EXCLUSIVE MODE")
+                    // Another runner may have applied it while this one waited.
+                    if let existing = try Self.ledger(connection, only: migration.version)[migration.version] {
+                        try Self.check(migration, checksum, against: existing)
+                        return false
+                    }
                     try connection.executeScript(migration.sql)
                     try connection.query(
                         "INSERT INTO public.schema_migration (version, file_name, checksum) VALUES ($1, $2, $3)",
                         [migration.version, migration.fileName, checksum])
+                    return true
                 }
             } catch let error as PostgresError {
                 throw StoreError("migration \(migration.fileName) failed: \(error.message)")
             }
-            newlyApplied.append(migration.fileName)
+            if applied { newlyApplied.append(migration.fileName) }
         }
         return newlyApplied
+    }
+
+    /// The ledger, created on first use. Two first runners may both create it: the loser's
+    /// duplicate is the winner's table, committed by the time the error arrives.
+    private func createLedger(_ connection: Connection) throws {
+        let exists = try connection.query("SELECT to_regclass('public.schema_migration') IS NOT NULL AS present").first?
+            .decode("present", as: Bool.self) ?? false
+        guard !exists else { return }
+        do {
+            try connection.withTransaction {
+                try connection.query("""
+                    CREATE TABLE IF NOT EXISTS public.schema_migration (
+                        version text PRIMARY KEY,
+                        file_name text NOT NULL,
+                        checksum text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now(),
+                        applied_by name NOT NULL DEFAULT session_user)
+                    """)
+                try connection.query("REVOKE ALL ON public.schema_migration FROM PUBLIC")
+            }
+        } catch let error as PostgresError {
+            guard error.sqlState == .uniqueViolation || error.sqlState == SQLState(rawValue: "42P07") else { throw error }
+        }
+    }
+
+    /// What `public.schema_migration` records: every file, or only `version`.
+    private static func ledger(_ connection: Connection, only version: String? = nil) throws -> [String: (file: String, checksum: String)] {
+        var recorded: [String: (file: String, checksum: String)] = [:]
+        let rows = try connection.query(
+            "SELECT version, file_name, checksum FROM public.schema_migration WHERE $1::text IS NULL OR version = $1", [version]).rows
+        for row in rows {
+            recorded[try row.decode("version")] = (try row.decode("file_name"), try row.decode("checksum"))
+        }
+        return recorded
+    }
+
+    private static func check(_ migration: Migration, _ checksum: String, against existing: (file: String, checksum: String)) throws {
+        guard existing.checksum == checksum else {
+            throw StoreError("migration \(migration.fileName) was edited after it was applied (checksum differs); restore it and put the change in a new migration")
+        }
     }
 }

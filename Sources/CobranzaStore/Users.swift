@@ -11,16 +11,35 @@ public struct PersonRecord: Sendable, Equatable {
 }
 
 /// People. Creating and disabling run SECURITY DEFINER functions that only admins may call,
-/// so no login role ever holds CREATEROLE itself.
+/// so no login role ever holds CREATEROLE itself. Passwords leave this process only as SCRAM
+/// verifiers computed here, so the server (its log, `pg_stat_activity`) never sees one in clear.
 public struct Users {
     let connection: Connection
 
-    public func add(name: String, kind: PersonKind, clientCode: String?, password: String) throws {
+    /// `connections`: how many sessions the person may hold at once; nil keeps its kind's
+    /// default (`cobranza.default_connection_limit`). In the same transaction as the creation.
+    public func add(name: String, kind: PersonKind, clientCode: String?, password: String, connections: Int? = nil) throws {
         if let problem = Identifier.validateUserName(name) { throw StoreError(field: "name", "\(problem)") }
         if kind == .client, clientCode == nil { throw StoreError(field: "client", "required for role client") }
         if kind != .client, clientCode != nil { throw StoreError(field: "client", "only for role client") }
         guard password.count >= 8 else { throw StoreError("password: must be at least 8 characters") }
-        try callDefiner("SELECT cobranza.create_person($1, $2, $3, $4)", [name, kind.rawValue, clientCode?.uppercased(), password])
+        let verifier = try connection.scramVerifier(password: password, user: name)
+        try callDefiner { () throws(PostgresError) in
+            _ = try connection.query("SELECT cobranza.create_person($1, $2, $3, $4)", [name, kind.rawValue, clientCode?.uppercased(), verifier])
+            if let connections { _ = try connection.query("SELECT cobranza.set_connection_limit($1, $2::integer)", [name, connections]) }
+        }
+    }
+
+    /// Sets the password of `name`, or the caller's own when nil (an admin may set anyone's).
+    public func setPassword(name: String?, password: String) throws {
+        guard password.count >= 8 else { throw StoreError(field: "password", "must be at least 8 characters") }
+        let verifier = try connection.scramVerifier(password: password, user: name ?? connection.user)
+        try callDefiner("SELECT cobranza.set_password($1, $2)", [name, verifier])
+    }
+
+    /// How many sessions `name` may hold at once (admins only).
+    public func setConnectionLimit(name: String, connections: Int) throws {
+        try callDefiner("SELECT cobranza.set_connection_limit($1, $2::integer)", [name, connections])
     }
 
     public func disable(name: String) throws {
@@ -48,8 +67,13 @@ public struct Users {
     }
 
     private func callDefiner(_ sql: String, _ parameters: [(any PostgresEncodable)?]) throws {
+        try callDefiner { () throws(PostgresError) in _ = try connection.query(sql, parameters) }
+    }
+
+    /// Runs `body` in one transaction, turning refusals into one-line store errors.
+    private func callDefiner(_ body: () throws(PostgresError) -> Void) throws {
         do {
-            try connection.withTransaction { _ = try connection.query(sql, parameters) }
+            try connection.withTransaction { try body() }
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
             throw StoreError(error.message.contains("permission denied for function") ? "only agency admins can manage users" : error.message)
         } catch let error as PostgresError where error.isRuleViolation {

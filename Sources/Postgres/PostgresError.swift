@@ -23,13 +23,16 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     public var constraint: String?
     public var table: String?
     public var column: String?
+    /// Where the server was when it failed (PL/pgSQL lines, "while locking tuple … in relation
+    /// …"): what a lock timeout waited for is said only here.
+    public var context: String?
     /// True when a connect failed only because no password was supplied, so a caller can prompt.
     public var needsPassword: Bool
 
     public init(
         kind: Kind, sqlState: SQLState? = nil, message: String, detail: String? = nil,
         hint: String? = nil, constraint: String? = nil, table: String? = nil,
-        column: String? = nil, needsPassword: Bool = false
+        column: String? = nil, context: String? = nil, needsPassword: Bool = false
     ) {
         self.kind = kind
         self.sqlState = sqlState
@@ -39,6 +42,7 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         self.constraint = constraint
         self.table = table
         self.column = column
+        self.context = context
         self.needsPassword = needsPassword
     }
 
@@ -68,7 +72,8 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
             hint: field(Int32(UInt8(ascii: "H"))),
             constraint: field(Int32(UInt8(ascii: "n"))),
             table: field(Int32(UInt8(ascii: "t"))),
-            column: field(Int32(UInt8(ascii: "c")))
+            column: field(Int32(UInt8(ascii: "c"))),
+            context: field(Int32(UInt8(ascii: "W")))
         )
     }
 
@@ -106,6 +111,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let numericValueOutOfRange = SQLState(rawValue: "22003")
     public static let stringDataRightTruncation = SQLState(rawValue: "22001")
     public static let featureNotSupported = SQLState(rawValue: "0A000")
+    public static let lockNotAvailable = SQLState(rawValue: "55P03")
 
     /// Class 23: the statement broke a declared rule of the schema.
     public var isIntegrityViolation: Bool { rawValue.hasPrefix("23") }

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Testing
 import TestSupport
 
@@ -44,6 +45,15 @@ struct EmbeddedDefaultTests {
         asAna["PGPASSWORD"] = "ana-password"
         let ana = try Subprocess.run([cobranza, "-U", "ana", "-c", "whoami"], environment: asAna)
         #expect(ana.output.contains(" ana  | collector | agency |"), "\(ana.output)")
+        // Only cobranza's database takes people: postgres and template1 refuse them (issue 14).
+        for database in ["postgres", "template1"] {
+            #expect(throws: PostgresError.self, "\(database)") {
+                _ = try Connection(parameters: [
+                    ("host", data.appendingPathComponent("run").path), ("port", "5432"), ("dbname", database),
+                    ("user", "ana"), ("password", "ana-password"),
+                ])
+            }
+        }
         asAna["PGPASSWORD"] = "wrong"
         let refused = try Subprocess.run([cobranza, "-U", "ana", "-c", "whoami"], environment: asAna)
         #expect(refused.status == 2)

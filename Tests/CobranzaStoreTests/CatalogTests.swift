@@ -12,6 +12,7 @@ struct CatalogTests {
         "currency": "ISO 4217 codes and exponents, the same for every client; read-only to people",
         "case_counter": "one row per year of the agency-wide case numbers; no grants, only next_case_number (owner) touches it",
         "fee_counter": "one row per series and year of the fee document numbers; no grants, only reserve_fee_numbers (owner) touches it",
+        "billing_lock": "one row, no data: no grants, only lock_billing (owner) locks it, so no person can hold billing",
     ]
 
     /// Every function that runs with its owner's rights, and why it must.
@@ -22,7 +23,12 @@ struct CatalogTests {
         "audit()": "only the owner may insert into audit_log",
         "audit_insert_statement()": "only the owner may insert into audit_log",
         "create_person(text, text, text, text)": "creates a login role and puts it in its group (the owner's CREATEROLE and ADMIN OPTION); checks the caller is an admin",
-        "disable_person(text)": "alters a login role; checks the caller is an admin",
+        "disable_person(text)": "alters a login role and ends its sessions; checks the caller is an admin",
+        "end_sessions(text)": "terminates a person's backends, which takes pg_signal_backend: owned by cobranza_signal, executable by the owner only (disable_person); refuses a role that is not a cobranza person",
+        "set_connection_limit(text, integer)": "alters a login role's connection limit (the owner's CREATEROLE); checks the caller is an admin",
+        "person_session_limits()": "gives a new person's role its kind's connection limit and timeouts (the owner's CREATEROLE); a trigger on person, which only create_person writes",
+        "set_password(text, text)": "alters a login role's password (the owner's CREATEROLE), taking only a SCRAM verifier; someone else's needs an admin",
+        "lock_billing()": "locks billing_lock's row, which has no grants, so no person can hold billing by other means; checks the caller is staff who bill",
         "check_case_assignee()": "reads person whatever the caller's policies let it see",
         "next_case_number(date)": "the case counter has no grants",
         "collection_case_number()": "draws the case number for the row being inserted; its inserter may not call next_case_number",

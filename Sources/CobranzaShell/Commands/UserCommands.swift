@@ -11,17 +11,22 @@ enum UserCommands {
             CommandTable.option("role", "admin|collector|lawyer|client", .choice(PersonKind.allCases.map(\.rawValue)), required: true, help: "what the person is"),
             CommandTable.option("client", "CODE", .clientCode, help: "the SME an SME user belongs to (role client only)"),
             CommandTable.option("password-file", "FILE", .file, help: "read the password from FILE instead of asking"),
+            CommandTable.option("connections", "N", .count(1...100, unit: "sessions"),
+                                help: "sessions the person may hold at once (default: client 4, collector and lawyer 10, admin 20)"),
         ],
         summary: "add a person who can log in (admins only)",
         examples: [
             "user add ana --role collector",
             "user add maria --role client --client ACME --password-file /run/secrets/maria",
-        ])
+            "user add batch --role collector --connections 30",
+        ],
+        fieldLabels: ["password": "--password-file"])
     ) { invocation, context in
         let name = invocation.argument("NAME")!
         let kind = PersonKind(rawValue: invocation.option("role")!.lowercased())!
         let password = try invocation.option("password-file").map(readPasswordFile) ?? context.askPassword(name)
-        try context.session.users.add(name: name, kind: kind, clientCode: invocation.option("client"), password: password)
+        try context.session.users.add(name: name, kind: kind, clientCode: invocation.option("client"), password: password,
+                                      connections: invocation.count("connections"))
         let scope = invocation.option("client").map { " for client \($0.uppercased())" } ?? ""
         return .message("User \(name) added as \(kind.rawValue)\(scope).")
     }
@@ -45,6 +50,23 @@ enum UserCommands {
         let name = invocation.argument("NAME")!
         try context.session.users.disable(name: name)
         return .message("User \(name) disabled: it can no longer log in.")
+    }
+
+    /// psql's `\\password`: the password is turned into a SCRAM verifier here and only that is
+    /// sent, so it never appears in the server's log.
+    static let password = Command(CommandSpec(
+        words: ["password"],
+        arguments: [CommandTable.argument("[NAME]", .userName, help: "whose password (default: yours; someone else's: admins only)")],
+        options: [CommandTable.option("password-file", "FILE", .file, help: "read the new password from FILE instead of asking")],
+        summary: "change your password, or (admins) someone else's",
+        examples: ["password", "password ana --password-file /run/secrets/ana"],
+        fieldLabels: ["password": "--password-file"])
+    ) { invocation, context in
+        let name = invocation.argument("NAME")
+        let whose = name ?? context.session.identity.user
+        let password = try invocation.option("password-file").map(readPasswordFile) ?? context.askPassword(whose)
+        try context.session.users.setPassword(name: name, password: password)
+        return .message("Password of \(whose) changed.")
     }
 
     static let whoami = Command(CommandSpec(
