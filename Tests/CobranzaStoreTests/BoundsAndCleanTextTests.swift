@@ -1,3 +1,4 @@
+import CobranzaStore
 import Postgres
 import Testing
 import TestSupport
@@ -110,5 +111,35 @@ struct BoundsAndCleanTextTests {
         try superuser.query("CREATE TABLE cobranza.scratch_text (id int, label text, code varchar(3) CHECK (cobranza.single_line(code, 'code')))")
         #expect(try CatalogChecks.textColumnsWithoutCleanTextCheck(superuser) == ["scratch_text.label"])
         try superuser.query("ROLLBACK")
+    }
+
+    /// Rows written before 0016 that break its checks: the migration still applies, leaves
+    /// those checks NOT VALID (new rows are checked, old ones kept as written) and validates the
+    /// rest.
+    @Test func oldRowsThatBreakTheChecksStillMigrate() throws {
+        let old = try TestCluster.makeDatabase(through: "0015")
+        let superuser = try old.superuser()
+        try superuser.query("""
+            WITH t AS (INSERT INTO cobranza.tenant (code, legal_name, tax_id, country, currency)
+                       VALUES ('ACME', 'Acme', '76123456-0', 'CL', 'CLP') RETURNING id),
+            d AS (INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name)
+                  SELECT id, 'CL', '77777777-7', E'\\x1b[31mRed' FROM t RETURNING tenant_id, id),
+            s AS (INSERT INTO cobranza.submission (tenant_id, debtor_id, currency) SELECT tenant_id, id, 'CLP' FROM d
+                  RETURNING tenant_id, id, debtor_id)
+            INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency)
+            SELECT tenant_id, id, debtor_id, 'F-1', '2026-01-01', '2026-01-31', 999999999999999999, 'CLP' FROM s
+            """)
+        guard let sql = MigrationSource.locate() else { throw StoreError("sql/ not found") }
+        let applied = try Migrator(directory: sql).migrate(superuser)
+        #expect(applied.contains { $0.hasPrefix("0016") }, "\(applied)")
+        let validated = try superuser.query("""
+            SELECT conname::text AS name, convalidated FROM pg_catalog.pg_constraint
+             WHERE conname IN ('debtor_name_text', 'invoice_amount_bound', 'invoice_number_text', 'debtor_tax_id_text')
+             ORDER BY 1
+            """).rows.map { "\(try $0.decode("name", as: String.self))=\(try $0.decode("convalidated", as: Bool.self))" }
+        #expect(validated == ["debtor_name_text=false", "debtor_tax_id_text=true", "invoice_amount_bound=false", "invoice_number_text=true"])
+        #expect(throws: PostgresError.self) {
+            try superuser.query("UPDATE cobranza.debtor SET name = E'\\x07bell'")
+        }
     }
 }
