@@ -138,7 +138,10 @@ $$;
 CREATE FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) RETURNS bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-    SELECT (pg_catalog.sign(p_amount * p_bp::bigint) * ((pg_catalog.abs(p_amount * p_bp::bigint) + 5000) / 10000))::bigint
+    SELECT CASE WHEN p_amount BETWEEN -922337203685477 AND 922337203685477 AND p_bp BETWEEN -10000 AND 10000
+                THEN (pg_catalog.sign(p_amount * p_bp::bigint) * ((pg_catalog.abs(p_amount * p_bp::bigint) + 5000) / 10000))::bigint
+                ELSE (pg_catalog.sign(p_amount::numeric * p_bp)
+                      * pg_catalog.trunc((pg_catalog.abs(p_amount::numeric * p_bp) + 5000) / 10000))::bigint END
 $$;
 
 -- Name: audit(); Type: FUNCTION; Schema: cobranza

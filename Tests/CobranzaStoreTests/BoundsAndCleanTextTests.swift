@@ -1,3 +1,4 @@
+import CobranzaCore
 import CobranzaStore
 import Postgres
 import Testing
@@ -140,6 +141,17 @@ struct BoundsAndCleanTextTests {
         #expect(validated == ["debtor_name_text=false", "debtor_tax_id_text=true", "invoice_amount_bound=false", "invoice_number_text=true"])
         #expect(throws: PostgresError.self) {
             try superuser.query("UPDATE cobranza.debtor SET name = E'\\x07bell'")
+        }
+    }
+
+    /// The largest amount times the largest rate (10^15 × 10,000 bp) is past bigint in between:
+    /// the database's rounding answers as Swift's does instead of refusing the statement.
+    @Test func ratesApplyToTheLargestAmounts() throws {
+        let superuser = try db.superuser()
+        for (rate, amount) in [(10_000, Money.largestAmount), (5_000, Int64(999_999_999_999_999)), (9_999, -Money.largestAmount),
+                               (10_000, Int64(922_337_203_685_477)), (10_000, Int64(922_337_203_685_478)), (1_500, Int64(5)), (1_500, Int64(-5))] {
+            let sql: Int64 = try superuser.query("SELECT cobranza.apply_rate($1::integer, $2) AS v", [rate, amount]).first!.decode("v")
+            #expect(sql == Rounding.apply(BasisPoints(rate), to: amount), "\(rate) bp of \(amount)")
         }
     }
 }

@@ -161,6 +161,19 @@ BEGIN
 END
 $$;
 
+-- amount × rate (0004) for the amounts now allowed: 10^15 × 10,000 bp is past bigint in
+-- between, though the result is not. Small amounts keep the bigint arithmetic (month-end
+-- invoicing applies it to every payment); larger ones go through numeric, rounding the same way
+-- (half up, away from zero: CobranzaCore.Rounding.apply). Still an SQL expression, inlined.
+CREATE OR REPLACE FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE WHEN p_amount BETWEEN -922337203685477 AND 922337203685477 AND p_bp BETWEEN -10000 AND 10000
+                THEN (pg_catalog.sign(p_amount * p_bp::bigint) * ((pg_catalog.abs(p_amount * p_bp::bigint) + 5000) / 10000))::bigint
+                ELSE (pg_catalog.sign(p_amount::numeric * p_bp)
+                      * pg_catalog.trunc((pg_catalog.abs(p_amount::numeric * p_bp) + 5000) / 10000))::bigint END
+$$;
+
 -- Transition tables allow one event per trigger.
 CREATE TRIGGER invoice_totals_bound_insert AFTER INSERT ON cobranza.invoice
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_totals_bound();
