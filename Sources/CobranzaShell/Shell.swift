@@ -120,11 +120,12 @@ public final class Shell {
     func runLine(_ line: String, location: String?) -> Outcome {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .ok }
+        // The echo (-a) shows what was read, escaped like any other text for the terminal.
         if trimmed.hasPrefix("#") || trimmed.hasPrefix("--") {
-            if options.echo { console.out(line + "\n") }
+            if options.echo { console.out(TerminalText.escaped(line) + "\n") }
             return .ok
         }
-        if options.echo { console.out(prompt + trimmed + "\n") }
+        if options.echo { console.out(prompt + TerminalText.escaped(trimmed) + "\n") }
         let started = ContinuousClock.now
         let outcome: Outcome
         do {

@@ -124,7 +124,8 @@ struct HostileInputTests {
         let csv = try write("columns.csv", Array("debtor_tax_id,debtor_name,number,issued,due,amount,\u{1B}]0;pwned\u{07}\n".utf8)
             + Array("77.777.777-7,X,F-1,2025-01-01,2025-02-01,1000,\n".utf8))
         let (command, column, value) = try await offThePool { [self] in
-            (try shell(admin, ["-c", "\u{1B}[31mnonsense\u{07}"]),
+            // -a echoes each command before its output, as transcripts show it.
+            (try shell(admin, ["-a", "-c", "\u{1B}[31mnonsense\u{07}", "-c", "# \u{1B}]0;title\u{07}"]),
              try shell(admin, ["-c", "submission import \(csv) --client ACME"]),
              try shell(admin, ["-c", "case list --sort \u{1B}[2J"]))
         }
