@@ -118,6 +118,42 @@ struct HostileInputTests {
         #expect(client.status == 0, "client: \(client.output)")
     }
 
+    /// A file whose invoices of one debtor add up past what a submission holds is refused by
+    /// line, before anything is written; a case that would pass the bound refuses the
+    /// submission joining it, naming the field.
+    @Test func totalsPastTheBoundAreRefusedByLineAndByCase() async throws {
+        var text = "debtor_tax_id,debtor_name,number,issued,due,amount\n"
+        for n in 1...3 { text += "77.777.777-7,Comercial Norte SpA,T-\(n),2025-01-01,2025-02-01,\"400.000.000.000.000\"\n" }
+        text += "12.345.678-5,Juan Pérez,T-4,2025-01-01,2025-02-01,1000\n"
+        let file = try write("totals.csv", Array(text.utf8))
+        var halves = "debtor_tax_id,debtor_name,number,issued,due,amount\n"
+        halves += "96.543.210-8,Ferretería Sur Ltda,H-1,2025-01-01,2025-02-01,\"600.000.000.000.000\"\n"
+        let first = try write("half-1.csv", Array(halves.utf8))
+        let second = try write("half-2.csv", Array(halves.replacingOccurrences(of: "H-1", with: "H-2").utf8))
+        let (refused, skipped, _) = try await offThePool { [self] in
+            (try shell(admin, ["-c", "submission import \(file) --client ACME"]),
+             try shell(admin, ["-c", "submission import \(file) --client ACME --skip-invalid"]),
+             try shell(admin, ["-c", "submission import \(first) --client ACME", "-c", "submission import \(second) --client ACME"]))
+        }
+        let halvesIDs: [Int64] = try db.asSuperuser {
+            try $0.query("""
+                SELECT s.id FROM cobranza.submission s JOIN cobranza.debtor d ON d.tenant_id = s.tenant_id AND d.id = s.debtor_id
+                 WHERE d.tax_id = '96543210-8' ORDER BY s.id
+                """).rows.map { try $0.decode("id") }
+        }
+        #expect(halvesIDs.count == 2)
+        let opened = try await offThePool { [self] in
+            try shell(admin, halvesIDs.flatMap { ["-c", "case open \($0)"] } + ["-c", "case show C-2026-000001"])
+        }
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("3 row(s) have problems") && refused.output.contains("line 2, amount: "), "\(refused.output)")
+        #expect(skipped.status == 0 && skipped.output.contains("Imported 1 invoice(s)"), "\(skipped.output)")
+        #expect(opened.status == 1, "\(opened.output)")
+        #expect(opened.output.contains("error: amount: the invoices of case C-2026-000001 would add up to more than $1.000.000.000.000.000"),
+                "\(opened.output)")
+        #expect(opened.output.contains("$600.000.000.000.000 CLP"), "\(opened.output)")
+    }
+
     // MARK: - Item 14: what is echoed back is escaped
 
     @Test func echoedCommandsAndColumnsAreEscaped() async throws {
