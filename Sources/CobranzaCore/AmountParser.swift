@@ -10,7 +10,8 @@ public enum AmountParser {
         case notPositive
         case tooManyDecimals(currency: String, allowed: Int)
         case badGrouping(String)
-        case tooLarge
+        /// More than `Money.largestAmount`, written as the currency writes it.
+        case tooLarge(String)
 
         public var description: String {
             switch self {
@@ -20,7 +21,7 @@ public enum AmountParser {
             case .tooManyDecimals(let currency, 0): "\(currency) has no decimals"
             case .tooManyDecimals(let currency, let allowed): "\(currency) has at most \(allowed) decimals"
             case .badGrouping(let text): "\"\(text)\": thousands must be grouped by three"
-            case .tooLarge: "is too large"
+            case .tooLarge(let largest): "is more than \(largest), the largest amount accepted"
             }
         }
     }
@@ -64,7 +65,7 @@ public enum AmountParser {
         }
         guard marks == 0 ? groupLength >= 1 : groupLength == 3, value > 0 else { return nil }
         for _ in 0..<currency.exponent { value *= 10 }
-        return value
+        return value <= Money.largestAmount ? value : nil
     }
 
     static func parseGeneral(_ text: String, currency: Currency) -> Result<Int64, Problem> {
@@ -118,8 +119,10 @@ public enum AmountParser {
             return .failure(.tooManyDecimals(currency: currency.code.rawValue, allowed: currency.exponent))
         }
         let digits = groups.joined() + fraction + String(repeating: "0", count: currency.exponent - fraction.count)
-        guard digits.count <= 18, let value = Int64(digits) else { return .failure(.tooLarge) }
+        let largest = Money(minorUnits: Money.largestAmount, currency: currency).formatted
+        guard digits.count <= 18, let value = Int64(digits) else { return .failure(.tooLarge(largest)) }
         guard value > 0 else { return .failure(.notPositive) }
+        guard value <= Money.largestAmount else { return .failure(.tooLarge(largest)) }
         return .success(value)
     }
 }

@@ -36,9 +36,18 @@ public enum Rounding {
     /// `amount × rate`, rounded half up; amounts are minor units, so CLP rounds to the peso and
     /// COP or MXN to the cent without knowing which.
     public static func apply(_ rate: BasisPoints, to amount: Int64) -> Int64 {
-        let (product, overflow) = amount.multipliedReportingOverflow(by: Int64(rate.value))
-        precondition(!overflow, "fee arithmetic overflow")
-        let magnitude = (product.magnitude + 5_000) / 10_000
-        return product < 0 ? -Int64(magnitude) : Int64(magnitude)
+        // In 128 bits: amounts go up to Money.largestAmount (10^15) and rates to 10,000 basis
+        // points, whose product (10^19) is past Int64. The result is at most the amount itself
+        // for a rate up to 100 %, so it fits; a larger rate on a huge amount saturates rather
+        // than trapping (no caller applies more than 100 %).
+        let product = amount.magnitude.multipliedFullWidth(by: UInt64(rate.value.magnitude))
+        let low = product.low.addingReportingOverflow(5_000)
+        let high = product.high + (low.overflow ? 1 : 0)  // below 2^62: both factors are below 2^63
+        var magnitude = UInt64(Int64.max)
+        if high < 10_000 {  // else the quotient would not fit in 64 bits
+            magnitude = min(magnitude, UInt64(10_000).dividingFullWidth((high, low.partialValue)).quotient)
+        }
+        let negative = (amount < 0) != (rate.value < 0)
+        return negative ? -Int64(magnitude) : Int64(magnitude)
     }
 }

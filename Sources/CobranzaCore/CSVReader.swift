@@ -2,6 +2,8 @@
 /// records, each with the line it started on, so a million-row file never sits in memory and
 /// every error can name its line. Accepts a UTF-8 byte-order mark, CRLF or LF, and either `,`
 /// or `;` as delimiter (spreadsheets in Latin America write `;`), detected from the header.
+/// Bytes that are not UTF-8 (a Latin-1 export) are refused with their line and byte, never
+/// turned into U+FFFD and stored.
 public struct CSVReader {
     public struct Record: Equatable, Sendable {
         public var line: Int
@@ -32,6 +34,10 @@ public struct CSVReader {
     private var bomChecked = false
     private var pendingHeader: [UInt8] = []
     private var previousWasCR = false
+    private var utf8 = UTF8Validator()
+    /// The physical line `byteInLine` counts in, and the 1-based position of the last byte read in it.
+    private var countedLine = 1
+    private var byteInLine = 0
 
     enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
@@ -77,6 +83,9 @@ public struct CSVReader {
             pendingHeader = []
             for byte in rest { try consume(byte, into: &records) }
         }
+        if !utf8.isAtCharacterBoundary {
+            throw Failure(line: line, message: "not valid UTF-8: the file ends inside a character (save the file as UTF-8)")
+        }
         switch state {
         case .quoted:
             throw Failure(line: recordLine, message: "a quoted field is never closed")
@@ -103,6 +112,15 @@ public struct CSVReader {
         if previousWasCR {
             previousWasCR = false
             if byte == 10 { return }
+        }
+        if countedLine != line {
+            countedLine = line
+            byteInLine = 0
+        }
+        byteInLine += 1  // (the LF of a CRLF, skipped above, ends the line before)
+        if byte >= 0x80 || !utf8.isAtCharacterBoundary, !utf8.accept(byte) {
+            throw Failure(line: line, message: "not valid UTF-8 at " + UTF8Validator.describe(position: byteInLine, byte: byte)
+                + " of the line (save the file as UTF-8)")
         }
         switch state {
         case .fieldStart, .unquoted:

@@ -4,6 +4,12 @@ public struct Money: Hashable, Sendable {
     public var minorUnits: Int64
     public var currency: Currency
 
+    /// The largest amount one invoice, court cost or remittance may be, and the most one
+    /// submission's or case's invoices may add up to: 10^15 minor units, as the database's
+    /// checks say (0016). It leaves three orders of magnitude of `Int64` for sums over cases and
+    /// room for a rate of up to 100 % (10,000 basis points) to multiply it.
+    public static let largestAmount: Int64 = 1_000_000_000_000_000
+
     public init(minorUnits: Int64, currency: Currency) {
         self.minorUnits = minorUnits
         self.currency = currency

@@ -90,6 +90,9 @@ extension PlacementRow {
         return "line \(line): invoice \(number) is more than one year past due (\(due)); at risk of prescription"
     }
 
+    /// The longest note an invoice may carry, as the database's check says (0016).
+    public static let longestNote = 2000
+
     /// Validates one record against the header; returns every problem of the row, not just the first.
     public static func validate(_ record: CSVReader.Record, header: PlacementHeader, context: PlacementContext) -> Result<PlacementRow, PlacementProblemList> {
         var problems: [PlacementProblem] = []
@@ -107,6 +110,14 @@ extension PlacementRow {
             guard let text = value(column) else { return nil }
             if text.count > max { problem(column, "longer than \(max) characters") }
             return text
+        }
+
+        // Every column refuses control characters, as the database does (0016); a note may
+        // span lines. Said here so the row is named by line and column.
+        for (column, position) in header.index.sorted(by: { $0.value < $1.value }) where position < trimmed.count {
+            guard let text = trimmed[position],
+                  let bad = ControlCharacters.first(in: text, allowingLineBreaks: column == "note") else { continue }
+            problem(column, "control character \(ControlCharacters.name(bad.scalar)) at character \(bad.position) is not allowed")
         }
 
         var taxID: TaxID?
@@ -135,6 +146,7 @@ extension PlacementRow {
             }
             return date
         }
+        let note = limited("note", max: Self.longestNote)
         let issued = date("issued")
         let due = date("due")
         if let due, due > context.today { problem("due", "\(due) is in the future: only overdue invoices can be placed") }
@@ -169,6 +181,6 @@ extension PlacementRow {
             line: record.line, debtorTaxID: taxID, debtorName: name, debtorKind: kind, debtorEmail: email,
             debtorPhone: limited("debtor_phone", max: 200), debtorAddress: limited("debtor_address", max: 200),
             debtorCity: limited("debtor_city", max: 200), debtorRegion: limited("debtor_region", max: 200),
-            number: number, issued: issued, due: due, amount: amount, currency: currency.code, note: value("note")))
+            number: number, issued: issued, due: due, amount: amount, currency: currency.code, note: note))
     }
 }

@@ -18,6 +18,14 @@ public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+
+    /// What was typed, quoted for a refusal: at most 80 characters of it (a pasted page is not
+    /// echoed back whole), `…` marking the cut. Control characters are escaped later, with the
+    /// whole line, by `ErrorMessage`.
+    public static func quoted(_ typed: some StringProtocol) -> String { "\"" + cut(typed) + "\"" }
+
+    /// At most 80 characters of what was typed, `…` marking the cut.
+    public static func cut(_ typed: some StringProtocol) -> String { String(typed.prefix(80)) + (typed.count > 80 ? "…" : "") }
 }
 
 /// Turns words into an `Invocation` or a one-line `UsageError` naming what is wrong. Pure: no
@@ -58,7 +66,7 @@ public struct CommandParser: Sendable {
             }
             guard let option = spec.option(named: name) else {
                 let hint = Suggestion.nearest(to: name, in: spec.options.map(\.name)).map { " (did you mean --\($0)?)" } ?? ""
-                throw UsageError("\(prefix): unknown option --\(name)\(hint)")
+                throw UsageError("\(prefix): unknown option --\(UsageError.cut(name))\(hint)")
             }
             if option.isSwitch {
                 guard inlineValue == nil else { throw UsageError("\(prefix): --\(name) takes no value") }
@@ -92,7 +100,7 @@ public struct CommandParser: Sendable {
             arguments[key] = value
         }
         if let extra = positionals.first {
-            throw UsageError("\(prefix): unexpected argument \"\(extra)\"")
+            throw UsageError("\(prefix): unexpected argument \(UsageError.quoted(extra))")
         }
         for option in spec.options where option.isRequired && options[option.name] == nil {
             throw UsageError("\(prefix): missing \(option.usage)")
@@ -114,7 +122,7 @@ public struct CommandParser: Sendable {
         }
         guard depth > 0 else {
             let hint = Suggestion.nearest(to: lowered[0], in: CommandTable.topics).map { " (did you mean \"\($0)\"?)" } ?? ""
-            throw UsageError("unknown command \"\(words[0])\"\(hint); type help for the list")
+            throw UsageError("unknown command \(UsageError.quoted(words[0]))\(hint); type help for the list")
         }
         let typed = lowered.prefix(depth).joined(separator: " ")
         var next: [String] = []
@@ -125,13 +133,13 @@ public struct CommandParser: Sendable {
             throw UsageError("\(typed): missing subcommand (\(next.joined(separator: ", ")))")
         }
         let hint = Suggestion.nearest(to: lowered[depth], in: next).map { " (did you mean \"\(typed) \($0)\"?)" } ?? ""
-        throw UsageError("unknown command \"\(typed) \(words[depth])\"\(hint)")
+        throw UsageError("unknown command \(UsageError.quoted(typed + " " + words[depth]))\(hint)")
     }
 
     /// Refuses a value its kind does not allow, naming the flag, and returns it typed.
     private func check(_ value: String, against kind: ValueKind, field: String, prefix: String) throws(UsageError) -> ArgumentValue? {
         if case .choice(let allowed) = kind, !allowed.contains(value.lowercased()), !allowed.contains(value.uppercased()) {
-            throw UsageError("\(prefix): \(field) must be one of \(allowed.joined(separator: ", ")) (got \"\(value)\")")
+            throw UsageError("\(prefix): \(field) must be one of \(allowed.joined(separator: ", ")) (got \(UsageError.quoted(value)))")
         }
         switch kind.convert(value) {
         case .success(let typed): return typed

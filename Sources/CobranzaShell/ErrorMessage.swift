@@ -5,19 +5,30 @@ import CobranzaStore
 /// Turns any failure into the one line a person sees: never a stack trace, never a bare
 /// SQLSTATE. Server errors keep their message (our functions word them for people) and add
 /// the detail when it helps.
+///
+/// Refusals quote what was typed or read (an unknown command, a file's unknown column, a bad
+/// value, a server message quoting a stored value), so their control characters are escaped as
+/// the renderer escapes data (`TerminalText`): an error line never recolours the terminal.
+/// Line breaks the message is made of (a file's problems, one a line) stay.
 public enum ErrorMessage {
     public static func line(for error: any Error) -> String {
+        TerminalText.escaped(unescaped(error), keepingLineBreaks: true)
+    }
+
+    static func unescaped(_ error: any Error) -> String {
         switch error {
         case let usage as UsageError: return usage.message
         case let store as StoreError: return store.message
         case let refusal as Placements.Refusal:
-            return ([refusal.headline + " (--skip-invalid imports the good rows)"] + refusal.listing).joined(separator: "\n  ")
-        case let postgres as PostgresError: return line(for: postgres)
+            // Each problem on its own line; a line break inside one (a quoted field) is escaped.
+            return ([refusal.headline + " (--skip-invalid imports the good rows)"] + refusal.listing.map { TerminalText.escaped($0) })
+                .joined(separator: "\n  ")
+        case let postgres as PostgresError: return postgresLine(for: postgres)
         default: return String(describing: error)
         }
     }
 
-    static func line(for error: PostgresError) -> String {
+    static func postgresLine(for error: PostgresError) -> String {
         switch error.kind {
         case .connectionLost:
             return "connection to the database was lost: \(firstLine(error.message))"

@@ -5,6 +5,8 @@ import Foundation
 final class LineEditor {
     enum Input: Equatable {
         case line(String)
+        /// A line that is not UTF-8: refused where it is, never decoded with U+FFFD.
+        case invalid(ScriptLine.InvalidUTF8)
         case interrupted
         case end
     }
@@ -25,7 +27,12 @@ final class LineEditor {
         guard let raw = readline(prompt) else { return .end }
         defer { free(raw) }
         if cobranza_take_sigint() != 0 { return .interrupted }
-        let line = String(cString: raw)
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+        let line: String
+        switch ScriptLine(bytes: bytes) {
+        case .invalid(let problem): return .invalid(problem)
+        case .text(let text): line = text
+        }
         if !line.trimmingCharacters(in: .whitespaces).isEmpty {
             add_history(raw)
             if append_history(1, historyPath) != 0 { _ = write_history(historyPath) }

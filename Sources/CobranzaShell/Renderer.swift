@@ -6,7 +6,10 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case aligned, csv, json
 }
 
-/// Formats a `CommandOutput` as text. Pure: same input, same bytes.
+/// Formats a `CommandOutput` as text. Pure: same input, same bytes. Text meant for people
+/// (aligned and expanded tables, messages, section titles) has its control characters escaped
+/// (`TerminalText`); JSON escapes them as JSON does; CSV is data for programs and is written as
+/// stored, as psql's CSV is.
 public struct Renderer: Sendable {
     public var format: OutputFormat
     public var expanded: Bool
@@ -19,7 +22,7 @@ public struct Renderer: Sendable {
     public func render(_ output: CommandOutput) -> String {
         switch output {
         case .nothing: return ""
-        case .message(let text): return text + "\n"
+        case .message(let text): return TerminalText.escaped(text, keepingLineBreaks: true) + "\n"
         case .table(let table):
             switch format {
             case .aligned: return expanded ? Self.expandedText(table) : Self.alignedText(table)
@@ -35,7 +38,7 @@ public struct Renderer: Sendable {
                 return sections.map { "# " + $0.title + "\n" + Self.csvText($0.table) }.joined(separator: "\n")
             case .aligned:
                 return sections.map { section in
-                    section.title + "\n" + (expanded ? Self.expandedText(section.table) : Self.alignedText(section.table))
+                    TerminalText.escaped(section.title) + "\n" + (expanded ? Self.expandedText(section.table) : Self.alignedText(section.table))
                 }.joined(separator: "\n")
             }
         }
@@ -46,6 +49,7 @@ public struct Renderer: Sendable {
     static func width(_ text: String) -> Int { text.count }
 
     static func alignedText(_ table: ResultTable) -> String {
+        let table = escaped(table)
         let cells = table.rows.map { $0.map { $0 ?? "" } }
         var widths = table.columns.map { width($0.name) }
         for row in cells {
@@ -80,6 +84,7 @@ public struct Renderer: Sendable {
     }
 
     static func expandedText(_ table: ResultTable) -> String {
+        let table = escaped(table)
         guard !table.rows.isEmpty else { return "(0 rows)\n" }
         let nameWidth = table.columns.map { width($0.name) }.max() ?? 0
         var lines: [String] = []
@@ -93,6 +98,15 @@ public struct Renderer: Sendable {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The table as a terminal may show it: names and cells escaped, widths then counted on
+    /// what is printed.
+    static func escaped(_ table: ResultTable) -> ResultTable {
+        var copy = table
+        for index in copy.columns.indices { copy.columns[index].name = TerminalText.escaped(copy.columns[index].name) }
+        copy.rows = table.rows.map { $0.map { $0.map { TerminalText.escaped($0) } } }
+        return copy
     }
 
     // MARK: csv
@@ -172,7 +186,7 @@ public struct Renderer: Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

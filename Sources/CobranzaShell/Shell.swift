@@ -53,9 +53,23 @@ public final class Shell {
     /// Runs `-c` commands, a file or piped stdin: every line in order; the first error stops
     /// the run under --on-error-stop (exit 3), otherwise the run goes on and exits 1.
     public func runScript(_ lines: [String], source: String? = nil) -> ExitCode {
+        runScript(lines: lines.map { .text($0) }, source: source)
+    }
+
+    /// As `runScript(_:source:)`, for lines read from bytes: a line that is not UTF-8 fails as
+    /// a command would, named by its place (`stdin:2` when there is no file).
+    public func runScript(lines: [ScriptLine], source: String? = nil) -> ExitCode {
         var failed = false
         for (index, line) in lines.enumerated() {
-            switch runLine(line, location: source.map { "\($0):\(index + 1)" }) {
+            let outcome: Outcome
+            switch line {
+            case .text(let text):
+                outcome = runLine(text, location: source.map { "\($0):\(index + 1)" })
+            case .invalid(let problem):
+                console.error("error: " + TerminalText.escaped("\(source ?? "stdin"):\(index + 1): ") + problem.description)
+                outcome = .failed
+            }
+            switch outcome {
             case .ok: continue
             case .quit: return failed ? .failed : .ok
             case .connectionLost: return .connectionLost
@@ -67,11 +81,14 @@ public final class Shell {
         return failed ? .failed : .ok
     }
 
-    /// Reads standard input line by line without loading it whole.
+    /// Reads standard input to its end, then runs it; each line is checked to be UTF-8 on its
+    /// own (`readLine` would replace bad bytes with U+FFFD and run them).
     public func runStandardInput() -> ExitCode {
-        var lines: [String] = []
-        while let line = readLine(strippingNewline: true) { lines.append(line) }
-        return runScript(lines)
+        var data = Data()
+        while case let chunk = FileHandle.standardInput.availableData, !chunk.isEmpty { data.append(chunk) }
+        var lines = ScriptLine.lines(of: data)
+        if lines.last == .text("") { lines.removeLast() }
+        return runScript(lines: lines)
     }
 
     /// The interactive loop: readline, history, completion; Ctrl-C abandons the line.
@@ -86,6 +103,8 @@ public final class Shell {
                 return .ok
             case .interrupted:
                 continue
+            case .invalid(let problem):
+                console.error("error: " + problem.description)
             case .line(let line):
                 switch runLine(line, location: nil) {
                 case .quit: return .ok
@@ -101,11 +120,12 @@ public final class Shell {
     func runLine(_ line: String, location: String?) -> Outcome {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .ok }
+        // The echo (-a) shows what was read, escaped like any other text for the terminal.
         if trimmed.hasPrefix("#") || trimmed.hasPrefix("--") {
-            if options.echo { console.out(line + "\n") }
+            if options.echo { console.out(TerminalText.escaped(line) + "\n") }
             return .ok
         }
-        if options.echo { console.out(prompt + trimmed + "\n") }
+        if options.echo { console.out(prompt + TerminalText.escaped(trimmed) + "\n") }
         let started = ContinuousClock.now
         let outcome: Outcome
         do {
@@ -126,7 +146,7 @@ public final class Shell {
                 outcome = .ok
             }
         } catch {
-            console.error("error: " + (location.map { "\($0): " } ?? "") + ErrorMessage.line(for: error))
+            console.error("error: " + (location.map { TerminalText.escaped("\($0): ") } ?? "") + ErrorMessage.line(for: error))
             if ErrorMessage.isConnectionLost(error) || !session.connection.isAlive { return .connectionLost }
             outcome = .failed
         }
@@ -157,8 +177,7 @@ public final class Shell {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw UsageError("\\i: cannot read \(path)")
             }
-            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            switch runScript(lines, source: path) {
+            switch runScript(lines: ScriptLine.lines(of: data), source: path) {
             case .ok: return .ok
             case .connectionLost: return .connectionLost
             case .failed, .stoppedOnError: return .failed

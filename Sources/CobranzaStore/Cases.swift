@@ -124,11 +124,8 @@ public struct Cases {
             let moved = try connection.query("""
                 UPDATE cobranza.invoice SET case_id = $2 WHERE tenant_id = $1 AND submission_id = $3 RETURNING amount
                 """, [tenant, caseID, id])
-            var total: Int64 = 0
-            for row in moved.rows {
-                let amount: Int64 = try row.decode("amount")
-                total += amount
-            }
+            // Checked: the database bounds a case's total (0016), and a sum never traps the shell.
+            let total = try MoneyArithmetic.sum(moved.rows.map { try $0.decode("amount", as: Int64.self) })
             try connection.query("""
                 INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible) VALUES ($1, $2, 'opened', $3, true)
                 """, [tenant, caseID, (joined ? "submission \(id) joined the case" : "case opened from submission \(id)")

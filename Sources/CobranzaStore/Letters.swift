@@ -59,7 +59,7 @@ public struct Letters {
         var list: [[String: String]] = []
         for row in invoices {
             let outstanding: Int64 = try row.decode("outstanding")
-            total += outstanding
+            total = try MoneyArithmetic.add(total, outstanding)
             list.append(["numero": try row.decode("number"), "emision": date(try row.decode("issued")),
                          "vencimiento": date(try row.decode("due")), "dias_mora": String(try row.decode("overdue", as: Int.self)),
                          "monto": money(outstanding)])

@@ -182,6 +182,28 @@ public struct Placements {
                     line: try row.decode("line"), column: "number", rule: "invoice \(number) is \(try row.decode("rule", as: String.self))"))
             }
             badLines.formUnion(clashLines)
+            // A submission is one debtor's invoices in one currency, and its total is bounded
+            // (0016): said here by line, rather than by the trigger about a submission that
+            // never was.
+            let oversized = try connection.query("""
+                SELECT s.line, s.tax_id, s.currency
+                FROM placement_staging s
+                JOIN (SELECT tax_id, currency FROM placement_staging GROUP BY tax_id, currency HAVING sum(amount) > $1) g
+                  ON g.tax_id = s.tax_id AND g.currency = s.currency
+                ORDER BY s.line
+                """, [Money.largestAmount])
+            var oversizedLines: [Int] = []
+            for row in oversized.rows {
+                let line: Int = try row.decode("line")
+                let code = CurrencyCode(rawValue: try row.decode("currency", as: String.self))
+                let largest = code.flatMap { context.currencies[$0] }.map { Money(minorUnits: Money.largestAmount, currency: $0).formatted }
+                    ?? String(Money.largestAmount)
+                oversizedLines.append(line)
+                problems.append(PlacementProblem(
+                    line: line, column: "amount",
+                    rule: "the invoices of debtor \(try row.decode("tax_id", as: String.self)) in this file add up to more than \(largest), the most one submission holds (split them over files)"))
+            }
+            badLines.formUnion(oversizedLines)
             problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
 
             if let checksum, rows > 0, badLines.count == rows, !clashLines.isEmpty,
@@ -191,8 +213,8 @@ public struct Placements {
                 throw StoreError("nothing imported: this file was already imported on \(try earlier.decode("day", as: String.self)) as batch \(try earlier.decode("id", as: Int64.self))")
             }
             if !badLines.isEmpty && !skipInvalid { throw Refusal(problems: problems, totalBadRows: badLines.count) }
-            if !clashLines.isEmpty {
-                try connection.query("DELETE FROM placement_staging WHERE line = ANY($1::int[])", [clashLines.map(String.init)])
+            if !clashLines.isEmpty || !oversizedLines.isEmpty {
+                try connection.query("DELETE FROM placement_staging WHERE line = ANY($1::int[])", [(clashLines + oversizedLines).map(String.init)])
             }
             let good = rows - badLines.count
             if good == 0 {

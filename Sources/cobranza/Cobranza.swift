@@ -23,6 +23,10 @@ struct Cobranza: ParsableCommand {
 
     /// Runs, mapping argument errors to exit code 1 (psql's habit) rather than 64.
     static func main() {
+        if let refusal = ScriptLine.invalidArgument() {
+            FileHandle.standardError.write(Data(("cobranza: " + refusal + "\n").utf8))
+            Foundation.exit(1)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -100,8 +104,7 @@ struct Interactive: ParsableCommand {
                 console.error("cobranza: cannot read \(file)")
                 throw ExitCode(1)
             }
-            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            result = shell.runScript(lines, source: file)
+            result = shell.runScript(lines: ScriptLine.lines(of: data), source: file)
         } else if Console.stdinIsTerminal {
             let home = environment["HOME"] ?? NSHomeDirectory()
             result = shell.runInteractive(historyPath: environment["COBRANZA_HISTORY"] ?? home + "/.cobranza_history")

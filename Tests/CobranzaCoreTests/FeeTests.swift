@@ -19,6 +19,11 @@ struct FeeTests {
         #expect(Rounding.apply(BasisPoints(1_900), to: 150_000) == 28_500)
         // COP in cents: $1.234,57 at 15 % = 185,1855 → 185,19
         #expect(Rounding.apply(BasisPoints(1_500), to: 123_457) == 18_519)
+        // The largest amounts at the largest rates: past Int64 in between, never a trap.
+        #expect(Rounding.apply(BasisPoints(10_000), to: Money.largestAmount) == Money.largestAmount)
+        #expect(Rounding.apply(BasisPoints(5_000), to: 999_999_999_999_999) == 500_000_000_000_000)
+        #expect(Rounding.apply(BasisPoints(9_999), to: -Money.largestAmount) == -999_900_000_000_000)
+        #expect(Rounding.apply(BasisPoints(10_000), to: Int64.max) == Int64.max)
     }
 
     @Test func contractRulesNameTheFlag() {

@@ -60,7 +60,8 @@ struct AmountAndDateTests {
         ("", Currency.clp, AmountParser.Problem.empty), ("-5", .clp, .notPositive), ("0", .clp, .notPositive),
         ("1.000,5", .clp, .tooManyDecimals(currency: "CLP", allowed: 0)),
         ("1.23.456", .clp, .badGrouping("1.23.456")), ("abc", .clp, .notANumber("abc")), ("1,5.3", .mxn, .badGrouping("1,5.3")),
-        ("99999999999999999999", .clp, .tooLarge),
+        ("99999999999999999999", .clp, .tooLarge("$1.000.000.000.000.000")),
+        ("1.000.000.000.000.001", .clp, .tooLarge("$1.000.000.000.000.000")),
     ])
     func refusesWhatItCannotReadUnambiguously(_ text: String, _ currency: Currency, _ problem: AmountParser.Problem) {
         #expect(AmountParser.parse(text, currency: currency) == .failure(problem))
@@ -82,7 +83,10 @@ struct AmountAndDateTests {
             // And on amounts written the way the currency's country groups them.
             let mark = AmountParser.decimalMark(for: currency.code) == "," ? "." : ","
             for _ in 0..<2_000 {
-                var digits = String(Int64.random(in: 1...999_999_999_999, using: &generator))
+                // Within the largest amount accepted (10^15 minor units: 10^11 UF).
+                var scale: Int64 = 1
+                for _ in 0..<currency.exponent { scale *= 10 }
+                var digits = String(Int64.random(in: 1...min(999_999_999_999, Money.largestAmount / scale), using: &generator))
                 var grouped = ""
                 while digits.count > 3 {
                     grouped = mark + digits.suffix(3) + grouped

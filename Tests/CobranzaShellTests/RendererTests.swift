@@ -77,4 +77,27 @@ struct RendererTests {
             #expect(Renderer.plainAmount(shown) == expected, "\(shown)")
         }
     }
+
+    /// Stored or echoed text never reaches the terminal as a control sequence: aligned and
+    /// expanded output show controls as psql does (`\x1B`, `\r`, `\u009B`), one line per row,
+    /// and widths count the escaped text, so the table stays aligned.
+    @Test func controlCharactersAreEscapedAsPsqlDoes() {
+        let hostile = ResultTable(columns: [.init("number"), .init("debtor")],
+                                  rows: [["F-1\u{1B}]0;x\u{07}", "\u{1B}[31mRed"], ["F-2", "a\rb\u{9B}2J\u{7F}"], ["F-3", "two\nlines\ttab"]])
+        #expect(Renderer().render(.table(hostile)) == [
+            #"     number      |      debtor"#,
+            #"-----------------+------------------"#,
+            #" F-1\x1B]0;x\x07 | \x1B[31mRed"#,
+            #" F-2             | a\rb\u009B2J\x7F"#,
+            #" F-3             | two\nlines\ttab"#,
+            "(3 rows)", "",
+        ].joined(separator: "\n"))
+        let expanded = Renderer(expanded: true).render(.table(hostile))
+        #expect(expanded.contains(#"debtor | \x1B[31mRed"#), "\(expanded)")
+        #expect(!expanded.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        let message = Renderer().render(.message("Case opened for \u{1B}[31mRed\nnext line"))
+        #expect(message == "Case opened for \\x1B[31mRed\nnext line\n")
+        let json = Renderer(format: .json).render(.table(hostile))
+        #expect(!json.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }, "\(json)")
+    }
 }

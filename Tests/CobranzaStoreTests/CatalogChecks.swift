@@ -132,6 +132,25 @@ enum CatalogChecks {
             """, [schema])
     }
 
+    /// `table.column` for each column of the string category (text, varchar, char, name, and
+    /// domains over them) of a table that no CHECK of its own runs through `single_line` or
+    /// `note_text` (0016): such a column takes ESC, BEL or CR and hands them to every terminal
+    /// that prints it. A constraint counts only if it is about that one column and validated.
+    static func textColumnsWithoutCleanTextCheck(_ db: Connection, schema: String = "cobranza") throws -> [String] {
+        try names(db, """
+            SELECT c.relname || '.' || a.attname AS name
+              FROM pg_catalog.pg_class c
+              JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+              JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+             WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') AND t.typcategory = 'S'
+               AND NOT EXISTS (
+                   SELECT 1 FROM pg_catalog.pg_constraint con
+                    WHERE con.conrelid = c.oid AND con.contype = 'c' AND con.convalidated AND con.conkey = ARRAY[a.attnum]
+                      AND pg_catalog.pg_get_constraintdef(con.oid) ~ '\\mcobranza\\.(single_line|note_text)\\(')
+             ORDER BY 1
+            """, [schema])
+    }
+
     private static func names(_ db: Connection, _ sql: String, _ parameters: [(any PostgresEncodable)?]) throws -> [String] {
         try db.query(sql, parameters).rows.map { try $0.decode("name", as: String.self) }
     }

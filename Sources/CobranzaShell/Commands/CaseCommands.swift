@@ -66,7 +66,7 @@ enum CaseCommands {
             ("case", c.number), ("client", c.client), ("debtor", "\(c.debtorName) (\(c.debtorTaxID))"),
             ("stage", c.stage + (c.closeCode.map { " (\($0))" } ?? "")), ("opened", c.openedOn.description),
             ("total", Formatting.money(c.total, c.currency)), ("paid", Formatting.money(detail.paid, c.currency)),
-            ("outstanding", Formatting.money(c.total - detail.paid, c.currency)), ("days_overdue", String(c.daysOverdue)),
+            ("outstanding", Formatting.money(try MoneyArithmetic.subtract(c.total, detail.paid), c.currency)), ("days_overdue", String(c.daysOverdue)),
         ]
         if staff { header.insert(("assigned_to", c.assignedTo ?? "(nobody)"), at: 4) }
         if !c.flags.isEmpty { header.append(("flags", c.flags.joined(separator: ", "))) }

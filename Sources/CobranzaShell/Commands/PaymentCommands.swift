@@ -49,7 +49,9 @@ enum PaymentCommands {
             throw UsageError(refusal.described(record.spec.label))
         }
         var totals: [String: Int64] = [:]
-        for payment in outcome.recorded { totals[payment.currency, default: 0] += payment.amount }
+        for payment in outcome.recorded {
+            totals[payment.currency] = try MoneyArithmetic.add(totals[payment.currency] ?? 0, payment.amount)
+        }
         let sums = totals.keys.sorted().map { Formatting.money(totals[$0]!, $0) }.joined(separator: ", ")
         var lines = ["Recorded \(outcome.recorded.count) payment(s)" + (sums.isEmpty ? "." : ": \(sums).")]
         if !outcome.alreadyRecorded.isEmpty {

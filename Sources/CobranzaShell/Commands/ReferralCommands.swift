@@ -43,7 +43,7 @@ enum ReferralCommands {
         let referral = try context.session.referrals.update(Referrals.Update(
             caseNumber: invocation.argument("CASE")!, stage: invocation.choice("stage"), docket: invocation.option("docket"),
             court: invocation.option("court"), cost: invocation.amount("cost"), costNote: invocation.option("cost-note")))
-        return .sections(sections(referral))
+        return .sections(try sections(referral))
     }
 
     static let show = Command(CommandSpec(
@@ -51,10 +51,10 @@ enum ReferralCommands {
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")], options: [],
         summary: "a case's referral with its costs", examples: ["referral show C-2026-000123"])
     ) { invocation, context in
-        .sections(sections(try context.session.referrals.show(caseNumber: invocation.argument("CASE")!)))
+        .sections(try sections(try context.session.referrals.show(caseNumber: invocation.argument("CASE")!)))
     }
 
-    static func sections(_ referral: ReferralRecord) -> [CommandOutput.Section] {
+    static func sections(_ referral: ReferralRecord) throws -> [CommandOutput.Section] {
         let money = Formatting.money
         var fields: [(String, String?)] = [
             ("case", referral.caseNumber), ("lawyer", referral.lawyer), ("court", referral.court), ("docket", referral.docket),
@@ -63,7 +63,7 @@ enum ReferralCommands {
             ("judicial_threshold", money(referral.threshold, referral.currency)),
         ]
         if let reason = referral.overrideReason { fields.append(("override", reason)) }
-        let total = referral.costs.reduce(Int64(0)) { $0 + $1.amount }
+        let total = try MoneyArithmetic.sum(referral.costs.map(\.amount))
         fields.append(("court_costs", money(total, referral.currency)))
         var sections: [CommandOutput.Section] = [.init("Referral", Formatting.record(fields.filter { $0.1 != nil }))]
         if !referral.costs.isEmpty {
