@@ -106,6 +106,20 @@ struct PostgresVersionTests {
         #expect(throws: PostgresError.self) { try db.connect(as: old, password: TestDatabase.password) }
     }
 
+    /// pg_stat_activity shows a person the statements of their own sessions only, on every
+    /// version: another session's text reads "<insufficient privilege>" (pg_read_all_stats and
+    /// pg_monitor are granted to nobody). Nothing in cobranza reads the statistics views.
+    @Test func aPersonSeesNoOtherSessionsStatements() throws {
+        try db.addClient("ACME")
+        let maria = try db.connect(as: db.addPerson("maria", kind: "client", client: "ACME"))
+        let other = try db.superuser()
+        let pid = try other.query("SELECT pg_backend_pid()::bigint AS pid").first!.decode("pid", as: Int.self)
+        let seen = try maria.query("SELECT query FROM pg_stat_activity WHERE pid = $1", [pid]).first
+        #expect(try seen?.decode("query", as: String.self) == "<insufficient privilege>")
+        let own = try maria.query("SELECT query FROM pg_stat_activity WHERE pid = pg_backend_pid()").first
+        #expect(try own?.decode("query", as: String.self).contains("pg_stat_activity") == true)
+    }
+
     func ownerAdministers(_ role: String) throws -> Bool {
         try db.asSuperuser {
             try $0.query("""
