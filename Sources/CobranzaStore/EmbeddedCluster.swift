@@ -47,6 +47,7 @@ public struct EmbeddedCluster: Sendable {
 
         let bin = try PostgresPrograms.directory(environment: environment)
         var notes: [String] = []
+        try checkMajorVersion(bin: bin)
         if !isInitialized {
             try initialize(bin: bin)
             notes.append("created the embedded database in \(root.path)")
@@ -91,6 +92,22 @@ public struct EmbeddedCluster: Sendable {
     }
 
     // MARK: - Steps
+
+    /// The major version that created the data directory (its `PG_VERSION`: "15", "18").
+    var dataMajorVersion: Int? {
+        guard let data = fm.contents(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) else { return nil }
+        return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// A cluster's files belong to one major version: a server of another major refuses them
+    /// with a line in its log only. Say so before trying, naming both and the ways out.
+    func checkMajorVersion(bin: String) throws {
+        guard let data = dataMajorVersion else { return }
+        let programs = try PostgresPrograms.majorVersion(bin: bin)
+        guard data != programs else { return }
+        throw StoreError("the embedded database in \(root.path) was made by PostgreSQL \(data), and the server programs in \(bin) "
+            + "are PostgreSQL \(programs): point COBRANZA_PG_BINDIR at PostgreSQL \(data)'s, or COBRANZA_DATA at another directory")
+    }
 
     private func isRunning(bin: String) throws -> Bool {
         do {

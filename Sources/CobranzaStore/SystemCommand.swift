@@ -37,6 +37,21 @@ struct SystemCommand {
 /// Where the PostgreSQL server programs are: `$COBRANZA_PG_BINDIR`, `pg_config --bindir`,
 /// or the newest `/usr/lib/postgresql/N/bin` (Debian keeps them off PATH).
 enum PostgresPrograms {
+    /// The major version of the programs in `bin`, from `pg_ctl --version`
+    /// ("pg_ctl (PostgreSQL) 18.6" is 18, "pg_ctl (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)" is 15).
+    static func majorVersion(bin: String) throws -> Int {
+        let output = try SystemCommand.run(bin + "/pg_ctl", ["--version"], asClusterOwner: false)
+        guard let major = parseMajorVersion(output) else {
+            throw StoreError("cannot read the version of \(bin)/pg_ctl from \"\(output.trimmingCharacters(in: .whitespacesAndNewlines))\"")
+        }
+        return major
+    }
+
+    static func parseMajorVersion(_ versionLine: String) -> Int? {
+        guard let range = versionLine.range(of: "(PostgreSQL) ") else { return nil }
+        return Int(versionLine[range.upperBound...].prefix { $0.isNumber })
+    }
+
     static func directory(environment: [String: String]) throws -> String {
         let fm = FileManager.default
         func hasInitdb(_ dir: String) -> Bool { fm.isExecutableFile(atPath: dir + "/initdb") }

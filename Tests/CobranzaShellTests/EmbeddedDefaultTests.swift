@@ -64,4 +64,21 @@ struct EmbeddedDefaultTests {
         let stop = try Subprocess.run([cobranza, "db", "stop"], environment: environment)
         #expect(stop.output == "embedded database stopped\n")
     }
+
+    /// A cluster's files belong to one PostgreSQL major: the shell pointed at another major's
+    /// programs (`scripts/run --pg 18` beside a 15 cluster) says so instead of failing in the log.
+    @Test func aDataDirectoryOfAnotherMajorIsRefusedNamingBoth() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let pgdata = data.appendingPathComponent("pgdata")
+        try FileManager.default.createDirectory(at: pgdata, withIntermediateDirectories: true)
+        try "9\n".write(to: pgdata.appendingPathComponent("PG_VERSION"), atomically: true, encoding: .utf8)
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": data.path, "COBRANZA_DATA": data.path, "COBRANZA_HISTORY": "/dev/null"]
+        if let bindir = TestCluster.environment["COBRANZA_PG_BINDIR"] { environment["COBRANZA_PG_BINDIR"] = bindir }
+
+        let result = try Subprocess.run([Subprocess.cobranzaBinary, "-c", "whoami"], environment: environment)
+        #expect(result.status != 0)
+        #expect(result.output.contains("was made by PostgreSQL 9, and the server programs in"), "\(result.output)")
+        #expect(result.output.contains("point COBRANZA_PG_BINDIR at PostgreSQL 9's, or COBRANZA_DATA at another directory"))
+    }
 }
