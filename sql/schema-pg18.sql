@@ -138,7 +138,27 @@ $$;
 CREATE FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) RETURNS bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-    SELECT (pg_catalog.sign(p_amount * p_bp::bigint) * ((pg_catalog.abs(p_amount * p_bp::bigint) + 5000) / 10000))::bigint
+    SELECT CASE WHEN p_amount BETWEEN -922337203685477 AND 922337203685477 AND p_bp BETWEEN -10000 AND 10000
+                THEN (pg_catalog.sign(p_amount * p_bp::bigint) * ((pg_catalog.abs(p_amount * p_bp::bigint) + 5000) / 10000))::bigint
+                ELSE (pg_catalog.sign(p_amount::numeric * p_bp)
+                      * pg_catalog.trunc((pg_catalog.abs(p_amount::numeric * p_bp) + 5000) / 10000))::bigint END
+$$;
+
+-- Name: apply_session_limits(name, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.apply_session_limits(p_role name, p_kind text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    EXECUTE format('ALTER ROLE %I CONNECTION LIMIT %s', p_role, cobranza.default_connection_limit(p_kind));
+    IF p_kind = 'client' THEN
+        EXECUTE format('ALTER ROLE %I SET statement_timeout = %L', p_role, '2min');
+        EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_role, '1min');
+    ELSE
+        EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_role, '10min');
+    END IF;
+END
 $$;
 
 -- Name: audit(); Type: FUNCTION; Schema: cobranza
@@ -244,6 +264,14 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
                           MESSAGE = 'audit_log is append-only';
 END
+$$;
+
+-- Name: bounded_amount(bigint, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.bounded_amount(p_amount bigint, p_column text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN p_amount IS NULL OR p_amount <= 1000000000000000 THEN true ELSE cobranza.refuse_amount(p_amount, p_column) END
 $$;
 
 -- Name: caller_is_admin(); Type: FUNCTION; Schema: cobranza
@@ -493,6 +521,15 @@ BEGIN
 END;
 $$;
 
+-- Name: single_line(text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.single_line(p_value text, p_column text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN p_value IS NULL OR p_value !~ '[\x01-\x1f\x7f-\x9f]' THEN true
+                ELSE cobranza.refuse_text(p_value, p_column, NULL, false) END
+$$;
+
 -- Name: contract; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.contract (
@@ -517,15 +554,19 @@ CREATE TABLE cobranza.contract (
     posting_notice_days integer DEFAULT 15 NOT NULL,
     agreement_default_days integer DEFAULT 30 NOT NULL,
     CONSTRAINT contract_agreement_default_days_check CHECK (((agreement_default_days >= 1) AND (agreement_default_days <= 365))),
+    CONSTRAINT contract_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT contract_extrajudicial_rate_check CHECK (((extrajudicial_bp >= 0) AND (extrajudicial_bp <= 5000))),
     CONSTRAINT contract_judicial_rate_check CHECK (((judicial_bp >= 0) AND (judicial_bp <= 5000))),
+    CONSTRAINT contract_judicial_threshold_bound CHECK (cobranza.bounded_amount(judicial_threshold, 'judicial_threshold'::text)),
     CONSTRAINT contract_judicial_threshold_check CHECK ((judicial_threshold >= 0)),
     CONSTRAINT contract_max_discount_check CHECK (((max_discount_bp >= 0) AND (max_discount_bp <= 10000))),
+    CONSTRAINT contract_minimum_fee_bound CHECK (cobranza.bounded_amount(minimum_fee, 'minimum_fee'::text)),
     CONSTRAINT contract_minimum_fee_check CHECK ((minimum_fee >= 0)),
     CONSTRAINT contract_posting_notice_days_check CHECK (((posting_notice_days >= 0) AND (posting_notice_days <= 365))),
     CONSTRAINT contract_promise_grace_days_check CHECK (((promise_grace_days >= 0) AND (promise_grace_days <= 60))),
     CONSTRAINT contract_rate_with_surcharge_check CHECK (((GREATEST(extrajudicial_bp, judicial_bp) + GREATEST(surcharge_12m_bp, surcharge_24m_bp)) <= 5000)),
     CONSTRAINT contract_remittance_check CHECK ((remittance = ANY (ARRAY['net'::text, 'gross'::text]))),
+    CONSTRAINT contract_remittance_text CHECK (cobranza.single_line(remittance, 'remittance'::text)),
     CONSTRAINT contract_surcharge_12m_bp_check CHECK ((surcharge_12m_bp >= 0)),
     CONSTRAINT contract_surcharge_24m_bp_check CHECK ((surcharge_24m_bp >= 0)),
     CONSTRAINT contract_vat_bp_check CHECK (((vat_bp >= 0) AND (vat_bp <= 10000))),
@@ -697,6 +738,14 @@ BEGIN
 END
 $$;
 
+-- Name: default_connection_limit(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.default_connection_limit(p_kind text) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE p_kind WHEN 'client' THEN 4 WHEN 'admin' THEN 20 ELSE 10 END
+$$;
+
 -- Name: disable_person(text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.disable_person(p_name text) RETURNS void
@@ -723,6 +772,7 @@ BEGIN
     IF NOT v_disabled THEN
         UPDATE cobranza.person SET disabled = true WHERE role_name = p_name;
     END IF;
+    PERFORM cobranza.end_sessions(p_name);
 END
 $$;
 
@@ -788,6 +838,36 @@ BEGIN
             MESSAGE = format('dispute %s: it is resolved between its opening (%s) and today', OLD.id, OLD.opened_on);
     END IF;
     RETURN NEW;
+END
+$$;
+
+-- Name: end_sessions(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.end_sessions(p_name text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_pids integer[];
+    v_pid  integer;
+    v_done integer := 0;
+BEGIN
+    IF NOT (pg_catalog.pg_has_role(p_name, 'cobranza_admin', 'MEMBER')
+            OR pg_catalog.pg_has_role(p_name, 'cobranza_collector', 'MEMBER')
+            OR pg_catalog.pg_has_role(p_name, 'cobranza_lawyer', 'MEMBER')
+            OR pg_catalog.pg_has_role(p_name, 'cobranza_client', 'MEMBER')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('"%s" is not a cobranza user', p_name);
+    END IF;
+    SELECT coalesce(array_agg(a.pid), '{}') INTO v_pids
+      FROM pg_catalog.pg_stat_activity a
+     WHERE a.usename = p_name AND a.pid <> pg_catalog.pg_backend_pid();
+    FOREACH v_pid IN ARRAY v_pids LOOP
+        IF pg_catalog.pg_terminate_backend(v_pid, 1000) THEN
+            v_done := v_done + 1;
+        END IF;
+    END LOOP;
+    RETURN v_done;
 END
 $$;
 
@@ -989,6 +1069,37 @@ BEGIN
 END
 $$;
 
+-- Name: invoice_totals_bound(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_totals_bound() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v record;
+BEGIN
+    SELECT 'submission ' || n.submission_id AS what, n.currency INTO v
+      FROM (SELECT DISTINCT tenant_id, submission_id, currency FROM new_rows) n
+     WHERE (SELECT sum(i.amount) FROM cobranza.invoice i
+             WHERE i.tenant_id = n.tenant_id AND i.submission_id = n.submission_id) > 1000000000000000
+     LIMIT 1;
+    IF NOT FOUND THEN
+        SELECT 'case ' || c.number AS what, c.currency INTO v
+          FROM (SELECT DISTINCT tenant_id, case_id FROM new_rows WHERE case_id IS NOT NULL) n
+          JOIN cobranza.collection_case c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
+         WHERE (SELECT sum(i.amount) FROM cobranza.invoice i
+                 WHERE i.tenant_id = n.tenant_id AND i.case_id = n.case_id) > 1000000000000000
+         LIMIT 1;
+    END IF;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', COLUMN = 'amount',
+            MESSAGE = format('amount: the invoices of %s would add up to more than %s, the most one submission or case holds',
+                             v.what, cobranza.format_money(1000000000000000, v.currency));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Name: issue_credit_note(bigint, bigint, bigint[], integer, character, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.issue_credit_note(p_tenant bigint, p_voids bigint, p_reversals bigint[], p_vat_bp integer, p_currency character, p_reason text) RETURNS text
@@ -1124,9 +1235,24 @@ $_$;
 -- Name: lock_billing(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.lock_billing() RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
-    SELECT pg_catalog.pg_advisory_xact_lock(20260404, 1)
+BEGIN
+    IF (SELECT cobranza.current_kind()) IS DISTINCT FROM 'admin'
+       AND (SELECT cobranza.current_kind()) IS DISTINCT FROM 'collector'
+       AND NOT coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user), false) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only agency admins and collectors take the billing lock';
+    END IF;
+    BEGIN
+        PERFORM 1 FROM cobranza.billing_lock FOR UPDATE;
+    EXCEPTION WHEN lock_not_available THEN
+        RAISE EXCEPTION USING ERRCODE = 'lock_not_available',
+            MESSAGE = format('billing is busy: another session is issuing or voiding a fee invoice or reversing a payment (waited %s); try again',
+                             pg_catalog.current_setting('lock_timeout'));
+    END;
+END
 $$;
 
 -- Name: today(); Type: FUNCTION; Schema: cobranza
@@ -1159,10 +1285,16 @@ CREATE TABLE cobranza.collection_case (
     opened_on date DEFAULT cobranza.today() NOT NULL,
     opened_at timestamp with time zone DEFAULT now() NOT NULL,
     opened_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT collection_case_assigned_to_text CHECK (cobranza.single_line((assigned_to)::text, 'assigned_to'::text)),
     CONSTRAINT collection_case_close_code_check CHECK ((close_code = ANY (ARRAY['paid'::text, 'settled'::text, 'uncollectible'::text, 'withdrawn'::text, 'prescribed'::text, 'disputed'::text]))),
+    CONSTRAINT collection_case_close_code_text CHECK (cobranza.single_line(close_code, 'close_code'::text)),
     CONSTRAINT collection_case_closed_check CHECK (((stage = 'closed'::text) = (close_code IS NOT NULL))),
+    CONSTRAINT collection_case_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT collection_case_number_check CHECK ((number ~ '^C-[0-9]{4}-[0-9]{6}$'::text)),
-    CONSTRAINT collection_case_stage_check CHECK ((stage = ANY (ARRAY['extrajudicial'::text, 'judicial'::text, 'closed'::text])))
+    CONSTRAINT collection_case_number_text CHECK (cobranza.single_line(number, 'number'::text)),
+    CONSTRAINT collection_case_opened_by_text CHECK (cobranza.single_line((opened_by)::text, 'opened_by'::text)),
+    CONSTRAINT collection_case_stage_check CHECK ((stage = ANY (ARRAY['extrajudicial'::text, 'judicial'::text, 'closed'::text]))),
+    CONSTRAINT collection_case_stage_text CHECK (cobranza.single_line(stage, 'stage'::text))
 );
 
 ALTER TABLE ONLY cobranza.collection_case FORCE ROW LEVEL SECURITY;
@@ -1227,6 +1359,15 @@ BEGIN
 END
 $$;
 
+-- Name: note_text(text, text, integer); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.note_text(p_value text, p_column text, p_max integer) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN p_value IS NULL OR (p_value !~ '[\x01-\x08\x0b-\x1f\x7f-\x9f]' AND length(p_value) <= p_max) THEN true
+                ELSE cobranza.refuse_text(p_value, p_column, p_max, true) END
+$$;
+
 -- Name: overdue_months(date, date); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.overdue_months(p_due date, p_placed date) RETURNS integer
@@ -1272,9 +1413,15 @@ DECLARE
     v_case     record;
     v_facts    record;
     v_original record;
+    v_billed   record;
+    v_holder   record;
+    v_key      text := 'payment_tenant_id_external_ref_key';
     v_fee      record;
     v_after    bigint;
 BEGIN
+    IF NEW.reverses_id IS NOT NULL THEN
+        PERFORM cobranza.lock_billing();
+    END IF;
     SELECT c.number, c.stage, c.close_code, c.opened_on, c.currency INTO v_case FROM cobranza.collection_case c
      WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id FOR UPDATE;
     IF NOT FOUND THEN
@@ -1315,6 +1462,15 @@ BEGIN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
                 COLUMN = 'paid_on', MESSAGE = format('paid_on: a reversal falls between its payment (%s) and today', v_original.paid_on);
         END IF;
+        -- Issuing the credit note is an admin's (fee documents are theirs), so is this reversal.
+        SELECT b.number INTO v_billed FROM cobranza.billed_payment b
+         WHERE b.tenant_id = NEW.tenant_id AND b.payment_id = v_original.id
+         LIMIT 1;
+        IF FOUND AND NOT cobranza.caller_is_admin() THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+                MESSAGE = format('the fee of payment %s is on invoice %s, so reversing it issues a credit note: only an admin can',
+                                 v_original.id, v_billed.number);
+        END IF;
         NEW.amount := -v_original.amount;
         NEW.channel := v_original.channel;
         NEW.method := v_original.method;
@@ -1347,6 +1503,35 @@ BEGIN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_contract_check',
                 MESSAGE = format('client %s has no contract in force on %s: an admin sets one with "client contract set"',
                                  v_facts.client, NEW.paid_on);
+        END IF;
+        IF NEW.external_ref IS NOT NULL THEN
+            -- Stored as the bank prints it, without the spaces around: ' TRF-1' is TRF-1.
+            NEW.external_ref := btrim(NEW.external_ref);
+            -- The client's reference (a race past this look is still stopped by the index).
+            SELECT p.id, c.number INTO v_holder
+              FROM cobranza.payment p
+              JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
+             WHERE p.tenant_id = NEW.tenant_id AND p.external_ref = NEW.external_ref;
+            IF NOT FOUND AND NEW.channel = 'agency' THEN
+                -- The agency's reference, claimed for this payment.
+                INSERT INTO cobranza.received_transfer (external_ref, tenant_id, payment_id)
+                VALUES (NEW.external_ref, NEW.tenant_id, NEW.id)
+                    ON CONFLICT (external_ref) DO NOTHING;
+                IF NOT FOUND THEN
+                    v_key := 'received_transfer_pkey';
+                    SELECT r.payment_id AS id, c.number INTO v_holder
+                      FROM cobranza.received_transfer r
+                      LEFT JOIN cobranza.payment p ON p.tenant_id = r.tenant_id AND p.id = r.payment_id
+                      LEFT JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
+                     WHERE r.external_ref = NEW.external_ref;
+                END IF;
+            END IF;
+            IF v_holder.id IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = v_key, COLUMN = 'external_ref',
+                    MESSAGE = format('external_ref: %s is already recorded (payment %s on case %s); '
+                                     'the same bank reference is never counted twice',
+                                     NEW.external_ref, v_holder.id, coalesce(v_holder.number, '?'));
+            END IF;
         END IF;
         NEW.stage := CASE WHEN v_facts.judicial THEN 'judicial' ELSE 'extrajudicial' END;
         NEW.contract_version := v_facts.version;
@@ -1381,6 +1566,28 @@ BEGIN
 END
 $$;
 
+-- Name: payment_reversal_credit(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.payment_reversal_credit() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_billed record;
+BEGIN
+    IF NEW.fee = 0 THEN
+        RETURN NULL;
+    END IF;
+    SELECT b.number, b.vat_bp INTO v_billed FROM cobranza.billed_payment b
+     WHERE b.tenant_id = NEW.tenant_id AND b.payment_id = NEW.reverses_id
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cobranza.issue_credit_note(NEW.tenant_id, NULL, ARRAY[NEW.id], v_billed.vat_bp, NEW.currency, NEW.reason);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Name: person_kind(name); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.person_kind(p_role name) RETURNS text
@@ -1388,6 +1595,18 @@ CREATE FUNCTION cobranza.person_kind(p_role name) RETURNS text
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
     SELECT p.kind FROM cobranza.person p WHERE p.role_name = p_role AND NOT p.disabled
+$$;
+
+-- Name: person_session_limits(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.person_session_limits() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM cobranza.apply_session_limits(NEW.role_name, NEW.kind);
+    RETURN NULL;
+END
 $$;
 
 -- Name: posting_effects(); Type: FUNCTION; Schema: cobranza
@@ -1688,6 +1907,18 @@ BEGIN
 END
 $$;
 
+-- Name: refuse_amount(bigint, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.refuse_amount(p_amount bigint, p_column text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', COLUMN = p_column,
+        MESSAGE = format('%s: more than 1000000000000000 minor units, the most an amount may be', p_column);
+END
+$$;
+
 -- Name: refuse_change(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.refuse_change() RETURNS trigger
@@ -1697,6 +1928,30 @@ CREATE FUNCTION cobranza.refuse_change() RETURNS trigger
 BEGIN
     RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
         MESSAGE = format('%s is append-only: %s', TG_TABLE_NAME, TG_ARGV[0]);
+END
+$$;
+
+-- Name: refuse_text(text, text, integer, boolean); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.refuse_text(p_value text, p_column text, p_max integer, p_multiline boolean) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_at integer;
+    v_char text;
+BEGIN
+    IF p_max IS NOT NULL AND length(p_value) > p_max THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', COLUMN = p_column,
+            MESSAGE = format('%s: longer than %s characters', p_column, p_max);
+    END IF;
+    v_at := (SELECT min(o.n) FROM regexp_split_to_table(p_value, '') WITH ORDINALITY AS o(c, n)
+              WHERE o.c ~ CASE WHEN p_multiline THEN '[\x01-\x08\x0b-\x1f\x7f-\x9f]' ELSE '[\x01-\x1f\x7f-\x9f]' END);
+    v_char := substr(p_value, v_at, 1);
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', COLUMN = p_column,
+        MESSAGE = format('%s: control character U+%s at character %s is not allowed%s', p_column,
+                         upper(lpad(to_hex(ascii(v_char)), 4, '0')), v_at,
+                         CASE WHEN p_multiline THEN ' (only newlines and tabs are)' ELSE '' END);
 END
 $$;
 
@@ -1742,8 +1997,11 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'payment_reverses_once_key',
             MESSAGE = format('payment %s is already reversed (by %s)', p_payment, v_reversed);
     END IF;
-    SELECT b.* INTO v_billed FROM cobranza.billed_payment b
-     WHERE b.tenant_id = v_payment.tenant_id AND b.payment_id = v_payment.id;
+    -- payment_prepare refuses this too, for anyone; asked here first, a refusal draws no
+    -- payment id.
+    SELECT b.number INTO v_billed FROM cobranza.billed_payment b
+     WHERE b.tenant_id = v_payment.tenant_id AND b.payment_id = v_payment.id
+     LIMIT 1;
     IF FOUND AND (SELECT cobranza.current_kind()) IS DISTINCT FROM 'admin' THEN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
             MESSAGE = format('the fee of payment %s is on invoice %s, so reversing it issues a credit note: only an admin can',
@@ -1753,10 +2011,9 @@ BEGIN
     VALUES (v_payment.tenant_id, v_payment.case_id, -v_payment.amount, v_payment.id, p_reason,
             coalesce(p_on, cobranza.today()))
     RETURNING id INTO reversal_id;
-    IF v_billed.number IS NOT NULL AND v_payment.fee <> 0 THEN
-        credit_note := cobranza.issue_credit_note(v_payment.tenant_id, NULL, ARRAY[reversal_id], v_billed.vat_bp,
-                                                  v_payment.currency, p_reason);
-    END IF;
+    SELECT d.number INTO credit_note FROM cobranza.fee_document d
+     WHERE d.tenant_id = v_payment.tenant_id AND d.kind = 'credit_note' AND d.voids_id IS NULL
+       AND d.payment_ids @> ARRAY[reversal_id];
 END
 $$;
 
@@ -1793,6 +2050,64 @@ BEGIN
     RETURN CASE 11 - v_sum % 11 WHEN 11 THEN '0' WHEN 10 THEN 'K' ELSE (11 - v_sum % 11)::text END;
 END
 $$;
+
+-- Name: set_connection_limit(text, integer); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.set_connection_limit(p_name text, p_limit integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT cobranza.caller_is_admin() THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only agency admins can change connection limits';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM cobranza.person p WHERE p.role_name = p_name) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('user "%s" does not exist', cobranza.quote_for_message(p_name));
+    END IF;
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 100 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', COLUMN = 'connections',
+            MESSAGE = format('connections: %s is not between 1 and 100', coalesce(p_limit::text, 'nothing'));
+    END IF;
+    EXECUTE format('ALTER ROLE %I CONNECTION LIMIT %s', p_name, p_limit);
+END
+$$;
+
+-- Name: set_password(text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.set_password(p_name text, p_verifier text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $_$
+DECLARE
+    v_name text := coalesce(p_name, session_user);
+BEGIN
+    IF v_name = session_user THEN
+        IF (SELECT cobranza.current_kind()) IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+                MESSAGE = 'only cobranza users change their password here';
+        END IF;
+    ELSIF NOT cobranza.caller_is_admin() THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only agency admins can set another user''s password';
+    ELSIF NOT EXISTS (SELECT 1 FROM cobranza.person p WHERE p.role_name = v_name) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('user "%s" does not exist', cobranza.quote_for_message(v_name));
+    END IF;
+    IF p_verifier IS NULL
+       OR p_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', COLUMN = 'password',
+            MESSAGE = 'password: must be sent as a SCRAM-SHA-256 verifier computed by the client, never in clear or as an MD5 hash';
+    END IF;
+    BEGIN
+        EXECUTE format('ALTER ROLE %I PASSWORD %L', v_name, p_verifier);
+    EXCEPTION WHEN OTHERS THEN
+        -- re-raised without the CONTEXT that would quote the statement
+        RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM;
+    END;
+END
+$_$;
 
 -- Name: tax_id_is_valid(text, text); Type: FUNCTION; Schema: cobranza
 
@@ -1894,13 +2209,21 @@ CREATE TABLE cobranza.payment (
     created_by name DEFAULT SESSION_USER NOT NULL,
     CONSTRAINT payment_amount_check CHECK ((amount <> 0)),
     CONSTRAINT payment_channel_check CHECK ((channel = ANY (ARRAY['agency'::text, 'direct'::text]))),
+    CONSTRAINT payment_channel_text CHECK (cobranza.single_line(channel, 'channel'::text)),
+    CONSTRAINT payment_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT payment_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT payment_external_ref_check CHECK (((length(btrim(external_ref)) >= 1) AND (length(btrim(external_ref)) <= 100))),
+    CONSTRAINT payment_external_ref_text CHECK (cobranza.single_line(external_ref, 'external_ref'::text)),
     CONSTRAINT payment_fee_bp_check CHECK (((fee_bp >= 0) AND (fee_bp <= 5000))),
     CONSTRAINT payment_fee_check CHECK (((abs(fee) <= abs(amount)) AND ((fee = 0) OR (sign((fee)::double precision) = sign((amount)::double precision))))),
+    CONSTRAINT payment_fee_note_text CHECK (cobranza.single_line(fee_note, 'fee_note'::text)),
     CONSTRAINT payment_method_check CHECK ((method = ANY (ARRAY['transfer'::text, 'cash'::text, 'check'::text, 'card'::text, 'other'::text]))),
+    CONSTRAINT payment_method_text CHECK (cobranza.single_line(method, 'method'::text)),
     CONSTRAINT payment_reason_check CHECK (((length(btrim(reason)) >= 1) AND (length(btrim(reason)) <= 500))),
+    CONSTRAINT payment_reason_text CHECK (cobranza.note_text(reason, 'reason'::text, 500)),
     CONSTRAINT payment_reversal_check CHECK ((((reverses_id IS NULL) = (amount > 0)) AND ((reverses_id IS NULL) = (reason IS NULL)) AND ((reverses_id IS NULL) OR (external_ref IS NULL)))),
-    CONSTRAINT payment_stage_check CHECK ((stage = ANY (ARRAY['extrajudicial'::text, 'judicial'::text])))
+    CONSTRAINT payment_stage_check CHECK ((stage = ANY (ARRAY['extrajudicial'::text, 'judicial'::text]))),
+    CONSTRAINT payment_stage_text CHECK (cobranza.single_line(stage, 'stage'::text))
 );
 
 ALTER TABLE ONLY cobranza.payment FORCE ROW LEVEL SECURITY;
@@ -1924,9 +2247,12 @@ CREATE TABLE cobranza.payment_agreement (
     paid_before bigint DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT payment_agreement_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT payment_agreement_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT payment_agreement_discount_check CHECK (((discount_bp >= 0) AND (discount_bp <= 10000))),
     CONSTRAINT payment_agreement_down_payment_check CHECK ((down_payment >= 0)),
     CONSTRAINT payment_agreement_every_check CHECK ((every = ANY (ARRAY['month'::text, '2weeks'::text]))),
+    CONSTRAINT payment_agreement_every_text CHECK (cobranza.single_line(every, 'every'::text)),
     CONSTRAINT payment_agreement_first_due_check CHECK ((first_due >= agreed_on)),
     CONSTRAINT payment_agreement_instalments_check CHECK (((instalments >= 1) AND (instalments <= 120))),
     CONSTRAINT payment_agreement_total_check CHECK (((total > 0) AND (total <= owed) AND (down_payment < total)))
@@ -2004,7 +2330,10 @@ CREATE TABLE cobranza.audit_log (
     tenant_id bigint,
     before jsonb,
     after jsonb,
-    CONSTRAINT audit_log_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])))
+    CONSTRAINT audit_log_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text]))),
+    CONSTRAINT audit_log_operation_text CHECK (cobranza.single_line(operation, 'operation'::text)),
+    CONSTRAINT audit_log_table_name_text CHECK (cobranza.single_line(table_name, 'table_name'::text)),
+    CONSTRAINT audit_log_who_text CHECK (cobranza.single_line((who)::text, 'who'::text))
 );
 
 ALTER TABLE ONLY cobranza.audit_log FORCE ROW LEVEL SECURITY;
@@ -2041,17 +2370,23 @@ CREATE TABLE cobranza.fee_document (
     payment_ids bigint[] NOT NULL,
     case_labels jsonb NOT NULL,
     CONSTRAINT fee_document_case_labels_check CHECK ((jsonb_typeof(case_labels) = 'object'::text)),
+    CONSTRAINT fee_document_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT fee_document_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT fee_document_kind_check CHECK ((kind = ANY (ARRAY['invoice'::text, 'credit_note'::text]))),
     CONSTRAINT fee_document_kind_shape_check CHECK (
 CASE kind
     WHEN 'invoice'::text THEN ((voids_id IS NULL) AND (reason IS NULL) AND (period IS NOT NULL) AND (subtotal > 0))
     ELSE ((reason IS NOT NULL) AND (period IS NULL) AND (subtotal <= 0))
 END),
+    CONSTRAINT fee_document_kind_text CHECK (cobranza.single_line(kind, 'kind'::text)),
     CONSTRAINT fee_document_number_check CHECK ((number ~ '^(F|NC)-[0-9]{4}-[0-9]{6}$'::text)),
     CONSTRAINT fee_document_number_kind_check CHECK (((kind = 'invoice'::text) = (number ~~ 'F-%'::text))),
+    CONSTRAINT fee_document_number_text CHECK (cobranza.single_line(number, 'number'::text)),
     CONSTRAINT fee_document_payment_ids_check CHECK (((cardinality(payment_ids) = 0) OR ((array_ndims(payment_ids) = 1) AND (array_position(payment_ids, NULL::bigint) IS NULL)))),
     CONSTRAINT fee_document_period_check CHECK ((period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'::text)),
+    CONSTRAINT fee_document_period_text CHECK (cobranza.single_line(period, 'period'::text)),
     CONSTRAINT fee_document_reason_check CHECK (((length(btrim(reason)) >= 1) AND (length(btrim(reason)) <= 500))),
+    CONSTRAINT fee_document_reason_text CHECK (cobranza.note_text(reason, 'reason'::text, 500)),
     CONSTRAINT fee_document_total_check CHECK (((total = (subtotal + vat)) AND (vat = cobranza.apply_rate(vat_bp, subtotal)))),
     CONSTRAINT fee_document_vat_bp_check CHECK (((vat_bp >= 0) AND (vat_bp <= 10000)))
 );
@@ -2096,6 +2431,13 @@ CREATE VIEW cobranza.billed_payment WITH (security_invoker='true') AS
    FROM (cobranza.standing_fee_document d
      CROSS JOIN LATERAL unnest(d.payment_ids) u(payment_id));
 
+-- Name: billing_lock; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.billing_lock (
+    id boolean DEFAULT true NOT NULL,
+    CONSTRAINT billing_lock_id_check CHECK (id)
+);
+
 -- Name: case_counter; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.case_counter (
@@ -2120,9 +2462,14 @@ CREATE TABLE cobranza.case_event (
     created_by name DEFAULT SESSION_USER NOT NULL,
     letter_level smallint,
     body text,
+    CONSTRAINT case_event_body_text CHECK (cobranza.note_text(body, 'body'::text, 50000)),
+    CONSTRAINT case_event_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT case_event_kind_check CHECK ((kind = ANY (ARRAY['opened'::text, 'assigned'::text, 'note'::text, 'reminder'::text, 'call'::text, 'letter'::text, 'visit'::text, 'email'::text, 'sms'::text, 'whatsapp'::text, 'promise'::text, 'agreement'::text, 'dispute'::text, 'posting'::text, 'stage_change'::text, 'referral'::text, 'closed'::text, 'reopened'::text]))),
+    CONSTRAINT case_event_kind_text CHECK (cobranza.single_line(kind, 'kind'::text)),
     CONSTRAINT case_event_letter_check CHECK ((((kind = 'letter'::text) = (letter_level IS NOT NULL)) AND ((kind = 'letter'::text) = (body IS NOT NULL)))),
-    CONSTRAINT case_event_letter_level_check CHECK (((letter_level >= 1) AND (letter_level <= 3)))
+    CONSTRAINT case_event_letter_level_check CHECK (((letter_level >= 1) AND (letter_level <= 3))),
+    CONSTRAINT case_event_note_text CHECK (cobranza.note_text(note, 'note'::text, 2000)),
+    CONSTRAINT case_event_outcome_text CHECK (cobranza.single_line(outcome, 'outcome'::text))
 );
 
 ALTER TABLE ONLY cobranza.case_event FORCE ROW LEVEL SECURITY;
@@ -2155,14 +2502,24 @@ CREATE TABLE cobranza.debtor (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     CONSTRAINT debtor_address_check CHECK ((length(address) <= 200)),
+    CONSTRAINT debtor_address_text CHECK (cobranza.single_line(address, 'address'::text)),
     CONSTRAINT debtor_city_check CHECK ((length(city) <= 200)),
+    CONSTRAINT debtor_city_text CHECK (cobranza.single_line(city, 'city'::text)),
     CONSTRAINT debtor_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
+    CONSTRAINT debtor_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
+    CONSTRAINT debtor_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT debtor_email_check CHECK (((length(email) <= 254) AND (strpos(email, '@'::text) > 0))),
+    CONSTRAINT debtor_email_text CHECK (cobranza.single_line(email, 'email'::text)),
     CONSTRAINT debtor_kind_check CHECK ((kind = ANY (ARRAY['company'::text, 'person'::text]))),
+    CONSTRAINT debtor_kind_text CHECK (cobranza.single_line(kind, 'kind'::text)),
     CONSTRAINT debtor_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT debtor_name_text CHECK (cobranza.single_line(name, 'name'::text)),
     CONSTRAINT debtor_phone_check CHECK ((length(phone) <= 200)),
+    CONSTRAINT debtor_phone_text CHECK (cobranza.single_line(phone, 'phone'::text)),
     CONSTRAINT debtor_region_check CHECK ((length(region) <= 200)),
+    CONSTRAINT debtor_region_text CHECK (cobranza.single_line(region, 'region'::text)),
     CONSTRAINT debtor_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
+    CONSTRAINT debtor_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text)),
     CONSTRAINT debtor_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id))
 );
 
@@ -2183,9 +2540,13 @@ CREATE TABLE cobranza.invoice (
     case_id bigint,
     note text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT invoice_amount_bound CHECK (cobranza.bounded_amount(amount, 'amount'::text)),
     CONSTRAINT invoice_amount_check CHECK ((amount > 0)),
+    CONSTRAINT invoice_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT invoice_dates_check CHECK ((issued <= due)),
-    CONSTRAINT invoice_number_check CHECK (((length(btrim(number)) >= 1) AND (length(btrim(number)) <= 40)))
+    CONSTRAINT invoice_note_text CHECK (cobranza.note_text(note, 'note'::text, 2000)),
+    CONSTRAINT invoice_number_check CHECK (((length(btrim(number)) >= 1) AND (length(btrim(number)) <= 40))),
+    CONSTRAINT invoice_number_text CHECK (cobranza.single_line(number, 'number'::text))
 );
 
 ALTER TABLE ONLY cobranza.invoice FORCE ROW LEVEL SECURITY;
@@ -2201,9 +2562,14 @@ CREATE TABLE cobranza.tenant (
     currency character(3) NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT tenant_code_check CHECK ((code ~ '^[A-Z0-9][A-Z0-9_-]{1,19}$'::text)),
+    CONSTRAINT tenant_code_text CHECK (cobranza.single_line(code, 'code'::text)),
     CONSTRAINT tenant_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
+    CONSTRAINT tenant_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
+    CONSTRAINT tenant_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT tenant_legal_name_check CHECK (((length(btrim(legal_name)) >= 1) AND (length(btrim(legal_name)) <= 200))),
+    CONSTRAINT tenant_legal_name_text CHECK (cobranza.single_line(legal_name, 'legal_name'::text)),
     CONSTRAINT tenant_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
+    CONSTRAINT tenant_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text)),
     CONSTRAINT tenant_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id))
 );
 
@@ -2311,8 +2677,12 @@ CREATE TABLE cobranza.court_cost (
     incurred_on date DEFAULT cobranza.today() NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT court_cost_amount_bound CHECK (cobranza.bounded_amount(amount, 'amount'::text)),
     CONSTRAINT court_cost_amount_check CHECK ((amount > 0)),
-    CONSTRAINT court_cost_note_check CHECK ((btrim(note) <> ''::text))
+    CONSTRAINT court_cost_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT court_cost_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
+    CONSTRAINT court_cost_note_check CHECK ((btrim(note) <> ''::text)),
+    CONSTRAINT court_cost_note_text CHECK (cobranza.note_text(note, 'note'::text, 2000))
 );
 
 ALTER TABLE ONLY cobranza.court_cost FORCE ROW LEVEL SECURITY;
@@ -2335,7 +2705,9 @@ CREATE TABLE cobranza.currency (
     exponent smallint NOT NULL,
     name text NOT NULL,
     CONSTRAINT currency_code_check CHECK ((code ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT currency_exponent_check CHECK (((exponent >= 0) AND (exponent <= 4)))
+    CONSTRAINT currency_code_text CHECK (cobranza.single_line((code)::text, 'code'::text)),
+    CONSTRAINT currency_exponent_check CHECK (((exponent >= 0) AND (exponent <= 4))),
+    CONSTRAINT currency_name_text CHECK (cobranza.single_line(name, 'name'::text))
 );
 
 -- Name: debtor_id_seq; Type: SEQUENCE; Schema: cobranza
@@ -2363,8 +2735,13 @@ CREATE TABLE cobranza.dispute (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     resolved_by name,
+    CONSTRAINT dispute_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT dispute_outcome_check CHECK ((outcome = ANY (ARRAY['upheld'::text, 'rejected'::text]))),
+    CONSTRAINT dispute_outcome_text CHECK (cobranza.single_line(outcome, 'outcome'::text)),
     CONSTRAINT dispute_reason_check CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT dispute_reason_text CHECK (cobranza.note_text(reason, 'reason'::text, 2000)),
+    CONSTRAINT dispute_resolution_note_text CHECK (cobranza.note_text(resolution_note, 'resolution_note'::text, 2000)),
+    CONSTRAINT dispute_resolved_by_text CHECK (cobranza.single_line((resolved_by)::text, 'resolved_by'::text)),
     CONSTRAINT dispute_resolved_check CHECK ((((outcome IS NULL) = (resolved_on IS NULL)) AND ((outcome IS NULL) = (resolved_by IS NULL))))
 );
 
@@ -2389,6 +2766,7 @@ CREATE TABLE cobranza.fee_counter (
     last_value integer NOT NULL,
     CONSTRAINT fee_counter_last_value_check CHECK (((last_value >= 0) AND (last_value <= 999999))),
     CONSTRAINT fee_counter_series_check CHECK ((series = ANY (ARRAY['F'::text, 'NC'::text]))),
+    CONSTRAINT fee_counter_series_text CHECK (cobranza.single_line(series, 'series'::text)),
     CONSTRAINT fee_counter_year_check CHECK (((year >= 1000) AND (year <= 9999)))
 );
 
@@ -2439,7 +2817,10 @@ CREATE TABLE cobranza.import_batch (
     imported_at timestamp with time zone DEFAULT now() NOT NULL,
     imported_on date DEFAULT cobranza.today() NOT NULL,
     CONSTRAINT import_batch_checksum_check CHECK (((length(checksum) >= 1) AND (length(checksum) <= 128))),
+    CONSTRAINT import_batch_checksum_text CHECK (cobranza.single_line(checksum, 'checksum'::text)),
     CONSTRAINT import_batch_file_name_check CHECK (((length(btrim(file_name)) >= 1) AND (length(btrim(file_name)) <= 255))),
+    CONSTRAINT import_batch_file_name_text CHECK (cobranza.single_line(file_name, 'file_name'::text)),
+    CONSTRAINT import_batch_imported_by_text CHECK (cobranza.single_line((imported_by)::text, 'imported_by'::text)),
     CONSTRAINT import_batch_row_count_check CHECK ((row_count >= 0))
 );
 
@@ -2516,7 +2897,13 @@ CREATE TABLE cobranza.judicial_referral (
     override_reason text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
-    CONSTRAINT judicial_referral_stage_check CHECK ((stage = ANY (ARRAY['referred'::text, 'filed'::text, 'served'::text, 'judgment'::text, 'enforcement'::text, 'closed'::text])))
+    CONSTRAINT judicial_referral_court_text CHECK (cobranza.single_line(court, 'court'::text)),
+    CONSTRAINT judicial_referral_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT judicial_referral_docket_text CHECK (cobranza.single_line(docket, 'docket'::text)),
+    CONSTRAINT judicial_referral_lawyer_text CHECK (cobranza.single_line((lawyer)::text, 'lawyer'::text)),
+    CONSTRAINT judicial_referral_override_reason_text CHECK (cobranza.note_text(override_reason, 'override_reason'::text, 2000)),
+    CONSTRAINT judicial_referral_stage_check CHECK ((stage = ANY (ARRAY['referred'::text, 'filed'::text, 'served'::text, 'judgment'::text, 'enforcement'::text, 'closed'::text]))),
+    CONSTRAINT judicial_referral_stage_text CHECK (cobranza.single_line(stage, 'stage'::text))
 );
 
 ALTER TABLE ONLY cobranza.judicial_referral FORCE ROW LEVEL SECURITY;
@@ -2564,7 +2951,10 @@ CREATE TABLE cobranza.person (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     CONSTRAINT person_check CHECK (((kind = 'client'::text) = (tenant_id IS NOT NULL))),
-    CONSTRAINT person_kind_check CHECK ((kind = ANY (ARRAY['admin'::text, 'collector'::text, 'lawyer'::text, 'client'::text])))
+    CONSTRAINT person_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT person_kind_check CHECK ((kind = ANY (ARRAY['admin'::text, 'collector'::text, 'lawyer'::text, 'client'::text]))),
+    CONSTRAINT person_kind_text CHECK (cobranza.single_line(kind, 'kind'::text)),
+    CONSTRAINT person_role_name_text CHECK (cobranza.single_line((role_name)::text, 'role_name'::text))
 );
 
 ALTER TABLE ONLY cobranza.person FORCE ROW LEVEL SECURITY;
@@ -2583,7 +2973,10 @@ CREATE TABLE cobranza.posting (
     withdrawn_on date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT posting_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT posting_published_check CHECK (((published_on IS NULL) OR ((registry IS NOT NULL) AND (published_on >= notice_on)))),
+    CONSTRAINT posting_reference_text CHECK (cobranza.single_line(reference, 'reference'::text)),
+    CONSTRAINT posting_registry_text CHECK (cobranza.single_line(registry, 'registry'::text)),
     CONSTRAINT posting_withdrawn_check CHECK (((withdrawn_on IS NULL) OR (withdrawn_on >= notice_on)))
 );
 
@@ -2616,7 +3009,10 @@ CREATE TABLE cobranza.promise (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     CONSTRAINT promise_amount_check CHECK ((amount > 0)),
-    CONSTRAINT promise_due_check CHECK ((due >= promised_on))
+    CONSTRAINT promise_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT promise_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
+    CONSTRAINT promise_due_check CHECK ((due >= promised_on)),
+    CONSTRAINT promise_note_text CHECK (cobranza.note_text(note, 'note'::text, 2000))
 );
 
 ALTER TABLE ONLY cobranza.promise FORCE ROW LEVEL SECURITY;
@@ -2657,6 +3053,18 @@ CREATE VIEW cobranza.promise_status WITH (security_invoker='true') AS
            FROM cobranza.payment y
           WHERE ((y.tenant_id = p.tenant_id) AND (y.case_id = p.case_id) AND (y.paid_on <= (p.due + p.grace_days)))) k);
 
+-- Name: received_transfer; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.received_transfer (
+    external_ref text NOT NULL,
+    tenant_id bigint NOT NULL,
+    payment_id bigint NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT received_transfer_external_ref_text CHECK (cobranza.single_line(external_ref, 'external_ref'::text))
+);
+
+ALTER TABLE ONLY cobranza.received_transfer FORCE ROW LEVEL SECURITY;
+
 -- Name: remittance; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.remittance (
@@ -2668,8 +3076,12 @@ CREATE TABLE cobranza.remittance (
     external_ref text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT remittance_amount_bound CHECK (cobranza.bounded_amount(amount, 'amount'::text)),
     CONSTRAINT remittance_amount_check CHECK ((amount > 0)),
-    CONSTRAINT remittance_external_ref_check CHECK (((length(btrim(external_ref)) >= 1) AND (length(btrim(external_ref)) <= 100)))
+    CONSTRAINT remittance_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT remittance_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
+    CONSTRAINT remittance_external_ref_check CHECK (((length(btrim(external_ref)) >= 1) AND (length(btrim(external_ref)) <= 100))),
+    CONSTRAINT remittance_external_ref_text CHECK (cobranza.single_line(external_ref, 'external_ref'::text))
 );
 
 ALTER TABLE ONLY cobranza.remittance FORCE ROW LEVEL SECURITY;
@@ -2703,9 +3115,15 @@ CREATE TABLE cobranza.submission (
     reviewed_by name,
     reviewed_at timestamp with time zone,
     CONSTRAINT submission_accepted_case_check CHECK (((status <> 'accepted'::text) OR (case_id IS NOT NULL))),
+    CONSTRAINT submission_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
+    CONSTRAINT submission_note_text CHECK (cobranza.note_text(note, 'note'::text, 2000)),
     CONSTRAINT submission_reject_reason_blank_check CHECK ((length(btrim(reject_reason)) > 0)),
     CONSTRAINT submission_reject_reason_check CHECK (((status = 'rejected'::text) = (reject_reason IS NOT NULL))),
-    CONSTRAINT submission_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'accepted'::text, 'rejected'::text])))
+    CONSTRAINT submission_reject_reason_text CHECK (cobranza.note_text(reject_reason, 'reject_reason'::text, 2000)),
+    CONSTRAINT submission_reviewed_by_text CHECK (cobranza.single_line((reviewed_by)::text, 'reviewed_by'::text)),
+    CONSTRAINT submission_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'accepted'::text, 'rejected'::text]))),
+    CONSTRAINT submission_status_text CHECK (cobranza.single_line(status, 'status'::text)),
+    CONSTRAINT submission_submitted_by_text CHECK (cobranza.single_line((submitted_by)::text, 'submitted_by'::text))
 );
 
 ALTER TABLE ONLY cobranza.submission FORCE ROW LEVEL SECURITY;
@@ -2747,6 +3165,11 @@ CREATE VIEW cobranza.whoami WITH (security_invoker='true') AS
 
 ALTER TABLE ONLY cobranza.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
+-- Name: billing_lock billing_lock_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.billing_lock
+    ADD CONSTRAINT billing_lock_pkey PRIMARY KEY (id);
 
 -- Name: case_counter case_counter_pkey; Type: CONSTRAINT; Schema: cobranza
 
@@ -2892,6 +3315,11 @@ ALTER TABLE ONLY cobranza.posting
 
 ALTER TABLE ONLY cobranza.promise
     ADD CONSTRAINT promise_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: received_transfer received_transfer_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.received_transfer
+    ADD CONSTRAINT received_transfer_pkey PRIMARY KEY (external_ref);
 
 -- Name: remittance remittance_pkey; Type: CONSTRAINT; Schema: cobranza
 
@@ -3200,6 +3628,14 @@ CREATE TRIGGER invoice_overdue_insert AFTER INSERT ON cobranza.invoice REFERENCI
 
 CREATE TRIGGER invoice_overdue_update AFTER UPDATE ON cobranza.invoice REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_overdue_check();
 
+-- Name: invoice invoice_totals_bound_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_totals_bound_insert AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_totals_bound();
+
+-- Name: invoice invoice_totals_bound_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_totals_bound_update AFTER UPDATE ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_totals_bound();
+
 -- Name: judicial_referral judicial_referral_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER judicial_referral_audit AFTER UPDATE ON cobranza.judicial_referral FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -3236,9 +3672,17 @@ CREATE TRIGGER payment_audit_insert AFTER INSERT ON cobranza.payment REFERENCING
 
 CREATE TRIGGER payment_prepare BEFORE INSERT ON cobranza.payment FOR EACH ROW EXECUTE FUNCTION cobranza.payment_prepare();
 
+-- Name: payment payment_reversal_credit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER payment_reversal_credit AFTER INSERT ON cobranza.payment FOR EACH ROW WHEN ((new.reverses_id IS NOT NULL)) EXECUTE FUNCTION cobranza.payment_reversal_credit();
+
 -- Name: person person_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER person_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.person FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
+-- Name: person person_session_limits; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER person_session_limits AFTER INSERT ON cobranza.person FOR EACH ROW EXECUTE FUNCTION cobranza.person_session_limits();
 
 -- Name: posting posting_audit; Type: TRIGGER; Schema: cobranza
 
@@ -3275,6 +3719,10 @@ CREATE TRIGGER promise_audit_insert AFTER INSERT ON cobranza.promise REFERENCING
 -- Name: promise promise_prepare; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER promise_prepare BEFORE INSERT ON cobranza.promise FOR EACH ROW EXECUTE FUNCTION cobranza.promise_prepare();
+
+-- Name: received_transfer received_transfer_append_only; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER received_transfer_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.received_transfer FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a transfer is recorded once, with its payment');
 
 -- Name: judicial_referral referral_filed; Type: TRIGGER; Schema: cobranza
 
@@ -3883,6 +4331,18 @@ CREATE POLICY promise_lawyer_read ON cobranza.promise FOR SELECT TO cobranza_law
 
 CREATE POLICY promise_staff_all ON cobranza.promise TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
+-- Name: received_transfer; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.received_transfer ENABLE ROW LEVEL SECURITY;
+
+-- Name: received_transfer received_transfer_owner_all; Type: POLICY; Schema: cobranza
+
+CREATE POLICY received_transfer_owner_all ON cobranza.received_transfer TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: received_transfer received_transfer_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY received_transfer_staff_read ON cobranza.received_transfer FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
 -- Name: remittance; Type: ROW SECURITY; Schema: cobranza
 
 ALTER TABLE cobranza.remittance ENABLE ROW LEVEL SECURITY;
@@ -3974,6 +4434,10 @@ GRANT ALL ON FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) TO cobr
 GRANT ALL ON FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) TO cobranza_client;
+
+-- Name: FUNCTION apply_session_limits(p_role name, p_kind text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.apply_session_limits(p_role name, p_kind text) FROM PUBLIC;
 
 -- Name: FUNCTION audit(); Type: ACL; Schema: cobranza
 
@@ -4144,6 +4608,10 @@ GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_client;
 GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_owner;
 
+-- Name: FUNCTION default_connection_limit(p_kind text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.default_connection_limit(p_kind text) FROM PUBLIC;
+
 -- Name: FUNCTION disable_person(p_name text); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.disable_person(p_name text) FROM PUBLIC;
@@ -4160,6 +4628,11 @@ REVOKE ALL ON FUNCTION cobranza.dispute_resolved() FROM PUBLIC;
 -- Name: FUNCTION dispute_resolving(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.dispute_resolving() FROM PUBLIC;
+
+-- Name: FUNCTION end_sessions(p_name text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.end_sessions(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.end_sessions(p_name text) TO cobranza_owner;
 
 -- Name: FUNCTION fee_document_check_lines(); Type: ACL; Schema: cobranza
 
@@ -4339,12 +4812,20 @@ GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_chan
 
 REVOKE ALL ON FUNCTION cobranza.payment_prepare() FROM PUBLIC;
 
+-- Name: FUNCTION payment_reversal_credit(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.payment_reversal_credit() FROM PUBLIC;
+
 -- Name: FUNCTION person_kind(p_role name); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.person_kind(p_role name) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.person_kind(p_role name) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.person_kind(p_role name) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.person_kind(p_role name) TO cobranza_lawyer;
+
+-- Name: FUNCTION person_session_limits(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.person_session_limits() FROM PUBLIC;
 
 -- Name: FUNCTION posting_effects(); Type: ACL; Schema: cobranza
 
@@ -4400,6 +4881,19 @@ REVOKE ALL ON FUNCTION cobranza.reserve_fee_numbers(p_series text, p_on date, p_
 REVOKE ALL ON FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) TO cobranza_collector;
+
+-- Name: FUNCTION set_connection_limit(p_name text, p_limit integer); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.set_connection_limit(p_name text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.set_connection_limit(p_name text, p_limit integer) TO cobranza_admin;
+
+-- Name: FUNCTION set_password(p_name text, p_verifier text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_client;
 
 -- Name: FUNCTION void_fee_invoice(p_number text, p_reason text); Type: ACL; Schema: cobranza
 
@@ -5148,6 +5642,11 @@ GRANT SELECT ON TABLE cobranza.promise_status TO cobranza_admin;
 GRANT SELECT ON TABLE cobranza.promise_status TO cobranza_collector;
 GRANT SELECT ON TABLE cobranza.promise_status TO cobranza_lawyer;
 GRANT SELECT ON TABLE cobranza.promise_status TO cobranza_client;
+
+-- Name: TABLE received_transfer; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.received_transfer TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.received_transfer TO cobranza_collector;
 
 -- Name: TABLE remittance; Type: ACL; Schema: cobranza
 
