@@ -8,18 +8,6 @@ import TestSupport
 /// that are not UTF-8 (item 12). A crash shows as an exit status above 3 (a trap is 132).
 @Suite("Hostile input through the shell")
 struct HostileInputTests {
-    /// A deterministic generator, so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     let db: TestDatabase
     let admin: String
     let maria: String

@@ -1,23 +1,12 @@
 import CobranzaCore
 import CobranzaShell
 import Testing
+import TestSupport
 
 /// "No crash on any input": every pure parser gets random and hostile text. A crash fails the
 /// whole run; each call must return a value or a typed error.
 @Suite("No crash on any input")
 struct NoCrashTests {
-    /// A deterministic generator, so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet: [Character] = Array("0123456789.,;:-/\\'\"$% \t\nabcKXZñÑ&{}[]=\u{FEFF}é😀") + ["--", "client", "add", "999999999999999999999"].flatMap { Array($0) }
     static let hostile = ["", " ", "'", "\"", "\\", "--", "--=", "--name=", "client add --name", "\\c", "\\x maybe maybe",
                           "99999999999999999999", "1.", ".1", ",,,", "-0", "$", "UF", "0000-00-00", "31/02/2026",
