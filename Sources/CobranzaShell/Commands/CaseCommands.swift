@@ -9,8 +9,7 @@ enum CaseCommands {
         options: [CommandTable.option("assign", "USER", .userName, help: "assign to this collector or lawyer")],
         summary: "accept a submission into its debtor's open case, or a new case (staff)",
         examples: ["case open 12 --assign ana"],
-        // Says --to, as case assign does, though the flag here is --assign (kept as the transcripts have it).
-        fieldLabels: ["assigned_to": "--to"])
+        fieldLabels: ["assigned_to": "--assign"])
     ) { invocation, context in
         let opened = try context.session.cases.open(
             submission: invocation.id("SUBMISSION")!, assignTo: invocation.option("assign"))

@@ -61,7 +61,7 @@ enum ClientCommands {
         summary: "add a version of a client's contract; unchanged terms carry over (admins)",
         examples: ["client contract set ACME --extrajudicial-rate 15 --judicial-rate 25 --minimum-fee 5.000",
                    "client contract set ACME --vat 19 --effective 2026-07-01"],
-        fieldLabels: ["client": "--client", "effective_on": "--effective"])
+        fieldLabels: ["client": "CODE", "effective_on": "--effective"])
     ) { invocation, context in
         var changes = Contracts.Changes()
         changes.extrajudicialRate = invocation.percent("extrajudicial-rate")
@@ -88,7 +88,7 @@ enum ClientCommands {
         words: ["client", "contract", "show"],
         arguments: [CommandTable.argument("CODE", .clientCode, help: "client code")],
         options: [], summary: "a client's contract versions, newest last", examples: ["client contract show ACME"],
-        fieldLabels: ["client": "--client"])
+        fieldLabels: ["client": "CODE"])
     ) { invocation, context in
         let versions = try context.session.contracts.history(client: invocation.argument("CODE")!)
         guard !versions.isEmpty else { return .message("Client \(invocation.argument("CODE")!.uppercased()) has no contract yet (client contract set).") }
