@@ -143,6 +143,11 @@ public struct EmbeddedCluster: Sendable {
             port = \(Self.port)
             unix_socket_directories = '\(socketDirectory.path.replacingOccurrences(of: "'", with: "''"))'
             password_encryption = 'scram-sha-256'
+            # PostgreSQL's defaults, said here so no copied tuning turns them off: a payment the
+            # shell reported recorded must survive a crash or a power cut.
+            fsync = on
+            synchronous_commit = on
+            full_page_writes = on
 
             """
         let conf = try FileHandle(forWritingTo: dataDirectory.appendingPathComponent("postgresql.conf"))

@@ -81,4 +81,31 @@ struct EmbeddedDefaultTests {
         #expect(result.output.contains("was made by PostgreSQL 9, and the server programs in"), "\(result.output)")
         #expect(result.output.contains("point COBRANZA_PG_BINDIR at PostgreSQL 9's, or COBRANZA_DATA at another directory"))
     }
+
+    /// The cluster users keep their data in must be durable: fsync, synchronous_commit and
+    /// full_page_writes on (the test cluster turns them off for speed; nothing may do so here),
+    /// or a payment the shell reported recorded could vanish in a crash. Read from the server
+    /// itself, as the first admin, so a setting from any file counts.
+    @Test func itKeepsEveryCommitDurable() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": data.path, "COBRANZA_DATA": data.path, "COBRANZA_HISTORY": "/dev/null"]
+        if let bindir = TestCluster.environment["COBRANZA_PG_BINDIR"] { environment["COBRANZA_PG_BINDIR"] = bindir }
+        let cobranza = Subprocess.cobranzaBinary
+        defer {
+            _ = try? Subprocess.run([cobranza, "db", "stop"], environment: environment)
+            try? FileManager.default.removeItem(at: data)
+        }
+        let first = try Subprocess.run([cobranza, "-c", "whoami"], environment: environment)
+        try #require(first.status == 0, "\(first.output)")
+
+        let password = try String(contentsOf: data.appendingPathComponent("admin.password"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let connection = try Connection(parameters: [
+            ("host", data.appendingPathComponent("run").path), ("port", "5432"), ("dbname", "cobranza"),
+            ("user", "admin"), ("password", password),
+        ])
+        for setting in ["fsync", "synchronous_commit", "full_page_writes"] {
+            #expect(try connection.query("SHOW \(setting)").first?.decode(setting, as: String.self) == "on", "\(setting)")
+        }
+    }
 }
