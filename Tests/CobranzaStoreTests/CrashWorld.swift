@@ -84,6 +84,7 @@ struct CrashWorld {
         -> (inFlight: Bool, status: Int32) {
         let (argv, environment) = try shell(command, as: user)
         let client = try BackgroundProcess(argv, environment: environment)
+        defer { if client.isRunning { client.kill() } }
         let started = try waitForSession(of: user, where: condition, while: client)
         if jitter > 0 { usleep(UInt32.random(in: 0...jitter) * 1_000) }
         let inFlight = started && client.isRunning
