@@ -112,4 +112,30 @@ struct LostConnectionTests {
         #expect(!script.text.contains("reconnected"), "\(script.text)")
         #expect(!script.text.contains("Acme Ltda"), "the script went on: \(script.text)")
     }
+
+    /// The server stopped (immediate shutdown) under a running command: the script stops with
+    /// exit 2 at that command, and does not run its next line on a dead connection.
+    @Test func aScriptStopsWithExitTwoWhenTheServerStopsUnderACommand() throws {
+        let (cluster, person, environment) = try Self.prepare()
+        var removed = false
+        defer { if !removed { cluster.remove() } }
+        var withPassword = environment
+        withPassword["PGPASSWORD"] = Self.password
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lost-\(TestCluster.uniqueSuffix()).cobranza")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "client list\nwhoami\n".write(to: file, atomically: true, encoding: .utf8)
+
+        let holder = try Self.lockClients(cluster)
+        let script = try RunningProgram([Subprocess.cobranzaBinary, "-f", file.path], environment: withPassword, onTerminal: false)
+        defer { script.stop() }
+        let watcher = try cluster.superuser()
+        #expect(try waitUntil(timeout: .seconds(8)) {
+            try watcher.query("SELECT 1 FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'", [person]).first != nil
+        })
+        _ = holder
+        cluster.remove()
+        removed = true
+        #expect(script.exitStatus() == 2, "\(script.text)")
+        #expect(!script.text.contains(person), "the script went on: \(script.text)")
+    }
 }
