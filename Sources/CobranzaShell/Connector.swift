@@ -10,6 +10,9 @@ public final class Connector {
     let environment: [String: String]
     let console: Console
     private var embeddedReady = false
+    /// The parameters of the last session opened, password included when one was typed: kept in
+    /// memory only, so a lost connection can be reopened as the same person without asking again.
+    private var lastParameters: [(keyword: String, value: String)]?
 
     public init(plan: ConnectionPlan, environment: [String: String], console: Console) {
         self.plan = plan
@@ -24,14 +27,7 @@ public final class Connector {
         var parameters: [(keyword: String, value: String)]
         switch plan.target {
         case .embedded(let plannedUser):
-            if !embeddedReady {
-                guard let sql = MigrationSource.locate(environment: environment) else {
-                    throw StoreError("cannot find the sql/ directory with the migrations (set COBRANZA_SQL_DIR)")
-                }
-                let notes = try cluster.prepare(migrations: try Migrator(directory: sql), environment: environment)
-                notes.forEach { console.error("cobranza: \($0)") }
-                embeddedReady = true
-            }
+            try prepareEmbedded()
             parameters = try cluster.connectionParameters(user: user ?? plannedUser)
         case .server(let planned):
             parameters = planned.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -53,7 +49,36 @@ public final class Connector {
             parameters.append(("password", password))
             connection = try Connection(parameters: parameters)
         }
-        try Self.boundLockWaits(connection)
+        lastParameters = parameters
+        return try Self.session(on: connection)
+    }
+
+    /// Opens a new session exactly as the last one was opened (same server, same person, the
+    /// password typed then), for the shell after a lost connection. It never prompts: a person
+    /// who is asked for a password in the middle of a session cannot tell why.
+    public func reopen() throws -> Session {
+        guard let parameters = lastParameters else { return try open() }
+        if case .embedded = plan.target {
+            // The embedded cluster may have been stopped, or crashed: start it again first.
+            embeddedReady = false
+            try prepareEmbedded()
+        }
+        return try Self.session(on: Connection(parameters: parameters))
+    }
+
+    /// Creates, starts and migrates the embedded cluster once per connector.
+    private func prepareEmbedded() throws {
+        guard !embeddedReady else { return }
+        guard let sql = MigrationSource.locate(environment: environment) else {
+            throw StoreError("cannot find the sql/ directory with the migrations (set COBRANZA_SQL_DIR)")
+        }
+        let notes = try cluster.prepare(migrations: try Migrator(directory: sql), environment: environment)
+        notes.forEach { console.error("cobranza: \($0)") }
+        embeddedReady = true
+    }
+
+    private static func session(on connection: Connection) throws -> Session {
+        try boundLockWaits(connection)
         return try Session(connection: connection)
     }
 

@@ -91,9 +91,11 @@ public final class Shell {
         return runScript(lines: lines)
     }
 
-    /// The interactive loop: readline, history, completion; Ctrl-C abandons the line.
+    /// The interactive loop: readline, history, completion; Ctrl-C abandons the line. A lost
+    /// connection is reopened once, as psql does (`Reconnection`); exit 2 only if that fails.
     public func runInteractive(historyPath: String) -> ExitCode {
         interactive = true
+        var link = Reconnection(interactive: true)
         let editor = LineEditor(historyPath: historyPath, completer: Completer(), live: LiveLookup(shell: self))
         console.out("cobranza — \(session.identity.user) (\(session.identity.kind.rawValue)). Type help for commands, \\q to quit.\n")
         while true {
@@ -106,13 +108,51 @@ public final class Shell {
             case .invalid(let problem):
                 console.error("error: " + problem.description)
             case .line(let line):
+                // A server that went away while the shell waited for this line is noticed now,
+                // so the line runs on a new session instead of failing (\q needs no server).
+                if Self.needsServer(line), !session.connection.pollIsAlive(), !recover(&link, from: .lostWhileIdle) {
+                    return .connectionLost
+                }
                 switch runLine(line, location: nil) {
                 case .quit: return .ok
-                case .connectionLost: return .connectionLost
+                case .connectionLost:
+                    if !recover(&link, from: .lostDuringCommand) { return .connectionLost }
                 case .ok, .failed: continue
                 }
             }
         }
+    }
+
+    /// Carries out what `Reconnection` decides about a loss; false when the shell must exit 2.
+    func recover(_ link: inout Reconnection, from event: Reconnection.Event) -> Bool {
+        var action = link.handle(event)
+        if action == .reconnect {
+            do {
+                session = try connector.reopen()
+                action = link.handle(.reconnected)
+            } catch {
+                console.error("error: " + ErrorMessage.line(for: error))
+                action = link.handle(.reconnectFailed)
+            }
+        }
+        switch action {
+        case .resume(let message):
+            console.error(message + "\n")
+            return true
+        case .exit(let message):
+            console.error(message + "\n")
+            return false
+        case .reconnect, .none:
+            return false
+        }
+    }
+
+    /// Whether a line would talk to the server: not blank, a comment or `\q`.
+    static func needsServer(_ line: String) -> Bool {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("--") { return false }
+        if case .quit? = try? MetaCommand.parse(trimmed) { return false }
+        return true
     }
 
     // MARK: - One line

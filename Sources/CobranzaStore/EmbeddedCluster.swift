@@ -52,13 +52,9 @@ public struct EmbeddedCluster: Sendable {
             try initialize(bin: bin)
             notes.append("created the embedded database in \(root.path)")
         }
-        if try !isRunning(bin: bin) {
-            do {
-                try SystemCommand.run(bin + "/pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"])
-            } catch let failure as SystemCommand.Failure {
-                throw StoreError("could not start the embedded database: \(failure) (see \(logFile.path))")
-            }
-        }
+        // Right after a crash the dead postmaster still looks alive (`StalePostmaster`): wait for it.
+        _ = StalePostmaster.wait { StalePostmaster.isZombie(dataDirectory: dataDirectory) }
+        if try !isRunning(bin: bin) { try start(bin: bin) }
         let applied = try withSuperuser { connection in
             let applied = try migrations.migrate(connection)
             try Self.closeOtherDatabases(connection)
@@ -115,6 +111,23 @@ public struct EmbeddedCluster: Sendable {
             return true
         } catch let failure as SystemCommand.Failure where failure.status == 3 {
             return false
+        }
+    }
+
+    /// Starts the server; a start that fails is tried once more after a pause, because the
+    /// backends of a postmaster killed a moment ago may still hold its shared memory.
+    private func start(bin: String) throws {
+        let arguments = ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"]
+        do {
+            try SystemCommand.run(bin + "/pg_ctl", arguments)
+        } catch is SystemCommand.Failure {
+            sleep(1)
+            _ = StalePostmaster.wait { StalePostmaster.isZombie(dataDirectory: dataDirectory) }
+            do {
+                try SystemCommand.run(bin + "/pg_ctl", arguments)
+            } catch let failure as SystemCommand.Failure {
+                throw StoreError("could not start the embedded database: \(failure) (see \(logFile.path))")
+            }
         }
     }
 

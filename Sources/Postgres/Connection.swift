@@ -58,6 +58,17 @@ public final class Connection {
     // MARK: - State
 
     public var isAlive: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Reads whatever the server sent while the connection was idle, without waiting (libpq's
+    /// socket is non-blocking), and says whether the connection is still up. A server that
+    /// restarted or crashed closed the socket: `isAlive` alone would only learn that from the
+    /// next command, which would then fail although nothing of it reached the server.
+    public func pollIsAlive() -> Bool {
+        // A shutdown sends its FATAL message before closing: one read takes the message, the
+        // next finds the end of the stream.
+        for _ in 0..<3 where isAlive { _ = PQconsumeInput(handle) }
+        return isAlive
+    }
     public var user: String { String(cString: PQuser(handle)) }
     public var database: String { String(cString: PQdb(handle)) }
     public var serverVersion: Int { Int(PQserverVersion(handle)) }

@@ -65,6 +65,39 @@ struct EmbeddedDefaultTests {
         #expect(stop.output == "embedded database stopped\n")
     }
 
+    /// Right after its postmaster is killed (`kill -9`, a crash), the dead process still looks
+    /// alive for a moment: the shell and `db start` wait for it instead of failing.
+    @Test func startingRightAfterACrashWorks() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": data.path, "COBRANZA_DATA": data.path, "COBRANZA_HISTORY": "/dev/null"]
+        if let bindir = TestCluster.environment["COBRANZA_PG_BINDIR"] { environment["COBRANZA_PG_BINDIR"] = bindir }
+        let cobranza = Subprocess.cobranzaBinary
+        defer {
+            _ = try? Subprocess.run([cobranza, "db", "stop"], environment: environment)
+            try? FileManager.default.removeItem(at: data)
+        }
+        let first = try Subprocess.run([cobranza, "-c", "whoami"], environment: environment)
+        try #require(first.status == 0, "\(first.output)")
+
+        /// Kills the postmaster the data directory names, as a crash would.
+        func crash() throws {
+            let pidFile = data.appendingPathComponent("pgdata/postmaster.pid")
+            let text = try String(contentsOf: pidFile, encoding: .utf8)
+            let pid = try #require(pid_t(text.split(separator: "\n").first.map(String.init) ?? ""))
+            #expect(kill(pid, SIGKILL) == 0)
+        }
+
+        try crash()
+        let shell = try Subprocess.run([cobranza, "-c", "whoami"], environment: environment)
+        #expect(shell.status == 0, "\(shell.output)")
+        #expect(shell.output.contains(" admin | admin | agency |"), "\(shell.output)")
+
+        try crash()
+        let start = try Subprocess.run([cobranza, "db", "start"], environment: environment)
+        #expect(start.status == 0, "\(start.output)")
+        #expect(start.output.contains("embedded database running"), "\(start.output)")
+    }
+
     /// A cluster's files belong to one PostgreSQL major: the shell pointed at another major's
     /// programs (`scripts/run --pg 18` beside a 15 cluster) says so instead of failing in the log.
     @Test func aDataDirectoryOfAnotherMajorIsRefusedNamingBoth() throws {
