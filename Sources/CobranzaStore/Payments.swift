@@ -86,11 +86,15 @@ public struct Payments {
     /// after it (0013_record_payment.sql): two round trips in all, the case lookup and this.
     @discardableResult
     public func record(_ payment: NewPayment) throws -> PaymentRecord {
-        guard [.admin, .collector].contains(session.identity.kind) else {
-            throw StoreError("only agency admins and collectors record payments")
-        }
+        try requireRecorder()
         let target = try caseRow(payment.caseNumber)
-        let amount = try Self.minorUnits(payment.amount, currency: target.currency, field: "amount")
+        return try insert(payment, target: target, amount: try Self.minorUnits(payment.amount, currency: target.currency, field: "amount"))
+    }
+
+    /// The payment for a case already looked up and an amount already in its minor units: a bank
+    /// file's line has resolved both to compare it with earlier transfers.
+    private func insert(_ payment: NewPayment, target: CaseTarget, amount: Int64) throws -> PaymentRecord {
+        try requireRecorder()
         let ref = try Self.reference(payment.ref)
         let inserted: QueryResult
         do {
@@ -108,6 +112,12 @@ public struct Payments {
         var record = try Self.record(inserted.first!)
         record.caseOutstanding = try inserted.first!.decode("outstanding")
         return record
+    }
+
+    private func requireRecorder() throws {
+        guard [.admin, .collector].contains(session.identity.kind) else {
+            throw StoreError("only agency admins and collectors record payments")
+        }
     }
 
     /// Undoes a payment: a reversal row (the database negates amount and fee) and, when the fee
@@ -259,7 +269,7 @@ public struct Payments {
                                 }
                                 outcome.alreadyRecorded.append((record.line, line.ref))
                             } else if mayRecord {
-                                let recorded = try self.record(payment)
+                                let recorded = try insert(payment, target: line.target, amount: line.amount)
                                 outcome.recorded.append(recorded)
                                 recordedBy[recorded.id] = record.line
                             }

@@ -8,9 +8,8 @@ import TestSupport
 @Suite("Embedded default database", .serialized)
 struct EmbeddedDefaultTests {
     @Test func firstUseCreatesItThenScriptsBehaveLikePsql() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
-        var environment = ["PATH": "/usr/bin:/bin", "HOME": data.path, "COBRANZA_DATA": data.path, "COBRANZA_HISTORY": "/dev/null"]
-        if let bindir = TestCluster.environment["COBRANZA_PG_BINDIR"] { environment["COBRANZA_PG_BINDIR"] = bindir }
+        let data = Self.newDataDirectory()
+        let environment = Self.environment(data)
         let cobranza = Subprocess.cobranzaBinary
         defer {
             _ = try? Subprocess.run([cobranza, "db", "stop"], environment: environment)
@@ -68,9 +67,8 @@ struct EmbeddedDefaultTests {
     /// Right after its postmaster is killed (`kill -9`, a crash), the dead process still looks
     /// alive for a moment: the shell and `db start` wait for it instead of failing.
     @Test func startingRightAfterACrashWorks() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
-        var environment = ["PATH": "/usr/bin:/bin", "HOME": data.path, "COBRANZA_DATA": data.path, "COBRANZA_HISTORY": "/dev/null"]
-        if let bindir = TestCluster.environment["COBRANZA_PG_BINDIR"] { environment["COBRANZA_PG_BINDIR"] = bindir }
+        let data = Self.newDataDirectory()
+        let environment = Self.environment(data)
         let cobranza = Subprocess.cobranzaBinary
         defer {
             _ = try? Subprocess.run([cobranza, "db", "stop"], environment: environment)
@@ -101,13 +99,12 @@ struct EmbeddedDefaultTests {
     /// A cluster's files belong to one PostgreSQL major: the shell pointed at another major's
     /// programs (`scripts/run --pg 18` beside a 15 cluster) says so instead of failing in the log.
     @Test func aDataDirectoryOfAnotherMajorIsRefusedNamingBoth() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
+        let data = Self.newDataDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
         let pgdata = data.appendingPathComponent("pgdata")
         try FileManager.default.createDirectory(at: pgdata, withIntermediateDirectories: true)
         try "9\n".write(to: pgdata.appendingPathComponent("PG_VERSION"), atomically: true, encoding: .utf8)
-        var environment = ["PATH": "/usr/bin:/bin", "HOME": data.path, "COBRANZA_DATA": data.path, "COBRANZA_HISTORY": "/dev/null"]
-        if let bindir = TestCluster.environment["COBRANZA_PG_BINDIR"] { environment["COBRANZA_PG_BINDIR"] = bindir }
+        let environment = Self.environment(data)
 
         let result = try Subprocess.run([Subprocess.cobranzaBinary, "-c", "whoami"], environment: environment)
         #expect(result.status != 0)
@@ -120,9 +117,8 @@ struct EmbeddedDefaultTests {
     /// or a payment the shell reported recorded could vanish in a crash. Read from the server
     /// itself, as the first admin, so a setting from any file counts.
     @Test func itKeepsEveryCommitDurable() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
-        var environment = ["PATH": "/usr/bin:/bin", "HOME": data.path, "COBRANZA_DATA": data.path, "COBRANZA_HISTORY": "/dev/null"]
-        if let bindir = TestCluster.environment["COBRANZA_PG_BINDIR"] { environment["COBRANZA_PG_BINDIR"] = bindir }
+        let data = Self.newDataDirectory()
+        let environment = Self.environment(data)
         let cobranza = Subprocess.cobranzaBinary
         defer {
             _ = try? Subprocess.run([cobranza, "db", "stop"], environment: environment)
@@ -140,5 +136,18 @@ struct EmbeddedDefaultTests {
         for setting in ["fsync", "synchronous_commit", "full_page_writes"] {
             #expect(try connection.query("SHOW \(setting)").first?.decode(setting, as: String.self) == "on", "\(setting)")
         }
+    }
+
+    /// A data directory of the test's own, never the user's.
+    static func newDataDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
+    }
+
+    /// What the shell sees as its whole environment: the embedded default in `data`, the test
+    /// cluster's server programs, no history file.
+    static func environment(_ data: URL) -> [String: String] {
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": data.path, "COBRANZA_DATA": data.path, "COBRANZA_HISTORY": "/dev/null"]
+        if let bindir = TestCluster.environment["COBRANZA_PG_BINDIR"] { environment["COBRANZA_PG_BINDIR"] = bindir }
+        return environment
     }
 }
