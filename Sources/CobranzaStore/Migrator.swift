@@ -86,24 +86,31 @@ public struct Migrator {
     }
 
     /// The ledger, created on first use. Two first runners may both create it: the loser's
-    /// duplicate is the winner's table, committed by the time the error arrives.
+    /// duplicate is the winner's table, committed by the time the error arrives. Only the runner
+    /// that creates it revokes: a runner that finds it already there does nothing, since two
+    /// REVOKEs on one table at once fail with "tuple concurrently updated".
     private func createLedger(_ connection: Connection) throws {
         let exists = try connection.query("SELECT to_regclass('public.schema_migration') IS NOT NULL AS present").first?
             .decode("present", as: Bool.self) ?? false
         guard !exists else { return }
         do {
-            try connection.withTransaction {
-                try connection.query("""
-                    CREATE TABLE IF NOT EXISTS public.schema_migration (
-                        version text PRIMARY KEY,
-                        file_name text NOT NULL,
-                        checksum text NOT NULL,
-                        applied_at timestamptz NOT NULL DEFAULT now(),
-                        applied_by name NOT NULL DEFAULT session_user)
-                    """)
-                try connection.query("REVOKE ALL ON public.schema_migration FROM PUBLIC")
-            }
-        } catch let error as PostgresError {
+            try connection.executeScript("""
+                DO $$
+                BEGIN
+                    IF to_regclass('public.schema_migration') IS NULL THEN
+                        CREATE TABLE public.schema_migration (
+                            version text PRIMARY KEY,
+                            file_name text NOT NULL,
+                            checksum text NOT NULL,
+                            applied_at timestamptz NOT NULL DEFAULT now(),
+                            applied_by name NOT NULL DEFAULT session_user);
+                        REVOKE ALL ON public.schema_migration FROM PUBLIC;
+                    END IF;
+                END
+                $$
+                """)
+        } catch {
+            // (A typed-throws `catch … as`/`where` crashes Swift 6.3's SIL passes: see architecture.md.)
             guard error.sqlState == .uniqueViolation || error.sqlState == SQLState(rawValue: "42P07") else { throw error }
         }
     }
