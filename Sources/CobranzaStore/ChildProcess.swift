@@ -18,6 +18,11 @@ public enum ChildProcess {
             close(outputPipe[0]); close(outputPipe[1])
             throw POSIXError(.EMFILE)
         }
+        // Close-on-exec, so a program another thread starts meanwhile (a server that daemonizes
+        // keeps what it inherits) holds no end of these pipes: an inherited write end of the
+        // child's stdin would keep it from ever seeing end of file. The child gets its own
+        // copies through dup2 below, which clears the flag.
+        for fd in stdinPipe + outputPipe where fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
