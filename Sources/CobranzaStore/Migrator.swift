@@ -86,7 +86,9 @@ public struct Migrator {
     }
 
     /// The ledger, created on first use. Two first runners may both create it: the loser's
-    /// duplicate is the winner's table, committed by the time the error arrives. Only the runner
+    /// duplicate is the winner's table, committed by the time the error arrives, and which
+    /// catalog row the loser trips on decides the error: the table's name (42P07), its row
+    /// type's name (42710, "type … already exists") or a catalog index (23505). Only the runner
     /// that creates it revokes: a runner that finds it already there does nothing, since two
     /// REVOKEs on one table at once fail with "tuple concurrently updated".
     private func createLedger(_ connection: Connection) throws {
@@ -111,7 +113,8 @@ public struct Migrator {
                 """)
         } catch {
             // (A typed-throws `catch … as`/`where` crashes Swift 6.3's SIL passes: see architecture.md.)
-            guard error.sqlState == .uniqueViolation || error.sqlState == SQLState(rawValue: "42P07") else { throw error }
+            let lostTheRace: Set<SQLState> = [.uniqueViolation, .duplicateTable, .duplicateObject]
+            guard let state = error.sqlState, lostTheRace.contains(state) else { throw error }
         }
     }
 

@@ -104,6 +104,8 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let invalidPassword = SQLState(rawValue: "28P01")
     public static let invalidAuthorization = SQLState(rawValue: "28000")
     public static let undefinedTable = SQLState(rawValue: "42P01")
+    public static let duplicateTable = SQLState(rawValue: "42P07")
+    public static let duplicateObject = SQLState(rawValue: "42710")
     public static let syntaxError = SQLState(rawValue: "42601")
     public static let invalidTextRepresentation = SQLState(rawValue: "22P02")
     public static let invalidDatetimeFormat = SQLState(rawValue: "22007")

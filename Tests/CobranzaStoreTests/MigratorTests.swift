@@ -58,6 +58,10 @@ struct MigratorTests {
         }
         threads.forEach { $0.start() }
         while results.count < 3 { usleep(20_000) }
+        let failures = results.values.compactMap { outcome -> String? in
+            if case .failure(let error) = outcome { return String(describing: error) } else { return nil }
+        }
+        #expect(failures == [])
         #expect(results.values.compactMap { try? $0.get() }.sorted() == [0, 0, 1])
     }
 }
