@@ -498,6 +498,21 @@ BEGIN
 END
 $$;
 
+-- Name: client_number(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.client_number() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO cobranza.client_number_counter AS c (tenant_id, series, last_value)
+    VALUES (NEW.tenant_id, TG_TABLE_NAME, 1)
+        ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = c.last_value + 1
+        RETURNING c.last_value INTO NEW.number;
+    RETURN NEW;
+END
+$$;
+
 -- Name: collection_case_number(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.collection_case_number() RETURNS trigger
@@ -2643,6 +2658,19 @@ CREATE VIEW cobranza.client_case_summary WITH (security_invoker='true') AS
            FROM cobranza.invoice v
           WHERE ((v.tenant_id = c.tenant_id) AND (v.case_id = c.id))) i);
 
+-- Name: client_number_counter; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.client_number_counter (
+    tenant_id bigint NOT NULL,
+    series text NOT NULL,
+    last_value integer NOT NULL,
+    CONSTRAINT client_number_counter_last_value_check CHECK ((last_value >= 1)),
+    CONSTRAINT client_number_counter_series_check CHECK ((series = ANY (ARRAY['submission'::text, 'import_batch'::text]))),
+    CONSTRAINT client_number_counter_series_text CHECK (cobranza.single_line(series, 'series'::text))
+);
+
+ALTER TABLE ONLY cobranza.client_number_counter FORCE ROW LEVEL SECURITY;
+
 -- Name: collection_case_id_seq; Type: SEQUENCE; Schema: cobranza
 
 ALTER TABLE cobranza.collection_case ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -2816,11 +2844,13 @@ CREATE TABLE cobranza.import_batch (
     imported_by name DEFAULT SESSION_USER NOT NULL,
     imported_at timestamp with time zone DEFAULT now() NOT NULL,
     imported_on date DEFAULT cobranza.today() NOT NULL,
+    number integer NOT NULL,
     CONSTRAINT import_batch_checksum_check CHECK (((length(checksum) >= 1) AND (length(checksum) <= 128))),
     CONSTRAINT import_batch_checksum_text CHECK (cobranza.single_line(checksum, 'checksum'::text)),
     CONSTRAINT import_batch_file_name_check CHECK (((length(btrim(file_name)) >= 1) AND (length(btrim(file_name)) <= 255))),
     CONSTRAINT import_batch_file_name_text CHECK (cobranza.single_line(file_name, 'file_name'::text)),
     CONSTRAINT import_batch_imported_by_text CHECK (cobranza.single_line((imported_by)::text, 'imported_by'::text)),
+    CONSTRAINT import_batch_number_check CHECK ((number >= 1)),
     CONSTRAINT import_batch_row_count_check CHECK ((row_count >= 0))
 );
 
@@ -3114,9 +3144,11 @@ CREATE TABLE cobranza.submission (
     submitted_on date DEFAULT cobranza.today() NOT NULL,
     reviewed_by name,
     reviewed_at timestamp with time zone,
+    number integer NOT NULL,
     CONSTRAINT submission_accepted_case_check CHECK (((status <> 'accepted'::text) OR (case_id IS NOT NULL))),
     CONSTRAINT submission_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT submission_note_text CHECK (cobranza.note_text(note, 'note'::text, 2000)),
+    CONSTRAINT submission_number_check CHECK ((number >= 1)),
     CONSTRAINT submission_reject_reason_blank_check CHECK ((length(btrim(reject_reason)) > 0)),
     CONSTRAINT submission_reject_reason_check CHECK (((status = 'rejected'::text) = (reject_reason IS NOT NULL))),
     CONSTRAINT submission_reject_reason_text CHECK (cobranza.note_text(reject_reason, 'reject_reason'::text, 2000)),
@@ -3180,6 +3212,11 @@ ALTER TABLE ONLY cobranza.case_counter
 
 ALTER TABLE ONLY cobranza.case_event
     ADD CONSTRAINT case_event_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: client_number_counter client_number_counter_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.client_number_counter
+    ADD CONSTRAINT client_number_counter_pkey PRIMARY KEY (tenant_id, series);
 
 -- Name: collection_case collection_case_number_key; Type: CONSTRAINT; Schema: cobranza
 
@@ -3261,6 +3298,11 @@ ALTER TABLE ONLY cobranza.import_batch
 ALTER TABLE ONLY cobranza.import_batch
     ADD CONSTRAINT import_batch_tenant_id_checksum_key UNIQUE (tenant_id, checksum);
 
+-- Name: import_batch import_batch_tenant_id_number_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.import_batch
+    ADD CONSTRAINT import_batch_tenant_id_number_key UNIQUE (tenant_id, number);
+
 -- Name: instalment instalment_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.instalment
@@ -3335,6 +3377,11 @@ ALTER TABLE ONLY cobranza.submission
 
 ALTER TABLE ONLY cobranza.submission
     ADD CONSTRAINT submission_tenant_id_id_debtor_id_currency_key UNIQUE (tenant_id, id, debtor_id, currency);
+
+-- Name: submission submission_tenant_id_number_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.submission
+    ADD CONSTRAINT submission_tenant_id_number_key UNIQUE (tenant_id, number);
 
 -- Name: tenant tenant_code_key; Type: CONSTRAINT; Schema: cobranza
 
@@ -3600,6 +3647,10 @@ CREATE TRIGGER import_batch_audit AFTER DELETE OR UPDATE ON cobranza.import_batc
 
 CREATE TRIGGER import_batch_audit_insert AFTER INSERT ON cobranza.import_batch REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
+-- Name: import_batch import_batch_number; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER import_batch_number BEFORE INSERT ON cobranza.import_batch FOR EACH ROW EXECUTE FUNCTION cobranza.client_number();
+
 -- Name: instalment instalment_append_only; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER instalment_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.instalment FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a new agreement replaces one in default');
@@ -3752,6 +3803,10 @@ CREATE TRIGGER submission_audit AFTER DELETE OR UPDATE ON cobranza.submission FO
 
 CREATE TRIGGER submission_audit_insert AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
+-- Name: submission submission_number; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_number BEFORE INSERT ON cobranza.submission FOR EACH ROW EXECUTE FUNCTION cobranza.client_number();
+
 -- Name: tenant tenant_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER tenant_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -3765,6 +3820,11 @@ ALTER TABLE ONLY cobranza.case_event
 
 ALTER TABLE ONLY cobranza.case_event
     ADD CONSTRAINT case_event_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
+
+-- Name: client_number_counter client_number_counter_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.client_number_counter
+    ADD CONSTRAINT client_number_counter_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
 
 -- Name: collection_case collection_case_currency_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -4004,6 +4064,14 @@ CREATE POLICY case_event_staff_insert ON cobranza.case_event FOR INSERT TO cobra
 -- Name: case_event case_event_staff_read; Type: POLICY; Schema: cobranza
 
 CREATE POLICY case_event_staff_read ON cobranza.case_event FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: client_number_counter; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.client_number_counter ENABLE ROW LEVEL SECURITY;
+
+-- Name: client_number_counter client_number_counter_owner_all; Type: POLICY; Schema: cobranza
+
+CREATE POLICY client_number_counter_owner_all ON cobranza.client_number_counter TO cobranza_owner USING (true) WITH CHECK (true);
 
 -- Name: collection_case; Type: ROW SECURITY; Schema: cobranza
 
@@ -4486,6 +4554,10 @@ REVOKE ALL ON FUNCTION cobranza.case_transition() FROM PUBLIC;
 -- Name: FUNCTION check_case_assignee(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.check_case_assignee() FROM PUBLIC;
+
+-- Name: FUNCTION client_number(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.client_number() FROM PUBLIC;
 
 -- Name: FUNCTION collection_case_number(); Type: ACL; Schema: cobranza
 

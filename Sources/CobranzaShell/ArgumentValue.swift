@@ -10,6 +10,7 @@ public enum ArgumentValue: Equatable, Sendable {
     case count(Int)
     case percent(BasisPoints)
     case id(Int64)
+    case reference(ClientReference)
     case amount(WrittenAmount)
 }
 
@@ -38,6 +39,11 @@ extension ValueKind {
                 return .failure(UsageError("\"\(text)\" is not a number"))
             }
             return .success(.id(value))
+        case .reference:
+            guard let reference = ClientReference(parsing: text) else {
+                return .failure(UsageError("\"\(text)\" is not a submission: write its number (12), or CODE-12 for a client's (ACME-12)"))
+            }
+            return .success(.reference(reference))
         case .amount:
             guard let amount = WrittenAmount(text) else { return .failure(UsageError("\"\(text)\" is not an amount")) }
             return .success(.amount(amount))
@@ -64,6 +70,10 @@ extension Invocation {
 
     public func id(_ name: String) -> Int64? {
         if case .id(let value) = typed[name] { value } else { nil }
+    }
+
+    public func reference(_ name: String) -> ClientReference? {
+        if case .reference(let value) = typed[name] { value } else { nil }
     }
 
     public func amount(_ name: String) -> WrittenAmount? {

@@ -15,8 +15,11 @@ public enum ValueKind: Equatable, Sendable {
     case count(ClosedRange<Int>, unit: String?)
     /// `15`, `12,5` or `12.5%`, kept in basis points.
     case percent
-    /// A record's number (submission, payment): a non-negative integer.
+    /// A record's number (payment, agreement): a non-negative integer.
     case id
+    /// A record numbered per client (submission): `12` for the client's own users, `ACME-12`
+    /// for staff.
+    case reference
     /// Money as written locally (`1.190.000`); its currency is the case's or client's, known
     /// only to the store, which turns it into minor units.
     case amount

@@ -79,6 +79,8 @@ public struct Cases {
     // MARK: - Opening and assigning
 
     public struct Opened: Sendable, Equatable {
+        /// The submission as staff name it (`ACME-12`).
+        public var submission: String
         public var caseNumber: String
         public var joinedExisting: Bool
         public var invoices: Int
@@ -88,19 +90,24 @@ public struct Cases {
     }
 
     /// Accepts a pending submission into its debtor's open case in that currency, or a new one.
-    public func open(submission id: Int64, assignTo: String?) throws -> Opened {
+    /// The submission is named as staff name it (`ACME-12`).
+    public func open(submission reference: ClientReference, assignTo: String?) throws -> Opened {
         try session.requireStaff("open cases")
-        return try connection.withTransaction { try openLocked(submission: id, assignTo: assignTo) }
+        return try connection.withTransaction { try openLocked(submission: reference, assignTo: assignTo) }
     }
 
-    private func openLocked(submission id: Int64, assignTo: String?) throws -> Opened {
-            let status = try Submissions.lockedStatus(connection, id)
-            guard status == "pending" else { throw StoreError("submission \(id) is \(status), only pending submissions can be opened") }
+    private func openLocked(submission reference: ClientReference, assignTo: String?) throws -> Opened {
+            let (tenant, id) = try Submissions.resolve(session, reference)
+            let shown = try Submissions.lockedStatus(session, tenant: tenant, id: id, reference: reference)
+            guard shown.status == "pending" else {
+                throw StoreError("submission \(shown.reference) is \(shown.status), only pending submissions can be opened")
+            }
             let submission = try connection.query("""
-                SELECT s.tenant_id, s.debtor_id, s.currency, d.name FROM cobranza.submission s
-                JOIN cobranza.debtor d ON d.tenant_id = s.tenant_id AND d.id = s.debtor_id WHERE s.id = $1
-                """, [id]).first!
-            let tenant: Int64 = try submission.decode("tenant_id")
+                SELECT s.number, s.debtor_id, s.currency, d.name FROM cobranza.submission s
+                JOIN cobranza.debtor d ON d.tenant_id = s.tenant_id AND d.id = s.debtor_id WHERE s.tenant_id = $1 AND s.id = $2
+                """, [tenant, id]).first!
+            // The timeline is the client's too: it names the submission by the client's number.
+            let clientNumber: Int64 = try submission.decode("number")
             let debtor: Int64 = try submission.decode("debtor_id")
             let currency: String = try submission.decode("currency")
             var joined = true
@@ -128,10 +135,10 @@ public struct Cases {
             let total = try MoneyArithmetic.sum(moved.rows.map { try $0.decode("amount", as: Int64.self) })
             try connection.query("""
                 INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible) VALUES ($1, $2, 'opened', $3, true)
-                """, [tenant, caseID, (joined ? "submission \(id) joined the case" : "case opened from submission \(id)")
+                """, [tenant, caseID, (joined ? "submission \(clientNumber) joined the case" : "case opened from submission \(clientNumber)")
                  + " (\(moved.rows.count) invoice\(moved.rows.count == 1 ? "" : "s"))"])
             if let assignTo { try assign(tenant: tenant, caseID: caseID, to: assignTo) }
-            return Opened(caseNumber: number, joinedExisting: joined, invoices: moved.rows.count, total: total,
+            return Opened(submission: shown.reference, caseNumber: number, joinedExisting: joined, invoices: moved.rows.count, total: total,
                           currency: currency, debtorName: try submission.decode("name"))
     }
 

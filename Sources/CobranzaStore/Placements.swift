@@ -15,8 +15,10 @@ public struct Placements {
     public struct Outcome: Sendable, Equatable {
         public var invoices: Int
         public var newDebtors: Int
-        public var submissions: [Int64]
-        public var batch: Int64?
+        /// The new submissions and the file's batch as the person who placed them names them
+        /// (`12` for the client's own users, `ACME-12` for staff): numbered per client (0019).
+        public var submissions: [String]
+        public var batch: String?
         /// The first warnings (prescription risk); `warningCount` counts them all. Capped so a
         /// million-row file keeps the client's memory flat.
         public var warnings: [String]
@@ -169,12 +171,13 @@ public struct Placements {
                 UNION ALL
                 SELECT s.line, s.number,
                        CASE WHEN c.number IS NOT NULL THEN 'already in case ' || c.number
-                            ELSE 'already in submission ' || i.submission_id END
+                            ELSE 'already in submission ' || $2 || sub.number END
                 FROM placement_staging s
                 JOIN cobranza.invoice i ON i.tenant_id = $1 AND i.number = s.number
+                JOIN cobranza.submission sub ON sub.tenant_id = i.tenant_id AND sub.id = i.submission_id
                 LEFT JOIN cobranza.collection_case c ON c.tenant_id = i.tenant_id AND c.id = i.case_id
                 ORDER BY 1
-                """, [scope.id])
+                """, [scope.id, session.referencePrefix(client: scope.code)])
             let clashLines = try clashes.rows.map { try $0.decode("line", as: Int.self) }
             for row in clashes.rows {
                 let number: String = try row.decode("number")
@@ -208,9 +211,9 @@ public struct Placements {
 
             if let checksum, rows > 0, badLines.count == rows, !clashLines.isEmpty,
                let earlier = try connection.query(
-                "SELECT id, imported_on::text AS day FROM cobranza.import_batch WHERE tenant_id = $1 AND checksum = $2",
+                "SELECT number, imported_on::text AS day FROM cobranza.import_batch WHERE tenant_id = $1 AND checksum = $2",
                 [scope.id, checksum()]).first {
-                throw StoreError("nothing imported: this file was already imported on \(try earlier.decode("day", as: String.self)) as batch \(try earlier.decode("id", as: Int64.self))")
+                throw StoreError("nothing imported: this file was already imported on \(try earlier.decode("day", as: String.self)) as batch \(session.reference(client: scope.code, number: try earlier.decode("number")))")
             }
             if !badLines.isEmpty && !skipInvalid { throw Refusal(problems: problems, totalBadRows: badLines.count) }
             if !clashLines.isEmpty || !oversizedLines.isEmpty {
@@ -221,13 +224,14 @@ public struct Placements {
                 throw Refusal(problems: problems, totalBadRows: badLines.count)
             }
 
-            var batch: Int64?
+            var batch: (id: Int64, number: Int64)?
             if let fileName, let checksum {
                 do {
-                    batch = try connection.query("""
+                    let row = try connection.query("""
                         INSERT INTO cobranza.import_batch (tenant_id, file_name, checksum, row_count)
-                        VALUES ($1, $2, $3, $4) RETURNING id
-                        """, [scope.id, fileName, checksum(), good]).first!.decode("id")
+                        VALUES ($1, $2, $3, $4) RETURNING id, number
+                        """, [scope.id, fileName, checksum(), good]).first!
+                    batch = (try row.decode("id"), try row.decode("number"))
                 } catch let error as PostgresError where error.sqlState == .uniqueViolation {
                     throw StoreError("nothing imported: this file was already imported (same contents)")
                 }
@@ -253,10 +257,10 @@ public struct Placements {
                 WITH submitted AS (
                     INSERT INTO cobranza.submission (tenant_id, debtor_id, currency, batch_id)
                     SELECT $1, debtor_id, currency, $2 FROM placement_debtor
-                    RETURNING id, debtor_id, currency)
-                SELECT s.id, s.debtor_id, s.currency, pd.tax_id
+                    RETURNING id, number, debtor_id, currency)
+                SELECT s.id, s.number, s.debtor_id, s.currency, pd.tax_id
                 FROM submitted s JOIN placement_debtor pd ON pd.debtor_id = s.debtor_id AND pd.currency = s.currency
-                """, [scope.id, batch])
+                """, [scope.id, batch?.id])
             try connection.query("ANALYZE placement_submission")
             let inserted = try connection.query("""
                 INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency, note)
@@ -265,11 +269,12 @@ public struct Placements {
                 JOIN placement_submission sub ON sub.tax_id = s.tax_id AND sub.currency = s.currency
                 """, [scope.id]).affectedRows
             let submissions = try connection.query(
-                "SELECT array_agg(id ORDER BY id)::text[] AS ids, $1::bigint AS invoices FROM placement_submission", [inserted])
-            let ids = (try submissions.first!.decodeIfPresent("ids", as: [String].self) ?? []).compactMap { Int64($0) }
+                "SELECT array_agg(number ORDER BY number)::text[] AS numbers, $1::bigint AS invoices FROM placement_submission", [inserted])
+            let numbers = (try submissions.first!.decodeIfPresent("numbers", as: [String].self) ?? []).compactMap { Int64($0) }
             return Outcome(
-                invoices: try submissions.first!.decode("invoices"), newDebtors: newDebtors, submissions: ids,
-                batch: batch, warnings: warnings, warningCount: warningCount, skipped: skipInvalid ? problems : [])
+                invoices: try submissions.first!.decode("invoices"), newDebtors: newDebtors,
+                submissions: numbers.map { session.reference(client: scope.code, number: $0) },
+                batch: batch.map { session.reference(client: scope.code, number: $0.number) }, warnings: warnings, warningCount: warningCount, skipped: skipInvalid ? problems : [])
         }
     }
 }

@@ -3,7 +3,10 @@ import Postgres
 
 /// A group of invoices of one debtor in one currency, handed over together and reviewed as one.
 public struct SubmissionRecord: Sendable, Equatable {
-    public var id: Int64
+    /// The client's own number for it (0019): 1, 2, 3 … per client.
+    public var number: Int64
+    /// What the viewer types for it: the number for the client's users, `ACME-12` for staff.
+    public var reference: String
     public var client: String
     public var debtorName: String
     public var debtorTaxID: String
@@ -32,7 +35,7 @@ public struct Submissions {
     var connection: Connection { session.connection }
 
     static let select = """
-        SELECT s.id, t.code, d.name, d.tax_id, d.country, s.currency, s.status, s.submitted_on::text AS submitted_on,
+        SELECT s.number AS submission_number, t.code, d.name, d.tax_id, d.country, s.currency, s.status, s.submitted_on::text AS submitted_on,
                s.reject_reason, s.note, c.number AS case_number,
                (SELECT count(*) FROM cobranza.invoice i WHERE i.tenant_id = s.tenant_id AND i.submission_id = s.id) AS invoices,
                (SELECT coalesce(sum(i.amount), 0) FROM cobranza.invoice i WHERE i.tenant_id = s.tenant_id AND i.submission_id = s.id) AS total
@@ -50,12 +53,13 @@ public struct Submissions {
         }
         if pendingOnly { conditions.append("s.status = 'pending'") }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return try connection.query(Self.select + filter + " ORDER BY s.id LIMIT " + parameters.bind(limit), parameters.values).rows.map(Self.record)
+        return try connection.query(Self.select + filter + " ORDER BY s.id LIMIT " + parameters.bind(limit), parameters.values).rows.map(record)
     }
 
-    public func show(_ id: Int64) throws -> (SubmissionRecord, [InvoiceRecord]) {
-        guard let row = try connection.query(Self.select + " WHERE s.id = $1", [id]).first else {
-            throw StoreError("submission \(id) does not exist")
+    public func show(_ reference: ClientReference) throws -> (SubmissionRecord, [InvoiceRecord]) {
+        let (tenant, id) = try Self.resolve(session, reference)
+        guard let row = try connection.query(Self.select + " WHERE s.tenant_id = $1 AND s.id = $2", [tenant, id]).first else {
+            throw StoreError("submission \(reference) does not exist")
         }
         let invoices = try connection.query("""
             SELECT i.number, i.issued::text AS issued, i.due::text AS due, cobranza.today() - i.due AS overdue,
@@ -63,42 +67,73 @@ public struct Submissions {
             FROM cobranza.invoice i
             JOIN cobranza.submission s ON s.tenant_id = i.tenant_id AND s.id = i.submission_id
             LEFT JOIN cobranza.collection_case c ON c.tenant_id = i.tenant_id AND c.id = i.case_id
-            WHERE s.id = $1 ORDER BY i.due, i.number
-            """, [id]).rows.map(Self.invoice)
-        return (try Self.record(row), invoices)
+            WHERE s.tenant_id = $1 AND s.id = $2 ORDER BY i.due, i.number
+            """, [tenant, id]).rows.map(Self.invoice)
+        return (try record(row), invoices)
     }
 
     /// Staff refuse a submission with a reason the SME will read.
-    public func reject(_ id: Int64, reason: String) throws {
+    /// Returns what the reviewer types for it (`ACME-12`).
+    @discardableResult
+    public func reject(_ reference: ClientReference, reason: String) throws -> String {
         let reason = reason.trimmingSpacesAndNewlines()
         guard !reason.isEmpty else { throw StoreError(field: "reason", "must not be empty (the client reads it)") }
-        try connection.withTransaction {
-            let status = try Self.lockedStatus(connection, id)
-            guard status == "pending" else { throw StoreError("submission \(id) is \(status), only pending submissions can be rejected") }
+        return try connection.withTransaction {
+            let (tenant, id) = try Self.resolve(session, reference)
+            let shown = try Self.lockedStatus(session, tenant: tenant, id: id, reference: reference)
+            guard shown.status == "pending" else {
+                throw StoreError("submission \(shown.reference) is \(shown.status), only pending submissions can be rejected")
+            }
             try connection.query("""
-                UPDATE cobranza.submission SET status = 'rejected', reject_reason = $2,
+                UPDATE cobranza.submission SET status = 'rejected', reject_reason = $3,
                     reviewed_by = session_user, reviewed_at = now()
-                WHERE id = $1
-                """, [id, reason])
+                WHERE tenant_id = $1 AND id = $2
+                """, [tenant, id, reason])
+            return shown.reference
         }
     }
 
-    static func lockedStatus(_ connection: Connection, _ id: Int64) throws -> String {
+    /// The tenant and internal id of the submission a person named: `12` is the SME's own (or
+    /// the `--client`'s, `client`), `ACME-12` is ACME's. Staff must say whose.
+    static func resolve(_ session: Session, _ reference: ClientReference, client: String? = nil) throws -> (tenant: Int64, id: Int64) {
+        let code = reference.clientCode ?? client ?? session.identity.clientCode
+        guard let code else {
+            throw StoreError("say whose submission \(reference.number) is: CODE-\(reference.number), e.g. ACME-\(reference.number)")
+        }
+        if let own = session.identity.clientCode, own != code.uppercased() {
+            throw StoreError("submission \(reference) does not exist")
+        }
+        guard let row = try session.connection.query("""
+            SELECT s.tenant_id, s.id FROM cobranza.submission s JOIN cobranza.tenant t ON t.id = s.tenant_id
+             WHERE t.code = $1 AND s.number = $2
+            """, [code.uppercased(), reference.number]).first else {
+            throw StoreError("submission \(reference) does not exist")
+        }
+        return (try row.decode("tenant_id"), try row.decode("id"))
+    }
+
+    /// Locks the submission for review; its status and what the reviewer calls it.
+    static func lockedStatus(_ session: Session, tenant: Int64, id: Int64, reference: ClientReference) throws -> (status: String, reference: String) {
         do {
-            guard let row = try connection.query("SELECT status FROM cobranza.submission WHERE id = $1 FOR UPDATE", [id]).first else {
-                throw StoreError("submission \(id) does not exist")
+            guard let row = try session.connection.query("""
+                SELECT s.status, t.code, s.number FROM cobranza.submission s JOIN cobranza.tenant t ON t.id = s.tenant_id
+                 WHERE s.tenant_id = $1 AND s.id = $2 FOR UPDATE OF s
+                """, [tenant, id]).first else {
+                throw StoreError("submission \(reference) does not exist")
             }
-            return try row.decode("status")
+            return (try row.decode("status"), session.reference(client: try row.decode("code"), number: try row.decode("number")))
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
             throw StoreError("only agency staff can review submissions")
         }
     }
 
-    static func record(_ row: Row) throws -> SubmissionRecord {
+    func record(_ row: Row) throws -> SubmissionRecord {
+        let client: String = try row.decode("code")
+        let number: Int64 = try row.decode("submission_number")
         let country = Country(code: try row.decode("country")) ?? .chile
         let stored: String = try row.decode("tax_id")
         return SubmissionRecord(
-            id: try row.decode("id"), client: try row.decode("code"), debtorName: try row.decode("name"),
+            number: number, reference: session.reference(client: client, number: number), client: client, debtorName: try row.decode("name"),
             debtorTaxID: (try? TaxID.parse(stored, country: country).get())?.formatted ?? stored,
             currency: try row.decode("currency"), invoices: try row.decode("invoices"), total: try row.decode("total"),
             status: try row.decode("status"), submittedOn: try row.decode("submitted_on"),
@@ -111,6 +146,19 @@ public struct Submissions {
             number: try row.decode("number"), issued: try row.decode("issued"), due: try row.decode("due"),
             daysOverdue: try row.decode("overdue"), amount: try row.decode("amount"), currency: try row.decode("currency"),
             caseNumber: try row.decodeIfPresent("case_number"))
+    }
+}
+
+extension Session {
+    /// What this session's person types for a record numbered per client (0019): the number
+    /// alone for the client's own users, `CODE-number` for staff.
+    public func reference(client: String, number: Int64) -> String {
+        ClientReference.shown(client: client, number: number, viewerClient: identity.clientCode)
+    }
+
+    /// `ACME-` for staff, nothing for the client's own users: put before a number in SQL.
+    func referencePrefix(client: String) -> String {
+        identity.clientCode == nil ? client + "-" : ""
     }
 }
 

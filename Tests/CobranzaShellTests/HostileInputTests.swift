@@ -80,8 +80,9 @@ struct HostileInputTests {
         }
         for result in imports { #expect(result.status <= 1, "import crashed: \(result.output)") }
 
-        let pending: [Int64] = try db.asSuperuser {
-            try $0.query("SELECT id FROM cobranza.submission ORDER BY id").rows.map { try $0.decode("id") }
+        // Staff name a submission by client and number (ACME-3); the SME reads the same.
+        let pending: [String] = try db.asSuperuser {
+            try $0.query("SELECT 'ACME-' || number AS ref FROM cobranza.submission ORDER BY id").rows.map { try $0.decode("ref") }
         }
         #expect(pending.count >= 3, "the extreme amounts that fit must be accepted")
         // Opening may be refused (a case has a ceiling), never crash.
@@ -123,11 +124,11 @@ struct HostileInputTests {
              try shell(admin, ["-c", "submission import \(file) --client ACME --skip-invalid"]),
              try shell(admin, ["-c", "submission import \(first) --client ACME", "-c", "submission import \(second) --client ACME"]))
         }
-        let halvesIDs: [Int64] = try db.asSuperuser {
+        let halvesIDs: [String] = try db.asSuperuser {
             try $0.query("""
-                SELECT s.id FROM cobranza.submission s JOIN cobranza.debtor d ON d.tenant_id = s.tenant_id AND d.id = s.debtor_id
+                SELECT 'ACME-' || s.number AS ref FROM cobranza.submission s JOIN cobranza.debtor d ON d.tenant_id = s.tenant_id AND d.id = s.debtor_id
                  WHERE d.tax_id = '96543210-8' ORDER BY s.id
-                """).rows.map { try $0.decode("id") }
+                """).rows.map { try $0.decode("ref") }
         }
         #expect(halvesIDs.count == 2)
         let opened = try await offThePool { [self] in

@@ -34,6 +34,7 @@ struct CatalogTests {
         "collection_case_number()": "draws the case number for the row being inserted; its inserter may not call next_case_number",
         "reserve_fee_numbers(text, date, integer)": "the fee counter has no grants",
         "fee_document_number()": "draws the fee document number for the row being inserted; its inserter may not call reserve_fee_numbers",
+        "client_number()": "draws a submission's or import batch's per-client number (0019) from client_number_counter, which has no grants, for the row being inserted",
         "payment_prepare()": "writes the frozen fee and closes or reopens a paid case, moves only the owner may make; claims an agency-channel bank reference in received_transfer, which no person may write; asks caller_is_admin (owner only) whether a billed payment may be reversed",
         "issue_fee_invoices(text, text)": "month-end invoicing as one set-wise statement, trusted by fee_document_check_lines; checks the caller is an admin",
     ]

@@ -5,17 +5,17 @@ import CobranzaStore
 enum CaseCommands {
     static let open = Command(CommandSpec(
         words: ["case", "open"],
-        arguments: [CommandTable.argument("SUBMISSION", .id, help: "a pending submission number")],
+        arguments: [CommandTable.argument("SUBMISSION", .reference, help: "a pending submission: CODE-NUMBER, e.g. ACME-12")],
         options: [CommandTable.option("assign", "USER", .userName, help: "assign to this collector or lawyer")],
         summary: "accept a submission into its debtor's open case, or a new case (staff)",
-        examples: ["case open 12 --assign ana"],
+        examples: ["case open ACME-12 --assign ana"],
         fieldLabels: ["assigned_to": "--assign"])
     ) { invocation, context in
         let opened = try context.session.cases.open(
-            submission: invocation.id("SUBMISSION")!, assignTo: invocation.option("assign"))
+            submission: invocation.reference("SUBMISSION")!, assignTo: invocation.option("assign"))
         let what = opened.joinedExisting ? "joined case" : "opened case"
         let assigned = invocation.option("assign").map { ", assigned to \($0)" } ?? ""
-        return .message("Submission \(invocation.argument("SUBMISSION")!) \(what) \(opened.caseNumber) for \(opened.debtorName): "
+        return .message("Submission \(opened.submission) \(what) \(opened.caseNumber) for \(opened.debtorName): "
             + "\(opened.invoices) invoice(s), \(Formatting.money(opened.total, opened.currency))\(assigned).")
     }
 

@@ -25,7 +25,7 @@ enum SubmissionCommands {
             amount: invocation.option("amount")!, currency: invocation.option("currency"), note: invocation.option("note")),
             client: invocation.option("client"))
         let warnings = outcome.warnings.map { "warning: " + $0.replacingOccurrences(of: "line 1: ", with: "") }
-        return .message((["Invoice \(invocation.option("number")!) submitted as submission \(outcome.submissions.first.map(String.init) ?? "?") (pending review)."] + warnings).joined(separator: "\n"))
+        return .message((["Invoice \(invocation.option("number")!) submitted as submission \(outcome.submissions.first ?? "?") (pending review)."] + warnings).joined(separator: "\n"))
     }
 
     static let submitImport = Command(CommandSpec(
@@ -74,22 +74,22 @@ enum SubmissionCommands {
         let submissions = try context.session.submissions.list(
             client: invocation.option("client"), pendingOnly: invocation.switches.contains("pending"), limit: Formatting.limit(invocation))
         return .table(ResultTable(
-            columns: [.init("id", .number), .init("client"), .init("debtor"), .init("tax_id"), .init("invoices", .number),
+            columns: [.init("submission"), .init("client"), .init("debtor"), .init("tax_id"), .init("invoices", .number),
                       .init("total", .money), .init("status"), .init("submitted"), .init("case"), .init("reason")],
             rows: submissions.map { s in
-                [String(s.id), s.client, s.debtorName, s.debtorTaxID, String(s.invoices), Formatting.money(s.total, s.currency),
+                [s.reference, s.client, s.debtorName, s.debtorTaxID, String(s.invoices), Formatting.money(s.total, s.currency),
                  s.status, s.submittedOn.description, s.caseNumber, s.rejectReason]
             }))
     }
 
     static let show = Command(CommandSpec(
         words: ["submission", "show"],
-        arguments: [CommandTable.argument("ID", .id, help: "submission number")],
-        options: [], summary: "show a submission and its invoices", examples: ["submission show 12"])
+        arguments: [CommandTable.argument("SUBMISSION", .reference, help: "the client's submission number (12); staff: CODE-NUMBER (ACME-12)")],
+        options: [], summary: "show a submission and its invoices", examples: ["submission show 12", "submission show ACME-12"])
     ) { invocation, context in
-        let (submission, invoices) = try context.session.submissions.show(invocation.id("ID")!)
+        let (submission, invoices) = try context.session.submissions.show(invocation.reference("SUBMISSION")!)
         var header: [(String, String?)] = [
-            ("submission", String(submission.id)), ("client", submission.client),
+            ("submission", submission.reference), ("client", submission.client),
             ("debtor", "\(submission.debtorName) (\(submission.debtorTaxID))"), ("status", submission.status),
             ("submitted", submission.submittedOn.description), ("total", Formatting.money(submission.total, submission.currency)),
         ]
@@ -104,13 +104,12 @@ enum SubmissionCommands {
 
     static let reject = Command(CommandSpec(
         words: ["submission", "reject"],
-        arguments: [CommandTable.argument("ID", .id, help: "submission number")],
+        arguments: [CommandTable.argument("SUBMISSION", .reference, help: "a pending submission: CODE-NUMBER, e.g. ACME-12")],
         options: [CommandTable.option("reason", "TEXT", required: true, help: "why (the client reads it)")],
         summary: "refuse a pending submission (staff)",
-        examples: ["submission reject 12 --reason 'invoice already paid per client ledger'"])
+        examples: ["submission reject ACME-12 --reason 'invoice already paid per client ledger'"])
     ) { invocation, context in
-        let id = invocation.id("ID")!
-        try context.session.submissions.reject(id, reason: invocation.option("reason")!)
-        return .message("Submission \(id) rejected; the client will see the reason.")
+        let reference = try context.session.submissions.reject(invocation.reference("SUBMISSION")!, reason: invocation.option("reason")!)
+        return .message("Submission \(reference) rejected; the client will see the reason.")
     }
 }
