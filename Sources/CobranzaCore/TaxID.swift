@@ -39,6 +39,17 @@ public struct TaxID: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { formatted }
 
+    /// The characters of a tax id that matter when searching for it, whatever the country:
+    /// upper-case, without the dots, dashes, commas and spaces people write between them. So
+    /// `79.333.444-3`, `79333444-3` and `793334443` find the same debtor; the database side
+    /// strips the same characters from the stored form (`DebtorSearch`).
+    public static func searchKey(_ text: String) -> String {
+        String(text.uppercased().filter { !Self.searchSeparators.contains($0) })
+    }
+
+    /// What `searchKey` drops; SQL's `translate` takes the same characters.
+    public static let searchSeparators: Set<Character> = [".", "-", ",", " "]
+
     // MARK: Chile
 
     /// Read as UTF-8 bytes, not Characters: it runs once per row of a million-row placement file.

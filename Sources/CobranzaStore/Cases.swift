@@ -203,8 +203,7 @@ public struct Cases {
             conditions.append("c.assigned_to = " + parameters.bind(collector))
         }
         if let debtor = filter.debtor {
-            let pattern = parameters.bind("%" + debtor + "%")
-            conditions.append("(d.name ILIKE \(pattern) OR d.tax_id ILIKE \(pattern))")
+            conditions.append(DebtorSearch.condition(debtor, debtor: "d", parameters: &parameters))
         }
         if let minimum = filter.minAmount {
             having.append("coalesce(sum(i.amount), 0) >= \(parameters.bind(minimum)) * (10::bigint ^ cur.exponent)::bigint")

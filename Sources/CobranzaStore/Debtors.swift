@@ -99,8 +99,7 @@ public struct Debtors {
             conditions.append("d.tenant_id = " + parameters.bind(scope.id))
         }
         if let search {
-            let pattern = parameters.bind("%" + search.replacingOccurrences(of: "%", with: "\\%") + "%")
-            conditions.append("(d.name ILIKE \(pattern) OR d.tax_id ILIKE \(pattern))")
+            conditions.append(DebtorSearch.condition(search, debtor: "d", parameters: &parameters))
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try connection.query(Self.select + filter + " ORDER BY t.code, d.name LIMIT " + parameters.bind(limit), parameters.values)

@@ -34,6 +34,15 @@ struct TaxIDTests {
         #expect((try? TaxID.parse("01.234.567-4", country: .chile).get())?.normalized == "1234567-4")
     }
 
+    /// Issue 16, item 12: what people type and what is stored reduce to the same search key.
+    @Test func searchKeysIgnoreSeparatorsAndCase() {
+        #expect(TaxID.searchKey("79.333.444-3") == "793334443")
+        #expect(TaxID.searchKey("79333444-3") == TaxID.searchKey("79 333 444 3"))
+        #expect(TaxID.searchKey("900.123.456-8") == "9001234568")
+        #expect(TaxID.searchKey("afe-010203-ab0") == "AFE010203AB0")
+        #expect(TaxID.searchKey("12.345.678-k") == "12345678K")
+    }
+
     /// Property: every valid id round-trips through its formatted form, and changing any one
     /// digit of it is caught by the check digit. The NIT's digit maps remainders 1 and 10 both
     /// to 1 (DIAN's rule), so that single collision is the one change it cannot see.
