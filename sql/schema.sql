@@ -2131,6 +2131,7 @@ CREATE FUNCTION cobranza.tax_id_is_valid(p_country text, p_tax_id text) RETURNS 
     AS $_$
 DECLARE
     v_letters integer;
+    v_year integer;
     v_month integer;
     v_day integer;
 BEGIN
@@ -2141,12 +2142,22 @@ BEGIN
         RETURN p_tax_id ~ '^[0-9]{5,15}-[0-9]$'
            AND right(p_tax_id, 1) = cobranza.nit_check_digit(split_part(p_tax_id, '-', 1));
     ELSIF p_country = 'MX' THEN
-        IF p_tax_id !~ '^[A-Z&Ñ]{3,4}[0-9]{6}[A-Z0-9]{3}$' THEN RETURN false; END IF;
+        -- Letters, YYMMDD, and the homoclave: 1-9 or A-V, 1-9 or A-Z, the check digit.
+        IF p_tax_id !~ '^[A-Z&Ñ]{3,4}[0-9]{6}[1-9A-V][1-9A-Z][0-9A]$' THEN RETURN false; END IF;
         v_letters := length(p_tax_id) - 9;
+        IF v_letters = 4 AND left(p_tax_id, 4) = ANY (ARRAY[
+            'BUEI', 'BUEY', 'CACA', 'CACO', 'CAGA', 'CAGO', 'CAKA', 'CAKO', 'COGE', 'COJA', 'COJE', 'COJI', 'COJO', 'CULO',
+            'FETO', 'GUEY', 'JOTO', 'KACA', 'KACO', 'KAGA', 'KAGO', 'KAKA', 'KOGE', 'KOJO', 'KULO', 'MAME', 'MAMO', 'MEAR',
+            'MEAS', 'MEON', 'MION', 'MOCO', 'MULA', 'PEDA', 'PEDO', 'PENE', 'PUTA', 'PUTO', 'QULO', 'RATA', 'RUIN'])
+        THEN
+            RETURN false;
+        END IF;
+        v_year := substr(p_tax_id, v_letters + 1, 2)::integer;
         v_month := substr(p_tax_id, v_letters + 3, 2)::integer;
         v_day := substr(p_tax_id, v_letters + 5, 2)::integer;
         RETURN v_month BETWEEN 1 AND 12
-           AND v_day BETWEEN 1 AND (CASE WHEN v_month = 2 THEN 29 WHEN v_month IN (4, 6, 9, 11) THEN 30 ELSE 31 END)
+           AND v_day BETWEEN 1 AND (CASE WHEN v_month = 2 THEN CASE WHEN v_year % 4 = 0 THEN 29 ELSE 28 END
+                                         WHEN v_month IN (4, 6, 9, 11) THEN 30 ELSE 31 END)
            AND right(p_tax_id, 1) = cobranza.rfc_check_digit(left(p_tax_id, length(p_tax_id) - 1));
     END IF;
     RETURN false;

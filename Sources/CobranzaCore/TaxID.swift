@@ -1,5 +1,5 @@
 /// A validated tax identifier: Chile's RUT, Colombia's NIT, Mexico's RFC. Stored normalized
-/// (`76123456-7`, `900123456-7`, `ABC010203XY9`) and shown the way each country writes it.
+/// (`76123456-7`, `900123456-7`, `AFE010203AB0`) and shown the way each country writes it.
 public struct TaxID: Hashable, Sendable, CustomStringConvertible {
     public let country: Country
     /// The canonical form stored in the database.
@@ -136,15 +136,38 @@ public struct TaxID: Hashable, Sendable, CustomStringConvertible {
             return .failure(.malformed("RFC must be 3 letters (company) or 4 (person), a date YYMMDD and a 3-character homoclave"))
         }
         let date = chars[letters..<(letters + 6)].map { Int(String($0))! }
+        let year = date[0] * 10 + date[1]
         let month = date[2] * 10 + date[3]
         let day = date[4] * 10 + date[5]
-        guard (1...12).contains(month), (1...Self.daysIn(month: month)).contains(day) else {
+        guard (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day) else {
             return .failure(.malformed("RFC date part must be a real date YYMMDD"))
+        }
+        // SAT's homoclave (issue 16, item 15): its first character is 1-9 or A-V, its second
+        // 1-9 or A-Z; the third is the check digit. Anything else was never issued, even when
+        // the check digit happens to fit.
+        guard Self.homoclaveFirst.contains(chars[letters + 6]), Self.homoclaveSecond.contains(chars[letters + 7]) else {
+            return .failure(.malformed("RFC homoclave must start with 1-9 or A-V, then 1-9 or A-Z, as SAT issues it"))
+        }
+        // A person's four letters are never one of SAT's inconvenient words: SAT writes X for
+        // the last letter instead (PUTO becomes PUTX).
+        if letters == 4, Self.inconvenientWords.contains(String(chars[..<4])) {
+            return .failure(.malformed("RFC never starts with \(String(chars[..<4])): SAT replaces the fourth letter of that word with X"))
         }
         let expected = rfcCheckDigit(String(chars.dropLast()))
         guard expected == chars.last else { return .failure(.checkDigit(expected: expected)) }
         return .success(TaxID(country: .mexico, normalized: cleaned))
     }
+
+    static let homoclaveFirst = Set("123456789ABCDEFGHIJKLMNOPQRSTUV")
+    static let homoclaveSecond = Set("123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+    /// The words SAT does not issue as a person's first four letters (the list python-stdnum and
+    /// SAT's algorithm use); the database's `tax_id_is_valid` holds the same list (0020).
+    static let inconvenientWords: Set<String> = [
+        "BUEI", "BUEY", "CACA", "CACO", "CAGA", "CAGO", "CAKA", "CAKO", "COGE", "COJA", "COJE", "COJI", "COJO", "CULO",
+        "FETO", "GUEY", "JOTO", "KACA", "KACO", "KAGA", "KAGO", "KAKA", "KOGE", "KOJO", "KULO", "MAME", "MAMO", "MEAR",
+        "MEAS", "MEON", "MION", "MOCO", "MULA", "PEDA", "PEDO", "PENE", "PUTA", "PUTO", "QULO", "RATA", "RUIN",
+    ]
 
     /// SAT's modulo-11 digit over the first 11 or 12 characters, company RFCs padded with a space.
     public static func rfcCheckDigit(_ body: String) -> Character {
@@ -162,9 +185,12 @@ public struct TaxID: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    private static func daysIn(month: Int) -> Int {
+    /// Days of `month` in the two-digit `year`: 29 February only in a year divisible by 4, which
+    /// in either century an RFC may mean, as python-stdnum reads it (a 29 February of 1900, the
+    /// one century year in reach that was not a leap year, never was a date).
+    private static func daysIn(month: Int, year: Int) -> Int {
         switch month {
-        case 2: 29
+        case 2: year % 4 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
         default: 31
         }
