@@ -3,7 +3,11 @@ import Postgres
 
 /// An instalment agreement with its schedule and how far the payments since cover it.
 public struct AgreementRecord: Sendable, Equatable {
+    /// The internal key; never shown (its agency-wide sequence would count other clients' rows).
     public var id: Int64
+    /// Its number among its case's agreements, 1, 2, … (counted by the database as it reads them; they
+    /// are never deleted): what people read, since it counts nothing of other clients.
+    public var number: Int64
     public var caseNumber: String
     public var currency: String
     public var agreedOn: CalendarDate
@@ -95,7 +99,7 @@ public struct Agreements {
     public func show(caseNumber: String) throws -> [AgreementRecord] {
         let number = caseNumber.trimmingSpacesAndNewlines().uppercased()
         let agreements = try connection.query("""
-            SELECT a.id, c.number, a.currency, a.agreed_on::text AS agreed_on, a.owed, a.discount_bp, a.total, a.down_payment,
+            SELECT a.id, row_number() OVER (ORDER BY a.id) AS agreement_number, c.number, a.currency, a.agreed_on::text AS agreed_on, a.owed, a.discount_bp, a.total, a.down_payment,
                    a.instalments, a.every, a.paid, a.status, a.tenant_id
               FROM cobranza.agreement_status a
               JOIN cobranza.collection_case c ON c.tenant_id = a.tenant_id AND c.id = a.case_id
@@ -112,7 +116,7 @@ public struct Agreements {
                                  paid: try i.decode("paid"), status: try i.decode("status"))
             }
             return AgreementRecord(
-                id: id, caseNumber: try row.decode("number"), currency: try row.decode("currency"), agreedOn: try row.decode("agreed_on"),
+                id: id, number: try row.decode("agreement_number"), caseNumber: try row.decode("number"), currency: try row.decode("currency"), agreedOn: try row.decode("agreed_on"),
                 owed: try row.decode("owed"), discount: BasisPoints(try row.decode("discount_bp")), total: try row.decode("total"),
                 downPayment: try row.decode("down_payment"), instalmentCount: try row.decode("instalments"), every: try row.decode("every"),
                 paid: try row.decode("paid"), status: try row.decode("status"), instalments: instalments)

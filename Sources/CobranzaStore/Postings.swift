@@ -3,7 +3,11 @@ import Postgres
 
 /// A public posting of a debt, as listed by `posting list`.
 public struct PostingRecord: Sendable, Equatable {
+    /// The internal key; never shown (its agency-wide sequence would count other clients' rows).
     public var id: Int64
+    /// Its number among its case's postings, 1, 2, … (counted by the database as it reads them; they
+    /// are never deleted): what people read, since it counts nothing of other clients.
+    public var number: Int64
     public var caseNumber: String
     public var client: String
     public var debtorName: String
@@ -91,7 +95,10 @@ public struct Postings {
             conditions.append("p.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id))
         }
         let sql = """
-            SELECT p.id, c.number, t.code, d.name, p.notice_on::text AS notice_on, p.registry, p.reference,
+            SELECT p.id, c.number, t.code, d.name,
+                   (SELECT count(*) FROM cobranza.posting q
+                     WHERE q.tenant_id = p.tenant_id AND q.case_id = p.case_id AND q.id <= p.id) AS posting_number,
+                   p.notice_on::text AS notice_on, p.registry, p.reference,
                    p.published_on::text AS published_on, p.withdrawal_due::text AS withdrawal_due, p.withdrawn_on::text AS withdrawn_on,
                    p.withdrawal_due - cobranza.today() AS days_left
               FROM cobranza.posting p
@@ -102,7 +109,7 @@ public struct Postings {
              ORDER BY p.withdrawal_due NULLS LAST, p.notice_on, p.id LIMIT \(parameters.bind(limit))
             """
         return try connection.query(sql, parameters.values).rows.map { row in
-            PostingRecord(id: try row.decode("id"), caseNumber: try row.decode("number"), client: try row.decode("code"),
+            PostingRecord(id: try row.decode("id"), number: try row.decode("posting_number"), caseNumber: try row.decode("number"), client: try row.decode("code"),
                           debtorName: try row.decode("name"), noticeOn: try row.decode("notice_on"), registry: try row.decodeIfPresent("registry"),
                           reference: try row.decodeIfPresent("reference"), publishedOn: try row.decodeIfPresent("published_on"),
                           withdrawalDue: try row.decodeIfPresent("withdrawal_due"), withdrawnOn: try row.decodeIfPresent("withdrawn_on"),

@@ -3,7 +3,11 @@ import Postgres
 
 /// A debtor's promise to pay, kept or broken by the payments that follow (promise_status).
 public struct PromiseRecord: Sendable, Equatable {
+    /// The internal key; never shown (its agency-wide sequence would count other clients' rows).
     public var id: Int64
+    /// Its number among its case's promises, 1, 2, … (counted by the database as it reads them; they
+    /// are never deleted): what people read, since it counts nothing of other clients.
+    public var number: Int64
     public var caseNumber: String
     public var client: String
     public var debtorName: String
@@ -52,7 +56,9 @@ public struct Promises {
             conditions.append("s.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id))
         }
         let sql = """
-            SELECT s.id, c.number, t.code, d.name, s.amount, s.currency, s.promised_on::text AS promised_on, s.due::text AS due,
+            SELECT s.id, c.number, t.code,
+                   (SELECT count(*) FROM cobranza.promise q
+                     WHERE q.tenant_id = s.tenant_id AND q.case_id = s.case_id AND q.id <= s.id) AS promise_number, d.name, s.amount, s.currency, s.promised_on::text AS promised_on, s.due::text AS due,
                    s.deadline::text AS deadline, s.paid, s.status, s.note
               FROM cobranza.promise_status s
               JOIN cobranza.collection_case c ON c.tenant_id = s.tenant_id AND c.id = s.case_id
@@ -61,7 +67,7 @@ public struct Promises {
             """ + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY s.due, s.id LIMIT " + parameters.bind(limit)
         return try connection.query(sql, parameters.values).rows.map { row in
-            PromiseRecord(id: try row.decode("id"), caseNumber: try row.decode("number"), client: try row.decode("code"),
+            PromiseRecord(id: try row.decode("id"), number: try row.decode("promise_number"), caseNumber: try row.decode("number"), client: try row.decode("code"),
                           debtorName: try row.decode("name"), amount: try row.decode("amount"), currency: try row.decode("currency"),
                           promisedOn: try row.decode("promised_on"), due: try row.decode("due"), deadline: try row.decode("deadline"),
                           paid: try row.decode("paid"), status: try row.decode("status"), note: try row.decodeIfPresent("note"))

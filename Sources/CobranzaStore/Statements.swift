@@ -25,7 +25,12 @@ public struct RemittanceStatement: Sendable, Equatable {
 
 /// A transfer of collected money from the agency to a client.
 public struct RemittanceRecord: Sendable, Equatable {
+    /// The internal key; never shown (its agency-wide sequence would count other clients' rows).
     public var id: Int64
+    /// What the viewer reads and types: the remittance's number among its client's, 1, 2, …
+    /// (counted by the database as it reads them; remittances are never deleted), alone for the
+    /// client's users, `ACME-3` for staff.
+    public var reference: String
     public var client: String
     public var amount: Int64
     public var currency: String
@@ -124,7 +129,11 @@ public struct Statements {
             throw StoreError(field: "ref", "\(ref ?? "") is already recorded as a remittance to \(scope.code)")
         }
         let row = inserted.first!
-        return RemittanceRecord(id: try row.decode("id"), client: scope.code, amount: try row.decode("amount"),
+        let id: Int64 = try row.decode("id")
+        let number: Int64 = try connection.query(
+            "SELECT count(*) AS n FROM cobranza.remittance WHERE tenant_id = $1 AND id <= $2", [scope.id, id]).first!.decode("n")
+        return RemittanceRecord(id: id, reference: session.reference(client: scope.code, number: number),
+                                client: scope.code, amount: try row.decode("amount"),
                                 currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
                                 externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"))
     }
@@ -137,10 +146,13 @@ public struct Statements {
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try connection.query("""
-            SELECT r.id, t.code, r.amount, r.currency, r.paid_on::text AS paid_on, r.external_ref, r.created_by
+            SELECT r.id, t.code, r.amount,
+                   (SELECT count(*) FROM cobranza.remittance q WHERE q.tenant_id = r.tenant_id AND q.id <= r.id) AS remittance_number, r.currency, r.paid_on::text AS paid_on, r.external_ref, r.created_by
               FROM cobranza.remittance r JOIN cobranza.tenant t ON t.id = r.tenant_id
             """ + filter + " ORDER BY r.id LIMIT " + parameters.bind(limit), parameters.values).rows.map { row in
-            RemittanceRecord(id: try row.decode("id"), client: try row.decode("code"), amount: try row.decode("amount"),
+            RemittanceRecord(id: try row.decode("id"),
+                             reference: session.reference(client: try row.decode("code"), number: try row.decode("remittance_number")),
+                             client: try row.decode("code"), amount: try row.decode("amount"),
                              currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
                              externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"))
         }

@@ -121,3 +121,33 @@ struct ClientNumberTests {
         #expect(audited == 0)
     }
 }
+
+/// The other numbers an SME reads: a promise's, an agreement's and a posting's count its case's
+/// rows, a remittance's its client's, whatever other clients' rows were made in between (their
+/// internal ids come from agency-wide sequences and are no longer shown).
+@Suite("Client numbers: what the shell shows")
+struct ShownNumberTests {
+    let fixture: PaymentFixture
+
+    init() throws { fixture = try PaymentFixture() }
+
+    @Test func promisesAndRemittancesAnSMEReadsCountOnlyItsOwn() throws {
+        let admin = try fixture.session(fixture.admin)
+        let theirs = try fixture.openCase(tenant: fixture.other, amounts: [500_000])
+        let mine = try fixture.openCase(tenant: fixture.acme, amounts: [500_000])
+        // Another client's promise and remittances first, so the internal ids of ACME's are not 1.
+        _ = try admin.promises.add(caseNumber: theirs, amount: "1.000", due: "2026-04-30", note: nil)
+        try admin.statements.remit(client: "OTHER", amount: "5.000", currency: nil, date: nil, ref: "TRF-1")
+        try admin.statements.remit(client: "OTHER", amount: "5.000", currency: nil, date: nil, ref: "TRF-2")
+        let promise = try admin.promises.add(caseNumber: mine, amount: "1.000", due: "2026-04-30", note: nil)
+        let remitted = try admin.statements.remit(client: "ACME", amount: "5.000", currency: nil, date: nil, ref: "TRF-3")
+        #expect(promise.id > 1 && remitted.id > 1, "the test needs internal ids that count other clients' rows")
+        #expect(promise.number == 1)
+        #expect(remitted.reference == "ACME-1")
+
+        let maria = try fixture.session(fixture.maria)
+        #expect(try maria.promises.list(caseNumber: nil, brokenOnly: false, client: nil, limit: 100).map(\.number) == [1])
+        #expect(try maria.statements.remittances(client: nil, limit: 100).map(\.reference) == ["1"])
+        #expect(try admin.statements.remittances(client: nil, limit: 100).map(\.reference) == ["OTHER-1", "OTHER-2", "ACME-1"])
+    }
+}

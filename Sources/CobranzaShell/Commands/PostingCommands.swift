@@ -48,7 +48,7 @@ enum PostingCommands {
             columns: [.init("posting", .number), .init("case"), .init("client"), .init("debtor"), .init("notified"), .init("registry"),
                       .init("published"), .init("withdrawal_due"), .init("days_left", .number)],
             rows: postings.map { p in
-                [String(p.id), p.caseNumber, p.client, p.debtorName, p.noticeOn.description, p.registry, p.publishedOn?.description, p.withdrawalDue?.description,
+                [String(p.number), p.caseNumber, p.client, p.debtorName, p.noticeOn.description, p.registry, p.publishedOn?.description, p.withdrawalDue?.description,
                  p.daysLeft.map(String.init)]
             }))
     }

@@ -46,7 +46,7 @@ enum StatementCommands {
         let remittance = try context.session.statements.remit(
             client: invocation.option("client")!, amount: invocation.amount("AMOUNT")!, currency: invocation.option("currency"),
             date: invocation.date("date"), ref: invocation.option("ref"))
-        return .message("Remittance \(remittance.id) of \(Formatting.money(remittance.amount, remittance.currency)) to \(remittance.client) recorded (\(remittance.paidOn)).")
+        return .message("Remittance \(remittance.reference) of \(Formatting.money(remittance.amount, remittance.currency)) to \(remittance.client) recorded (\(remittance.paidOn)).")
     }
 
     static let remittanceList = Command(CommandSpec(
@@ -55,7 +55,7 @@ enum StatementCommands {
     ) { invocation, context in
         let remittances = try context.session.statements.remittances(client: invocation.option("client"), limit: Formatting.limit(invocation))
         return .table(ResultTable(
-            columns: [.init("id", .number), .init("client"), .init("paid_on"), .init("amount", .money), .init("ref"), .init("by")],
-            rows: remittances.map { [String($0.id), $0.client, $0.paidOn.description, Formatting.money($0.amount, $0.currency), $0.externalRef, $0.recordedBy] }))
+            columns: [.init("remittance"), .init("client"), .init("paid_on"), .init("amount", .money), .init("ref"), .init("by")],
+            rows: remittances.map { [$0.reference, $0.client, $0.paidOn.description, Formatting.money($0.amount, $0.currency), $0.externalRef, $0.recordedBy] }))
     }
 }

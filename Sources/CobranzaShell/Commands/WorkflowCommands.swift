@@ -58,7 +58,7 @@ enum WorkflowCommands {
     ) { invocation, context in
         let promise = try context.session.promises.add(caseNumber: invocation.argument("CASE")!, amount: invocation.amount("amount")!,
                                                        due: invocation.date("due")!, note: invocation.option("note"))
-        return .message("Promise \(promise.id) on \(promise.caseNumber): \(Formatting.money(promise.amount, promise.currency)) by \(promise.due) "
+        return .message("Promise \(promise.number) on \(promise.caseNumber): \(Formatting.money(promise.amount, promise.currency)) by \(promise.due) "
             + "(kept if paid by \(promise.deadline)).")
     }
 
@@ -75,7 +75,7 @@ enum WorkflowCommands {
             columns: [.init("promise", .number), .init("case"), .init("client"), .init("debtor"), .init("promised_on"), .init("due"),
                       .init("deadline"), .init("amount", .money), .init("paid", .money), .init("status")],
             rows: promises.map { p in
-                [String(p.id), p.caseNumber, p.client, p.debtorName, p.promisedOn.description, p.due.description, p.deadline.description,
+                [String(p.number), p.caseNumber, p.client, p.debtorName, p.promisedOn.description, p.due.description, p.deadline.description,
                  Formatting.money(p.amount, p.currency), Formatting.money(p.paid, p.currency), p.status]
             }))
     }
@@ -101,7 +101,7 @@ enum WorkflowCommands {
         let discount = agreement.discount == .zero ? ""
             : " (\(agreement.discount) off \(Formatting.money(agreement.owed, agreement.currency)))"
         return .sections([
-            .init("Agreement \(agreement.id) on \(agreement.caseNumber): \(Formatting.money(agreement.total, agreement.currency))\(discount)",
+            .init("Agreement \(agreement.number) on \(agreement.caseNumber): \(Formatting.money(agreement.total, agreement.currency))\(discount)",
                   scheduleTable(agreement)),
         ])
     }
@@ -116,13 +116,13 @@ enum WorkflowCommands {
         guard !agreements.isEmpty else { return .message("Case \(caseNumber.uppercased()) has no instalment agreement.") }
         let money = Formatting.money
         return .sections(agreements.flatMap { a -> [CommandOutput.Section] in
-            [.init("Agreement \(a.id)", Formatting.record([
+            [.init("Agreement \(a.number)", Formatting.record([
                 ("case", a.caseNumber), ("agreed_on", a.agreedOn.description), ("owed_then", money(a.owed, a.currency)),
                 ("discount", a.discount.description), ("total", money(a.total, a.currency)),
                 ("down_payment", money(a.downPayment, a.currency)), ("instalments", "\(a.instalmentCount) every \(a.every)"),
                 ("paid", money(a.paid, a.currency)), ("status", a.status),
              ])),
-             .init("Schedule of agreement \(a.id)", scheduleTable(a))]
+             .init("Schedule of agreement \(a.number)", scheduleTable(a))]
         })
     }
 
