@@ -82,6 +82,25 @@ struct ClientNumberTests {
         #expect(try submit(maria) == 2)
     }
 
+    /// The counter row is locked until the inserting transaction ends: one client's placements
+    /// queue behind each other (as invoice numbers do), another client's never wait.
+    @Test func anotherClientNeverWaitsForTheCounter() throws {
+        try maria.query("BEGIN")
+        #expect(try submit(maria) == 1)
+        try pedro.query("SET lock_timeout = '2s'")
+        #expect(try submit(pedro) == 1)
+        let colleague = try db.connect(as: try db.addPerson("marta", kind: "client", client: "ACME"))
+        try colleague.query("SET lock_timeout = '200ms'")
+        do {
+            _ = try submit(colleague)
+            Issue.record("ACME's second placement did not wait for the first")
+        } catch {
+            #expect((error as? PostgresError)?.sqlState?.rawValue == "55P03", "\(error)")
+        }
+        try maria.query("COMMIT")
+        #expect(try submit(colleague) == 2)
+    }
+
     /// Submissions and batches made before 0019, interleaved between two clients, are numbered
     /// per client in the order they were made, and new ones go on from there.
     @Test func existingRowsAreNumberedPerClientInTheirOrder() throws {
