@@ -1641,7 +1641,10 @@ CREATE FUNCTION cobranza.posting_notified() RETURNS trigger
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
 DECLARE
-    v_case cobranza.collection_case;
+    v_case       cobranza.collection_case;
+    v_country    char(2);
+    v_client     text;
+    v_oldest_due date;
 BEGIN
     v_case := cobranza.lock_open_case(NEW.tenant_id, NEW.case_id, 'a posting');
     IF v_case.disputed THEN
@@ -1654,6 +1657,20 @@ BEGIN
     END IF;
     -- The notice is given today: a backdated notice would shorten the period the law requires.
     NEW.notice_on := cobranza.today();
+    SELECT d.country, t.code INTO v_country, v_client
+      FROM cobranza.debtor d JOIN cobranza.tenant t ON t.id = d.tenant_id
+     WHERE d.tenant_id = v_case.tenant_id AND d.id = v_case.debtor_id;
+    IF NOT coalesce((cobranza.contract_on(NEW.tenant_id, NEW.notice_on)).posting_consent, false) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_consent_check',
+            MESSAGE = format('case %s could never be posted, so no notice is sent: client %s has not consented to public posting',
+                             v_case.number, v_client);
+    END IF;
+    SELECT min(i.due) INTO v_oldest_due FROM cobranza.invoice i WHERE i.tenant_id = NEW.tenant_id AND i.case_id = NEW.case_id;
+    IF v_country = 'CL' AND v_oldest_due < (NEW.notice_on - interval '5 years')::date THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_prescription_check',
+            MESSAGE = format('case %s could never be posted, so no notice is sent: its oldest invoice fell due on %s, more than 5 years ago: Chilean law forbids posting it',
+                             v_case.number, v_oldest_due);
+    END IF;
     IF EXISTS (SELECT 1 FROM cobranza.posting p WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id AND p.withdrawn_on IS NULL) THEN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'posting_one_active_key',
             MESSAGE = format('case %s already has a posting under way', v_case.number);
@@ -2501,6 +2518,7 @@ CREATE TABLE cobranza.debtor (
     region text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    salutation text,
     CONSTRAINT debtor_address_check CHECK ((length(address) <= 200)),
     CONSTRAINT debtor_address_text CHECK (cobranza.single_line(address, 'address'::text)),
     CONSTRAINT debtor_city_check CHECK ((length(city) <= 200)),
@@ -2518,6 +2536,7 @@ CREATE TABLE cobranza.debtor (
     CONSTRAINT debtor_phone_text CHECK (cobranza.single_line(phone, 'phone'::text)),
     CONSTRAINT debtor_region_check CHECK ((length(region) <= 200)),
     CONSTRAINT debtor_region_text CHECK (cobranza.single_line(region, 'region'::text)),
+    CONSTRAINT debtor_salutation_check CHECK ((salutation = ANY (ARRAY['señor'::text, 'señora'::text]))),
     CONSTRAINT debtor_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
     CONSTRAINT debtor_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text)),
     CONSTRAINT debtor_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id))
@@ -5196,6 +5215,7 @@ GRANT SELECT(letter_level) ON TABLE cobranza.case_event TO cobranza_client;
 GRANT INSERT(body) ON TABLE cobranza.case_event TO cobranza_admin;
 GRANT INSERT(body) ON TABLE cobranza.case_event TO cobranza_collector;
 GRANT INSERT(body) ON TABLE cobranza.case_event TO cobranza_lawyer;
+GRANT SELECT(body) ON TABLE cobranza.case_event TO cobranza_client;
 
 -- Name: TABLE debtor; Type: ACL; Schema: cobranza
 
@@ -5263,6 +5283,12 @@ GRANT INSERT(city) ON TABLE cobranza.debtor TO cobranza_client;
 GRANT INSERT(region),UPDATE(region) ON TABLE cobranza.debtor TO cobranza_admin;
 GRANT INSERT(region),UPDATE(region) ON TABLE cobranza.debtor TO cobranza_collector;
 GRANT INSERT(region) ON TABLE cobranza.debtor TO cobranza_client;
+
+-- Name: COLUMN debtor.salutation; Type: ACL; Schema: cobranza
+
+GRANT INSERT(salutation),UPDATE(salutation) ON TABLE cobranza.debtor TO cobranza_admin;
+GRANT INSERT(salutation),UPDATE(salutation) ON TABLE cobranza.debtor TO cobranza_collector;
+GRANT INSERT(salutation) ON TABLE cobranza.debtor TO cobranza_client;
 
 -- Name: TABLE invoice; Type: ACL; Schema: cobranza
 

@@ -14,7 +14,7 @@ public enum CommandTable {
         PaymentCommands.record, PaymentCommands.importFile, PaymentCommands.reverse, PaymentCommands.list, PaymentCommands.show,
         FeeInvoiceCommands.issue, FeeInvoiceCommands.void, FeeInvoiceCommands.list, FeeInvoiceCommands.show,
         StatementCommands.statement, StatementCommands.remittanceRecord, StatementCommands.remittanceList,
-        WorkflowCommands.stepLog, WorkflowCommands.letterRender,
+        WorkflowCommands.stepLog, WorkflowCommands.letterRender, WorkflowCommands.letterShow,
         WorkflowCommands.promiseAdd, WorkflowCommands.promiseList,
         WorkflowCommands.agreementCreate, WorkflowCommands.agreementShow,
         WorkflowCommands.disputeOpen, WorkflowCommands.disputeResolve,
