@@ -553,9 +553,11 @@ CREATE TABLE cobranza.contract (
     max_discount_bp integer DEFAULT 0 NOT NULL,
     posting_notice_days integer DEFAULT 15 NOT NULL,
     agreement_default_days integer DEFAULT 30 NOT NULL,
+    follow_up_days integer DEFAULT 7 NOT NULL,
     CONSTRAINT contract_agreement_default_days_check CHECK (((agreement_default_days >= 1) AND (agreement_default_days <= 365))),
     CONSTRAINT contract_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT contract_extrajudicial_rate_check CHECK (((extrajudicial_bp >= 0) AND (extrajudicial_bp <= 5000))),
+    CONSTRAINT contract_follow_up_days_check CHECK (((follow_up_days >= 1) AND (follow_up_days <= 365))),
     CONSTRAINT contract_judicial_rate_check CHECK (((judicial_bp >= 0) AND (judicial_bp <= 5000))),
     CONSTRAINT contract_judicial_threshold_bound CHECK (cobranza.bounded_amount(judicial_threshold, 'judicial_threshold'::text)),
     CONSTRAINT contract_judicial_threshold_check CHECK ((judicial_threshold >= 0)),
@@ -4588,6 +4590,10 @@ GRANT INSERT(posting_notice_days) ON TABLE cobranza.contract TO cobranza_admin;
 -- Name: COLUMN contract.agreement_default_days; Type: ACL; Schema: cobranza
 
 GRANT INSERT(agreement_default_days) ON TABLE cobranza.contract TO cobranza_admin;
+
+-- Name: COLUMN contract.follow_up_days; Type: ACL; Schema: cobranza
+
+GRANT INSERT(follow_up_days) ON TABLE cobranza.contract TO cobranza_admin;
 
 -- Name: FUNCTION contract_on(p_tenant bigint, p_on date); Type: ACL; Schema: cobranza
 
