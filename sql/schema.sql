@@ -748,14 +748,15 @@ CREATE FUNCTION cobranza.default_connection_limit(p_kind text) RETURNS integer
     SELECT CASE p_kind WHEN 'client' THEN 4 WHEN 'admin' THEN 20 ELSE 10 END
 $$;
 
--- Name: disable_person(text); Type: FUNCTION; Schema: cobranza
+-- Name: disable_person(text, text); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.disable_person(p_name text) RETURNS void
+CREATE FUNCTION cobranza.disable_person(p_name text, p_reassign_to text DEFAULT NULL::text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
 DECLARE
     v_disabled boolean;
+    v_open     text[];
 BEGIN
     IF NOT cobranza.caller_is_admin() THEN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
@@ -769,6 +770,27 @@ BEGIN
     IF p_name = session_user THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = 'you cannot disable yourself';
+    END IF;
+    -- The owner reads and writes cases through collection_case_owner_trusted (0005).
+    SELECT array_agg(c.number ORDER BY c.number) INTO v_open
+      FROM cobranza.collection_case c WHERE c.assigned_to = p_name AND c.stage <> 'closed';
+    IF v_open IS NOT NULL THEN
+        IF p_reassign_to IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'person_open_cases_check', COLUMN = 'reassign_to',
+                MESSAGE = format('reassign_to: user %s has %s open cases (%s): reassign them to an enabled collector or lawyer',
+                                 p_name, cardinality(v_open), array_to_string(v_open, ', '));
+        END IF;
+        IF p_reassign_to = p_name THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_assigned_to_check', COLUMN = 'reassign_to',
+                MESSAGE = format('reassign_to: the cases of %s cannot go to %s, who is being disabled', p_name, p_name);
+        END IF;
+        -- check_case_assignee refuses a target that may not hold cases.
+        WITH moved AS (
+            UPDATE cobranza.collection_case c SET assigned_to = p_reassign_to
+             WHERE c.assigned_to = p_name AND c.stage <> 'closed'
+            RETURNING c.tenant_id, c.id)
+        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note)
+        SELECT m.tenant_id, m.id, 'assigned', format('assigned to %s (%s disabled)', p_reassign_to, p_name) FROM moved m;
     END IF;
     EXECUTE format('ALTER ROLE %I NOLOGIN', p_name);
     IF NOT v_disabled THEN
@@ -840,6 +862,26 @@ BEGIN
             MESSAGE = format('dispute %s: it is resolved between its opening (%s) and today', OLD.id, OLD.opened_on);
     END IF;
     RETURN NEW;
+END
+$$;
+
+-- Name: enable_person(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.enable_person(p_name text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT cobranza.caller_is_admin() THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only agency admins can enable users';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM cobranza.person p WHERE p.role_name = p_name) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('user "%s" does not exist', cobranza.quote_for_message(p_name));
+    END IF;
+    EXECUTE format('ALTER ROLE %I LOGIN', p_name);
+    UPDATE cobranza.person SET disabled = false WHERE role_name = p_name AND disabled;
 END
 $$;
 
@@ -2157,6 +2199,26 @@ BEGIN
 END
 $_$;
 
+-- Name: tenant_identity_fixed(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.tenant_identity_fixed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF (NEW.tax_id, NEW.currency) IS DISTINCT FROM (OLD.tax_id, OLD.currency)
+       AND EXISTS (SELECT 1 FROM cobranza.collection_case c WHERE c.tenant_id = OLD.id) THEN
+        IF NEW.tax_id IS DISTINCT FROM OLD.tax_id THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'tenant_tax_id_fixed_check', COLUMN = 'tax_id',
+                MESSAGE = format('tax_id: client %s has cases: its tax id no longer changes', OLD.code);
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'tenant_currency_fixed_check', COLUMN = 'currency',
+            MESSAGE = format('currency: client %s has cases: its currency no longer changes', OLD.code);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: void_fee_invoice(text, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.void_fee_invoice(p_number text, p_reason text) RETURNS text
@@ -2582,8 +2644,10 @@ CREATE TABLE cobranza.tenant (
     country character(2) NOT NULL,
     currency character(3) NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    contact text,
     CONSTRAINT tenant_code_check CHECK ((code ~ '^[A-Z0-9][A-Z0-9_-]{1,19}$'::text)),
     CONSTRAINT tenant_code_text CHECK (cobranza.single_line(code, 'code'::text)),
+    CONSTRAINT tenant_contact_check CHECK ((length(contact) <= 200)),
     CONSTRAINT tenant_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
     CONSTRAINT tenant_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
     CONSTRAINT tenant_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
@@ -3777,6 +3841,10 @@ CREATE TRIGGER submission_audit_insert AFTER INSERT ON cobranza.submission REFER
 
 CREATE TRIGGER tenant_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
 
+-- Name: tenant tenant_identity_fixed; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER tenant_identity_fixed BEFORE UPDATE OF tax_id, currency ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.tenant_identity_fixed();
+
 -- Name: case_event case_event_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.case_event
@@ -4637,10 +4705,10 @@ GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_owner;
 
 REVOKE ALL ON FUNCTION cobranza.default_connection_limit(p_kind text) FROM PUBLIC;
 
--- Name: FUNCTION disable_person(p_name text); Type: ACL; Schema: cobranza
+-- Name: FUNCTION disable_person(p_name text, p_reassign_to text); Type: ACL; Schema: cobranza
 
-REVOKE ALL ON FUNCTION cobranza.disable_person(p_name text) FROM PUBLIC;
-GRANT ALL ON FUNCTION cobranza.disable_person(p_name text) TO cobranza_admin;
+REVOKE ALL ON FUNCTION cobranza.disable_person(p_name text, p_reassign_to text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.disable_person(p_name text, p_reassign_to text) TO cobranza_admin;
 
 -- Name: FUNCTION dispute_opened(); Type: ACL; Schema: cobranza
 
@@ -4653,6 +4721,11 @@ REVOKE ALL ON FUNCTION cobranza.dispute_resolved() FROM PUBLIC;
 -- Name: FUNCTION dispute_resolving(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.dispute_resolving() FROM PUBLIC;
+
+-- Name: FUNCTION enable_person(p_name text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.enable_person(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.enable_person(p_name text) TO cobranza_admin;
 
 -- Name: FUNCTION end_sessions(p_name text); Type: ACL; Schema: cobranza
 
@@ -4919,6 +4992,10 @@ GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cob
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_client;
+
+-- Name: FUNCTION tenant_identity_fixed(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.tenant_identity_fixed() FROM PUBLIC;
 
 -- Name: FUNCTION void_fee_invoice(p_number text, p_reason text); Type: ACL; Schema: cobranza
 
@@ -5388,6 +5465,10 @@ GRANT INSERT(country) ON TABLE cobranza.tenant TO cobranza_admin;
 -- Name: COLUMN tenant.currency; Type: ACL; Schema: cobranza
 
 GRANT INSERT(currency),UPDATE(currency) ON TABLE cobranza.tenant TO cobranza_admin;
+
+-- Name: COLUMN tenant.contact; Type: ACL; Schema: cobranza
+
+GRANT INSERT(contact),UPDATE(contact) ON TABLE cobranza.tenant TO cobranza_admin;
 
 -- Name: TABLE case_summary; Type: ACL; Schema: cobranza
 

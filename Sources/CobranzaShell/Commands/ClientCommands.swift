@@ -38,6 +38,21 @@ enum ClientCommands {
         .table(clientTable([try context.session.clients.show(invocation.argument("CODE")!)]))
     }
 
+    static let edit = Command(CommandSpec(
+        words: ["client", "edit"],
+        arguments: [CommandTable.argument("CODE", .clientCode, help: "client code")],
+        options: [
+            CommandTable.option("name", "TEXT", help: "legal name"),
+            CommandTable.option("contact", "TEXT", help: "who to talk to at the client: name, email, phone"),
+            CommandTable.option("tax-id", "ID", help: "corrects the tax id; only before the client's first case"),
+        ],
+        summary: "change a client's name, contact or (before its first case) tax id (admins only)",
+        examples: ["client edit ACME --contact 'Ana Pérez, ana@acme.cl, +56 9 1234 5678'", "client edit ACME --name 'Acme Distribuidora SpA'"])
+    ) { invocation, context in
+        .table(clientTable([try context.session.clients.edit(invocation.argument("CODE")!, changes: Clients.Changes(
+            legalName: invocation.option("name"), contact: invocation.option("contact"), taxID: invocation.option("tax-id")))]))
+    }
+
     static let contractSet = Command(CommandSpec(
         words: ["client", "contract", "set"],
         arguments: [CommandTable.argument("CODE", .clientCode, help: "client code")],
@@ -115,7 +130,7 @@ enum ClientCommands {
 
     static func clientTable(_ clients: [ClientRecord]) -> ResultTable {
         ResultTable(
-            columns: [.init("code"), .init("name"), .init("tax_id"), .init("country"), .init("currency"), .init("users", .number)],
-            rows: clients.map { [$0.code, $0.legalName, $0.taxID, $0.country, $0.currency, String($0.userCount)] })
+            columns: [.init("code"), .init("name"), .init("tax_id"), .init("country"), .init("currency"), .init("users", .number), .init("contact")],
+            rows: clients.map { [$0.code, $0.legalName, $0.taxID, $0.country, $0.currency, String($0.userCount), $0.contact] })
     }
 }
