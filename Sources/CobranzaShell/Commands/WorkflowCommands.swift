@@ -167,7 +167,7 @@ enum WorkflowCommands {
         words: ["agenda"], arguments: [],
         options: [CommandTable.option("collector", "USER", .userName, help: "whose cases (default: yours; an admin sees everyone's)"),
                   CommandTable.option("date", "DATE", .date, help: "as of this day (default today)"), CommandTable.limitOption],
-        summary: "what is due: next actions, promises, instalments, posting withdrawals, most urgent first (staff)",
+        summary: "what is due: next actions, promises (broken ones until acted on), instalments, posting withdrawals, cases idle past the contract's follow-up days, most urgent first (staff)",
         examples: ["agenda", "agenda --collector ana --date 2026-04-30"])
     ) { invocation, context in
         let items = try context.session.agenda.items(
