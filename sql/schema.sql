@@ -2601,6 +2601,7 @@ CREATE TABLE cobranza.debtor (
     CONSTRAINT debtor_region_check CHECK ((length(region) <= 200)),
     CONSTRAINT debtor_region_text CHECK (cobranza.single_line(region, 'region'::text)),
     CONSTRAINT debtor_salutation_check CHECK ((salutation = ANY (ARRAY['señor'::text, 'señora'::text]))),
+    CONSTRAINT debtor_salutation_text CHECK (cobranza.single_line(salutation, 'salutation'::text)),
     CONSTRAINT debtor_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
     CONSTRAINT debtor_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text)),
     CONSTRAINT debtor_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id))
@@ -2648,6 +2649,7 @@ CREATE TABLE cobranza.tenant (
     CONSTRAINT tenant_code_check CHECK ((code ~ '^[A-Z0-9][A-Z0-9_-]{1,19}$'::text)),
     CONSTRAINT tenant_code_text CHECK (cobranza.single_line(code, 'code'::text)),
     CONSTRAINT tenant_contact_check CHECK ((length(contact) <= 200)),
+    CONSTRAINT tenant_contact_text CHECK (cobranza.single_line(contact, 'contact'::text)),
     CONSTRAINT tenant_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
     CONSTRAINT tenant_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
     CONSTRAINT tenant_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),

@@ -10,7 +10,9 @@
 SET LOCAL ROLE cobranza_owner;
 
 ALTER TABLE cobranza.debtor
-    ADD COLUMN salutation text CONSTRAINT debtor_salutation_check CHECK (salutation IN ('señor', 'señora'));
+    ADD COLUMN salutation text CONSTRAINT debtor_salutation_check CHECK (salutation IN ('señor', 'señora')),
+    -- Like every text column since 0016: one line, no control characters.
+    ADD CONSTRAINT debtor_salutation_text CHECK (cobranza.single_line(salutation, 'salutation'));
 
 GRANT INSERT (salutation), UPDATE (salutation) ON cobranza.debtor TO cobranza_admin, cobranza_collector;
 GRANT INSERT (salutation) ON cobranza.debtor TO cobranza_client;

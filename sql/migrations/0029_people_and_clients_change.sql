@@ -12,7 +12,9 @@
 SET LOCAL ROLE cobranza_owner;
 
 ALTER TABLE cobranza.tenant
-    ADD COLUMN contact text CONSTRAINT tenant_contact_check CHECK (length(contact) <= 200);
+    ADD COLUMN contact text CONSTRAINT tenant_contact_check CHECK (length(contact) <= 200),
+    -- Like every text column since 0016: one line, no control characters.
+    ADD CONSTRAINT tenant_contact_text CHECK (cobranza.single_line(contact, 'contact'));
 GRANT INSERT (contact), UPDATE (contact) ON cobranza.tenant TO cobranza_admin;
 
 -- A client's identity is fixed once it has cases. Invoker's rights: only admins may update a
