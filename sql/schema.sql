@@ -568,9 +568,11 @@ CREATE TABLE cobranza.contract (
     max_discount_bp integer DEFAULT 0 NOT NULL,
     posting_notice_days integer DEFAULT 15 NOT NULL,
     agreement_default_days integer DEFAULT 30 NOT NULL,
+    follow_up_days integer DEFAULT 7 NOT NULL,
     CONSTRAINT contract_agreement_default_days_check CHECK (((agreement_default_days >= 1) AND (agreement_default_days <= 365))),
     CONSTRAINT contract_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT contract_extrajudicial_rate_check CHECK (((extrajudicial_bp >= 0) AND (extrajudicial_bp <= 5000))),
+    CONSTRAINT contract_follow_up_days_check CHECK (((follow_up_days >= 1) AND (follow_up_days <= 365))),
     CONSTRAINT contract_judicial_rate_check CHECK (((judicial_bp >= 0) AND (judicial_bp <= 5000))),
     CONSTRAINT contract_judicial_threshold_bound CHECK (cobranza.bounded_amount(judicial_threshold, 'judicial_threshold'::text)),
     CONSTRAINT contract_judicial_threshold_check CHECK ((judicial_threshold >= 0)),
@@ -761,14 +763,15 @@ CREATE FUNCTION cobranza.default_connection_limit(p_kind text) RETURNS integer
     SELECT CASE p_kind WHEN 'client' THEN 4 WHEN 'admin' THEN 20 ELSE 10 END
 $$;
 
--- Name: disable_person(text); Type: FUNCTION; Schema: cobranza
+-- Name: disable_person(text, text); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.disable_person(p_name text) RETURNS void
+CREATE FUNCTION cobranza.disable_person(p_name text, p_reassign_to text DEFAULT NULL::text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
 DECLARE
     v_disabled boolean;
+    v_open     text[];
 BEGIN
     IF NOT cobranza.caller_is_admin() THEN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
@@ -782,6 +785,27 @@ BEGIN
     IF p_name = session_user THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = 'you cannot disable yourself';
+    END IF;
+    -- The owner reads and writes cases through collection_case_owner_trusted (0005).
+    SELECT array_agg(c.number ORDER BY c.number) INTO v_open
+      FROM cobranza.collection_case c WHERE c.assigned_to = p_name AND c.stage <> 'closed';
+    IF v_open IS NOT NULL THEN
+        IF p_reassign_to IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'person_open_cases_check', COLUMN = 'reassign_to',
+                MESSAGE = format('reassign_to: user %s has %s open cases (%s): reassign them to an enabled collector or lawyer',
+                                 p_name, cardinality(v_open), array_to_string(v_open, ', '));
+        END IF;
+        IF p_reassign_to = p_name THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_assigned_to_check', COLUMN = 'reassign_to',
+                MESSAGE = format('reassign_to: the cases of %s cannot go to %s, who is being disabled', p_name, p_name);
+        END IF;
+        -- check_case_assignee refuses a target that may not hold cases.
+        WITH moved AS (
+            UPDATE cobranza.collection_case c SET assigned_to = p_reassign_to
+             WHERE c.assigned_to = p_name AND c.stage <> 'closed'
+            RETURNING c.tenant_id, c.id)
+        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note)
+        SELECT m.tenant_id, m.id, 'assigned', format('assigned to %s (%s disabled)', p_reassign_to, p_name) FROM moved m;
     END IF;
     EXECUTE format('ALTER ROLE %I NOLOGIN', p_name);
     IF NOT v_disabled THEN
@@ -853,6 +877,26 @@ BEGIN
             MESSAGE = format('dispute %s: it is resolved between its opening (%s) and today', OLD.id, OLD.opened_on);
     END IF;
     RETURN NEW;
+END
+$$;
+
+-- Name: enable_person(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.enable_person(p_name text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT cobranza.caller_is_admin() THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only agency admins can enable users';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM cobranza.person p WHERE p.role_name = p_name) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('user "%s" does not exist', cobranza.quote_for_message(p_name));
+    END IF;
+    EXECUTE format('ALTER ROLE %I LOGIN', p_name);
+    UPDATE cobranza.person SET disabled = false WHERE role_name = p_name AND disabled;
 END
 $$;
 
@@ -1656,7 +1700,10 @@ CREATE FUNCTION cobranza.posting_notified() RETURNS trigger
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
 DECLARE
-    v_case cobranza.collection_case;
+    v_case       cobranza.collection_case;
+    v_country    char(2);
+    v_client     text;
+    v_oldest_due date;
 BEGIN
     v_case := cobranza.lock_open_case(NEW.tenant_id, NEW.case_id, 'a posting');
     IF v_case.disputed THEN
@@ -1669,6 +1716,20 @@ BEGIN
     END IF;
     -- The notice is given today: a backdated notice would shorten the period the law requires.
     NEW.notice_on := cobranza.today();
+    SELECT d.country, t.code INTO v_country, v_client
+      FROM cobranza.debtor d JOIN cobranza.tenant t ON t.id = d.tenant_id
+     WHERE d.tenant_id = v_case.tenant_id AND d.id = v_case.debtor_id;
+    IF NOT coalesce((cobranza.contract_on(NEW.tenant_id, NEW.notice_on)).posting_consent, false) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_consent_check',
+            MESSAGE = format('case %s could never be posted, so no notice is sent: client %s has not consented to public posting',
+                             v_case.number, v_client);
+    END IF;
+    SELECT min(i.due) INTO v_oldest_due FROM cobranza.invoice i WHERE i.tenant_id = NEW.tenant_id AND i.case_id = NEW.case_id;
+    IF v_country = 'CL' AND v_oldest_due < (NEW.notice_on - interval '5 years')::date THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_prescription_check',
+            MESSAGE = format('case %s could never be posted, so no notice is sent: its oldest invoice fell due on %s, more than 5 years ago: Chilean law forbids posting it',
+                             v_case.number, v_oldest_due);
+    END IF;
     IF EXISTS (SELECT 1 FROM cobranza.posting p WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id AND p.withdrawn_on IS NULL) THEN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'posting_one_active_key',
             MESSAGE = format('case %s already has a posting under way', v_case.number);
@@ -2164,6 +2225,26 @@ BEGIN
 END
 $_$;
 
+-- Name: tenant_identity_fixed(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.tenant_identity_fixed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF (NEW.tax_id, NEW.currency) IS DISTINCT FROM (OLD.tax_id, OLD.currency)
+       AND EXISTS (SELECT 1 FROM cobranza.collection_case c WHERE c.tenant_id = OLD.id) THEN
+        IF NEW.tax_id IS DISTINCT FROM OLD.tax_id THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'tenant_tax_id_fixed_check', COLUMN = 'tax_id',
+                MESSAGE = format('tax_id: client %s has cases: its tax id no longer changes', OLD.code);
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'tenant_currency_fixed_check', COLUMN = 'currency',
+            MESSAGE = format('currency: client %s has cases: its currency no longer changes', OLD.code);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: void_fee_invoice(text, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.void_fee_invoice(p_number text, p_reason text) RETURNS text
@@ -2527,6 +2608,7 @@ CREATE TABLE cobranza.debtor (
     region text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    salutation text,
     CONSTRAINT debtor_address_check CHECK ((length(address) <= 200)),
     CONSTRAINT debtor_address_text CHECK (cobranza.single_line(address, 'address'::text)),
     CONSTRAINT debtor_city_check CHECK ((length(city) <= 200)),
@@ -2544,6 +2626,8 @@ CREATE TABLE cobranza.debtor (
     CONSTRAINT debtor_phone_text CHECK (cobranza.single_line(phone, 'phone'::text)),
     CONSTRAINT debtor_region_check CHECK ((length(region) <= 200)),
     CONSTRAINT debtor_region_text CHECK (cobranza.single_line(region, 'region'::text)),
+    CONSTRAINT debtor_salutation_check CHECK ((salutation = ANY (ARRAY['señor'::text, 'señora'::text]))),
+    CONSTRAINT debtor_salutation_text CHECK (cobranza.single_line(salutation, 'salutation'::text)),
     CONSTRAINT debtor_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
     CONSTRAINT debtor_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text)),
     CONSTRAINT debtor_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id))
@@ -2587,8 +2671,11 @@ CREATE TABLE cobranza.tenant (
     country character(2) NOT NULL,
     currency character(3) NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    contact text,
     CONSTRAINT tenant_code_check CHECK ((code ~ '^[A-Z0-9][A-Z0-9_-]{1,19}$'::text)),
     CONSTRAINT tenant_code_text CHECK (cobranza.single_line(code, 'code'::text)),
+    CONSTRAINT tenant_contact_check CHECK ((length(contact) <= 200)),
+    CONSTRAINT tenant_contact_text CHECK (cobranza.single_line(contact, 'contact'::text)),
     CONSTRAINT tenant_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
     CONSTRAINT tenant_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
     CONSTRAINT tenant_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
@@ -3822,6 +3909,10 @@ CREATE TRIGGER submission_number BEFORE INSERT ON cobranza.submission FOR EACH R
 
 CREATE TRIGGER tenant_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
 
+-- Name: tenant tenant_identity_fixed; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER tenant_identity_fixed BEFORE UPDATE OF tax_id, currency ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.tenant_identity_fixed();
+
 -- Name: case_event case_event_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.case_event
@@ -4653,6 +4744,10 @@ GRANT INSERT(posting_notice_days) ON TABLE cobranza.contract TO cobranza_admin;
 
 GRANT INSERT(agreement_default_days) ON TABLE cobranza.contract TO cobranza_admin;
 
+-- Name: COLUMN contract.follow_up_days; Type: ACL; Schema: cobranza
+
+GRANT INSERT(follow_up_days) ON TABLE cobranza.contract TO cobranza_admin;
+
 -- Name: FUNCTION contract_on(p_tenant bigint, p_on date); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.contract_on(p_tenant bigint, p_on date) FROM PUBLIC;
@@ -4695,10 +4790,10 @@ GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_owner;
 
 REVOKE ALL ON FUNCTION cobranza.default_connection_limit(p_kind text) FROM PUBLIC;
 
--- Name: FUNCTION disable_person(p_name text); Type: ACL; Schema: cobranza
+-- Name: FUNCTION disable_person(p_name text, p_reassign_to text); Type: ACL; Schema: cobranza
 
-REVOKE ALL ON FUNCTION cobranza.disable_person(p_name text) FROM PUBLIC;
-GRANT ALL ON FUNCTION cobranza.disable_person(p_name text) TO cobranza_admin;
+REVOKE ALL ON FUNCTION cobranza.disable_person(p_name text, p_reassign_to text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.disable_person(p_name text, p_reassign_to text) TO cobranza_admin;
 
 -- Name: FUNCTION dispute_opened(); Type: ACL; Schema: cobranza
 
@@ -4711,6 +4806,11 @@ REVOKE ALL ON FUNCTION cobranza.dispute_resolved() FROM PUBLIC;
 -- Name: FUNCTION dispute_resolving(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.dispute_resolving() FROM PUBLIC;
+
+-- Name: FUNCTION enable_person(p_name text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.enable_person(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.enable_person(p_name text) TO cobranza_admin;
 
 -- Name: FUNCTION end_sessions(p_name text); Type: ACL; Schema: cobranza
 
@@ -4977,6 +5077,10 @@ GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cob
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_client;
+
+-- Name: FUNCTION tenant_identity_fixed(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.tenant_identity_fixed() FROM PUBLIC;
 
 -- Name: FUNCTION void_fee_invoice(p_number text, p_reason text); Type: ACL; Schema: cobranza
 
@@ -5279,6 +5383,7 @@ GRANT SELECT(letter_level) ON TABLE cobranza.case_event TO cobranza_client;
 GRANT INSERT(body) ON TABLE cobranza.case_event TO cobranza_admin;
 GRANT INSERT(body) ON TABLE cobranza.case_event TO cobranza_collector;
 GRANT INSERT(body) ON TABLE cobranza.case_event TO cobranza_lawyer;
+GRANT SELECT(body) ON TABLE cobranza.case_event TO cobranza_client;
 
 -- Name: TABLE debtor; Type: ACL; Schema: cobranza
 
@@ -5346,6 +5451,12 @@ GRANT INSERT(city) ON TABLE cobranza.debtor TO cobranza_client;
 GRANT INSERT(region),UPDATE(region) ON TABLE cobranza.debtor TO cobranza_admin;
 GRANT INSERT(region),UPDATE(region) ON TABLE cobranza.debtor TO cobranza_collector;
 GRANT INSERT(region) ON TABLE cobranza.debtor TO cobranza_client;
+
+-- Name: COLUMN debtor.salutation; Type: ACL; Schema: cobranza
+
+GRANT INSERT(salutation),UPDATE(salutation) ON TABLE cobranza.debtor TO cobranza_admin;
+GRANT INSERT(salutation),UPDATE(salutation) ON TABLE cobranza.debtor TO cobranza_collector;
+GRANT INSERT(salutation) ON TABLE cobranza.debtor TO cobranza_client;
 
 -- Name: TABLE invoice; Type: ACL; Schema: cobranza
 
@@ -5439,6 +5550,10 @@ GRANT INSERT(country) ON TABLE cobranza.tenant TO cobranza_admin;
 -- Name: COLUMN tenant.currency; Type: ACL; Schema: cobranza
 
 GRANT INSERT(currency),UPDATE(currency) ON TABLE cobranza.tenant TO cobranza_admin;
+
+-- Name: COLUMN tenant.contact; Type: ACL; Schema: cobranza
+
+GRANT INSERT(contact),UPDATE(contact) ON TABLE cobranza.tenant TO cobranza_admin;
 
 -- Name: TABLE case_summary; Type: ACL; Schema: cobranza
 

@@ -62,12 +62,28 @@ public struct LetterTemplate: Sendable {
 extension LetterTemplate {
     /// `clave = valor` lines (blank lines and `#` comments skipped): the agency's own details that
     /// every letter quotes (name, contact, bank account for payments, reply deadlines).
-    public static func settings(_ text: String) -> [String: String] {
-        var result: [String: String] = [:]
+    ///
+    /// A `[NAME]` line starts a section whose lines apply only to letters of that country or
+    /// currency (`[CO]`, `[COP]`): `sections` lists the ones that apply, in rising precedence,
+    /// over the lines before any section. So the agency's bank account, city and currency are
+    /// written per country or currency, and a Colombian debtor is never told to pay into the
+    /// Chilean account.
+    public static func settings(_ text: String, sections: [String] = []) -> [String: String] {
+        var bySection: [String: [String: String]] = [:]
+        var section = ""
         for line in text.split(separator: "\n") {
             let trimmed = String(line).trimmingSpaces()
+            if trimmed.hasPrefix("["), trimmed.hasSuffix("]") {
+                section = String(trimmed.dropFirst().dropLast()).trimmingSpaces().uppercased()
+                continue
+            }
             guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
-            result[String(trimmed[..<equals]).trimmingSpaces()] = String(trimmed[trimmed.index(after: equals)...]).trimmingSpaces()
+            bySection[section, default: [:]][String(trimmed[..<equals]).trimmingSpaces()] =
+                String(trimmed[trimmed.index(after: equals)...]).trimmingSpaces()
+        }
+        var result = bySection[""] ?? [:]
+        for name in sections {
+            result.merge(bySection[name.uppercased()] ?? [:]) { $1 }
         }
         return result
     }

@@ -16,12 +16,25 @@ public enum PostingRules {
     /// Chile forbids reporting debts more than five years past due.
     public static let chileanLimitYears = 5
 
-    /// Every reason the debt may not be published on `on`, worded for the person trying.
-    public static func refusals(on: CalendarDate, country: Country, contractDays: Int, consent: Bool, disputed: Bool,
-                                noticeOn: CalendarDate?, oldestDue: CalendarDate?) -> [String] {
+    /// The reasons the debt could not be posted on `on` whatever notice is given: no consent in
+    /// the contract, an open dispute, or (Chile) an invoice more than five years past due, which
+    /// only gets older. A notice of posting (`posting notify`) is refused for any of them, and a
+    /// last notice letter does not threaten a posting that cannot happen. The database checks the
+    /// same before a notice (`posting_notified`, 0027_posting_notice_guard.sql).
+    public static func barriers(on: CalendarDate, country: Country, consent: Bool, disputed: Bool, oldestDue: CalendarDate?) -> [String] {
         var reasons: [String] = []
         if !consent { reasons.append("the client's contract does not consent to public posting") }
         if disputed { reasons.append("the case has an open dispute") }
+        if country == .chile, let oldestDue, oldestDue.adding(years: chileanLimitYears) < on {
+            reasons.append("the oldest invoice fell due on \(oldestDue), more than \(chileanLimitYears) years ago: Chilean law forbids posting it")
+        }
+        return reasons
+    }
+
+    /// Every reason the debt may not be published on `on`, worded for the person trying.
+    public static func refusals(on: CalendarDate, country: Country, contractDays: Int, consent: Bool, disputed: Bool,
+                                noticeOn: CalendarDate?, oldestDue: CalendarDate?) -> [String] {
+        var reasons = barriers(on: on, country: country, consent: consent, disputed: disputed, oldestDue: oldestDue)
         if let noticeOn {
             let allowed = earliestPublication(noticeOn: noticeOn, country: country, contractDays: contractDays)
             if on < allowed {
@@ -29,9 +42,6 @@ public enum PostingRules {
             }
         } else {
             reasons.append("the debtor has not been notified (posting notify)")
-        }
-        if country == .chile, let oldestDue, oldestDue.adding(years: chileanLimitYears) < on {
-            reasons.append("the oldest invoice fell due on \(oldestDue), more than \(chileanLimitYears) years ago: Chilean law forbids posting it")
         }
         return reasons
     }

@@ -9,9 +9,13 @@ public enum CommandOutput: Equatable, Sendable {
     public struct Section: Equatable, Sendable {
         public var title: String
         public var table: ResultTable
-        public init(_ title: String, _ table: ResultTable) {
+        /// Shown in csv and json only: data a program wants whole (a letter's full text) that
+        /// would drown an aligned table; people read it with its own command (`letter show`).
+        public var forProgramsOnly: Bool
+        public init(_ title: String, _ table: ResultTable, forProgramsOnly: Bool = false) {
             self.title = title
             self.table = table
+            self.forProgramsOnly = forProgramsOnly
         }
     }
 }

@@ -5,8 +5,8 @@ import CobranzaCore
 /// writing it there and naming it here. Help, parsing, completion and dispatch all follow.
 public enum CommandTable {
     public static let commands: [Command] = [
-        ClientCommands.add, ClientCommands.list, ClientCommands.show, ClientCommands.contractSet, ClientCommands.contractShow,
-        UserCommands.add, UserCommands.list, UserCommands.disable, UserCommands.password,
+        ClientCommands.add, ClientCommands.list, ClientCommands.show, ClientCommands.edit, ClientCommands.contractSet, ClientCommands.contractShow,
+        UserCommands.add, UserCommands.list, UserCommands.disable, UserCommands.enable, UserCommands.password,
         DebtorCommands.add, DebtorCommands.edit, DebtorCommands.show, DebtorCommands.list,
         SubmissionCommands.submitInvoice, SubmissionCommands.submitImport,
         SubmissionCommands.list, SubmissionCommands.show, SubmissionCommands.reject, SubmissionCommands.importPlacement,
@@ -14,7 +14,7 @@ public enum CommandTable {
         PaymentCommands.record, PaymentCommands.importFile, PaymentCommands.reverse, PaymentCommands.list, PaymentCommands.show,
         FeeInvoiceCommands.issue, FeeInvoiceCommands.void, FeeInvoiceCommands.list, FeeInvoiceCommands.show,
         StatementCommands.statement, StatementCommands.remittanceRecord, StatementCommands.remittanceList,
-        WorkflowCommands.stepLog, WorkflowCommands.letterRender,
+        WorkflowCommands.stepLog, WorkflowCommands.letterRender, WorkflowCommands.letterShow,
         WorkflowCommands.promiseAdd, WorkflowCommands.promiseList,
         WorkflowCommands.agreementCreate, WorkflowCommands.agreementShow,
         WorkflowCommands.disputeOpen, WorkflowCommands.disputeResolve,

@@ -37,7 +37,7 @@ public struct Renderer: Sendable {
             case .csv:
                 return sections.map { "# " + $0.title + "\n" + Self.csvText($0.table) }.joined(separator: "\n")
             case .aligned:
-                return sections.map { section in
+                return sections.filter { !$0.forProgramsOnly }.map { section in
                     TerminalText.escaped(section.title) + "\n" + (expanded ? Self.expandedText(section.table) : Self.alignedText(section.table))
                 }.joined(separator: "\n")
             }

@@ -41,6 +41,8 @@ public struct CaseDetail: Sendable, Equatable {
     public var posting: String?
     /// Staff only.
     public var nextAction: String?
+    /// The letters sent, each with its exact text (an SME: the client-visible ones).
+    public var letters: [Letters.Sent] = []
 }
 
 /// Collection cases: opened by staff from submissions, listed and shown to staff in full and to
@@ -276,7 +278,8 @@ public struct Cases {
             """, [key]).first
         return CaseDetail(summary: try Self.summary(row), invoices: invoices, events: events, paid: try extra?.decode("paid") ?? 0,
                           court: try extra?.decodeIfPresent("court"), posting: try extra?.decodeIfPresent("posting"),
-                          nextAction: try extra?.decodeIfPresent("next_action"))
+                          nextAction: try extra?.decodeIfPresent("next_action"),
+                          letters: try Letters(session: session).sent(caseNumber: key))
     }
 
     /// Count and amount by stage and currency: an SME's view of its portfolio.

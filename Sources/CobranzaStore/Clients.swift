@@ -10,8 +10,11 @@ public struct ClientRecord: Sendable, Equatable {
     public var country: String
     public var currency: String
     public var userCount: Int
+    /// Who to talk to at the client (name, email, phone), as the agency wrote it.
+    public var contact: String?
 
-    public init(code: String, legalName: String, taxID: String, country: String, currency: String, userCount: Int) {
+    public init(code: String, legalName: String, taxID: String, country: String, currency: String, userCount: Int, contact: String? = nil) {
+        self.contact = contact
         self.code = code
         self.legalName = legalName
         self.taxID = taxID
@@ -85,8 +88,63 @@ public struct Clients {
         return try show(new.code)
     }
 
+    /// What `client edit` changes; nil leaves a field as it is.
+    public struct Changes: Sendable {
+        public var legalName: String?
+        public var contact: String?
+        /// Only while the client has no cases (tenant_identity_fixed, 0029).
+        public var taxID: String?
+        public init(legalName: String? = nil, contact: String? = nil, taxID: String? = nil) {
+            self.legalName = legalName
+            self.contact = contact
+            self.taxID = taxID
+        }
+    }
+
+    /// Changes a client's legal name, contact or (before its first case) tax id; admins only.
+    @discardableResult
+    public func edit(_ code: String, changes: Changes) throws -> ClientRecord {
+        let current = try show(code)
+        guard changes.legalName != nil || changes.contact != nil || changes.taxID != nil else {
+            throw StoreError("nothing to change: give a new name, contact or tax id")
+        }
+        var name: String?
+        if let given = changes.legalName {
+            let trimmed = given.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, trimmed.count <= 200 else { throw StoreError(field: "name", "must be 1-200 characters") }
+            name = trimmed
+        }
+        if let contact = changes.contact, contact.count > 200 { throw StoreError(field: "contact", "longer than 200 characters") }
+        var taxID: TaxID?
+        if let given = changes.taxID {
+            switch TaxID.parse(given, country: Country(code: current.country) ?? .chile) {
+            case .success(let id): taxID = id
+            case .failure(let problem): throw StoreError(field: "tax_id", "\(problem)")
+            }
+        }
+        do {
+            let updated = try connection.withTransaction {
+                try connection.query("""
+                    UPDATE cobranza.tenant SET legal_name = coalesce($2, legal_name), contact = coalesce($3, contact),
+                           tax_id = coalesce($4, tax_id)
+                     WHERE code = $1
+                    """, [current.code, name, changes.contact, taxID?.normalized]).affectedRows
+            }
+            guard updated == 1 else { throw StoreError("only agency admins can edit clients") }
+        } catch {
+            guard let postgres = error as? PostgresError else { throw error }
+            if postgres.sqlState == .insufficientPrivilege { throw StoreError("only agency admins can edit clients") }
+            if postgres.sqlState == .uniqueViolation, let taxID {
+                throw StoreError(field: "tax_id", "another client already has tax id \(taxID.formatted) in \(current.country)")
+            }
+            guard postgres.isRuleViolation else { throw error }
+            throw StoreError(refusing: postgres)
+        }
+        return try show(current.code)
+    }
+
     private static let select = """
-        SELECT t.code, t.legal_name, t.tax_id, t.country, t.currency,
+        SELECT t.code, t.legal_name, t.tax_id, t.country, t.currency, t.contact,
                (SELECT count(*) FROM cobranza.person p WHERE p.tenant_id = t.id) AS users
         FROM cobranza.tenant t
         """
@@ -113,6 +171,7 @@ public struct Clients {
         let shown = (try? TaxID.parse(stored, country: country).get())?.formatted ?? stored
         return ClientRecord(
             code: try row.decode("code"), legalName: try row.decode("legal_name"), taxID: shown,
-            country: country.code, currency: try row.decode("currency"), userCount: try row.decode("users"))
+            country: country.code, currency: try row.decode("currency"), userCount: try row.decode("users"),
+            contact: try row.decodeIfPresent("contact"))
     }
 }

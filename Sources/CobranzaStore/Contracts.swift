@@ -22,6 +22,8 @@ public struct WorkflowTerms: Sendable, Equatable {
     public var postingNoticeDays: Int = 15
     /// Days an instalment may stay unpaid after it fell due before its agreement is in default.
     public var agreementDefaultDays: Int = 30
+    /// Days an assigned open case may go without a step before it shows in the agenda.
+    public var followUpDays: Int = 7
     public init() {}
 }
 
@@ -48,6 +50,7 @@ public struct Contracts {
         public var maxDiscount: BasisPoints?
         public var postingNoticeDays: Int?
         public var agreementDefaultDays: Int?
+        public var followUpDays: Int?
         public init() {}
     }
 
@@ -103,6 +106,7 @@ public struct Contracts {
             workflow.promiseGraceDays = try days(changes.promiseGraceDays, "promise_grace", 0...60) ?? workflow.promiseGraceDays
             workflow.postingNoticeDays = try days(changes.postingNoticeDays, "posting_notice", 0...365) ?? workflow.postingNoticeDays
             workflow.agreementDefaultDays = try days(changes.agreementDefaultDays, "default_after", 1...365) ?? workflow.agreementDefaultDays
+            workflow.followUpDays = try days(changes.followUpDays, "follow_up", 1...365) ?? workflow.followUpDays
             if let discount = changes.maxDiscount {
                 guard discount.value <= 10_000 else { throw StoreError(field: "max_discount", "at most 100") }
                 workflow.maxDiscount = discount
@@ -113,15 +117,17 @@ public struct Contracts {
             let inserted = try connection.query("""
                 INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, surcharge_12m_bp,
                     surcharge_24m_bp, minimum_fee, vat_bp, direct_earns_fee, remittance, posting_consent, judicial_threshold,
-                    promise_grace_days, max_discount_bp, posting_notice_days, agreement_default_days)
-                VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::integer, $15::integer, $16::integer, $17::integer)
+                    promise_grace_days, max_discount_bp, posting_notice_days, agreement_default_days, follow_up_days)
+                VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::integer, $15::integer, $16::integer, $17::integer,
+                        $18::integer)
                 RETURNING *, effective_on::text AS effective
                 """, [scope.id, terms.version, effective.description, terms.extrajudicialRate.value, terms.judicialRate.value,
                       terms.surchargeOver12Months.value, terms.surchargeOver24Months.value, terms.minimumFee, terms.vatRate.value,
                       terms.directPaymentsEarnFee, terms.remittance.rawValue,
                       changes.postingConsent ?? previous?.postingConsent ?? false,
                       try amount(changes.judicialThreshold, "judicial_threshold") ?? previous?.judicialThreshold ?? 0,
-                      workflow.promiseGraceDays, workflow.maxDiscount.value, workflow.postingNoticeDays, workflow.agreementDefaultDays])
+                      workflow.promiseGraceDays, workflow.maxDiscount.value, workflow.postingNoticeDays, workflow.agreementDefaultDays,
+                      workflow.followUpDays])
             return try Self.record(inserted.first!, scope: scope)
         }
     }
@@ -150,6 +156,7 @@ public struct Contracts {
         terms.maxDiscount = BasisPoints(try row.decode("max_discount_bp"))
         terms.postingNoticeDays = try row.decode("posting_notice_days")
         terms.agreementDefaultDays = try row.decode("agreement_default_days")
+        terms.followUpDays = try row.decode("follow_up_days")
         return terms
     }
 }

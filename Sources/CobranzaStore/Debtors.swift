@@ -8,6 +8,8 @@ public struct DebtorRecord: Sendable, Equatable {
     public var taxID: String
     public var name: String
     public var kind: String
+    /// "señor" or "señora" for a person, when known: how a letter addresses it.
+    public var salutation: String?
     public var email: String?
     public var phone: String?
     public var address: String?
@@ -25,14 +27,17 @@ public struct Debtors {
     public struct Details: Sendable {
         public var name: String?
         public var kind: String?
+        /// "señor" or "señora" (unaccented and "sr"/"sra" accepted).
+        public var salutation: String?
         public var email: String?
         public var phone: String?
         public var address: String?
         public var city: String?
         public var region: String?
         public init(name: String? = nil, kind: String? = nil, email: String? = nil, phone: String? = nil,
-                    address: String? = nil, city: String? = nil, region: String? = nil) {
+                    address: String? = nil, city: String? = nil, region: String? = nil, salutation: String? = nil) {
             self.name = name
+            self.salutation = salutation
             self.kind = kind
             self.email = email
             self.phone = phone
@@ -53,10 +58,10 @@ public struct Debtors {
         do {
             try connection.withTransaction {
                 try connection.query("""
-                    INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name, kind, email, phone, address, city, region)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name, kind, email, phone, address, city, region, salutation)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                     """, [scope.id, scope.country.code, id.normalized, name, details.kind ?? "company", details.email,
-                          details.phone, details.address, details.city, details.region])
+                          details.phone, details.address, details.city, details.region, try Self.salutation(details)])
             }
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
             throw StoreError(field: "tax_id", "client \(scope.code) already has a debtor with tax id \(id.formatted)")
@@ -71,12 +76,13 @@ public struct Debtors {
         if let name = details.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw StoreError(field: "name", "must not be empty") }
         let updated = try connection.withTransaction {
             try connection.query("""
-                UPDATE cobranza.debtor SET name = coalesce($3, name), kind = coalesce($4, kind),
+                UPDATE cobranza.debtor SET name = coalesce($3, name), kind = coalesce($4, kind), salutation = coalesce($10, salutation),
                     email = coalesce($5, email), phone = coalesce($6, phone), address = coalesce($7, address),
                     city = coalesce($8, city), region = coalesce($9, region)
                 WHERE tenant_id = $1 AND tax_id = $2
                 """, [scope.id, id.normalized, details.name?.trimmingCharacters(in: .whitespaces), details.kind,
-                      details.email, details.phone, details.address, details.city, details.region]).affectedRows
+                      details.email, details.phone, details.address, details.city, details.region,
+                      try Self.salutation(details)]).affectedRows
         }
         guard updated == 1 else { throw StoreError("client \(scope.code) has no debtor with tax id \(id.formatted)") }
         return try show(taxID: taxID, client: client)
@@ -107,7 +113,7 @@ public struct Debtors {
     }
 
     private static let select = """
-        SELECT t.code, d.tax_id, d.name, d.kind, d.email, d.phone, d.address, d.city, d.region, d.country,
+        SELECT t.code, d.tax_id, d.name, d.kind, d.salutation, d.email, d.phone, d.address, d.city, d.region, d.country,
                (SELECT count(*) FROM cobranza.collection_case c
                  WHERE c.tenant_id = d.tenant_id AND c.debtor_id = d.id AND c.stage <> 'closed') AS open_cases
         FROM cobranza.debtor d JOIN cobranza.tenant t ON t.id = d.tenant_id
@@ -118,7 +124,7 @@ public struct Debtors {
         let stored: String = try row.decode("tax_id")
         return DebtorRecord(
             client: try row.decode("code"), taxID: (try? TaxID.parse(stored, country: country).get())?.formatted ?? stored,
-            name: try row.decode("name"), kind: try row.decode("kind"), email: try row.decodeIfPresent("email"),
+            name: try row.decode("name"), kind: try row.decode("kind"), salutation: try row.decodeIfPresent("salutation"), email: try row.decodeIfPresent("email"),
             phone: try row.decodeIfPresent("phone"), address: try row.decodeIfPresent("address"),
             city: try row.decodeIfPresent("city"), region: try row.decodeIfPresent("region"),
             country: country.code, openCases: try row.decode("open_cases"))
@@ -131,7 +137,15 @@ public struct Debtors {
         }
     }
 
+    /// The stored spelling of a typed salutation.
+    static func salutation(_ details: Details) throws -> String? {
+        guard let typed = details.salutation else { return nil }
+        guard let salutation = Salutation(typed: typed) else { throw StoreError(field: "salutation", "must be señor or señora") }
+        return salutation.rawValue
+    }
+
     static func check(_ details: Details) throws {
+        _ = try salutation(details)
         if let kind = details.kind, kind != "company", kind != "person" { throw StoreError(field: "kind", "must be company or person") }
         if let email = details.email, !email.contains("@") || email.count > 254 { throw StoreError(field: "email", "\"\(email)\" is not an email address") }
         for (field, value) in [("name", details.name), ("phone", details.phone), ("address", details.address),

@@ -33,15 +33,26 @@ public struct Letters {
             return String(decoding: data, as: UTF8.self)
         }
         let template = LetterTemplate(try read("nivel-\(level.rawValue).txt"))
-        var fields = LetterTemplate.settings(try read("agencia.conf"))
+        // The debtor's country, then the case's currency, over the agency's general lines.
+        let currencyCode = target.currency.code.rawValue
+        var fields = LetterTemplate.settings(try read("agencia.conf"), sections: [target.debtorCountry.code, currencyCode])
+        guard fields["instrucciones_pago"] != nil else {
+            throw StoreError("\(folder.appendingPathComponent("agencia.conf").path) has no instrucciones_pago under [\(currencyCode)] "
+                             + "or [\(target.debtorCountry.code)]: a debtor is told where to pay in its own currency, never another's")
+        }
         let today = try session.today()
 
         let parties = try connection.query("""
-            SELECT d.name, d.tax_id, d.country, d.address, d.city, d.region, t.legal_name, t.tax_id AS client_tax_id,
-                   t.country AS client_country
+            SELECT d.name, d.tax_id, d.country, d.address, d.city, d.region, d.kind, d.salutation, t.legal_name,
+                   t.tax_id AS client_tax_id, t.country AS client_country,
+                   coalesce(k.posting_consent, false) AS consent, coalesce(k.judicial_threshold, 0) AS threshold,
+                   EXISTS (SELECT 1 FROM cobranza.judicial_referral r
+                            WHERE r.tenant_id = c.tenant_id AND r.case_id = c.id AND r.override_reason IS NOT NULL) AS overridden,
+                   (SELECT min(i.due)::text FROM cobranza.invoice i WHERE i.tenant_id = c.tenant_id AND i.case_id = c.id) AS oldest_due
               FROM cobranza.collection_case c
               JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
               JOIN cobranza.tenant t ON t.id = c.tenant_id
+              LEFT JOIN LATERAL (SELECT (cobranza.contract_on(c.tenant_id, cobranza.today())).*) k ON true
              WHERE c.tenant_id = $1 AND c.id = $2
             """, [target.tenant, target.id]).first!
         let invoices = try connection.query("""
@@ -67,6 +78,18 @@ public struct Letters {
         let address = [try parties.decodeIfPresent("address", as: String.self), try parties.decodeIfPresent("city", as: String.self),
                        try parties.decodeIfPresent("region", as: String.self)].compactMap { $0 }.filter { !$0.isEmpty }
         let replyDays = Int(fields["plazo_dias_nivel_\(level.rawValue)"] ?? "") ?? [10, 7, 5][level.rawValue - 1]
+        let kind = DebtorKind(rawValue: try parties.decode("kind")) ?? .company
+        let salutation = try parties.decodeIfPresent("salutation", as: String.self).flatMap(Salutation.init(rawValue:))
+        let barred = PostingRules.barriers(
+            on: today, country: target.debtorCountry, consent: try parties.decode("consent"), disputed: target.state.disputed,
+            oldestDue: try parties.decodeIfPresent("oldest_due", as: String.self).flatMap(CalendarDate.init(parsing:)))
+        let remedies = LetterRules.remedies(postingBarred: barred, outstanding: target.outstanding,
+                                            judicialThreshold: try parties.decode("threshold"), overridden: try parties.decode("overridden"))
+        // Sections shown once or not at all: what the last notice may announce.
+        let section = { (shown: Bool) -> [[String: String]] in shown ? [[:]] : [] }
+        let sections = ["publicacion": section(remedies.posting), "demanda": section(remedies.lawsuit),
+                        "sin_acciones": section(!remedies.posting && !remedies.lawsuit)]
+        fields["saludo"] = LetterRules.greeting(kind: kind, salutation: salutation)
         fields["fecha"] = today.spanishLong
         fields["caso"] = target.number
         fields["deudor_nombre"] = try parties.decode("name")
@@ -75,11 +98,70 @@ public struct Letters {
         fields["cliente_nombre"] = try parties.decode("legal_name")
         fields["cliente_identificacion"] = try Self.taxID(try parties.decode("client_tax_id"), country: try parties.decode("client_country"))
         fields["total"] = money(total)
-        fields["plazo_respuesta"] = today.adding(days: replyDays).spanishLong
-        switch template.render(fields: fields, lists: ["facturas": list]) {
+        fields["plazo_respuesta"] = LetterRules.replyDeadline(sentOn: today, days: replyDays, country: target.debtorCountry).spanishLong
+        switch template.render(fields: fields, lists: sections.merging(["facturas": list]) { $1 }) {
         case .success(let text): return text
         case .failure(let refusal): throw StoreError("letter template nivel-\(level.rawValue).txt: \(refusal.message)")
         }
+    }
+
+    /// A letter as it went out: its exact text, kept on the case's timeline when it was logged.
+    public struct Sent: Sendable, Equatable {
+        public var caseNumber: String
+        public var level: LetterLevel
+        public var sentOn: CalendarDate
+        public var clientVisible: Bool
+        /// Who sent it; nil for SME users, whose grants do not include it.
+        public var sentBy: String?
+        public var text: String
+    }
+
+    /// The last letter sent on the case (of `level`, when given), exactly as sent. Staff read
+    /// every letter; an SME only those marked client-visible on its own cases, which the database
+    /// decides (case_event_client_read, 0026_letters.sql): for an SME the others do not exist.
+    public func show(caseNumber: String, level: LetterLevel?) throws -> Sent {
+        let number = CaseLookup.normalized(caseNumber)
+        let staff = session.identity.kind.isStaff
+        return try connection.withTransaction {
+            guard try connection.query("SELECT 1 FROM cobranza.collection_case c WHERE c.number = $1", [number]).first != nil else {
+                throw CaseLookup.notFound(number)
+            }
+            var parameters = SQLParameters()
+            let sql = """
+                SELECT c.number, e.letter_level, e.occurred_on::text AS sent_on, e.client_visible, \(staff ? "e.created_by" : "NULL::name AS created_by"),
+                       e.body
+                  FROM cobranza.case_event e
+                  JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+                 WHERE c.number = \(parameters.bind(number)) AND e.kind = 'letter'
+                """ + (level.map { " AND e.letter_level = \(parameters.bind(Int($0.rawValue)))::smallint" } ?? "")
+                + " ORDER BY e.occurred_on DESC, e.created_at DESC, e.id DESC LIMIT 1"
+            guard let row = try connection.query(sql, parameters.values).first else {
+                let which = level.map { "level \($0.rawValue) letter" } ?? "letter"
+                throw StoreError(field: level == nil ? "case" : "level",
+                                 "case \(number) has no \(which) sent" + (staff ? "" : " that is visible to the client"))
+            }
+            return try Self.sent(row)
+        }
+    }
+
+    /// Every letter sent on a case, oldest first, that the session may read.
+    func sent(caseNumber number: String) throws -> [Sent] {
+        let staff = session.identity.kind.isStaff
+        return try connection.query("""
+            SELECT c.number, e.letter_level, e.occurred_on::text AS sent_on, e.client_visible, \(staff ? "e.created_by" : "NULL::name AS created_by"),
+                   e.body
+              FROM cobranza.case_event e
+              JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+             WHERE c.number = $1 AND e.kind = 'letter'
+             ORDER BY e.occurred_on, e.created_at, e.id
+            """, [number]).rows.map(Self.sent)
+    }
+
+    static func sent(_ row: Row) throws -> Sent {
+        let level: Int = try row.decode("letter_level")
+        return Sent(caseNumber: try row.decode("number"), level: LetterLevel(rawValue: level) ?? .friendly,
+                    sentOn: try row.decode("sent_on"), clientVisible: try row.decode("client_visible"),
+                    sentBy: try row.decodeIfPresent("created_by"), text: try row.decode("body"))
     }
 
     static func taxID(_ stored: String, country: String) throws -> String {

@@ -35,6 +35,18 @@ public struct Postings {
     private func notify(_ caseNumber: String) throws -> (caseNumber: String, allowedFrom: CalendarDate) {
         let target = try WorkflowCase.load(session, number: caseNumber)
         try target.check(.notifyPosting)
+        // A notice of a posting that could never be published would only frighten the debtor.
+        let facts = try connection.query("""
+            SELECT coalesce((cobranza.contract_on(c.tenant_id, cobranza.today())).posting_consent, false) AS consent,
+                   (SELECT min(i.due)::text FROM cobranza.invoice i WHERE i.tenant_id = c.tenant_id AND i.case_id = c.id) AS oldest_due
+              FROM cobranza.collection_case c WHERE c.tenant_id = $1 AND c.id = $2
+            """, [target.tenant, target.id]).first!
+        let barriers = PostingRules.barriers(
+            on: try session.today(), country: target.debtorCountry, consent: try facts.decode("consent"), disputed: target.state.disputed,
+            oldestDue: try facts.decodeIfPresent("oldest_due", as: String.self).flatMap(CalendarDate.init(parsing:)))
+        if !barriers.isEmpty {
+            throw StoreError("case \(target.number) could never be posted, so no notice is sent: " + barriers.joined(separator: "; "))
+        }
         try connection.query("INSERT INTO cobranza.posting (tenant_id, case_id) VALUES ($1, $2)", [target.tenant, target.id])
         let days = try noticeDays(target)
         return (target.number, PostingRules.earliestPublication(noticeOn: try session.today(), country: target.debtorCountry, contractDays: days))

@@ -42,8 +42,35 @@ public struct Users {
         try callDefiner("SELECT cobranza.set_connection_limit($1, $2::integer)", [name, connections])
     }
 
-    public func disable(name: String) throws {
-        try callDefiner("SELECT cobranza.disable_person($1)", [name])
+    /// Stops `name` from logging in and ends their sessions. A person who holds open cases is
+    /// refused, naming them, unless `reassignTo` (an enabled collector or lawyer) takes them
+    /// over in the same transaction; returns the case numbers moved.
+    @discardableResult
+    public func disable(name: String, reassignTo: String? = nil) throws -> [String] {
+        do {
+            return try connection.withTransaction { () throws -> [String] in
+                let open = reassignTo == nil ? [] : try connection.query("""
+                    SELECT number FROM cobranza.collection_case WHERE assigned_to = $1 AND stage <> 'closed' ORDER BY number
+                    """, [name]).rows.map { try $0.decode("number", as: String.self) }
+                try connection.query("SELECT cobranza.disable_person($1, $2)", [name, reassignTo])
+                return open
+            }
+        } catch {
+            guard let postgres = error as? PostgresError else { throw error }
+            if postgres.sqlState == .insufficientPrivilege {
+                throw StoreError(postgres.message.contains("permission denied for function") ? "only agency admins can manage users" : postgres.message)
+            }
+            if postgres.constraint == "collection_case_assigned_to_check", !postgres.message.hasPrefix("reassign_to: ") {
+                throw StoreError(field: "reassign_to", postgres.message)
+            }
+            guard postgres.isRuleViolation else { throw error }
+            throw StoreError(refusing: postgres)
+        }
+    }
+
+    /// Lets a disabled person log in again (admins only).
+    public func enable(name: String) throws {
+        try callDefiner("SELECT cobranza.enable_person($1)", [name])
     }
 
     public func list() throws -> [PersonRecord] {

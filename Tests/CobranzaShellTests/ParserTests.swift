@@ -50,7 +50,7 @@ struct ParserTests {
         ("client add ACME --name a --name b", "client add: --name given twice"),
         ("client add ACME --name x --tax-id 1 --country AR", "client add: --country must be one of CL, CO, MX (got \"AR\")"),
         ("client list extra", "client list: unexpected argument \"extra\""),
-        ("client", "client: missing subcommand (add, list, show, contract)"),
+        ("client", "client: missing subcommand (add, list, show, edit, contract)"),
         ("client contract", "client contract: missing subcommand (set, show)"),
         ("client contrat set", "unknown command \"client contrat\" (did you mean \"client contract\"?)"),
         ("client lsit", "unknown command \"client lsit\" (did you mean \"client list\"?)"),
@@ -121,7 +121,7 @@ struct CompletionTests {
 
     @Test func commandsAndSubcommands() {
         #expect(complete("cl") == ["client"])
-        #expect(complete("client ") == ["add", "contract", "list", "show"])
+        #expect(complete("client ") == ["add", "contract", "edit", "list", "show"])
         #expect(complete("client contract ") == ["set", "show"])
         #expect(complete("client contract set ACME --vat 19 --rem") == ["--remittance"])
         #expect(complete("user d") == ["disable"])
@@ -136,7 +136,9 @@ struct CompletionTests {
     @Test func liveValuesAndChoices() {
         #expect(complete("client show A") == ["ACME", "ANDES", "AZTECA"])
         #expect(complete("client show AN") == ["ANDES"])
-        #expect(complete("user disable ") == ["ana", "maria"])
+        #expect(complete("user enable ") == ["ana", "maria"])
+        #expect(complete("user disable ") == ["--reassign-to", "ana", "maria"])
+        #expect(complete("user disable maria --reassign-to ") == ["ana", "maria"])
         #expect(complete("user add bob --role c") == ["client", "collector"])
         #expect(complete("user add bob --role client --client AZ") == ["AZTECA"])
         #expect(complete("client add X --country ") == ["CL", "CO", "MX"])

@@ -210,8 +210,9 @@ struct WorkflowTests {
         let admin = try Session(connection: try fixture.db.connect(as: fixture.admin))
         try admin.connection.query("SELECT set_config('cobranza.as_of', '2026-05-11', false)")
         let everyone = try admin.agenda.items(person: nil, on: nil, limit: 50)
-        #expect(everyone.map(\.what) == ["instalment 1 (agreement in default)", "instalment 2"])
-        #expect(everyone.map(\.daysLate) == [31, 1])
+        // The promise broke on 9 April and nobody acted since: it stays on the agenda (issue 16, item 13).
+        #expect(everyone.map(\.what) == ["promise broken", "instalment 1 (agreement in default)", "instalment 2"])
+        #expect(everyone.map(\.daysLate) == [32, 31, 1])
         #expect(try admin.agenda.items(person: fixture.collector, on: nil, limit: 50).isEmpty)
     }
 
@@ -259,6 +260,11 @@ struct WorkflowTests {
     @Test func anSMESeesItsOwnWorkflowRowsAndWritesNone() throws {
         let luis = try fixture.db.addPerson("luis", kind: "lawyer")
         let admin = try fixture.session(fixture.admin)
+        // OTHER consents too, so both have a posting notice (0027 refuses one that could never be followed).
+        try fixture.db.superuser().query("""
+            INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp, posting_consent)
+            VALUES ($1, 2, '2026-02-01', 1500, 2500, 1900, true)
+            """, [fixture.other])
         for tenant in [fixture.acme, fixture.other] {
             let number = try fixture.openCase(tenant: tenant, amounts: [900_000])
             _ = try admin.promises.add(caseNumber: number, amount: "1.000", due: "2026-04-30", note: nil)
@@ -290,8 +296,10 @@ struct WorkflowTests {
                 #expect(refusal(maria, sql, [tenant, id])?.sqlState == .insufficientPrivilege, "\(sql)")
             }
         }
-        // The client reads which letters went out, never their text nor internal notes.
-        #expect(refusal(maria, "SELECT body FROM cobranza.case_event")?.sqlState == .insufficientPrivilege)
+        // The client reads which letters went out and the text of those meant for it (0026_letters), never
+        // internal notes.
+        let bodies: Int64 = try maria.query("SELECT count(body) AS n FROM cobranza.case_event WHERE NOT client_visible").first!.decode("n")
+        #expect(bodies == 0)
         let hidden: Int64 = try maria.query("SELECT count(*) AS n FROM cobranza.case_event WHERE NOT client_visible").first!.decode("n")
         #expect(hidden == 0)
     }

@@ -77,10 +77,16 @@ enum CaseCommands {
             rows: detail.events.map { e in
                 [e.on, e.kind, e.outcome, e.note] + (staff ? [e.by, e.clientVisible ? "yes" : "no"] : [])
             })
+        let letters = ResultTable(
+            columns: [.init("sent_on"), .init("level", .number), .init("client_sees", .boolean)] + (staff ? [.init("by")] : []) + [.init("text")],
+            rows: detail.letters.map { l in
+                [l.sentOn.description, String(l.level.rawValue), l.clientVisible ? "yes" : "no"] + (staff ? [l.sentBy] : []) + [l.text]
+            })
         return .sections([
             .init("Case", Formatting.record(header)),
             .init("Invoices", Formatting.invoiceTable(detail.invoices)),
             .init("Timeline", timeline),
+            .init("Letters", letters, forProgramsOnly: true),
         ])
     }
 

@@ -38,6 +38,21 @@ enum ClientCommands {
         .table(clientTable([try context.session.clients.show(invocation.argument("CODE")!)]))
     }
 
+    static let edit = Command(CommandSpec(
+        words: ["client", "edit"],
+        arguments: [CommandTable.argument("CODE", .clientCode, help: "client code")],
+        options: [
+            CommandTable.option("name", "TEXT", help: "legal name"),
+            CommandTable.option("contact", "TEXT", help: "who to talk to at the client: name, email, phone"),
+            CommandTable.option("tax-id", "ID", help: "corrects the tax id; only before the client's first case"),
+        ],
+        summary: "change a client's name, contact or (before its first case) tax id (admins only)",
+        examples: ["client edit ACME --contact 'Ana Pérez, ana@acme.cl, +56 9 1234 5678'", "client edit ACME --name 'Acme Distribuidora SpA'"])
+    ) { invocation, context in
+        .table(clientTable([try context.session.clients.edit(invocation.argument("CODE")!, changes: Clients.Changes(
+            legalName: invocation.option("name"), contact: invocation.option("contact"), taxID: invocation.option("tax-id")))]))
+    }
+
     static let contractSet = Command(CommandSpec(
         words: ["client", "contract", "set"],
         arguments: [CommandTable.argument("CODE", .clientCode, help: "client code")],
@@ -56,6 +71,7 @@ enum ClientCommands {
             CommandTable.option("max-discount", "PCT", .percent, help: "largest discount an instalment agreement may give (default 0)"),
             CommandTable.option("posting-notice", "DAYS", .count(0...365, unit: "days"), help: "days of notice before posting a Chilean or Mexican debtor (default 15; Colombia is 20 by law)"),
             CommandTable.option("default-after", "DAYS", .count(1...365, unit: "days"), help: "days an instalment may stay unpaid before its agreement is in default (default 30)"),
+            CommandTable.option("follow-up", "DAYS", .count(1...365, unit: "days"), help: "days an assigned open case may go without a step before it shows in the agenda (default 7)"),
             CommandTable.option("effective", "DATE", .date, help: "when the version takes effect (default today; never before the last one)"),
         ],
         summary: "add a version of a client's contract; unchanged terms carry over (admins)",
@@ -79,6 +95,7 @@ enum ClientCommands {
         changes.maxDiscount = invocation.percent("max-discount")
         changes.postingNoticeDays = invocation.count("posting-notice")
         changes.agreementDefaultDays = invocation.count("default-after")
+        changes.followUpDays = invocation.count("follow-up")
         let contract = try context.session.contracts.set(client: invocation.argument("CODE")!, changes)
         return .message("Contract version \(contract.terms.version) for \(contract.client), effective \(contract.terms.effective): "
             + "\(contract.terms.extrajudicialRate) extrajudicial, \(contract.terms.judicialRate) judicial, VAT \(contract.terms.vatRate).")
@@ -97,7 +114,8 @@ enum ClientCommands {
             columns: [.init("version", .number), .init("effective"), .init("extrajudicial"), .init("judicial"), .init("surcharge_12m"),
                       .init("surcharge_24m"), .init("minimum_fee", .number), .init("vat"), .init("direct_earns"), .init("remittance"),
                       .init("posting"), .init("judicial_threshold", .number), .init("promise_grace", .number),
-                      .init("max_discount"), .init("posting_notice", .number), .init("default_after", .number), .init("set_by")],
+                      .init("max_discount"), .init("posting_notice", .number), .init("default_after", .number),
+                      .init("follow_up", .number), .init("set_by")],
             rows: versions.map { v in
                 let t = v.terms
                 return [String(t.version), t.effective.description, t.extrajudicialRate.description, t.judicialRate.description,
@@ -105,13 +123,14 @@ enum ClientCommands {
                         t.vatRate.description, t.directPaymentsEarnFee ? "yes" : "no", t.remittance.rawValue,
                         v.postingConsent ? "yes" : "no", money(v.judicialThreshold, v.currency),
                         String(v.workflow.promiseGraceDays), v.workflow.maxDiscount.description,
-                        String(v.workflow.postingNoticeDays), String(v.workflow.agreementDefaultDays), v.createdBy]
+                        String(v.workflow.postingNoticeDays), String(v.workflow.agreementDefaultDays),
+                        String(v.workflow.followUpDays), v.createdBy]
             }))
     }
 
     static func clientTable(_ clients: [ClientRecord]) -> ResultTable {
         ResultTable(
-            columns: [.init("code"), .init("name"), .init("tax_id"), .init("country"), .init("currency"), .init("users", .number)],
-            rows: clients.map { [$0.code, $0.legalName, $0.taxID, $0.country, $0.currency, String($0.userCount)] })
+            columns: [.init("code"), .init("name"), .init("tax_id"), .init("country"), .init("currency"), .init("users", .number), .init("contact")],
+            rows: clients.map { [$0.code, $0.legalName, $0.taxID, $0.country, $0.currency, String($0.userCount), $0.contact] })
     }
 }

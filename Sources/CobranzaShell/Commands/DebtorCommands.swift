@@ -7,6 +7,7 @@ enum DebtorCommands {
         [
             CommandTable.option("name", "TEXT", required: nameRequired, help: "name or company name"),
             CommandTable.option("kind", "company|person", .choice(["company", "person"]), help: "default company"),
+            CommandTable.option("salutation", "señor|señora", help: "how a letter addresses a person (unknown: Señor(a))"),
             CommandTable.option("email", "TEXT", help: "email address"),
             CommandTable.option("phone", "TEXT", help: "phone number"),
             CommandTable.option("address", "TEXT", help: "street address"),
@@ -58,15 +59,15 @@ enum DebtorCommands {
 
     static func debtorTable(_ debtors: [DebtorRecord]) -> ResultTable {
         ResultTable(
-            columns: [.init("client"), .init("tax_id"), .init("name"), .init("kind"), .init("email"), .init("phone"), .init("city"),
+            columns: [.init("client"), .init("tax_id"), .init("name"), .init("kind"), .init("salutation"), .init("email"), .init("phone"), .init("city"),
                       .init("region"), .init("open_cases", .number)],
-            rows: debtors.map { [$0.client, $0.taxID, $0.name, $0.kind, $0.email, $0.phone, $0.city, $0.region, String($0.openCases)] })
+            rows: debtors.map { [$0.client, $0.taxID, $0.name, $0.kind, $0.salutation, $0.email, $0.phone, $0.city, $0.region, String($0.openCases)] })
     }
 
     static func details(_ invocation: Invocation) -> Debtors.Details {
         Debtors.Details(
             name: invocation.option("name"), kind: invocation.option("kind")?.lowercased(), email: invocation.option("email"),
             phone: invocation.option("phone"), address: invocation.option("address"), city: invocation.option("city"),
-            region: invocation.option("region"))
+            region: invocation.option("region"), salutation: invocation.option("salutation"))
     }
 }

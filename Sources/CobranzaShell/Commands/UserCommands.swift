@@ -44,12 +44,26 @@ enum UserCommands {
     static let disable = Command(CommandSpec(
         words: ["user", "disable"],
         arguments: [CommandTable.argument("NAME", .userName, help: "login name")],
-        options: [], summary: "stop a person from logging in (admins only)",
-        examples: ["user disable ana"])
+        options: [CommandTable.option("reassign-to", "USER", .userName,
+                                      help: "an enabled collector or lawyer who takes over the person's open cases, in the same transaction")],
+        summary: "stop a person from logging in and end their sessions; refused while they hold open cases unless --reassign-to (admins only)",
+        examples: ["user disable ana", "user disable ana --reassign-to pedro"])
     ) { invocation, context in
         let name = invocation.argument("NAME")!
-        try context.session.users.disable(name: name)
-        return .message("User \(name) disabled: it can no longer log in.")
+        let moved = try context.session.users.disable(name: name, reassignTo: invocation.option("reassign-to"))
+        let cases = moved.isEmpty ? "" : " Its \(moved.count) open case(s) (\(moved.joined(separator: ", "))) now belong to \(invocation.option("reassign-to")!)."
+        return .message("User \(name) disabled: it can no longer log in.\(cases)")
+    }
+
+    static let enable = Command(CommandSpec(
+        words: ["user", "enable"],
+        arguments: [CommandTable.argument("NAME", .userName, help: "login name")],
+        options: [], summary: "let a disabled person log in again (admins only)",
+        examples: ["user enable ana"])
+    ) { invocation, context in
+        let name = invocation.argument("NAME")!
+        try context.session.users.enable(name: name)
+        return .message("User \(name) enabled: it can log in again.")
     }
 
     /// psql's `\\password`: the password is turned into a SCRAM verifier here and only that is

@@ -47,6 +47,19 @@ enum WorkflowCommands {
         return .message(try context.session.letters.render(caseNumber: invocation.argument("CASE")!, level: level).trimmingTrailingNewlines())
     }
 
+    static let letterShow = Command(CommandSpec(
+        words: ["letter", "show"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
+        options: [CommandTable.option("level", "1|2|3", .choice(["1", "2", "3"]), help: "which letter (default: the last one sent)")],
+        summary: "print a letter exactly as it was sent (staff; an SME the client-visible letters of its cases)",
+        examples: ["letter show C-2026-000123", "letter show C-2026-000123 --level 1"])
+    ) { invocation, context in
+        let sent = try context.session.letters.show(caseNumber: invocation.argument("CASE")!, level: letterLevel(invocation))
+        let heading = "Level \(sent.level.rawValue) letter on \(sent.caseNumber), sent on \(sent.sentOn)"
+            + (sent.sentBy.map { " by \($0)" } ?? "") + (context.isStaff ? (sent.clientVisible ? ", visible to the client" : ", internal") : "") + ":"
+        return .message(heading + "\n\n" + sent.text.trimmingTrailingNewlines())
+    }
+
     static let promiseAdd = Command(CommandSpec(
         words: ["promise", "add"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
@@ -154,7 +167,7 @@ enum WorkflowCommands {
         words: ["agenda"], arguments: [],
         options: [CommandTable.option("collector", "USER", .userName, help: "whose cases (default: yours; an admin sees everyone's)"),
                   CommandTable.option("date", "DATE", .date, help: "as of this day (default today)"), CommandTable.limitOption],
-        summary: "what is due: next actions, promises, instalments, posting withdrawals, most urgent first (staff)",
+        summary: "what is due: next actions, promises (broken ones until acted on), instalments, posting withdrawals, cases idle past the contract's follow-up days, most urgent first (staff)",
         examples: ["agenda", "agenda --collector ana --date 2026-04-30"])
     ) { invocation, context in
         let items = try context.session.agenda.items(
