@@ -1397,8 +1397,13 @@ BEGIN
     END IF;
     fee := cobranza.apply_rate(fee_bp, p_amount);
     IF p_amount > 0 AND fee < p_minimum_fee THEN
-        fee := least(p_minimum_fee, p_amount);
+        fee := p_minimum_fee;
         note := 'minimum fee per payment';
+    END IF;
+    -- Half, rounded toward zero: integer division (FeeContract.maximumFee).
+    IF fee > p_amount / 2 THEN
+        fee := p_amount / 2;
+        note := concat_ws(', ', note, 'capped at 50% of the payment');
     END IF;
 END
 $$;
@@ -3290,6 +3295,11 @@ ALTER TABLE ONLY cobranza.judicial_referral
 
 ALTER TABLE ONLY cobranza.payment_agreement
     ADD CONSTRAINT payment_agreement_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: payment payment_fee_cap_check; Type: CHECK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE cobranza.payment
+    ADD CONSTRAINT payment_fee_cap_check CHECK (((reverses_id IS NOT NULL) OR (fee <= (amount / 2)))) NOT VALID;
 
 -- Name: payment payment_pkey; Type: CONSTRAINT; Schema: cobranza
 

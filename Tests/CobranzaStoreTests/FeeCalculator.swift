@@ -55,8 +55,12 @@ enum FeeCalculator {
         var fee = Rounding.apply(rate, to: payment)
         var note: String?
         if payment > 0 && fee < contract.minimumFee {
-            fee = min(contract.minimumFee, payment)
+            fee = contract.minimumFee
             note = "minimum fee per payment"
+        }
+        if fee > FeeContract.maximumFee(onPayment: payment) {
+            fee = FeeContract.maximumFee(onPayment: payment)
+            note = [note, "capped at 50% of the payment"].compactMap { $0 }.joined(separator: ", ")
         }
         return FeeLine(base: payment, rate: rate, fee: fee, stage: stage, contractVersion: contract.version, note: note)
     }

@@ -51,7 +51,13 @@ struct FeeCalculatorTests {
         #expect(small.fee == 5_000)
         #expect(small.note == "minimum fee per payment")
         let tiny = FeeCalculator.fee(payment: 3_000, stage: .extrajudicial, channel: .agency, overdueMonthsAtPlacement: 0, contract: contract)
-        #expect(tiny.fee == 3_000) // never more than the payment
+        #expect(tiny.fee == 1_500) // never more than half of the payment
+        #expect(tiny.note == "minimum fee per payment, capped at 50% of the payment")
+        // Issue 16: a minimum of 150 on a payment of 150 takes 75, on 151 still 75 (rounded down).
+        contract.minimumFee = 150
+        for (payment, fee) in [(Int64(150), Int64(75)), (151, 75), (1, 0)] {
+            #expect(FeeCalculator.fee(payment: payment, stage: .extrajudicial, channel: .agency, overdueMonthsAtPlacement: 0, contract: contract).fee == fee)
+        }
         contract.directPaymentsEarnFee = false
         let direct = FeeCalculator.fee(payment: 100_000, stage: .extrajudicial, channel: .direct, overdueMonthsAtPlacement: 0, contract: contract)
         #expect(direct.fee == 0)
