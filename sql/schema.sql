@@ -1368,43 +1368,65 @@ CREATE FUNCTION cobranza.note_text(p_value text, p_column text, p_max integer) R
                 ELSE cobranza.refuse_text(p_value, p_column, p_max, true) END
 $$;
 
--- Name: overdue_months(date, date); Type: FUNCTION; Schema: cobranza
+-- Name: overdue_more_than(date, integer, date); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.overdue_months(p_due date, p_placed date) RETURNS integer
+CREATE FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-    SELECT CASE WHEN p_placed <= p_due THEN 0 ELSE greatest(0,
-        (extract(year FROM p_placed)::integer - extract(year FROM p_due)::integer) * 12
-        + (extract(month FROM p_placed)::integer - extract(month FROM p_due)::integer)
-        - CASE WHEN extract(day FROM p_placed) < extract(day FROM p_due) THEN 1 ELSE 0 END) END
+    SELECT p_on > (p_due + make_interval(months => p_months))::date
 $$;
 
--- Name: payment_fee(bigint, text, text, integer, integer, integer, integer, integer, bigint, boolean); Type: FUNCTION; Schema: cobranza
+-- Name: payment_fee(bigint, character, text, text, date, date[], text[], bigint[], integer, integer, integer, integer, bigint, boolean); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) RETURNS record
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+CREATE FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) RETURNS record
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
+DECLARE
+    v_base   integer := CASE WHEN p_stage = 'judicial' THEN p_judicial_bp ELSE p_extrajudicial_bp END;
+    v_adjust text;
 BEGIN
-    fee_bp := CASE WHEN p_stage = 'judicial' THEN p_judicial_bp ELSE p_extrajudicial_bp END
-            + CASE WHEN p_overdue_months > 24 THEN p_surcharge_24m_bp
-                   WHEN p_overdue_months > 12 THEN p_surcharge_12m_bp
-                   ELSE 0 END;
     IF p_channel = 'direct' AND NOT p_direct_earns_fee THEN
         fee_bp := 0;
         fee := 0;
         note := 'paid directly to the client; the contract charges no fee on direct payments';
         RETURN;
     END IF;
-    fee := cobranza.apply_rate(fee_bp, p_amount);
+    WITH part AS (
+        SELECT u.n, u.number, u.part,
+               CASE WHEN cobranza.overdue_more_than(u.due, 24, p_placed) THEN 24
+                    WHEN cobranza.overdue_more_than(u.due, 12, p_placed) THEN 12
+                    ELSE 0 END AS age
+          FROM unnest(coalesce(p_dues, ARRAY[NULL::date]), coalesce(p_numbers, ARRAY[NULL::text]),
+                      coalesce(p_parts, ARRAY[p_amount])) WITH ORDINALITY AS u(due, number, part, n)
+    ), rated AS (
+        SELECT p.*, v_base + CASE p.age WHEN 24 THEN p_surcharge_24m_bp WHEN 12 THEN p_surcharge_12m_bp ELSE 0 END AS bp
+          FROM part p
+    ), by_rate AS (
+        SELECT r.bp, sum(r.part)::bigint AS base, min(r.n) AS first FROM rated r GROUP BY r.bp
+    )
+    SELECT (SELECT coalesce(sum(cobranza.apply_rate(b.bp, b.base)), 0)::bigint FROM by_rate b),
+           coalesce((SELECT b.bp FROM by_rate b ORDER BY b.base DESC, b.first LIMIT 1), v_base),
+           CASE WHEN EXISTS (SELECT 1 FROM rated r WHERE r.bp <> v_base) THEN
+               (SELECT string_agg(format('%s%% on %s of invoice %s', trim_scale(r.bp / 100.0),
+                                         cobranza.format_money(r.part, p_currency), r.number)
+                                  || CASE WHEN r.bp <> v_base THEN format(' (over %s months overdue at placement)', r.age) ELSE '' END,
+                                  '; ' ORDER BY r.n)
+                  FROM rated r)
+           END
+      INTO fee, fee_bp, note
+      FROM (SELECT 1) one;
     IF p_amount > 0 AND fee < p_minimum_fee THEN
         fee := p_minimum_fee;
-        note := 'minimum fee per payment';
+        v_adjust := 'minimum fee per payment';
     END IF;
     -- Half, rounded toward zero: integer division (FeeContract.maximumFee).
     IF fee > p_amount / 2 THEN
         fee := p_amount / 2;
-        note := concat_ws(', ', note, 'capped at 50% of the payment');
+        v_adjust := concat_ws(', ', v_adjust, 'capped at 50% of the payment');
     END IF;
+    note := concat_ws('; ', note, v_adjust);
+    note := nullif(note, '');
 END
 $$;
 
@@ -1422,6 +1444,7 @@ DECLARE
     v_holder   record;
     v_key      text := 'payment_tenant_id_external_ref_key';
     v_fee      record;
+    v_parts    record;
     v_after    bigint;
 BEGIN
     IF NEW.reverses_id IS NOT NULL THEN
@@ -1434,7 +1457,8 @@ BEGIN
             MESSAGE = 'no such case';
     END IF;
     NEW.currency := v_case.currency;
-    SELECT (coalesce(i.invoiced, 0)
+    SELECT coalesce(i.invoiced, 0)::bigint AS invoiced,
+           (coalesce(i.invoiced, 0)
              - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
                           WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id), 0))::bigint AS outstanding,
            i.oldest_due,
@@ -1540,9 +1564,22 @@ BEGIN
         END IF;
         NEW.stage := CASE WHEN v_facts.judicial THEN 'judicial' ELSE 'extrajudicial' END;
         NEW.contract_version := v_facts.version;
+        -- The parts of the payment each invoice receives (invoice_balance's order: oldest due
+        -- first, ties by id), from what the case's payments had covered before it.
+        SELECT array_agg(a.due ORDER BY a.due, a.id) AS dues, array_agg(a.number ORDER BY a.due, a.id) AS numbers,
+               array_agg(a.part::bigint ORDER BY a.due, a.id) AS amounts
+          INTO v_parts
+          FROM (SELECT v.id, v.due, v.number,
+                       least(v.running, v_facts.invoiced - v_facts.outstanding + NEW.amount)
+                       - greatest(v.running - v.amount, v_facts.invoiced - v_facts.outstanding) AS part
+                  FROM (SELECT i.id, i.due, i.number, i.amount,
+                               sum(i.amount) OVER (ORDER BY i.due, i.id) AS running
+                          FROM cobranza.invoice i
+                         WHERE i.tenant_id = NEW.tenant_id AND i.case_id = NEW.case_id) v) a
+         WHERE a.part > 0;
         -- The minimum fee is in the client's currency; cases in another currency have none.
         v_fee := cobranza.payment_fee(
-            NEW.amount, NEW.stage, NEW.channel, cobranza.overdue_months(v_facts.oldest_due, v_case.opened_on),
+            NEW.amount, NEW.currency, NEW.stage, NEW.channel, v_case.opened_on, v_parts.dues, v_parts.numbers, v_parts.amounts,
             v_facts.extrajudicial_bp, v_facts.judicial_bp, v_facts.surcharge_12m_bp, v_facts.surcharge_24m_bp,
             CASE WHEN v_facts.client_currency = v_case.currency THEN v_facts.minimum_fee ELSE 0 END,
             v_facts.direct_earns_fee);
@@ -4802,21 +4839,21 @@ GRANT ALL ON FUNCTION cobranza.lock_open_case(p_tenant bigint, p_case bigint, p_
 
 REVOKE ALL ON FUNCTION cobranza.next_case_number(p_on date) FROM PUBLIC;
 
--- Name: FUNCTION overdue_months(p_due date, p_placed date); Type: ACL; Schema: cobranza
+-- Name: FUNCTION overdue_more_than(p_due date, p_months integer, p_on date); Type: ACL; Schema: cobranza
 
-REVOKE ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) FROM PUBLIC;
-GRANT ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) TO cobranza_admin;
-GRANT ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) TO cobranza_collector;
-GRANT ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) TO cobranza_lawyer;
-GRANT ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) TO cobranza_client;
+REVOKE ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) TO cobranza_client;
 
--- Name: FUNCTION payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text); Type: ACL; Schema: cobranza
+-- Name: FUNCTION payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text); Type: ACL; Schema: cobranza
 
-REVOKE ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) FROM PUBLIC;
-GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_admin;
-GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_collector;
-GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_lawyer;
-GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_client;
+REVOKE ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_client;
 
 -- Name: FUNCTION payment_prepare(); Type: ACL; Schema: cobranza
 

@@ -34,6 +34,9 @@ public struct FeeDocumentLine: Sendable, Equatable {
     public var stage: String
     public var rate: BasisPoints
     public var fee: Int64
+    /// The payment's frozen fee note: the rate of each allocated part when an invoice carried
+    /// an age surcharge, a minimum or the cap.
+    public var note: String? = nil
 }
 
 /// What one `fee invoice issue` produced for one client and currency.
@@ -114,14 +117,17 @@ public struct FeeInvoices {
             throw StoreError("no fee invoice or credit note \(normalized)")
         }
         let lines = try connection.query("""
-            SELECT l.line_no, l.payment_id, l.case_number, l.debtor_name, l.paid_on::text AS paid_on, l.amount, l.stage, l.fee_bp, l.fee
+            SELECT l.line_no, l.payment_id, l.case_number, l.debtor_name, l.paid_on::text AS paid_on, l.amount, l.stage, l.fee_bp, l.fee,
+                   p.fee_note
               FROM cobranza.fee_document_line l
+              JOIN cobranza.payment p ON p.tenant_id = l.tenant_id AND p.id = l.payment_id
              WHERE l.tenant_id = $1 AND l.document_id = $2 ORDER BY l.line_no
             """, [try row.decode("tenant_id", as: Int64.self), try row.decode("id", as: Int64.self)]).rows.map { row in
             FeeDocumentLine(lineNumber: try row.decode("line_no"), payment: try row.decode("payment_id"),
                             caseNumber: try row.decode("case_number"), debtorName: try row.decode("debtor_name"),
                             paidOn: try row.decode("paid_on"), amount: try row.decode("amount"), stage: try row.decode("stage"),
-                            rate: BasisPoints(try row.decode("fee_bp")), fee: try row.decode("fee"))
+                            rate: BasisPoints(try row.decode("fee_bp")), fee: try row.decode("fee"),
+                            note: try row.decodeIfPresent("fee_note"))
         }
         return (try Self.record(row), lines)
     }
