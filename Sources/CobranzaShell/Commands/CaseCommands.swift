@@ -64,7 +64,7 @@ enum CaseCommands {
         var header: [(String, String?)] = [
             ("case", c.number), ("client", c.client), ("debtor", "\(c.debtorName) (\(c.debtorTaxID))"),
             ("stage", c.stage + (c.closeCode.map { " (\($0))" } ?? "")), ("opened", c.openedOn.description),
-            ("total", Formatting.money(c.total, c.currency)), ("paid", Formatting.money(detail.paid, c.currency)),
+            ("currency", c.currency), ("total", Formatting.money(c.total, c.currency)), ("paid", Formatting.money(detail.paid, c.currency)),
             ("outstanding", Formatting.money(try MoneyArithmetic.subtract(c.total, detail.paid), c.currency)), ("days_overdue", String(c.daysOverdue)),
         ]
         if staff { header.insert(("assigned_to", c.assignedTo ?? "(nobody)"), at: 4) }
@@ -78,7 +78,7 @@ enum CaseCommands {
                 [e.on, e.kind, e.outcome, e.note] + (staff ? [e.by, e.clientVisible ? "yes" : "no"] : [])
             })
         return .sections([
-            .init("Case", Formatting.record(header)),
+            .init("Case", Formatting.record(header, money: ["total", "paid", "outstanding"])),
             .init("Invoices", Formatting.invoiceTable(detail.invoices)),
             .init("Timeline", timeline),
         ])

@@ -102,7 +102,7 @@ enum PaymentCommands {
         let money = Formatting.money
         var fields: [(String, String?)] = [
             ("payment", String(payment.id)), ("case", payment.caseNumber), ("client", payment.client), ("debtor", payment.debtorName),
-            ("paid_on", payment.paidOn.description), ("amount", money(payment.amount, payment.currency)), ("channel", payment.channel),
+            ("paid_on", payment.paidOn.description), ("currency", payment.currency), ("amount", money(payment.amount, payment.currency)), ("channel", payment.channel),
             ("method", payment.method), ("ref", payment.externalRef), ("stage", payment.stage),
             ("contract", "v\(payment.contractVersion)"), ("rate", payment.rate.description),
             ("fee", money(payment.fee, payment.currency)), ("fee_note", payment.feeNote),
@@ -113,7 +113,7 @@ enum PaymentCommands {
         if let reason = payment.reason { fields.append(("reason", reason)) }
         let balances = try context.session.payments.balances(caseNumber: payment.caseNumber)
         return .sections([
-            .init("Payment", Formatting.record(fields.filter { $0.1 != nil })),
+            .init("Payment", Formatting.record(fields.filter { $0.1 != nil }, money: ["amount", "fee"])),
             .init("Invoices of \(payment.caseNumber), oldest due first", ResultTable(
                 columns: [.init("number"), .init("due"), .init("amount", .money), .init("paid", .money), .init("outstanding", .money)],
                 rows: balances.map { [$0.number, $0.due.description, money($0.amount, $0.currency), money($0.paid, $0.currency),

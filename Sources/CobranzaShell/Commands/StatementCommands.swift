@@ -27,7 +27,8 @@ enum StatementCommands {
                 ("closing balance owed to client", m(s.closingBalance)),
                 ("paid directly to client", m(s.paidDirectly)),
                 ("fees to invoice (with VAT)", m(s.feesToInvoice)),
-            ])
+            ], money: ["opening balance owed to client", "collected by the agency", "fees withheld (with VAT)", "net to remit",
+                       "remitted to client", "closing balance owed to client", "paid directly to client", "fees to invoice (with VAT)"])
             return [.init("Statement \(s.period) \(s.currency)", summary),
                     .init("Payments \(s.period) \(s.currency)", PaymentCommands.paymentTable(s.payments))]
         })
