@@ -1997,6 +1997,49 @@ BEGIN
 END
 $$;
 
+-- Name: remittance_prepare(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.remittance_prepare() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_original record;
+    v_reversal bigint;
+BEGIN
+    NEW.external_ref := btrim(NEW.external_ref);
+    IF NEW.reverses_id IS NULL THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.reason IS NULL OR btrim(NEW.reason) = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'remittance_reason_check', COLUMN = 'reason',
+            MESSAGE = 'reason: a remittance is reversed with a reason';
+    END IF;
+    SELECT r.* INTO v_original FROM cobranza.remittance r WHERE r.tenant_id = NEW.tenant_id AND r.id = NEW.reverses_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'remittance_reverses_fkey',
+            MESSAGE = format('remittance %s does not exist', NEW.reverses_id);
+    END IF;
+    IF v_original.reverses_id IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'remittance_reversal_check',
+            MESSAGE = format('remittance %s is itself a reversal and cannot be reversed', v_original.id);
+    END IF;
+    SELECT r.id INTO v_reversal FROM cobranza.remittance r WHERE r.tenant_id = NEW.tenant_id AND r.reverses_id = v_original.id;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'remittance_reverses_once_key',
+            MESSAGE = format('remittance %s is already reversed (by remittance %s)', v_original.id, v_reversal);
+    END IF;
+    IF NEW.paid_on < v_original.paid_on OR NEW.paid_on > cobranza.today() THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'remittance_paid_on_check', COLUMN = 'paid_on',
+            MESSAGE = format('paid_on: a reversal falls between its remittance (%s) and today', v_original.paid_on);
+    END IF;
+    NEW.amount := -v_original.amount;
+    NEW.currency := v_original.currency;
+    NEW.external_ref := NULL;
+    RETURN NEW;
+END
+$$;
+
 -- Name: reserve_fee_numbers(text, date, integer); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.reserve_fee_numbers(p_series text, p_on date, p_count integer) RETURNS integer
@@ -3118,12 +3161,17 @@ CREATE TABLE cobranza.remittance (
     external_ref text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    reverses_id bigint,
+    reason text,
     CONSTRAINT remittance_amount_bound CHECK (cobranza.bounded_amount(amount, 'amount'::text)),
-    CONSTRAINT remittance_amount_check CHECK ((amount > 0)),
+    CONSTRAINT remittance_amount_check CHECK ((amount <> 0)),
     CONSTRAINT remittance_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT remittance_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT remittance_external_ref_check CHECK (((length(btrim(external_ref)) >= 1) AND (length(btrim(external_ref)) <= 100))),
-    CONSTRAINT remittance_external_ref_text CHECK (cobranza.single_line(external_ref, 'external_ref'::text))
+    CONSTRAINT remittance_external_ref_text CHECK (cobranza.single_line(external_ref, 'external_ref'::text)),
+    CONSTRAINT remittance_reason_check CHECK (((length(btrim(reason)) >= 1) AND (length(btrim(reason)) <= 500))),
+    CONSTRAINT remittance_reason_text CHECK (cobranza.single_line(reason, 'reason'::text)),
+    CONSTRAINT remittance_reversal_check CHECK ((((reverses_id IS NULL) = (amount > 0)) AND ((reverses_id IS NULL) = (reason IS NULL)) AND ((reverses_id IS NULL) OR (external_ref IS NULL))))
 );
 
 ALTER TABLE ONLY cobranza.remittance FORCE ROW LEVEL SECURITY;
@@ -3372,6 +3420,11 @@ ALTER TABLE ONLY cobranza.received_transfer
 
 ALTER TABLE ONLY cobranza.remittance
     ADD CONSTRAINT remittance_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: remittance remittance_reverses_once_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.remittance
+    ADD CONSTRAINT remittance_reverses_once_key UNIQUE (tenant_id, reverses_id);
 
 -- Name: submission submission_pkey; Type: CONSTRAINT; Schema: cobranza
 
@@ -3791,6 +3844,10 @@ CREATE TRIGGER remittance_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cob
 
 CREATE TRIGGER remittance_audit_insert AFTER INSERT ON cobranza.remittance REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
+-- Name: remittance remittance_prepare; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER remittance_prepare BEFORE INSERT ON cobranza.remittance FOR EACH ROW EXECUTE FUNCTION cobranza.remittance_prepare();
+
 -- Name: submission submission_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER submission_audit AFTER DELETE OR UPDATE ON cobranza.submission FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -3972,6 +4029,11 @@ ALTER TABLE ONLY cobranza.promise
 
 ALTER TABLE ONLY cobranza.remittance
     ADD CONSTRAINT remittance_currency_fkey FOREIGN KEY (currency) REFERENCES cobranza.currency(code);
+
+-- Name: remittance remittance_reverses_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.remittance
+    ADD CONSTRAINT remittance_reverses_fkey FOREIGN KEY (tenant_id, reverses_id) REFERENCES cobranza.remittance(tenant_id, id);
 
 -- Name: remittance remittance_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -4919,6 +4981,10 @@ REVOKE ALL ON FUNCTION cobranza.referral_transition() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION cobranza.refuse_change() FROM PUBLIC;
 
+-- Name: FUNCTION remittance_prepare(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.remittance_prepare() FROM PUBLIC;
+
 -- Name: FUNCTION reserve_fee_numbers(p_series text, p_on date, p_count integer); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.reserve_fee_numbers(p_series text, p_on date, p_count integer) FROM PUBLIC;
@@ -5721,6 +5787,14 @@ GRANT INSERT(paid_on) ON TABLE cobranza.remittance TO cobranza_admin;
 -- Name: COLUMN remittance.external_ref; Type: ACL; Schema: cobranza
 
 GRANT INSERT(external_ref) ON TABLE cobranza.remittance TO cobranza_admin;
+
+-- Name: COLUMN remittance.reverses_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(reverses_id) ON TABLE cobranza.remittance TO cobranza_admin;
+
+-- Name: COLUMN remittance.reason; Type: ACL; Schema: cobranza
+
+GRANT INSERT(reason) ON TABLE cobranza.remittance TO cobranza_admin;
 
 -- Name: TABLE submission; Type: ACL; Schema: cobranza
 

@@ -21,9 +21,11 @@ public struct RemittanceStatement: Sendable, Equatable {
     /// Fees (with VAT) the agency invoices rather than withholds: direct payments, gross mode.
     public var feesToInvoice: Int64
     public var payments: [PaymentRecord]
+    /// The month's remittances and their reversals.
+    public var remittances: [RemittanceRecord] = []
 }
 
-/// A transfer of collected money from the agency to a client.
+/// A transfer of collected money from the agency to a client, or (negative) its reversal.
 public struct RemittanceRecord: Sendable, Equatable {
     public var id: Int64
     public var client: String
@@ -32,6 +34,11 @@ public struct RemittanceRecord: Sendable, Equatable {
     public var paidOn: CalendarDate
     public var externalRef: String?
     public var recordedBy: String
+    /// For a reversal: the remittance it undoes, and why.
+    public var reverses: Int64? = nil
+    public var reason: String? = nil
+    /// For a reversed remittance: its reversal.
+    public var reversedBy: Int64? = nil
 }
 
 public struct Statements {
@@ -87,6 +94,9 @@ public struct Statements {
         let payments = try connection.query(Payments.select + """
              WHERE p.tenant_id = $1 AND p.paid_on BETWEEN $2::date AND $3::date ORDER BY p.paid_on, p.id
             """, [scope.id, start.description, end.description]).rows.map(Payments.record)
+        let remittances = try connection.query(Self.remittanceSelect + """
+             WHERE r.tenant_id = $1 AND r.paid_on BETWEEN $2::date AND $3::date ORDER BY r.paid_on, r.id
+            """, [scope.id, start.description, end.description]).rows.map(Self.remittance)
         return try rows.map { row in
             let currency: String = try row.decode("currency")
             let collected: Int64 = try row.decode("collected"), withheld: Int64 = try row.decode("withheld")
@@ -95,7 +105,7 @@ public struct Statements {
                 collectedByAgency: collected, feesWithheld: withheld, netToRemit: collected - withheld,
                 remitted: try row.decode("remitted"), closingBalance: try row.decode("closing"),
                 paidDirectly: try row.decode("direct"), feesToInvoice: try row.decode("to_invoice"),
-                payments: payments.filter { $0.currency == currency })
+                payments: payments.filter { $0.currency == currency }, remittances: remittances.filter { $0.currency == currency })
         }
     }
 
@@ -117,16 +127,50 @@ public struct Statements {
             inserted = try connection.query("""
                 INSERT INTO cobranza.remittance (tenant_id, amount, currency, paid_on, external_ref)
                 VALUES ($1, $2, $3, coalesce($4::date, cobranza.today()), $5)
-                RETURNING id, amount, currency, paid_on::text AS paid_on, external_ref, created_by
+                RETURNING id
                 """, [scope.id, amount, code.rawValue, on, reference])
         } catch {
             guard error.constraint == "remittance_tenant_id_external_ref_key" else { throw error }
             throw StoreError(field: "ref", "\(ref ?? "") is already recorded as a remittance to \(scope.code)")
         }
-        let row = inserted.first!
-        return RemittanceRecord(id: try row.decode("id"), client: scope.code, amount: try row.decode("amount"),
-                                currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
-                                externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"))
+        return try read(try inserted.first!.decode("id", as: Int64.self))
+    }
+
+    /// Reverses a remittance (returned by the bank, sent to the wrong account): a row of its
+    /// own, negated by the database, with the reason (admins; once per remittance).
+    @discardableResult
+    public func reverseRemittance(_ id: Int64, reason: String) throws -> RemittanceRecord {
+        guard session.identity.kind == .admin else { throw StoreError("only agency admins can reverse remittances") }
+        let reason = reason.trimmingSpacesAndNewlines()
+        guard (1...500).contains(reason.count) else { throw StoreError(field: "reason", "must be 1 to 500 characters") }
+        guard let original = try connection.query("SELECT tenant_id FROM cobranza.remittance WHERE id = $1", [id]).first else {
+            throw StoreError("remittance \(id) does not exist")
+        }
+        let inserted = try connection.query("""
+            INSERT INTO cobranza.remittance (tenant_id, amount, currency, reverses_id, reason)
+            SELECT tenant_id, -amount, currency, id, $2 FROM cobranza.remittance WHERE tenant_id = $3 AND id = $1
+            RETURNING id
+            """, [id, reason, try original.decode("tenant_id", as: Int64.self)])
+        return try read(try inserted.first!.decode("id", as: Int64.self))
+    }
+
+    private func read(_ id: Int64) throws -> RemittanceRecord {
+        try Self.remittance(try connection.query(Self.remittanceSelect + " WHERE r.id = $1", [id]).first!)
+    }
+
+    static let remittanceSelect = """
+        SELECT r.id, t.code, r.amount, r.currency, r.paid_on::text AS paid_on, r.external_ref, r.created_by,
+               r.reverses_id, r.reason, x.id AS reversed_by
+          FROM cobranza.remittance r JOIN cobranza.tenant t ON t.id = r.tenant_id
+          LEFT JOIN cobranza.remittance x ON x.tenant_id = r.tenant_id AND x.reverses_id = r.id
+        """
+
+    static func remittance(_ row: Row) throws -> RemittanceRecord {
+        RemittanceRecord(id: try row.decode("id"), client: try row.decode("code"), amount: try row.decode("amount"),
+                         currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
+                         externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"),
+                         reverses: try row.decodeIfPresent("reverses_id"), reason: try row.decodeIfPresent("reason"),
+                         reversedBy: try row.decodeIfPresent("reversed_by"))
     }
 
     public func remittances(client: String?, limit: Int) throws -> [RemittanceRecord] {
@@ -136,14 +180,8 @@ public struct Statements {
             conditions.append("r.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id))
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return try connection.query("""
-            SELECT r.id, t.code, r.amount, r.currency, r.paid_on::text AS paid_on, r.external_ref, r.created_by
-              FROM cobranza.remittance r JOIN cobranza.tenant t ON t.id = r.tenant_id
-            """ + filter + " ORDER BY r.id LIMIT " + parameters.bind(limit), parameters.values).rows.map { row in
-            RemittanceRecord(id: try row.decode("id"), client: try row.decode("code"), amount: try row.decode("amount"),
-                             currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
-                             externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"))
-        }
+        return try connection.query(Self.remittanceSelect + filter + " ORDER BY r.id LIMIT " + parameters.bind(limit), parameters.values)
+            .rows.map(Self.remittance)
     }
 
 }
