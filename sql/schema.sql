@@ -285,6 +285,22 @@ CREATE FUNCTION cobranza.caller_is_admin() RETURNS boolean
             AND cobranza.current_kind() IS NOT DISTINCT FROM 'admin')
 $$;
 
+-- Name: case_clock(bigint, bigint); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN c.stage = 'closed'
+                THEN coalesce((SELECT e.occurred_on FROM cobranza.case_event e
+                                WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.kind = 'closed'
+                                ORDER BY e.id DESC LIMIT 1),
+                              c.closed_at::date, cobranza.today())
+                ELSE cobranza.today() END
+      FROM cobranza.collection_case c
+     WHERE c.tenant_id = p_tenant AND c.id = p_case
+$$;
+
 -- Name: case_closed_withdrawal(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.case_closed_withdrawal() RETURNS trigger
@@ -1829,7 +1845,7 @@ $$;
 
 -- Name: record_payment(bigint, bigint, bigint, date, text, text, text); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) RETURNS TABLE(id bigint, amount bigint, currency text, paid_on date, channel text, method text, external_ref text, reverses_id bigint, reason text, stage text, fee_bp integer, fee bigint, fee_note text, contract_version integer, created_by text, outstanding bigint)
+CREATE FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) RETURNS TABLE(id bigint, amount bigint, currency text, paid_on date, channel text, method text, external_ref text, reverses_id bigint, reason text, stage text, fee_bp integer, fee bigint, fee_note text, contract_version integer, created_by text, outstanding bigint, close_code text, agreement_expects bigint, forgiven bigint)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -1839,12 +1855,21 @@ BEGIN
     INSERT INTO cobranza.payment (tenant_id, case_id, amount, paid_on, channel, method, external_ref)
     VALUES (p_tenant, p_case, p_amount, coalesce(p_paid_on, cobranza.today()), p_channel, p_method, p_ref)
     RETURNING * INTO v;
-    -- A new statement: it sees the payment just written (and the case closed by it, if paid).
+    -- A new statement: it sees the payment just written (and the case closed by it, if paid or
+    -- settled).
     RETURN QUERY
     SELECT v.id, v.amount, v.currency::text, v.paid_on, v.channel, v.method, v.external_ref, v.reverses_id, v.reason,
            v.stage, v.fee_bp, v.fee, v.fee_note, v.contract_version, v.created_by::text,
-           (SELECT coalesce(sum(b.outstanding), 0)::bigint FROM cobranza.invoice_balance b
-             WHERE b.tenant_id = v.tenant_id AND b.case_id = v.case_id);
+           CASE WHEN c.close_code = 'settled' THEN 0 ELSE b.owed END,
+           c.close_code,
+           (SELECT greatest(0, a.total - a.paid)::bigint FROM cobranza.agreement_status a
+             WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id AND c.stage <> 'closed' AND a.status IN ('active', 'default')
+             ORDER BY a.id DESC LIMIT 1),
+           CASE WHEN c.close_code = 'settled' THEN b.owed END
+      FROM cobranza.collection_case c
+     CROSS JOIN LATERAL (SELECT coalesce(sum(x.outstanding), 0)::bigint AS owed FROM cobranza.invoice_balance x
+                          WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id) b
+     WHERE c.tenant_id = v.tenant_id AND c.id = v.case_id;
 END
 $$;
 
@@ -4563,6 +4588,14 @@ REVOKE ALL ON FUNCTION cobranza.audit_log_append_only() FROM PUBLIC;
 -- Name: FUNCTION caller_is_admin(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.caller_is_admin() FROM PUBLIC;
+
+-- Name: FUNCTION case_clock(p_tenant bigint, p_case bigint); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) TO cobranza_client;
 
 -- Name: FUNCTION case_closed_withdrawal(); Type: ACL; Schema: cobranza
 

@@ -27,9 +27,15 @@ enum PaymentCommands {
             + "at \(payment.rate) \(payment.stage), contract v\(payment.contractVersion)."]
         if let note = payment.feeNote { lines.append("note: \(note)") }
         let outstanding = payment.caseOutstanding ?? 0
-        lines.append(outstanding == 0
-            ? "Case \(payment.caseNumber) is paid in full and closed."
-            : "Outstanding on \(payment.caseNumber): \(money(outstanding, payment.currency)).")
+        if payment.caseCloseCode == "settled" {
+            lines.append("Case \(payment.caseNumber) is closed as settled: its agreement is paid in full and nothing is outstanding"
+                + (payment.forgiven.map { " (\(money($0, payment.currency)) forgiven)" } ?? "") + ".")
+        } else if outstanding == 0 {
+            lines.append("Case \(payment.caseNumber) is paid in full and closed.")
+        } else {
+            lines.append("Outstanding on \(payment.caseNumber): \(money(outstanding, payment.currency))"
+                + (payment.agreementExpects.map { "; the agreement expects \(money($0, payment.currency)) more" } ?? "") + ".")
+        }
         return .message(lines.joined(separator: "\n"))
     }
 
