@@ -146,11 +146,20 @@ public struct Statements {
         guard let original = try connection.query("SELECT tenant_id FROM cobranza.remittance WHERE id = $1", [id]).first else {
             throw StoreError("remittance \(id) does not exist")
         }
-        let inserted = try connection.query("""
-            INSERT INTO cobranza.remittance (tenant_id, amount, currency, reverses_id, reason)
-            SELECT tenant_id, -amount, currency, id, $2 FROM cobranza.remittance WHERE tenant_id = $3 AND id = $1
-            RETURNING id
-            """, [id, reason, try original.decode("tenant_id", as: Int64.self)])
+        let tenant: Int64 = try original.decode("tenant_id")
+        let inserted: QueryResult
+        do {
+            inserted = try connection.query("""
+                INSERT INTO cobranza.remittance (tenant_id, amount, currency, reverses_id, reason)
+                SELECT tenant_id, -amount, currency, id, $2 FROM cobranza.remittance WHERE tenant_id = $3 AND id = $1
+                RETURNING id
+                """, [id, reason, tenant])
+        } catch {
+            // remittance_prepare names the first reversal; a session that raced past its look
+            // meets the key instead.
+            guard error.constraint == "remittance_reverses_once_key", !error.message.contains("already reversed") else { throw error }
+            throw StoreError("remittance \(id) is already reversed")
+        }
         return try read(try inserted.first!.decode("id", as: Int64.self))
     }
 

@@ -44,8 +44,8 @@ enum ClientCommands {
         options: [
             CommandTable.option("extrajudicial-rate", "PCT", .percent, help: "fee on money recovered before court, e.g. 15 (required the first time)"),
             CommandTable.option("judicial-rate", "PCT", .percent, help: "fee once the case is judicial, e.g. 25 (required the first time)"),
-            CommandTable.option("surcharge-12m", "PCT", .percent, help: "added to the rate for debts over 12 months overdue at placement"),
-            CommandTable.option("surcharge-24m", "PCT", .percent, help: "added instead for debts over 24 months"),
+            CommandTable.option("surcharge-12m", "PCT", .percent, help: "added to the rate on the part of a payment allocated to an invoice over 12 calendar months overdue when placed"),
+            CommandTable.option("surcharge-24m", "PCT", .percent, help: "added instead for an invoice over 24 months overdue when placed"),
             CommandTable.option("minimum-fee", "AMOUNT", .amount, help: "least fee per payment, in the client's currency; any fee is capped at half of its payment (rounded down)"),
             CommandTable.option("vat", "PCT", .percent, help: "VAT on the fee (default by country: CL 19, CO 19, MX 16)"),
             CommandTable.option("direct-payments-earn", "yes|no", .choice(["yes", "no"]), help: "payments made straight to the client earn the fee (default yes)"),

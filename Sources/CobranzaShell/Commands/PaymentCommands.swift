@@ -13,7 +13,7 @@ enum PaymentCommands {
             CommandTable.option("method", "transfer|cash|check|card|other", .choice(PaymentMethod.allCases.map(\.rawValue)), help: "how (default transfer)"),
             CommandTable.option("ref", "TEXT", help: "the bank's reference; the same one is never recorded twice"),
         ],
-        summary: "record a payment: allocated oldest due first, fee frozen, case closed when paid (staff)",
+        summary: "record a payment: allocated oldest due first, fee frozen, case closed when paid or its discounted agreement is (staff)",
         examples: ["payment record C-2026-000123 300.000 --date 2026-03-02 --ref TRX-88121",
                    "payment record C-2026-000123 150.000 --channel direct --method check"],
         fieldLabels: ["paid_on": "--date", "external_ref": "--ref"])

@@ -6,7 +6,7 @@ enum StatementCommands {
     static let statement = Command(CommandSpec(
         words: ["statement"], arguments: [],
         options: [CommandTable.clientOption, CommandTable.option("period", "YYYY-MM", .month, required: true, help: "the month")],
-        summary: "remittance statement: collected, fees, net to remit, balance owed to the client",
+        summary: "remittance statement: collected, fees, net to remit, balance owed to the client (or by it), remittances",
         examples: ["statement --client ACME --period 2026-03", "statement --period 2026-03"])
     ) { invocation, context in
         let client = invocation.option("client")
