@@ -94,13 +94,13 @@ enum ClientCommands {
         guard !versions.isEmpty else { return .message("Client \(invocation.argument("CODE")!.uppercased()) has no contract yet (client contract set).") }
         let money = Formatting.money
         return .table(ResultTable(
-            columns: [.init("version", .number), .init("effective"), .init("extrajudicial"), .init("judicial"), .init("surcharge_12m"),
-                      .init("surcharge_24m"), .init("minimum_fee", .number), .init("vat"), .init("direct_earns"), .init("remittance"),
-                      .init("posting"), .init("judicial_threshold", .number), .init("promise_grace", .number),
+            columns: [.init("version", .number), .init("effective"), .init("currency"), .init("extrajudicial"), .init("judicial"),
+                      .init("surcharge_12m"), .init("surcharge_24m"), .init("minimum_fee", .money), .init("vat"), .init("direct_earns"),
+                      .init("remittance"), .init("posting"), .init("judicial_threshold", .money), .init("promise_grace", .number),
                       .init("max_discount"), .init("posting_notice", .number), .init("default_after", .number), .init("set_by")],
             rows: versions.map { v in
                 let t = v.terms
-                return [String(t.version), t.effective.description, t.extrajudicialRate.description, t.judicialRate.description,
+                return [String(t.version), t.effective.description, v.currency, t.extrajudicialRate.description, t.judicialRate.description,
                         t.surchargeOver12Months.description, t.surchargeOver24Months.description, money(t.minimumFee, v.currency),
                         t.vatRate.description, t.directPaymentsEarnFee ? "yes" : "no", t.remittance.rawValue,
                         v.postingConsent ? "yes" : "no", money(v.judicialThreshold, v.currency),
