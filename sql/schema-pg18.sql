@@ -285,6 +285,22 @@ CREATE FUNCTION cobranza.caller_is_admin() RETURNS boolean
             AND cobranza.current_kind() IS NOT DISTINCT FROM 'admin')
 $$;
 
+-- Name: case_clock(bigint, bigint); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN c.stage = 'closed'
+                THEN coalesce((SELECT e.occurred_on FROM cobranza.case_event e
+                                WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.kind = 'closed'
+                                ORDER BY e.id DESC LIMIT 1),
+                              c.closed_at::date, cobranza.today())
+                ELSE cobranza.today() END
+      FROM cobranza.collection_case c
+     WHERE c.tenant_id = p_tenant AND c.id = p_case
+$$;
+
 -- Name: case_closed_withdrawal(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.case_closed_withdrawal() RETURNS trigger
@@ -1427,38 +1443,65 @@ CREATE FUNCTION cobranza.note_text(p_value text, p_column text, p_max integer) R
                 ELSE cobranza.refuse_text(p_value, p_column, p_max, true) END
 $$;
 
--- Name: overdue_months(date, date); Type: FUNCTION; Schema: cobranza
+-- Name: overdue_more_than(date, integer, date); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.overdue_months(p_due date, p_placed date) RETURNS integer
+CREATE FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-    SELECT CASE WHEN p_placed <= p_due THEN 0 ELSE greatest(0,
-        (extract(year FROM p_placed)::integer - extract(year FROM p_due)::integer) * 12
-        + (extract(month FROM p_placed)::integer - extract(month FROM p_due)::integer)
-        - CASE WHEN extract(day FROM p_placed) < extract(day FROM p_due) THEN 1 ELSE 0 END) END
+    SELECT p_on > (p_due + make_interval(months => p_months))::date
 $$;
 
--- Name: payment_fee(bigint, text, text, integer, integer, integer, integer, integer, bigint, boolean); Type: FUNCTION; Schema: cobranza
+-- Name: payment_fee(bigint, character, text, text, date, date[], text[], bigint[], integer, integer, integer, integer, bigint, boolean); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) RETURNS record
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+CREATE FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) RETURNS record
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
+DECLARE
+    v_base   integer := CASE WHEN p_stage = 'judicial' THEN p_judicial_bp ELSE p_extrajudicial_bp END;
+    v_adjust text;
 BEGIN
-    fee_bp := CASE WHEN p_stage = 'judicial' THEN p_judicial_bp ELSE p_extrajudicial_bp END
-            + CASE WHEN p_overdue_months > 24 THEN p_surcharge_24m_bp
-                   WHEN p_overdue_months > 12 THEN p_surcharge_12m_bp
-                   ELSE 0 END;
     IF p_channel = 'direct' AND NOT p_direct_earns_fee THEN
         fee_bp := 0;
         fee := 0;
         note := 'paid directly to the client; the contract charges no fee on direct payments';
         RETURN;
     END IF;
-    fee := cobranza.apply_rate(fee_bp, p_amount);
+    WITH part AS (
+        SELECT u.n, u.number, u.part,
+               CASE WHEN cobranza.overdue_more_than(u.due, 24, p_placed) THEN 24
+                    WHEN cobranza.overdue_more_than(u.due, 12, p_placed) THEN 12
+                    ELSE 0 END AS age
+          FROM unnest(coalesce(p_dues, ARRAY[NULL::date]), coalesce(p_numbers, ARRAY[NULL::text]),
+                      coalesce(p_parts, ARRAY[p_amount])) WITH ORDINALITY AS u(due, number, part, n)
+    ), rated AS (
+        SELECT p.*, v_base + CASE p.age WHEN 24 THEN p_surcharge_24m_bp WHEN 12 THEN p_surcharge_12m_bp ELSE 0 END AS bp
+          FROM part p
+    ), by_rate AS (
+        SELECT r.bp, sum(r.part)::bigint AS base, min(r.n) AS first FROM rated r GROUP BY r.bp
+    )
+    SELECT (SELECT coalesce(sum(cobranza.apply_rate(b.bp, b.base)), 0)::bigint FROM by_rate b),
+           coalesce((SELECT b.bp FROM by_rate b ORDER BY b.base DESC, b.first LIMIT 1), v_base),
+           CASE WHEN EXISTS (SELECT 1 FROM rated r WHERE r.bp <> v_base) THEN
+               (SELECT string_agg(format('%s%% on %s of invoice %s', trim_scale(r.bp / 100.0),
+                                         cobranza.format_money(r.part, p_currency), r.number)
+                                  || CASE WHEN r.bp <> v_base THEN format(' (over %s months overdue at placement)', r.age) ELSE '' END,
+                                  '; ' ORDER BY r.n)
+                  FROM rated r)
+           END
+      INTO fee, fee_bp, note
+      FROM (SELECT 1) one;
     IF p_amount > 0 AND fee < p_minimum_fee THEN
-        fee := least(p_minimum_fee, p_amount);
-        note := 'minimum fee per payment';
+        fee := p_minimum_fee;
+        v_adjust := 'minimum fee per payment';
     END IF;
+    -- Half, rounded toward zero: integer division (FeeContract.maximumFee).
+    IF fee > p_amount / 2 THEN
+        fee := p_amount / 2;
+        v_adjust := concat_ws(', ', v_adjust, 'capped at 50% of the payment');
+    END IF;
+    note := concat_ws('; ', note, v_adjust);
+    note := nullif(note, '');
 END
 $$;
 
@@ -1476,6 +1519,7 @@ DECLARE
     v_holder   record;
     v_key      text := 'payment_tenant_id_external_ref_key';
     v_fee      record;
+    v_parts    record;
     v_after    bigint;
 BEGIN
     IF NEW.reverses_id IS NOT NULL THEN
@@ -1488,7 +1532,8 @@ BEGIN
             MESSAGE = 'no such case';
     END IF;
     NEW.currency := v_case.currency;
-    SELECT (coalesce(i.invoiced, 0)
+    SELECT coalesce(i.invoiced, 0)::bigint AS invoiced,
+           (coalesce(i.invoiced, 0)
              - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
                           WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id), 0))::bigint AS outstanding,
            i.oldest_due,
@@ -1594,9 +1639,22 @@ BEGIN
         END IF;
         NEW.stage := CASE WHEN v_facts.judicial THEN 'judicial' ELSE 'extrajudicial' END;
         NEW.contract_version := v_facts.version;
+        -- The parts of the payment each invoice receives (invoice_balance's order: oldest due
+        -- first, ties by id), from what the case's payments had covered before it.
+        SELECT array_agg(a.due ORDER BY a.due, a.id) AS dues, array_agg(a.number ORDER BY a.due, a.id) AS numbers,
+               array_agg(a.part::bigint ORDER BY a.due, a.id) AS amounts
+          INTO v_parts
+          FROM (SELECT v.id, v.due, v.number,
+                       least(v.running, v_facts.invoiced - v_facts.outstanding + NEW.amount)
+                       - greatest(v.running - v.amount, v_facts.invoiced - v_facts.outstanding) AS part
+                  FROM (SELECT i.id, i.due, i.number, i.amount,
+                               sum(i.amount) OVER (ORDER BY i.due, i.id) AS running
+                          FROM cobranza.invoice i
+                         WHERE i.tenant_id = NEW.tenant_id AND i.case_id = NEW.case_id) v) a
+         WHERE a.part > 0;
         -- The minimum fee is in the client's currency; cases in another currency have none.
         v_fee := cobranza.payment_fee(
-            NEW.amount, NEW.stage, NEW.channel, cobranza.overdue_months(v_facts.oldest_due, v_case.opened_on),
+            NEW.amount, NEW.currency, NEW.stage, NEW.channel, v_case.opened_on, v_parts.dues, v_parts.numbers, v_parts.amounts,
             v_facts.extrajudicial_bp, v_facts.judicial_bp, v_facts.surcharge_12m_bp, v_facts.surcharge_24m_bp,
             CASE WHEN v_facts.client_currency = v_case.currency THEN v_facts.minimum_fee ELSE 0 END,
             v_facts.direct_earns_fee);
@@ -1863,7 +1921,7 @@ $$;
 
 -- Name: record_payment(bigint, bigint, bigint, date, text, text, text); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) RETURNS TABLE(id bigint, amount bigint, currency text, paid_on date, channel text, method text, external_ref text, reverses_id bigint, reason text, stage text, fee_bp integer, fee bigint, fee_note text, contract_version integer, created_by text, outstanding bigint)
+CREATE FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) RETURNS TABLE(id bigint, amount bigint, currency text, paid_on date, channel text, method text, external_ref text, reverses_id bigint, reason text, stage text, fee_bp integer, fee bigint, fee_note text, contract_version integer, created_by text, outstanding bigint, close_code text, agreement_expects bigint, forgiven bigint)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -1873,12 +1931,21 @@ BEGIN
     INSERT INTO cobranza.payment (tenant_id, case_id, amount, paid_on, channel, method, external_ref)
     VALUES (p_tenant, p_case, p_amount, coalesce(p_paid_on, cobranza.today()), p_channel, p_method, p_ref)
     RETURNING * INTO v;
-    -- A new statement: it sees the payment just written (and the case closed by it, if paid).
+    -- A new statement: it sees the payment just written (and the case closed by it, if paid or
+    -- settled).
     RETURN QUERY
     SELECT v.id, v.amount, v.currency::text, v.paid_on, v.channel, v.method, v.external_ref, v.reverses_id, v.reason,
            v.stage, v.fee_bp, v.fee, v.fee_note, v.contract_version, v.created_by::text,
-           (SELECT coalesce(sum(b.outstanding), 0)::bigint FROM cobranza.invoice_balance b
-             WHERE b.tenant_id = v.tenant_id AND b.case_id = v.case_id);
+           CASE WHEN c.close_code = 'settled' THEN 0 ELSE b.owed END,
+           c.close_code,
+           (SELECT greatest(0, a.total - a.paid)::bigint FROM cobranza.agreement_status a
+             WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id AND c.stage <> 'closed' AND a.status IN ('active', 'default')
+             ORDER BY a.id DESC LIMIT 1),
+           CASE WHEN c.close_code = 'settled' THEN b.owed END
+      FROM cobranza.collection_case c
+     CROSS JOIN LATERAL (SELECT coalesce(sum(x.outstanding), 0)::bigint AS owed FROM cobranza.invoice_balance x
+                          WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id) b
+     WHERE c.tenant_id = v.tenant_id AND c.id = v.case_id;
 END
 $$;
 
@@ -2028,6 +2095,54 @@ BEGIN
         MESSAGE = format('%s: control character U+%s at character %s is not allowed%s', p_column,
                          upper(lpad(to_hex(ascii(v_char)), 4, '0')), v_at,
                          CASE WHEN p_multiline THEN ' (only newlines and tabs are)' ELSE '' END);
+END
+$$;
+
+-- Name: remittance_prepare(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.remittance_prepare() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_original record;
+    v_reversal bigint;
+    -- Remittances are named as people see them: the client's code and the remittance's number
+    -- among the client's (counted, never stored: remittances are never deleted), not the
+    -- agency-wide id (issue 14, item 10).
+    v_code text := (SELECT t.code FROM cobranza.tenant t WHERE t.id = NEW.tenant_id);
+BEGIN
+    NEW.external_ref := btrim(NEW.external_ref);
+    IF NEW.reverses_id IS NULL THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.reason IS NULL OR btrim(NEW.reason) = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'remittance_reason_check', COLUMN = 'reason',
+            MESSAGE = 'reason: a remittance is reversed with a reason';
+    END IF;
+    SELECT r.* INTO v_original FROM cobranza.remittance r WHERE r.tenant_id = NEW.tenant_id AND r.id = NEW.reverses_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'remittance_reverses_fkey',
+            MESSAGE = 'the remittance to reverse does not exist for this client';
+    END IF;
+    IF v_original.reverses_id IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'remittance_reversal_check',
+            MESSAGE = format('remittance %s-%s is itself a reversal and cannot be reversed', v_code, (SELECT count(*) FROM cobranza.remittance q WHERE q.tenant_id = NEW.tenant_id AND q.id <= v_original.id));
+    END IF;
+    SELECT r.id INTO v_reversal FROM cobranza.remittance r WHERE r.tenant_id = NEW.tenant_id AND r.reverses_id = v_original.id;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'remittance_reverses_once_key',
+            MESSAGE = format('remittance %s-%s is already reversed (by remittance %s-%s)', v_code, (SELECT count(*) FROM cobranza.remittance q WHERE q.tenant_id = NEW.tenant_id AND q.id <= v_original.id),
+                             v_code, (SELECT count(*) FROM cobranza.remittance q WHERE q.tenant_id = NEW.tenant_id AND q.id <= v_reversal));
+    END IF;
+    IF NEW.paid_on < v_original.paid_on OR NEW.paid_on > cobranza.today() THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'remittance_paid_on_check', COLUMN = 'paid_on',
+            MESSAGE = format('paid_on: a reversal falls between its remittance (%s) and today', v_original.paid_on);
+    END IF;
+    NEW.amount := -v_original.amount;
+    NEW.currency := v_original.currency;
+    NEW.external_ref := NULL;
+    RETURN NEW;
 END
 $$;
 
@@ -3204,12 +3319,17 @@ CREATE TABLE cobranza.remittance (
     external_ref text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    reverses_id bigint,
+    reason text,
     CONSTRAINT remittance_amount_bound CHECK (cobranza.bounded_amount(amount, 'amount'::text)),
-    CONSTRAINT remittance_amount_check CHECK ((amount > 0)),
+    CONSTRAINT remittance_amount_check CHECK ((amount <> 0)),
     CONSTRAINT remittance_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT remittance_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT remittance_external_ref_check CHECK (((length(btrim(external_ref)) >= 1) AND (length(btrim(external_ref)) <= 100))),
-    CONSTRAINT remittance_external_ref_text CHECK (cobranza.single_line(external_ref, 'external_ref'::text))
+    CONSTRAINT remittance_external_ref_text CHECK (cobranza.single_line(external_ref, 'external_ref'::text)),
+    CONSTRAINT remittance_reason_check CHECK (((length(btrim(reason)) >= 1) AND (length(btrim(reason)) <= 500))),
+    CONSTRAINT remittance_reason_text CHECK (cobranza.single_line(reason, 'reason'::text)),
+    CONSTRAINT remittance_reversal_check CHECK ((((reverses_id IS NULL) = (amount > 0)) AND ((reverses_id IS NULL) = (reason IS NULL)) AND ((reverses_id IS NULL) OR (external_ref IS NULL))))
 );
 
 ALTER TABLE ONLY cobranza.remittance FORCE ROW LEVEL SECURITY;
@@ -3431,6 +3551,11 @@ ALTER TABLE ONLY cobranza.judicial_referral
 ALTER TABLE ONLY cobranza.payment_agreement
     ADD CONSTRAINT payment_agreement_pkey PRIMARY KEY (tenant_id, id);
 
+-- Name: payment payment_fee_cap_check; Type: CHECK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE cobranza.payment
+    ADD CONSTRAINT payment_fee_cap_check CHECK (((reverses_id IS NOT NULL) OR (fee <= (amount / 2)))) NOT VALID;
+
 -- Name: payment payment_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.payment
@@ -3465,6 +3590,11 @@ ALTER TABLE ONLY cobranza.received_transfer
 
 ALTER TABLE ONLY cobranza.remittance
     ADD CONSTRAINT remittance_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: remittance remittance_reverses_once_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.remittance
+    ADD CONSTRAINT remittance_reverses_once_key UNIQUE (tenant_id, reverses_id);
 
 -- Name: submission submission_pkey; Type: CONSTRAINT; Schema: cobranza
 
@@ -3893,6 +4023,10 @@ CREATE TRIGGER remittance_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cob
 
 CREATE TRIGGER remittance_audit_insert AFTER INSERT ON cobranza.remittance REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
+-- Name: remittance remittance_prepare; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER remittance_prepare BEFORE INSERT ON cobranza.remittance FOR EACH ROW EXECUTE FUNCTION cobranza.remittance_prepare();
+
 -- Name: submission submission_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER submission_audit AFTER DELETE OR UPDATE ON cobranza.submission FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -4087,6 +4221,11 @@ ALTER TABLE ONLY cobranza.promise
 
 ALTER TABLE ONLY cobranza.remittance
     ADD CONSTRAINT remittance_currency_fkey FOREIGN KEY (currency) REFERENCES cobranza.currency(code);
+
+-- Name: remittance remittance_reverses_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.remittance
+    ADD CONSTRAINT remittance_reverses_fkey FOREIGN KEY (tenant_id, reverses_id) REFERENCES cobranza.remittance(tenant_id, id);
 
 -- Name: remittance remittance_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -4625,6 +4764,14 @@ REVOKE ALL ON FUNCTION cobranza.audit_log_append_only() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION cobranza.caller_is_admin() FROM PUBLIC;
 
+-- Name: FUNCTION case_clock(p_tenant bigint, p_case bigint); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.case_clock(p_tenant bigint, p_case bigint) TO cobranza_client;
+
 -- Name: FUNCTION case_closed_withdrawal(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.case_closed_withdrawal() FROM PUBLIC;
@@ -4975,21 +5122,21 @@ GRANT ALL ON FUNCTION cobranza.lock_open_case(p_tenant bigint, p_case bigint, p_
 
 REVOKE ALL ON FUNCTION cobranza.next_case_number(p_on date) FROM PUBLIC;
 
--- Name: FUNCTION overdue_months(p_due date, p_placed date); Type: ACL; Schema: cobranza
+-- Name: FUNCTION overdue_more_than(p_due date, p_months integer, p_on date); Type: ACL; Schema: cobranza
 
-REVOKE ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) FROM PUBLIC;
-GRANT ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) TO cobranza_admin;
-GRANT ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) TO cobranza_collector;
-GRANT ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) TO cobranza_lawyer;
-GRANT ALL ON FUNCTION cobranza.overdue_months(p_due date, p_placed date) TO cobranza_client;
+REVOKE ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) TO cobranza_client;
 
--- Name: FUNCTION payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text); Type: ACL; Schema: cobranza
+-- Name: FUNCTION payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text); Type: ACL; Schema: cobranza
 
-REVOKE ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) FROM PUBLIC;
-GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_admin;
-GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_collector;
-GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_lawyer;
-GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_stage text, p_channel text, p_overdue_months integer, p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_client;
+REVOKE ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.payment_fee(p_amount bigint, p_currency character, p_stage text, p_channel text, p_placed date, p_dues date[], p_numbers text[], p_parts bigint[], p_extrajudicial_bp integer, p_judicial_bp integer, p_surcharge_12m_bp integer, p_surcharge_24m_bp integer, p_minimum_fee bigint, p_direct_earns_fee boolean, OUT fee_bp integer, OUT fee bigint, OUT note text) TO cobranza_client;
 
 -- Name: FUNCTION payment_prepare(); Type: ACL; Schema: cobranza
 
@@ -5054,6 +5201,10 @@ REVOKE ALL ON FUNCTION cobranza.referral_transition() FROM PUBLIC;
 -- Name: FUNCTION refuse_change(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.refuse_change() FROM PUBLIC;
+
+-- Name: FUNCTION remittance_prepare(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.remittance_prepare() FROM PUBLIC;
 
 -- Name: FUNCTION reserve_fee_numbers(p_series text, p_on date, p_count integer); Type: ACL; Schema: cobranza
 
@@ -5872,6 +6023,14 @@ GRANT INSERT(paid_on) ON TABLE cobranza.remittance TO cobranza_admin;
 -- Name: COLUMN remittance.external_ref; Type: ACL; Schema: cobranza
 
 GRANT INSERT(external_ref) ON TABLE cobranza.remittance TO cobranza_admin;
+
+-- Name: COLUMN remittance.reverses_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(reverses_id) ON TABLE cobranza.remittance TO cobranza_admin;
+
+-- Name: COLUMN remittance.reason; Type: ACL; Schema: cobranza
+
+GRANT INSERT(reason) ON TABLE cobranza.remittance TO cobranza_admin;
 
 -- Name: TABLE submission; Type: ACL; Schema: cobranza
 

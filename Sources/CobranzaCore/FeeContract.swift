@@ -15,7 +15,8 @@ public struct FeeContract: Equatable, Sendable {
     /// Added to the rate when the debt was more than 12 (or 24) months overdue at placement.
     public var surchargeOver12Months: BasisPoints
     public var surchargeOver24Months: BasisPoints
-    /// The least fee charged on a payment (minor units), never more than the payment itself.
+    /// The least fee charged on a payment (minor units); like any fee, never more than half of
+    /// the payment (`maximumFee(onPayment:)`).
     public var minimumFee: Int64
     public var vatRate: BasisPoints
     /// Whether payments the debtor makes straight to the client still earn the fee.
@@ -24,6 +25,12 @@ public struct FeeContract: Equatable, Sendable {
 
     /// The highest rate a contract may set: the law and the agency's policy cap contingency at 50 %.
     public static let maximumRate = BasisPoints(5_000)
+
+    /// The most any payment's fee may be, minimum and surcharges included: half of the payment,
+    /// rounded toward zero to the minor unit. An agency's fee never exceeds 50 % of what it
+    /// recovers (the ceiling `maximumRate` sets for rates, held for the minimum fee and for
+    /// half-up rounding too), so a net-mode statement never withholds fee + VAT above the payment.
+    public static func maximumFee(onPayment amount: Int64) -> Int64 { amount / 2 }
 
     public init(
         version: Int = 1, effective: CalendarDate, extrajudicialRate: BasisPoints, judicialRate: BasisPoints,

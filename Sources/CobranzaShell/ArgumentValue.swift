@@ -41,7 +41,7 @@ extension ValueKind {
             return .success(.id(value))
         case .reference:
             guard let reference = ClientReference(parsing: text) else {
-                return .failure(UsageError("\"\(text)\" is not a submission: write its number (12), or CODE-12 for a client's (ACME-12)"))
+                return .failure(UsageError("\"\(text)\" is not a reference: write its number (12), or CODE-12 for a client's (ACME-12)"))
             }
             return .success(.reference(reference))
         case .amount:

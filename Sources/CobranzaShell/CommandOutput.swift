@@ -36,9 +36,20 @@ public struct ResultTable: Equatable, Sendable {
 
     public var columns: [Column]
     public var rows: [[String?]]
+    /// A record's rows (`field`, `value`: `case show`, `statement`) hold values of different
+    /// kinds in one column: the kind of each row's last cell, so a money field is a plain
+    /// number in csv and json like a money column's. nil: every cell is of its column's kind.
+    public var valueKinds: [Column.Kind]?
 
-    public init(columns: [Column], rows: [[String?]]) {
+    public init(columns: [Column], rows: [[String?]], valueKinds: [Column.Kind]? = nil) {
         self.columns = columns
         self.rows = rows
+        self.valueKinds = valueKinds
+    }
+
+    /// The kind of one cell: its column's, or its row's for a record's value.
+    public func kind(row: Int, column: Int) -> Column.Kind {
+        if let valueKinds, column == columns.count - 1, row < valueKinds.count { return valueKinds[row] }
+        return columns[column].kind
     }
 }

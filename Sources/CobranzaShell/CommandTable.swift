@@ -13,7 +13,7 @@ public enum CommandTable {
         CaseCommands.open, CaseCommands.assign, CaseCommands.list, CaseCommands.show, CaseCommands.portfolio,
         PaymentCommands.record, PaymentCommands.importFile, PaymentCommands.reverse, PaymentCommands.list, PaymentCommands.show,
         FeeInvoiceCommands.issue, FeeInvoiceCommands.void, FeeInvoiceCommands.list, FeeInvoiceCommands.show,
-        StatementCommands.statement, StatementCommands.remittanceRecord, StatementCommands.remittanceList,
+        StatementCommands.statement, StatementCommands.remittanceRecord, StatementCommands.remittanceReverse, StatementCommands.remittanceList,
         WorkflowCommands.stepLog, WorkflowCommands.letterRender, WorkflowCommands.letterShow,
         WorkflowCommands.promiseAdd, WorkflowCommands.promiseList,
         WorkflowCommands.agreementCreate, WorkflowCommands.agreementShow,

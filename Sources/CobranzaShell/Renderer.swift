@@ -119,9 +119,9 @@ public struct Renderer: Sendable {
             return needsQuotes ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
         }
         var lines = [table.columns.map { field($0.name) }.joined(separator: ",")]
-        lines += table.rows.map { row in
+        lines += table.rows.enumerated().map { rowIndex, row in
             row.enumerated().map { index, cell in
-                field(table.columns[index].kind == .money ? cell.map(plainAmount) : cell)
+                field(table.kind(row: rowIndex, column: index) == .money ? cell.map(plainAmount) : cell)
             }.joined(separator: ",")
         }
         return lines.joined(separator: "\n") + "\n"
@@ -130,9 +130,9 @@ public struct Renderer: Sendable {
     // MARK: json
 
     static func jsonText(_ table: ResultTable) -> String {
-        let objects = table.rows.map { row in
+        let objects = table.rows.enumerated().map { rowIndex, row in
             "{" + table.columns.enumerated().map { index, column in
-                jsonString(column.name) + ":" + jsonValue(row[index], column.kind)
+                jsonString(column.name) + ":" + jsonValue(row[index], table.kind(row: rowIndex, column: index))
             }.joined(separator: ",") + "}"
         }
         return "[" + objects.joined(separator: ",\n ") + "]\n"

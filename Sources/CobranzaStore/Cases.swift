@@ -29,12 +29,36 @@ public struct CaseEvent: Sendable, Equatable {
     public var clientVisible: Bool
 }
 
+/// Where a case's agreement in force stands: what was agreed (after any discount), what has
+/// been paid towards it, and what it still expects, beside the case's original balance.
+public struct AgreementStanding: Sendable, Equatable {
+    public var id: Int64
+    public var total: Int64
+    public var paid: Int64
+    /// active or default.
+    public var status: String
+    public init(id: Int64, total: Int64, paid: Int64, status: String) {
+        self.id = id
+        self.total = total
+        self.paid = paid
+        self.status = status
+    }
+    public var expects: Int64 { max(0, total - paid) }
+}
+
 public struct CaseDetail: Sendable, Equatable {
     public var summary: CaseSummary
     public var invoices: [InvoiceRecord]
     public var events: [CaseEvent]
-    /// Net of reversals; what is still owed is the summary's total less this.
+    /// Net of reversals.
     public var paid: Int64
+    /// What the debtor still owes: the total less what was paid, or nothing once the case is
+    /// settled (the rest is `forgiven`).
+    public var outstanding: Int64
+    /// What a settlement forgave: the discount of the agreement paid off.
+    public var forgiven: Int64
+    /// The agreement in force on an open case, with what it still expects.
+    public var agreement: AgreementStanding?
     /// "filed, docket C-1234-2026, 3er Juzgado Civil" once the case is referred to court.
     public var court: String?
     /// "published in Boletín Comercial on 2026-05-02" while a posting is under way.
@@ -180,7 +204,8 @@ public struct Cases {
                                                  WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.status = 'pending')) AS on_promise,
                \(isStaff ? "c.assigned_to" : "NULL::name AS assigned_to"),
                count(i.id) AS invoices, coalesce(sum(i.amount), 0) AS total,
-               coalesce(cobranza.today() - min(i.due), 0) AS overdue, cur.exponent
+               -- A closed case's age stops the day it closed (case_clock, 0025).
+               coalesce(cobranza.case_clock(c.tenant_id, c.id) - min(i.due), 0) AS overdue, cur.exponent
         FROM cobranza.collection_case c
         JOIN cobranza.tenant t ON t.id = c.tenant_id
         JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
@@ -211,7 +236,7 @@ public struct Cases {
             having.append("coalesce(sum(i.amount), 0) >= \(parameters.bind(minimum)) * (10::bigint ^ cur.exponent)::bigint")
         }
         if let days = filter.overdueDays {
-            having.append("cobranza.today() - min(i.due) >= \(parameters.bind(days))")
+            having.append("cobranza.case_clock(c.tenant_id, c.id) - min(i.due) >= \(parameters.bind(days))")
         }
         let order: String
         switch filter.sort {
@@ -236,7 +261,7 @@ public struct Cases {
             throw StoreError("case \(number) does not exist")
         }
         let invoices = try connection.query("""
-            SELECT i.number, i.issued::text AS issued, i.due::text AS due, cobranza.today() - i.due AS overdue,
+            SELECT i.number, i.issued::text AS issued, i.due::text AS due, cobranza.case_clock(c.tenant_id, c.id) - i.due AS overdue,
                    i.amount, i.currency, c.number AS case_number
             FROM cobranza.invoice i JOIN cobranza.collection_case c ON c.tenant_id = i.tenant_id AND c.id = i.case_id
             WHERE c.number = $1 ORDER BY i.due, i.number
@@ -273,10 +298,27 @@ public struct Cases {
                                      || coalesce('; withdrawal due by ' || p.withdrawal_due, '') END
                       FROM cobranza.posting p WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.withdrawn_on IS NULL) AS posting,
                    \(isStaff ? "c.next_action_date::text" : "NULL::text") AS next_action,
-                   (SELECT coalesce(sum(p.amount), 0) FROM cobranza.payment p WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id) AS paid
-              FROM cobranza.collection_case c WHERE c.number = $1
+                   (SELECT coalesce(sum(p.amount), 0) FROM cobranza.payment p WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id) AS paid,
+                   c.close_code = 'settled' AS settled,
+                   a.id AS agreement_id, a.total AS agreement_total, a.paid AS agreement_paid, a.status AS agreement_status
+              FROM cobranza.collection_case c
+              LEFT JOIN LATERAL (SELECT s.id, s.total, s.paid, s.status FROM cobranza.agreement_status s
+                                  WHERE s.tenant_id = c.tenant_id AND s.case_id = c.id AND c.stage <> 'closed'
+                                    AND s.status IN ('active', 'default')
+                                  ORDER BY s.id DESC LIMIT 1) a ON true
+             WHERE c.number = $1
             """, [key]).first
-        return CaseDetail(summary: try Self.summary(row), invoices: invoices, events: events, paid: try extra?.decode("paid") ?? 0,
+        let summary = try Self.summary(row)
+        let paid: Int64 = try extra?.decode("paid") ?? 0
+        let unpaid = try MoneyArithmetic.subtract(summary.total, paid)
+        let settled = try extra?.decodeIfPresent("settled", as: Bool.self) ?? false
+        var agreement: AgreementStanding?
+        if let extra, let id = try extra.decodeIfPresent("agreement_id", as: Int64.self) {
+            agreement = AgreementStanding(id: id, total: try extra.decode("agreement_total"), paid: try extra.decode("agreement_paid"),
+                                          status: try extra.decode("agreement_status"))
+        }
+        return CaseDetail(summary: summary, invoices: invoices, events: events, paid: paid,
+                          outstanding: settled ? 0 : unpaid, forgiven: settled ? unpaid : 0, agreement: agreement,
                           court: try extra?.decodeIfPresent("court"), posting: try extra?.decodeIfPresent("posting"),
                           nextAction: try extra?.decodeIfPresent("next_action"),
                           letters: try Letters(session: session).sent(caseNumber: key))

@@ -8,6 +8,8 @@ public struct FeeDocumentRecord: Sendable, Equatable {
     public var client: String
     public var clientName: String
     public var clientTaxID: String
+    /// The client's country, whose way of writing tax ids the document uses.
+    public var clientCountry: String
     public var currency: String
     public var issuedOn: CalendarDate
     public var period: String?
@@ -22,6 +24,17 @@ public struct FeeDocumentRecord: Sendable, Equatable {
     public var voidedBy: String?
     public var lines: Int
     public var issuedBy: String
+    /// For a correction credit note (a billed payment reversed): the invoices whose lines it
+    /// corrects, so the note names what it amends as a voiding note does.
+    public var corrects: [String] = []
+
+    /// The client's tax id as its country writes it on a document: `76.123.456-0` (RUT),
+    /// `900.123.456-7` (NIT), the RFC as is.
+    public var clientTaxIDFormatted: String {
+        guard let country = Country(code: clientCountry),
+              case .success(let id) = TaxID.parse(clientTaxID, country: country) else { return clientTaxID }
+        return id.formatted
+    }
 }
 
 public struct FeeDocumentLine: Sendable, Equatable {
@@ -34,6 +47,9 @@ public struct FeeDocumentLine: Sendable, Equatable {
     public var stage: String
     public var rate: BasisPoints
     public var fee: Int64
+    /// The payment's frozen fee note: the rate of each allocated part when an invoice carried
+    /// an age surcharge, a minimum or the cap.
+    public var note: String? = nil
 }
 
 /// What one `fee invoice issue` produced for one client and currency.
@@ -87,9 +103,23 @@ public struct FeeInvoices {
     }
 
     static let select = """
-        SELECT d.number, d.kind, t.code AS client, t.legal_name, t.tax_id, d.currency, d.issued_on::text AS issued_on, d.period,
+        SELECT d.number, d.kind, t.code AS client, t.legal_name, t.tax_id, t.country, d.currency, d.issued_on::text AS issued_on, d.period,
                d.subtotal, d.vat_bp, d.vat, d.total, d.reason, v.number AS voids, x.number AS voided_by, d.created_by,
-               cardinality(d.payment_ids) AS lines, d.tenant_id, d.id
+               cardinality(d.payment_ids) AS lines, d.tenant_id, d.id,
+               -- A correction note's reversals, each back to the latest invoice before the note
+               -- that billed the payment it reverses.
+               ARRAY(SELECT DISTINCT o.number
+                       FROM cobranza.fee_document_line cl
+                       JOIN cobranza.payment r ON r.tenant_id = cl.tenant_id AND r.id = cl.payment_id
+                       CROSS JOIN LATERAL (
+                            SELECT od.number FROM cobranza.fee_document_line ol
+                              JOIN cobranza.fee_document od ON od.tenant_id = ol.tenant_id AND od.id = ol.document_id
+                             WHERE ol.tenant_id = r.tenant_id AND ol.payment_id = r.reverses_id
+                               AND od.kind = 'invoice' AND od.id < d.id
+                             ORDER BY od.id DESC LIMIT 1) o
+                      WHERE d.kind = 'credit_note' AND d.voids_id IS NULL
+                        AND cl.tenant_id = d.tenant_id AND cl.document_id = d.id
+                      ORDER BY o.number) AS corrects
           FROM cobranza.fee_document d
           JOIN cobranza.tenant t ON t.id = d.tenant_id
           LEFT JOIN cobranza.fee_document v ON v.tenant_id = d.tenant_id AND v.id = d.voids_id
@@ -114,14 +144,17 @@ public struct FeeInvoices {
             throw StoreError("no fee invoice or credit note \(normalized)")
         }
         let lines = try connection.query("""
-            SELECT l.line_no, l.payment_id, l.case_number, l.debtor_name, l.paid_on::text AS paid_on, l.amount, l.stage, l.fee_bp, l.fee
+            SELECT l.line_no, l.payment_id, l.case_number, l.debtor_name, l.paid_on::text AS paid_on, l.amount, l.stage, l.fee_bp, l.fee,
+                   p.fee_note
               FROM cobranza.fee_document_line l
+              JOIN cobranza.payment p ON p.tenant_id = l.tenant_id AND p.id = l.payment_id
              WHERE l.tenant_id = $1 AND l.document_id = $2 ORDER BY l.line_no
             """, [try row.decode("tenant_id", as: Int64.self), try row.decode("id", as: Int64.self)]).rows.map { row in
             FeeDocumentLine(lineNumber: try row.decode("line_no"), payment: try row.decode("payment_id"),
                             caseNumber: try row.decode("case_number"), debtorName: try row.decode("debtor_name"),
                             paidOn: try row.decode("paid_on"), amount: try row.decode("amount"), stage: try row.decode("stage"),
-                            rate: BasisPoints(try row.decode("fee_bp")), fee: try row.decode("fee"))
+                            rate: BasisPoints(try row.decode("fee_bp")), fee: try row.decode("fee"),
+                            note: try row.decodeIfPresent("fee_note"))
         }
         return (try Self.record(row), lines)
     }
@@ -133,11 +166,13 @@ public struct FeeInvoices {
     static func record(_ row: Row) throws -> FeeDocumentRecord {
         FeeDocumentRecord(
             number: try row.decode("number"), kind: try row.decode("kind"), client: try row.decode("client"),
-            clientName: try row.decode("legal_name"), clientTaxID: try row.decode("tax_id"), currency: try row.decode("currency"),
+            clientName: try row.decode("legal_name"), clientTaxID: try row.decode("tax_id"), clientCountry: try row.decode("country"),
+            currency: try row.decode("currency"),
             issuedOn: try row.decode("issued_on"), period: try row.decodeIfPresent("period"), subtotal: try row.decode("subtotal"),
             vatRate: BasisPoints(try row.decode("vat_bp")), vat: try row.decode("vat"), total: try row.decode("total"),
             reason: try row.decodeIfPresent("reason"), voids: try row.decodeIfPresent("voids"),
-            voidedBy: try row.decodeIfPresent("voided_by"), lines: try row.decode("lines"), issuedBy: try row.decode("created_by"))
+            voidedBy: try row.decodeIfPresent("voided_by"), lines: try row.decode("lines"), issuedBy: try row.decode("created_by"),
+            corrects: try row.decode("corrects"))
     }
 }
 

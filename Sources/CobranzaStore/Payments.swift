@@ -27,8 +27,15 @@ public struct PaymentRecord: Sendable, Equatable {
     /// The standing fee document that bills (or credits) it, if any.
     public var billedOn: String?
     public var recordedBy: String
-    /// What its case still owed right after it was recorded; nil when read back later.
+    /// What its case still owed right after it was recorded (nothing once settled); nil when
+    /// read back later, as are the three below.
     public var caseOutstanding: Int64? = nil
+    /// The case's close code right after it: paid, or settled when it paid off a discounted agreement.
+    public var caseCloseCode: String? = nil
+    /// What the case's agreement in force still expected right after it.
+    public var agreementExpects: Int64? = nil
+    /// What the settlement it completed forgave.
+    public var forgiven: Int64? = nil
 }
 
 /// How much of one invoice a case's payments cover, oldest due first.
@@ -101,7 +108,8 @@ public struct Payments {
             inserted = try connection.query("""
                 SELECT id, $8::text AS case_number, $9::text AS client, $10::text AS debtor_name, amount, currency,
                        paid_on::text AS paid_on, channel, method, external_ref, reverses_id, NULL::bigint AS reversed_by,
-                       reason, stage, fee_bp, fee, fee_note, contract_version, created_by, NULL::text AS billed_on, outstanding
+                       reason, stage, fee_bp, fee, fee_note, contract_version, created_by, NULL::text AS billed_on, outstanding,
+                       close_code, agreement_expects, forgiven
                   FROM cobranza.record_payment($1, $2, $3, $4::date, $5, $6, $7)
                 """, [target.tenant, target.id, amount, payment.date?.description, payment.channel.rawValue, payment.method.rawValue, ref,
                       target.number, target.client, target.debtorName])
@@ -111,6 +119,9 @@ public struct Payments {
         // A new payment is neither reversed nor billed yet: the function says all there is to say.
         var record = try Self.record(inserted.first!)
         record.caseOutstanding = try inserted.first!.decode("outstanding")
+        record.caseCloseCode = try inserted.first!.decodeIfPresent("close_code")
+        record.agreementExpects = try inserted.first!.decodeIfPresent("agreement_expects")
+        record.forgiven = try inserted.first!.decodeIfPresent("forgiven")
         return record
     }
 

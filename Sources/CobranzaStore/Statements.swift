@@ -21,9 +21,11 @@ public struct RemittanceStatement: Sendable, Equatable {
     /// Fees (with VAT) the agency invoices rather than withholds: direct payments, gross mode.
     public var feesToInvoice: Int64
     public var payments: [PaymentRecord]
+    /// The month's remittances and their reversals.
+    public var remittances: [RemittanceRecord] = []
 }
 
-/// A transfer of collected money from the agency to a client.
+/// A transfer of collected money from the agency to a client, or (negative) its reversal.
 public struct RemittanceRecord: Sendable, Equatable {
     /// The internal key; never shown (its agency-wide sequence would count other clients' rows).
     public var id: Int64
@@ -37,6 +39,13 @@ public struct RemittanceRecord: Sendable, Equatable {
     public var paidOn: CalendarDate
     public var externalRef: String?
     public var recordedBy: String
+    /// For a reversal: the remittance it undoes (its key and its reference), and why.
+    public var reverses: Int64? = nil
+    public var reversesReference: String? = nil
+    public var reason: String? = nil
+    /// For a reversed remittance: its reversal.
+    public var reversedBy: Int64? = nil
+    public var reversedByReference: String? = nil
 }
 
 public struct Statements {
@@ -92,6 +101,9 @@ public struct Statements {
         let payments = try connection.query(Payments.select + """
              WHERE p.tenant_id = $1 AND p.paid_on BETWEEN $2::date AND $3::date ORDER BY p.paid_on, p.id
             """, [scope.id, start.description, end.description]).rows.map(Payments.record)
+        let remittances = try connection.query(Self.remittanceSelect + """
+             WHERE r.tenant_id = $1 AND r.paid_on BETWEEN $2::date AND $3::date ORDER BY r.paid_on, r.id
+            """, [scope.id, start.description, end.description]).rows.map(remittance)
         return try rows.map { row in
             let currency: String = try row.decode("currency")
             let collected: Int64 = try row.decode("collected"), withheld: Int64 = try row.decode("withheld")
@@ -100,7 +112,7 @@ public struct Statements {
                 collectedByAgency: collected, feesWithheld: withheld, netToRemit: collected - withheld,
                 remitted: try row.decode("remitted"), closingBalance: try row.decode("closing"),
                 paidDirectly: try row.decode("direct"), feesToInvoice: try row.decode("to_invoice"),
-                payments: payments.filter { $0.currency == currency })
+                payments: payments.filter { $0.currency == currency }, remittances: remittances.filter { $0.currency == currency })
         }
     }
 
@@ -122,20 +134,80 @@ public struct Statements {
             inserted = try connection.query("""
                 INSERT INTO cobranza.remittance (tenant_id, amount, currency, paid_on, external_ref)
                 VALUES ($1, $2, $3, coalesce($4::date, cobranza.today()), $5)
-                RETURNING id, amount, currency, paid_on::text AS paid_on, external_ref, created_by
+                RETURNING id
                 """, [scope.id, amount, code.rawValue, on, reference])
         } catch {
             guard error.constraint == "remittance_tenant_id_external_ref_key" else { throw error }
             throw StoreError(field: "ref", "\(ref ?? "") is already recorded as a remittance to \(scope.code)")
         }
-        let row = inserted.first!
-        let id: Int64 = try row.decode("id")
-        let number: Int64 = try connection.query(
-            "SELECT count(*) AS n FROM cobranza.remittance WHERE tenant_id = $1 AND id <= $2", [scope.id, id]).first!.decode("n")
-        return RemittanceRecord(id: id, reference: session.reference(client: scope.code, number: number),
-                                client: scope.code, amount: try row.decode("amount"),
-                                currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
-                                externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"))
+        return try read(try inserted.first!.decode("id", as: Int64.self))
+    }
+
+    /// Reverses a remittance (returned by the bank, sent to the wrong account): a row of its
+    /// own, negated by the database, with the reason (admins; once per remittance). Named as
+    /// people see it: `ACME-3`, the client's third remittance.
+    @discardableResult
+    public func reverseRemittance(_ reference: ClientReference, reason: String) throws -> RemittanceRecord {
+        guard session.identity.kind == .admin else { throw StoreError("only agency admins can reverse remittances") }
+        let reason = reason.trimmingSpacesAndNewlines()
+        guard (1...500).contains(reason.count) else { throw StoreError(field: "reason", "must be 1 to 500 characters") }
+        guard let code = reference.clientCode else {
+            throw StoreError("say whose remittance \(reference.number) is: CODE-\(reference.number), e.g. ACME-\(reference.number)")
+        }
+        guard let original = try connection.query("""
+            SELECT r.tenant_id, r.id FROM cobranza.tenant t
+              JOIN LATERAL (SELECT q.tenant_id, q.id FROM cobranza.remittance q WHERE q.tenant_id = t.id
+                             ORDER BY q.id OFFSET $2 - 1 LIMIT 1) r ON true
+             WHERE t.code = $1
+            """, [code, reference.number]).first else {
+            throw StoreError("remittance \(reference) does not exist")
+        }
+        let tenant: Int64 = try original.decode("tenant_id")
+        let id: Int64 = try original.decode("id")
+        let inserted: QueryResult
+        do {
+            inserted = try connection.query("""
+                INSERT INTO cobranza.remittance (tenant_id, amount, currency, reverses_id, reason)
+                SELECT tenant_id, -amount, currency, id, $2 FROM cobranza.remittance WHERE tenant_id = $3 AND id = $1
+                RETURNING id
+                """, [id, reason, tenant])
+        } catch {
+            // remittance_prepare names the first reversal; a session that raced past its look
+            // meets the key instead.
+            guard error.constraint == "remittance_reverses_once_key", !error.message.contains("already reversed") else { throw error }
+            throw StoreError("remittance \(reference) is already reversed")
+        }
+        return try read(try inserted.first!.decode("id", as: Int64.self))
+    }
+
+    private func read(_ id: Int64) throws -> RemittanceRecord {
+        try remittance(try connection.query(Self.remittanceSelect + " WHERE r.id = $1", [id]).first!)
+    }
+
+    /// A remittance with its number among its client's (counted as read: remittances are never
+    /// deleted) and those of the remittance it reverses or that reverses it.
+    static let remittanceSelect = """
+        SELECT r.id, t.code, r.amount, r.currency, r.paid_on::text AS paid_on, r.external_ref, r.created_by,
+               r.reverses_id, r.reason, x.id AS reversed_by,
+               (SELECT count(*) FROM cobranza.remittance q WHERE q.tenant_id = r.tenant_id AND q.id <= r.id) AS number,
+               CASE WHEN r.reverses_id IS NOT NULL THEN
+                   (SELECT count(*) FROM cobranza.remittance q WHERE q.tenant_id = r.tenant_id AND q.id <= r.reverses_id) END AS reverses_number,
+               CASE WHEN x.id IS NOT NULL THEN
+                   (SELECT count(*) FROM cobranza.remittance q WHERE q.tenant_id = r.tenant_id AND q.id <= x.id) END AS reversed_by_number
+          FROM cobranza.remittance r JOIN cobranza.tenant t ON t.id = r.tenant_id
+          LEFT JOIN cobranza.remittance x ON x.tenant_id = r.tenant_id AND x.reverses_id = r.id
+        """
+
+    func remittance(_ row: Row) throws -> RemittanceRecord {
+        let client: String = try row.decode("code")
+        let shown = { (number: Int64) in session.reference(client: client, number: number) }
+        return RemittanceRecord(
+            id: try row.decode("id"), reference: shown(try row.decode("number")), client: client, amount: try row.decode("amount"),
+            currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
+            externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"),
+            reverses: try row.decodeIfPresent("reverses_id"), reversesReference: try row.decodeIfPresent("reverses_number", as: Int64.self).map(shown),
+            reason: try row.decodeIfPresent("reason"),
+            reversedBy: try row.decodeIfPresent("reversed_by"), reversedByReference: try row.decodeIfPresent("reversed_by_number", as: Int64.self).map(shown))
     }
 
     public func remittances(client: String?, limit: Int) throws -> [RemittanceRecord] {
@@ -145,17 +217,8 @@ public struct Statements {
             conditions.append("r.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id))
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return try connection.query("""
-            SELECT r.id, t.code, r.amount,
-                   (SELECT count(*) FROM cobranza.remittance q WHERE q.tenant_id = r.tenant_id AND q.id <= r.id) AS remittance_number, r.currency, r.paid_on::text AS paid_on, r.external_ref, r.created_by
-              FROM cobranza.remittance r JOIN cobranza.tenant t ON t.id = r.tenant_id
-            """ + filter + " ORDER BY r.id LIMIT " + parameters.bind(limit), parameters.values).rows.map { row in
-            RemittanceRecord(id: try row.decode("id"),
-                             reference: session.reference(client: try row.decode("code"), number: try row.decode("remittance_number")),
-                             client: try row.decode("code"), amount: try row.decode("amount"),
-                             currency: try row.decode("currency"), paidOn: try row.decode("paid_on"),
-                             externalRef: try row.decodeIfPresent("external_ref"), recordedBy: try row.decode("created_by"))
-        }
+        return try connection.query(Self.remittanceSelect + filter + " ORDER BY r.id LIMIT " + parameters.bind(limit), parameters.values)
+            .rows.map(remittance)
     }
 
 }

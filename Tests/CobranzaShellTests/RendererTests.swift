@@ -81,6 +81,22 @@ struct RendererTests {
     /// Stored or echoed text never reaches the terminal as a control sequence: aligned and
     /// expanded output show controls as psql does (`\x1B`, `\r`, `\u009B`), one line per row,
     /// and widths count the escaped text, so the table stays aligned.
+    /// Issue 16, item 4: a record's money fields (`statement`, `fee invoice show`) are plain
+    /// numbers in csv and json like a money column's, while people still read them formatted.
+    @Test func aRecordsMoneyFieldsArePlainForMachines() {
+        let record = ResultTable(columns: [.init("field"), .init("value")],
+                                 rows: [["currency", "COP"], ["total", "$2.000.000,00 COP"], ["note", "$5 COP is text here"]],
+                                 valueKinds: [.text, .money, .text])
+        #expect(Renderer(format: .csv).render(.table(record)) == "field,value\ncurrency,COP\ntotal,2000000.00\nnote,$5 COP is text here\n")
+        #expect(Renderer(format: .json).render(.table(record)) == """
+            [{"field":"currency","value":"COP"},
+             {"field":"total","value":2000000.00},
+             {"field":"note","value":"$5 COP is text here"}]
+
+            """)
+        #expect(Renderer().render(.table(record)).contains("$2.000.000,00 COP"))
+    }
+
     @Test func controlCharactersAreEscapedAsPsqlDoes() {
         let hostile = ResultTable(columns: [.init("number"), .init("debtor")],
                                   rows: [["F-1\u{1B}]0;x\u{07}", "\u{1B}[31mRed"], ["F-2", "a\rb\u{9B}2J\u{7F}"], ["F-3", "two\nlines\ttab"]])

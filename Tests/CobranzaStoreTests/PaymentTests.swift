@@ -177,10 +177,27 @@ struct PaymentTests {
             let amount = Int64.random(in: 1...50_000_000, using: &generator)
             let stage = FeeStage.allCases.randomElement(using: &generator)!
             let channel = PaymentChannel.allCases.randomElement(using: &generator)!
-            let months = Int.random(in: 0...40, using: &generator)
-            let swift = FeeCalculator.fee(payment: amount, stage: stage, channel: channel, overdueMonthsAtPlacement: months, contract: contract)
-            let row = try su.query("SELECT * FROM cobranza.payment_fee($1, $2, $3, $4::integer, $5::integer, $6::integer, $7::integer, $8::integer, $9, $10)", [
-                amount, stage.rawValue, channel.rawValue, months, contract.extrajudicialRate.value, contract.judicialRate.value,
+            // Up to four parts on invoices of any age (month ends and leap days among the dues).
+            let placed = CalendarDate(year: 2026, month: 1, day: 1)!.adding(days: Int.random(in: 0...400, using: &generator))
+            var parts: [FeeCalculator.Part] = []
+            var left = amount
+            for index in 0..<Int.random(in: 1...4, using: &generator) {
+                let share = left == 0 ? 0 : Int64.random(in: 1...left, using: &generator)
+                let due = placed.adding(days: -Int.random(in: 1...1_000, using: &generator))
+                parts.append(.init(invoice: "F-\(index)", due: due, amount: share))
+                left -= share
+            }
+            parts[parts.count - 1].amount += left
+            parts.removeAll { $0.amount == 0 }
+            let swift = FeeCalculator.fee(payment: amount, stage: stage, channel: channel, placed: placed, parts: parts, contract: contract)
+            let row = try su.query("""
+                SELECT * FROM cobranza.payment_fee($1, 'CLP', $2, $3, $4::date, $5::date[], $6::text[], $7::bigint[],
+                                                   $8::integer, $9::integer, $10::integer, $11::integer, $12, $13)
+                """, [
+                amount, stage.rawValue, channel.rawValue, placed.description,
+                "{" + parts.map(\.due.description).joined(separator: ",") + "}", "{" + parts.map(\.invoice).joined(separator: ",") + "}",
+                "{" + parts.map { String($0.amount) }.joined(separator: ",") + "}",
+                contract.extrajudicialRate.value, contract.judicialRate.value,
                 contract.surchargeOver12Months.value, contract.surchargeOver24Months.value, contract.minimumFee,
                 contract.directPaymentsEarnFee]).first!
             #expect(try row.decode("fee_bp", as: Int.self) == swift.rate.value)
@@ -190,10 +207,6 @@ struct PaymentTests {
         for (rate, amount) in [(1_500, Int64(5)), (1_500, -5), (1_900, 150_000), (3_333, 1), (1, 5_000), (1, 4_999), (1, -5_000)] {
             let sql: Int64 = try su.query("SELECT cobranza.apply_rate($1::integer, $2) AS v", [rate, amount]).first!.decode("v")
             #expect(sql == Rounding.apply(BasisPoints(rate), to: amount), "\(rate) bp of \(amount)")
-        }
-        for (due, placed) in [("2026-01-31", "2026-03-01"), ("2025-01-15", "2026-01-14"), ("2025-01-15", "2026-01-15"), ("2026-05-01", "2026-03-01")] {
-            let sql: Int = try su.query("SELECT cobranza.overdue_months($1::date, $2::date) AS v", [due, placed]).first!.decode("v")
-            #expect(sql == FeeCalculator.overdueMonths(due: CalendarDate(parsing: due)!, placed: CalendarDate(parsing: placed)!))
         }
         for (minor, currency) in [(Int64(1_000_001), Currency.clp), (-123_456, .cop), (5, .mxn), (0, .usd), (123_456, .clf), (999, .clp)] {
             let sql: String = try su.query("SELECT cobranza.format_money($1, $2) AS v", [minor, currency.code.rawValue]).first!.decode("v")

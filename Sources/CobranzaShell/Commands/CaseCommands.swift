@@ -64,9 +64,16 @@ enum CaseCommands {
         var header: [(String, String?)] = [
             ("case", c.number), ("client", c.client), ("debtor", "\(c.debtorName) (\(c.debtorTaxID))"),
             ("stage", c.stage + (c.closeCode.map { " (\($0))" } ?? "")), ("opened", c.openedOn.description),
-            ("total", Formatting.money(c.total, c.currency)), ("paid", Formatting.money(detail.paid, c.currency)),
-            ("outstanding", Formatting.money(try MoneyArithmetic.subtract(c.total, detail.paid), c.currency)), ("days_overdue", String(c.daysOverdue)),
+            ("currency", c.currency), ("total", Formatting.money(c.total, c.currency)), ("paid", Formatting.money(detail.paid, c.currency)),
+            ("outstanding", Formatting.money(detail.outstanding, c.currency)), ("days_overdue", String(c.daysOverdue)),
         ]
+        // Beside the original balance, what a settlement forgave or an agreement still expects.
+        if detail.forgiven != 0 { header.insert(("forgiven", Formatting.money(detail.forgiven, c.currency)), at: header.count - 1) }
+        if let agreement = detail.agreement {
+            header.insert(("agreement_expects", Formatting.money(agreement.expects, c.currency)), at: header.count - 1)
+            header.insert(("agreement", "\(agreement.id) (\(agreement.status)): \(Formatting.money(agreement.paid, c.currency)) paid of "
+                + "\(Formatting.money(agreement.total, c.currency)) agreed"), at: header.count - 1)
+        }
         if staff { header.insert(("assigned_to", c.assignedTo ?? "(nobody)"), at: 4) }
         if !c.flags.isEmpty { header.append(("flags", c.flags.joined(separator: ", "))) }
         if let court = detail.court { header.append(("court", court)) }
@@ -83,7 +90,7 @@ enum CaseCommands {
                 [l.sentOn.description, String(l.level.rawValue), l.clientVisible ? "yes" : "no"] + (staff ? [l.sentBy] : []) + [l.text]
             })
         return .sections([
-            .init("Case", Formatting.record(header)),
+            .init("Case", Formatting.record(header, money: ["total", "paid", "outstanding", "forgiven", "agreement_expects"])),
             .init("Invoices", Formatting.invoiceTable(detail.invoices)),
             .init("Timeline", timeline),
             .init("Letters", letters, forProgramsOnly: true),

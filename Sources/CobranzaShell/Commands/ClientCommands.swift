@@ -59,9 +59,9 @@ enum ClientCommands {
         options: [
             CommandTable.option("extrajudicial-rate", "PCT", .percent, help: "fee on money recovered before court, e.g. 15 (required the first time)"),
             CommandTable.option("judicial-rate", "PCT", .percent, help: "fee once the case is judicial, e.g. 25 (required the first time)"),
-            CommandTable.option("surcharge-12m", "PCT", .percent, help: "added to the rate for debts over 12 months overdue at placement"),
-            CommandTable.option("surcharge-24m", "PCT", .percent, help: "added instead for debts over 24 months"),
-            CommandTable.option("minimum-fee", "AMOUNT", .amount, help: "least fee per payment, in the client's currency"),
+            CommandTable.option("surcharge-12m", "PCT", .percent, help: "added to the rate on the part of a payment allocated to an invoice over 12 calendar months overdue when placed"),
+            CommandTable.option("surcharge-24m", "PCT", .percent, help: "added instead for an invoice over 24 months overdue when placed"),
+            CommandTable.option("minimum-fee", "AMOUNT", .amount, help: "least fee per payment, in the client's currency; any fee is capped at half of its payment (rounded down)"),
             CommandTable.option("vat", "PCT", .percent, help: "VAT on the fee (default by country: CL 19, CO 19, MX 16)"),
             CommandTable.option("direct-payments-earn", "yes|no", .choice(["yes", "no"]), help: "payments made straight to the client earn the fee (default yes)"),
             CommandTable.option("remittance", "net|gross", .choice(FeeContract.Remittance.allCases.map(\.rawValue)), help: "net: keep the fee from collections; gross: remit all, invoice the fee"),
@@ -111,14 +111,14 @@ enum ClientCommands {
         guard !versions.isEmpty else { return .message("Client \(invocation.argument("CODE")!.uppercased()) has no contract yet (client contract set).") }
         let money = Formatting.money
         return .table(ResultTable(
-            columns: [.init("version", .number), .init("effective"), .init("extrajudicial"), .init("judicial"), .init("surcharge_12m"),
-                      .init("surcharge_24m"), .init("minimum_fee", .number), .init("vat"), .init("direct_earns"), .init("remittance"),
-                      .init("posting"), .init("judicial_threshold", .number), .init("promise_grace", .number),
+            columns: [.init("version", .number), .init("effective"), .init("currency"), .init("extrajudicial"), .init("judicial"),
+                      .init("surcharge_12m"), .init("surcharge_24m"), .init("minimum_fee", .money), .init("vat"), .init("direct_earns"),
+                      .init("remittance"), .init("posting"), .init("judicial_threshold", .money), .init("promise_grace", .number),
                       .init("max_discount"), .init("posting_notice", .number), .init("default_after", .number),
                       .init("follow_up", .number), .init("set_by")],
             rows: versions.map { v in
                 let t = v.terms
-                return [String(t.version), t.effective.description, t.extrajudicialRate.description, t.judicialRate.description,
+                return [String(t.version), t.effective.description, v.currency, t.extrajudicialRate.description, t.judicialRate.description,
                         t.surchargeOver12Months.description, t.surchargeOver24Months.description, money(t.minimumFee, v.currency),
                         t.vatRate.description, t.directPaymentsEarnFee ? "yes" : "no", t.remittance.rawValue,
                         v.postingConsent ? "yes" : "no", money(v.judicialThreshold, v.currency),

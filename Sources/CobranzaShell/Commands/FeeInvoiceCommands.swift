@@ -66,21 +66,22 @@ enum FeeInvoiceCommands {
         let money = Formatting.money
         let fields: [(String, String?)] = [
             (document.kind == "invoice" ? "invoice" : "credit_note", document.number),
-            ("client", "\(document.clientName) (\(document.client), \(document.clientTaxID))"),
+            ("client", "\(document.clientName) (\(document.client), \(document.clientTaxIDFormatted))"),
             ("issued", document.issuedOn.description), ("period", document.period), ("currency", document.currency),
             ("subtotal", money(document.subtotal, document.currency)),
-            ("vat", "\(money(document.vat, document.currency)) (\(document.vatRate))"),
+            ("vat_rate", document.vatRate.description), ("vat", money(document.vat, document.currency)),
             ("total", money(document.total, document.currency)), ("status", status(document)),
             ("reason", document.reason), ("issued_by", document.issuedBy),
         ]
         return .sections([
-            .init(document.kind == "invoice" ? "Fee invoice" : "Credit note", Formatting.record(fields.filter { $0.1 != nil })),
+            .init(document.kind == "invoice" ? "Fee invoice" : "Credit note", Formatting.record(fields.filter { $0.1 != nil },
+                                                                                                      money: ["subtotal", "vat", "total"])),
             .init("Lines", ResultTable(
                 columns: [.init("line", .number), .init("payment", .number), .init("case"), .init("debtor"), .init("paid_on"),
-                          .init("recovered", .money), .init("stage"), .init("rate"), .init("fee", .money)],
+                          .init("recovered", .money), .init("stage"), .init("rate"), .init("fee", .money), .init("note")],
                 rows: lines.map { l in
                     [String(l.lineNumber), String(l.payment), l.caseNumber, l.debtorName, l.paidOn.description,
-                     money(l.amount, document.currency), l.stage, l.rate.description, money(l.fee, document.currency)]
+                     money(l.amount, document.currency), l.stage, l.rate.description, money(l.fee, document.currency), l.note]
                 })),
         ])
     }
@@ -88,6 +89,7 @@ enum FeeInvoiceCommands {
     static func status(_ document: FeeDocumentRecord) -> String {
         if let voidedBy = document.voidedBy { return "void (\(voidedBy))" }
         if let voids = document.voids { return "voids \(voids)" }
+        if !document.corrects.isEmpty { return "corrects \(document.corrects.joined(separator: ", "))" }
         return document.kind == "invoice" ? "issued" : "correction"
     }
 }

@@ -9,9 +9,12 @@ enum Formatting {
         return Money(minorUnits: minor, currency: currency).formatted + (code == "CLF" ? "" : " " + code)
     }
 
-    /// One record as rows of field and value, so csv and json keep its fields by name.
-    static func record(_ fields: [(String, String?)]) -> ResultTable {
-        ResultTable(columns: [.init("field"), .init("value")], rows: fields.map { [$0.0, $0.1] })
+    /// One record as rows of field and value, so csv and json keep its fields by name. The
+    /// fields named in `money` hold amounts (`money(_:_:)`): plain numbers in csv and json, as a
+    /// money column's are, beside the record's own `currency` field.
+    static func record(_ fields: [(String, String?)], money: Set<String> = []) -> ResultTable {
+        ResultTable(columns: [.init("field"), .init("value")], rows: fields.map { [$0.0, $0.1] },
+                    valueKinds: money.isEmpty ? nil : fields.map { money.contains($0.0) ? .money : .text })
     }
 
     /// `--limit N`: how many rows a list shows, 50 unless asked.

@@ -13,7 +13,7 @@ enum PaymentCommands {
             CommandTable.option("method", "transfer|cash|check|card|other", .choice(PaymentMethod.allCases.map(\.rawValue)), help: "how (default transfer)"),
             CommandTable.option("ref", "TEXT", help: "the bank's reference; the same one is never recorded twice"),
         ],
-        summary: "record a payment: allocated oldest due first, fee frozen, case closed when paid (staff)",
+        summary: "record a payment: allocated oldest due first, fee frozen, case closed when paid or its discounted agreement is (staff)",
         examples: ["payment record C-2026-000123 300.000 --date 2026-03-02 --ref TRX-88121",
                    "payment record C-2026-000123 150.000 --channel direct --method check"],
         fieldLabels: ["paid_on": "--date", "external_ref": "--ref"])
@@ -27,9 +27,15 @@ enum PaymentCommands {
             + "at \(payment.rate) \(payment.stage), contract v\(payment.contractVersion)."]
         if let note = payment.feeNote { lines.append("note: \(note)") }
         let outstanding = payment.caseOutstanding ?? 0
-        lines.append(outstanding == 0
-            ? "Case \(payment.caseNumber) is paid in full and closed."
-            : "Outstanding on \(payment.caseNumber): \(money(outstanding, payment.currency)).")
+        if payment.caseCloseCode == "settled" {
+            lines.append("Case \(payment.caseNumber) is closed as settled: its agreement is paid in full and nothing is outstanding"
+                + (payment.forgiven.map { " (\(money($0, payment.currency)) forgiven)" } ?? "") + ".")
+        } else if outstanding == 0 {
+            lines.append("Case \(payment.caseNumber) is paid in full and closed.")
+        } else {
+            lines.append("Outstanding on \(payment.caseNumber): \(money(outstanding, payment.currency))"
+                + (payment.agreementExpects.map { "; the agreement expects \(money($0, payment.currency)) more" } ?? "") + ".")
+        }
         return .message(lines.joined(separator: "\n"))
     }
 
@@ -102,7 +108,7 @@ enum PaymentCommands {
         let money = Formatting.money
         var fields: [(String, String?)] = [
             ("payment", String(payment.id)), ("case", payment.caseNumber), ("client", payment.client), ("debtor", payment.debtorName),
-            ("paid_on", payment.paidOn.description), ("amount", money(payment.amount, payment.currency)), ("channel", payment.channel),
+            ("paid_on", payment.paidOn.description), ("currency", payment.currency), ("amount", money(payment.amount, payment.currency)), ("channel", payment.channel),
             ("method", payment.method), ("ref", payment.externalRef), ("stage", payment.stage),
             ("contract", "v\(payment.contractVersion)"), ("rate", payment.rate.description),
             ("fee", money(payment.fee, payment.currency)), ("fee_note", payment.feeNote),
@@ -113,7 +119,7 @@ enum PaymentCommands {
         if let reason = payment.reason { fields.append(("reason", reason)) }
         let balances = try context.session.payments.balances(caseNumber: payment.caseNumber)
         return .sections([
-            .init("Payment", Formatting.record(fields.filter { $0.1 != nil })),
+            .init("Payment", Formatting.record(fields.filter { $0.1 != nil }, money: ["amount", "fee"])),
             .init("Invoices of \(payment.caseNumber), oldest due first", ResultTable(
                 columns: [.init("number"), .init("due"), .init("amount", .money), .init("paid", .money), .init("outstanding", .money)],
                 rows: balances.map { [$0.number, $0.due.description, money($0.amount, $0.currency), money($0.paid, $0.currency),

@@ -58,14 +58,15 @@ enum ReferralCommands {
         let money = Formatting.money
         var fields: [(String, String?)] = [
             ("case", referral.caseNumber), ("lawyer", referral.lawyer), ("court", referral.court), ("docket", referral.docket),
-            ("stage", referral.stage), ("referred_on", referral.referredOn.description),
+            ("stage", referral.stage), ("referred_on", referral.referredOn.description), ("currency", referral.currency),
             ("owed_when_referred", money(referral.outstanding, referral.currency)),
             ("judicial_threshold", money(referral.threshold, referral.currency)),
         ]
         if let reason = referral.overrideReason { fields.append(("override", reason)) }
         let total = try MoneyArithmetic.sum(referral.costs.map(\.amount))
         fields.append(("court_costs", money(total, referral.currency)))
-        var sections: [CommandOutput.Section] = [.init("Referral", Formatting.record(fields.filter { $0.1 != nil }))]
+        var sections: [CommandOutput.Section] = [.init("Referral", Formatting.record(fields.filter { $0.1 != nil },
+                                                                                            money: ["owed_when_referred", "judicial_threshold", "court_costs"]))]
         if !referral.costs.isEmpty {
             sections.append(.init("Court costs", ResultTable(
                 columns: [.init("date"), .init("amount", .money), .init("note"), .init("by")],

@@ -6,7 +6,7 @@ enum StatementCommands {
     static let statement = Command(CommandSpec(
         words: ["statement"], arguments: [],
         options: [CommandTable.clientOption, CommandTable.option("period", "YYYY-MM", .month, required: true, help: "the month")],
-        summary: "remittance statement: collected, fees, net to remit, balance owed to the client",
+        summary: "remittance statement: collected, fees, net to remit, balance owed to the client (or by it), remittances",
         examples: ["statement --client ACME --period 2026-03", "statement --period 2026-03"])
     ) { invocation, context in
         let client = invocation.option("client")
@@ -17,7 +17,7 @@ enum StatementCommands {
         }
         return .sections(statements.flatMap { s -> [CommandOutput.Section] in
             let m = { (value: Int64) in Formatting.money(value, s.currency) }
-            let summary = Formatting.record([
+            var fields: [(String, String?)] = [
                 ("client", s.client), ("period", s.period), ("currency", s.currency),
                 ("opening balance owed to client", m(s.openingBalance)),
                 ("collected by the agency", m(s.collectedByAgency)),
@@ -27,9 +27,19 @@ enum StatementCommands {
                 ("closing balance owed to client", m(s.closingBalance)),
                 ("paid directly to client", m(s.paidDirectly)),
                 ("fees to invoice (with VAT)", m(s.feesToInvoice)),
-            ])
-            return [.init("Statement \(s.period) \(s.currency)", summary),
-                    .init("Payments \(s.period) \(s.currency)", PaymentCommands.paymentTable(s.payments))]
+            ]
+            // A negative balance owed to the client is money the client owes: said in words.
+            if s.closingBalance < 0 {
+                fields.insert(("the client owes the agency", m(-s.closingBalance)), at: 9)
+            }
+            let summary = Formatting.record(fields, money: ["the client owes the agency", "opening balance owed to client", "collected by the agency", "fees withheld (with VAT)", "net to remit",
+                       "remitted to client", "closing balance owed to client", "paid directly to client", "fees to invoice (with VAT)"])
+            var sections: [CommandOutput.Section] = [.init("Statement \(s.period) \(s.currency)", summary),
+                                                     .init("Payments \(s.period) \(s.currency)", PaymentCommands.paymentTable(s.payments))]
+            if !s.remittances.isEmpty {
+                sections.append(.init("Remittances \(s.period) \(s.currency)", remittanceTable(s.remittances)))
+            }
+            return sections
         })
     }
 
@@ -49,13 +59,34 @@ enum StatementCommands {
         return .message("Remittance \(remittance.reference) of \(Formatting.money(remittance.amount, remittance.currency)) to \(remittance.client) recorded (\(remittance.paidOn)).")
     }
 
+    static let remittanceReverse = Command(CommandSpec(
+        words: ["remittance", "reverse"],
+        arguments: [CommandTable.argument("REMITTANCE", .reference, help: "the remittance to undo, as remittance list shows it (ACME-3)")],
+        options: [CommandTable.option("reason", "TEXT", required: true, help: "why (returned by the bank, wrong account); shown on the statement")],
+        summary: "undo a remittance by a negative one with a reason, once (admins)",
+        examples: ["remittance reverse ACME-3 --reason 'returned by the bank: account closed'"])
+    ) { invocation, context in
+        let reversal = try context.session.statements.reverseRemittance(invocation.reference("REMITTANCE")!, reason: invocation.option("reason")!)
+        return .message("Remittance \(reversal.reversesReference ?? "") to \(reversal.client) reversed by remittance \(reversal.reference) "
+            + "(\(Formatting.money(reversal.amount, reversal.currency)), \(reversal.paidOn)): the statement owes it to the client again.")
+    }
+
     static let remittanceList = Command(CommandSpec(
         words: ["remittance", "list"], arguments: [], options: [CommandTable.clientOption, CommandTable.limitOption],
-        summary: "list remittances to clients", examples: ["remittance list --client ACME"])
+        summary: "list remittances to clients and their reversals", examples: ["remittance list --client ACME"])
     ) { invocation, context in
-        let remittances = try context.session.statements.remittances(client: invocation.option("client"), limit: Formatting.limit(invocation))
-        return .table(ResultTable(
-            columns: [.init("remittance"), .init("client"), .init("paid_on"), .init("amount", .money), .init("ref"), .init("by")],
-            rows: remittances.map { [$0.reference, $0.client, $0.paidOn.description, Formatting.money($0.amount, $0.currency), $0.externalRef, $0.recordedBy] }))
+        .table(remittanceTable(try context.session.statements.remittances(client: invocation.option("client"), limit: Formatting.limit(invocation))))
+    }
+
+    /// Remittances with what became of them: a reversal names the remittance it undoes and why.
+    static func remittanceTable(_ remittances: [RemittanceRecord]) -> ResultTable {
+        ResultTable(
+            columns: [.init("remittance"), .init("client"), .init("paid_on"), .init("currency"), .init("amount", .money), .init("ref"),
+                      .init("by"), .init("status")],
+            rows: remittances.map { r in
+                let status = r.reversesReference.map { "reverses \($0): \(r.reason ?? "")" } ?? r.reversedByReference.map { "reversed by \($0)" }
+                return [r.reference, r.client, r.paidOn.description, r.currency, Formatting.money(r.amount, r.currency), r.externalRef,
+                        r.recordedBy, status]
+            })
     }
 }

@@ -91,13 +91,14 @@ enum SubmissionCommands {
         var header: [(String, String?)] = [
             ("submission", submission.reference), ("client", submission.client),
             ("debtor", "\(submission.debtorName) (\(submission.debtorTaxID))"), ("status", submission.status),
-            ("submitted", submission.submittedOn.description), ("total", Formatting.money(submission.total, submission.currency)),
+            ("submitted", submission.submittedOn.description), ("currency", submission.currency),
+            ("total", Formatting.money(submission.total, submission.currency)),
         ]
         if let number = submission.caseNumber { header.append(("case", number)) }
         if let reason = submission.rejectReason { header.append(("reason", reason)) }
         if let note = submission.note { header.append(("note", note)) }
         return .sections([
-            .init("Submission", Formatting.record(header)),
+            .init("Submission", Formatting.record(header, money: ["total"])),
             .init("Invoices", Formatting.invoiceTable(invoices)),
         ])
     }

@@ -130,11 +130,11 @@ enum WorkflowCommands {
         let money = Formatting.money
         return .sections(agreements.flatMap { a -> [CommandOutput.Section] in
             [.init("Agreement \(a.number)", Formatting.record([
-                ("case", a.caseNumber), ("agreed_on", a.agreedOn.description), ("owed_then", money(a.owed, a.currency)),
+                ("case", a.caseNumber), ("agreed_on", a.agreedOn.description), ("currency", a.currency), ("owed_then", money(a.owed, a.currency)),
                 ("discount", a.discount.description), ("total", money(a.total, a.currency)),
                 ("down_payment", money(a.downPayment, a.currency)), ("instalments", "\(a.instalmentCount) every \(a.every)"),
                 ("paid", money(a.paid, a.currency)), ("status", a.status),
-             ])),
+             ], money: ["owed_then", "total", "down_payment", "paid"])),
              .init("Schedule of agreement \(a.number)", scheduleTable(a))]
         })
     }
