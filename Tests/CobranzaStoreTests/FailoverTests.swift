@@ -57,7 +57,9 @@ struct FailoverTests {
                 // that connects now is refused (exit 2) rather than sent to the read-only standby.
                 let early = try Subprocess.run([Subprocess.cobranzaBinary, "-d", conninfo, "-c", "whoami"], environment: environment)
                 #expect(early.status == 2, "\(early.output)")
-                #expect(early.output.contains("could not connect"), "\(early.output)")
+                #expect(early.output.hasPrefix("cobranza: could not connect: connection to server on socket \"\(primary.directory)/"), "\(early.output)")
+                #expect(early.output.contains("; connection to server on socket \"\(standby.directory)/.s.PGSQL.5432\" failed: session is read-only"),
+                        "\(early.output)")
                 try standby.promote()
                 world.host = standby.directory
 
