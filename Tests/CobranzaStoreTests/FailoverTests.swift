@@ -33,6 +33,10 @@ struct FailoverTests {
                 let prompt = "\(CrashWorld.admin)@agency> "
                 var prompts = 1
                 try #require(shell.waitFor(prompt), "\(shell.text)")
+                // A second person's shell, idle until the primary is gone, who types too early.
+                let hasty = try RunningProgram([Subprocess.cobranzaBinary, "-d", conninfo], environment: environment, onTerminal: true)
+                defer { hasty.stop() }
+                try #require(hasty.waitFor(prompt), "\(hasty.text)")
 
                 /// Types a command and waits for the next prompt (the command finished).
                 func type(_ command: String) throws {
@@ -60,6 +64,11 @@ struct FailoverTests {
                 #expect(early.output.hasPrefix("cobranza: could not connect: connection to server on socket \"\(primary.directory)/"), "\(early.output)")
                 #expect(early.output.contains("; connection to server on socket \"\(standby.directory)/.s.PGSQL.5432\" failed: session is read-only"),
                         "\(early.output)")
+                // An open shell whose command comes before the promotion: its one reconnect finds
+                // no server that takes writes, says why, and exits 2 without running the command.
+                hasty.send("payment record \(cases[2]) 9.000 --date 2026-11-22 --ref HA-EARLY")
+                #expect(hasty.exitStatus() == 2, "\(hasty.text)")
+                #expect(hasty.text.contains("failed: session is read-only\r\nconnection to the server was lost; could not reconnect\r\n"), "\(hasty.text)")
                 try standby.promote()
                 world.host = standby.directory
 
@@ -80,7 +89,7 @@ struct FailoverTests {
                 #expect(try db.query("SELECT pg_is_in_recovery() AS r").first?.decode("r", as: Bool.self) == false)
                 let refs = try db.query("SELECT external_ref FROM cobranza.payment ORDER BY external_ref").rows
                     .map { try $0.decode("external_ref", as: String.self) }
-                #expect(refs == ["HA-1", "HA-2", "HA-3", "HA-4", "HA-5"])
+                #expect(refs == ["HA-1", "HA-2", "HA-3", "HA-4", "HA-5"], "HA-EARLY must not be there")
                 let documents = try db.query("SELECT number FROM cobranza.fee_document ORDER BY number").rows
                     .map { try $0.decode("number", as: String.self) }
                 #expect(documents == ["F-2026-000001", "F-2026-000002"])
