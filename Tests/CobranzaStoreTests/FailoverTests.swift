@@ -19,6 +19,8 @@ struct FailoverTests {
                 let cases = try world.superuser().query("SELECT number FROM cobranza.collection_case ORDER BY id").rows
                     .map { try $0.decode("number", as: String.self) }
                 try #require(cases.count == 3)
+                // "Today" pinned, so the fee numbers' year does not follow the machine's clock.
+                try world.superuser().query("GRANT cobranza_clock TO \(CrashWorld.admin)")
                 let standby = try StandbyCluster.start(of: primary)
                 defer { standby.stop() }
 
@@ -28,12 +30,13 @@ struct FailoverTests {
                 var environment = try primary.shellEnvironment(user: CrashWorld.admin, password: CrashWorld.password)
                 environment["PGHOST"] = nil
                 environment["TERM"] = "dumb"
+                environment["PGOPTIONS"] = "-c cobranza.as_of=2026-12-03"
                 let shell = try RunningProgram([Subprocess.cobranzaBinary, "-d", conninfo], environment: environment, onTerminal: true)
                 defer { shell.stop() }
                 let prompt = "\(CrashWorld.admin)@agency> "
                 var prompts = 1
                 try #require(shell.waitFor(prompt), "\(shell.text)")
-                // A second person's shell, idle until the primary is gone, who types too early.
+                // A second shell (the same admin at another desk), idle until the primary is gone, typing too early.
                 let hasty = try RunningProgram([Subprocess.cobranzaBinary, "-d", conninfo], environment: environment, onTerminal: true)
                 defer { hasty.stop() }
                 try #require(hasty.waitFor(prompt), "\(hasty.text)")
