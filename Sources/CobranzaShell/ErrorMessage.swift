@@ -33,7 +33,7 @@ public enum ErrorMessage {
         case .connectionLost:
             return "connection to the database was lost: \(firstLine(error.message))"
         case .connect:
-            return "could not connect: \(serverReason(firstLine(error.message)))"
+            return "could not connect: \(connectFailure(error.message))"
         case .client, .server:
             break
         }
@@ -59,6 +59,16 @@ public enum ErrorMessage {
             return String(context[start.upperBound..<end])
         }
         return "gave up waiting for a lock another session holds" + (relation.map { " on \($0)" } ?? "") + "; try again"
+    }
+
+    /// Why a connect failed. libpq writes a line per host it tried (a multi-host conninfo, as
+    /// in a failover: the first refused, the second still read-only), each with hint lines
+    /// indented under it; each host's line is said, since the last is often the one that tells
+    /// what to do. One host: its reason alone, as before.
+    static func connectFailure(_ text: String) -> String {
+        let attempts = text.split(separator: "\n").filter { $0.hasPrefix("connection to server ") }
+        guard attempts.count > 1 else { return serverReason(firstLine(text)) }
+        return attempts.joined(separator: "; ")
     }
 
     /// libpq prefixes the server's refusal with where it tried (`connection to server on socket

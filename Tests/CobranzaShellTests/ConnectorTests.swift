@@ -20,6 +20,24 @@ struct ConnectorTests {
         let shown = try session.connection.query("SHOW lock_timeout").first?.decode("lock_timeout", as: String.self)
         #expect(shown == Connector.lockTimeout)
     }
+
+    /// A multi-host conninfo (docs/operations.md's failover) that finds no suitable server says
+    /// why for every host it tried: during a failover the first is refused and the second is
+    /// still read-only, and the second half is what tells the operator to promote it. libpq
+    /// writes one line per host; the shell showed only the first.
+    @Test func aFailedMultiHostConnectSaysWhyForEveryHost() throws {
+        let settings = try TestCluster.settings()
+        let missing = "/tmp/cobranza-no-server-\(TestCluster.uniqueSuffix())"
+        // The suite's server is a primary, so read-only refuses it as read-write refuses a standby.
+        let conninfo = "host=\(missing),\(settings.host) port=\(settings.port) dbname=postgres user=\(settings.user) "
+            + "password=\(settings.password) target_session_attrs=read-only"
+        let plan = ConnectionPlan.resolve(.init(database: conninfo), environment: [:])
+        let error = #expect(throws: PostgresError.self) { try Connector(plan: plan, environment: [:], console: Console()).open() }
+        let line = error.map { ErrorMessage.line(for: $0) } ?? ""
+        #expect(line == "could not connect: connection to server on socket \"\(missing)/.s.PGSQL.\(settings.port)\" failed: "
+                + "No such file or directory; connection to server on socket \"\(settings.host)/.s.PGSQL.\(settings.port)\" failed: "
+                + "session is not read-only", "\(line)")
+    }
 }
 
 /// A lock wait the server gave up on names what it waited for, where the server says it.

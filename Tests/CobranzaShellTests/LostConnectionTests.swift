@@ -1,3 +1,5 @@
+import CobranzaShell
+import CobranzaStore
 import Foundation
 import Postgres
 import Testing
@@ -137,5 +139,30 @@ struct LostConnectionTests {
         removed = true
         #expect(script.exitStatus() == 2, "\(script.text)")
         #expect(!script.text.contains(person), "the script went on: \(script.text)")
+    }
+
+    /// A script line whose send finds the session already ended (the server gone between two
+    /// lines, not under a running command): the shell in this process, its session's backend
+    /// ended from the server and gone before the line is run, so the failure is the send's.
+    /// The script stops there with exit 2 (connection lost), also when that line is its last
+    /// (an exit 1 would tell the caller a command was refused, not that the server went away),
+    /// and the line did not run.
+    @Test func aScriptLineWhoseSendFindsTheSessionEndedExitsTwo() throws {
+        let (cluster, person, _) = try Self.prepare()
+        defer { cluster.remove() }
+        let conninfo = "host=\(cluster.directory.path) port=5432 dbname=cobranza user=\(person) password=\(Self.password)"
+        for lines in [["client add ZED --name Zed --tax-id 96.543.210-8 --country CL"],
+                      ["client add ZED --name Zed --tax-id 96.543.210-8 --country CL", "client list"]] {
+            let connector = Connector(plan: ConnectionPlan.resolve(.init(database: conninfo), environment: [:]),
+                                      environment: [:], console: Console())
+            let shell = Shell(session: try connector.open(), connector: connector, options: .init())
+            let watcher = try cluster.superuser()
+            try watcher.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", [person])
+            #expect(try waitUntil(timeout: .seconds(8)) {
+                try watcher.query("SELECT 1 FROM pg_stat_activity WHERE usename = $1", [person]).first == nil
+            })
+            #expect(shell.runScript(lines) == .connectionLost, "\(lines)")
+            #expect(try watcher.query("SELECT 1 FROM cobranza.tenant WHERE code = 'ZED'").first == nil)
+        }
     }
 }

@@ -13,11 +13,15 @@ struct CrashWorld {
     static let collector = "crash_collector"
 
     let cluster: CrashCluster
+    /// The socket directory the checks read from: the cluster's, or after a failover the
+    /// promoted standby's (`StandbyCluster`), which has the same superuser and password.
+    var host: String
 
     /// `clients` CLP clients on a 15 % contract, each with `casesPerClient` cases owing one large
     /// invoice (opened 2026-01-15), an admin and a collector.
     init(cluster: CrashCluster, clients: Int, casesPerClient: Int) throws {
         self.cluster = cluster
+        host = cluster.directory
         try cluster.makeDatabase(Self.database)
         let db = try superuser()
         for statement in [
@@ -44,7 +48,9 @@ struct CrashWorld {
         ] { try db.query(statement) }
     }
 
-    func superuser() throws -> Connection { try cluster.superuser(database: Self.database) }
+    func superuser() throws -> Connection {
+        try Connection(parameters: cluster.parameters(database: Self.database).map { $0.keyword == "host" ? ("host", host) : $0 })
+    }
 
     func count(_ sql: String) throws -> Int64 {
         try superuser().query(sql).first?.decode("count", as: Int64.self) ?? -1

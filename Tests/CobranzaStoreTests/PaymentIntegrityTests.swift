@@ -126,18 +126,23 @@ struct PaymentIntegrityTests {
         #expect(hidden?.sqlState == .insufficientPrivilege)
     }
 
-    /// Eight collectors import one transfer at once, on cases of four clients: it is recorded once.
-    @Test func eightConcurrentImportsRecordOneTransferOnce() throws {
-        let fixture = self.fixture
+    /// Adds clients GAMMA and DELTA (15 % contracts) to the fixture's two; returns the four ids.
+    func fourClients() throws -> [Int64] {
         try fixture.db.addClient("GAMMA", taxID: "78123456-7")
         try fixture.db.addClient("DELTA", taxID: "79123456-5")
-        let tenants: [Int64] = try fixture.db.asSuperuser { su in
+        return try fixture.db.asSuperuser { su in
             try su.query("""
                 INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp)
                 SELECT id, 1, '2026-01-01', 1500, 2500, 1900 FROM cobranza.tenant WHERE code IN ('GAMMA', 'DELTA')
                 """)
             return try su.query("SELECT id FROM cobranza.tenant ORDER BY id").rows.map { try $0.decode("id") }
         }
+    }
+
+    /// Eight collectors import one transfer at once, on cases of four clients: it is recorded once.
+    @Test func eightConcurrentImportsRecordOneTransferOnce() throws {
+        let fixture = self.fixture
+        let tenants = try fourClients()
         #expect(tenants.count == 4)
         let files = try (0..<8).map { worker in
             let number = try fixture.openCase(tenant: tenants[worker % 4], amounts: [100_000])
@@ -145,17 +150,46 @@ struct PaymentIntegrityTests {
         }
         defer { files.forEach { try? FileManager.default.removeItem(atPath: $0) } }
         let outcomes = Failures()
-        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+        let failures = simultaneously(8, prepare: { _ in try fixture.session(fixture.collector) }, act: { worker, session in
             do {
-                let imported = try fixture.session(fixture.collector).payments.importFile(at: files[worker])
+                let imported = try session.payments.importFile(at: files[worker])
                 outcomes.append("recorded \(imported.recorded.count)")
             } catch {
                 outcomes.append("\(error)")
             }
-        }
+        })
+        #expect(failures.isEmpty, "\(failures)")
         #expect(try count("SELECT count(*) AS n FROM cobranza.payment WHERE external_ref = 'TRF-1'") == 1)
         #expect(outcomes.all.filter { $0 == "recorded 1" }.count == 1, "\(outcomes.all)")
         #expect(outcomes.all.filter { $0.contains("line 2: external_ref: TRF-1 is already recorded (payment ") }.count == 7, "\(outcomes.all)")
+    }
+
+    /// Issue 15, item 4: eight sessions of one collector (under its limit of 10, all open at once)
+    /// record a payment with the same bank reference at the same moment, through the store's
+    /// `payment record` path, on cases of four clients: one is recorded, and each of the other
+    /// seven is refused naming the reference and the payment that holds it.
+    @Test func eightConcurrentPaymentRecordsWithOneBankReferenceRecordOne() throws {
+        let fixture = self.fixture
+        let tenants = try fourClients()
+        let cases = try (0..<8).map { worker in try fixture.openCase(tenant: tenants[worker % 4], amounts: [100_000]) }
+        let recorded = Failures()
+        let refused = Failures()
+        let failures = simultaneously(8, prepare: { _ in try fixture.session(fixture.collector) }, act: { worker, session in
+            do {
+                let payment = try session.payments.record(.init(caseNumber: cases[worker], amount: "10.000", ref: "TRF-8"))
+                recorded.append("\(payment.id) \(payment.caseNumber)")
+            } catch {
+                guard let refusal = error as? PostgresError, refusal.column == "external_ref" else { throw error }
+                refused.append(refusal.message)
+            }
+        })
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(try count("SELECT count(*) AS n FROM cobranza.payment WHERE external_ref = 'TRF-8'") == 1)
+        #expect(try count("SELECT count(*) AS n FROM cobranza.received_transfer WHERE external_ref = 'TRF-8'") == 1)
+        let winner = try #require(recorded.all.count == 1 ? recorded.all.first : nil, "\(recorded.all)")
+        let (id, number) = (winner.split(separator: " ")[0], winner.split(separator: " ")[1])
+        #expect(refused.all == Array(repeating: "external_ref: TRF-8 is already recorded (payment \(id) on case \(number)); "
+                                     + "the same bank reference is never counted twice", count: 7), "\(refused.all)")
     }
 
     /// A re-imported line is skipped only when it is the same payment; the same reference
