@@ -113,6 +113,8 @@ CREATE FUNCTION cobranza.agreement_settle() RETURNS trigger
     AS $$
 DECLARE
     v_agreement record;
+    v_case      text;
+    v_number    bigint;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id
                       AND c.on_agreement AND c.stage <> 'closed') THEN
@@ -123,9 +125,13 @@ BEGIN
     IF FOUND AND v_agreement.paid >= v_agreement.total AND v_agreement.total < v_agreement.owed THEN
         UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'settled', closed_at = now()
          WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
+        -- Both named by their numbers within the case, as the shell shows them.
+        SELECT c.number INTO v_case FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
+        SELECT count(*) INTO v_number FROM cobranza.payment_agreement a
+         WHERE a.tenant_id = NEW.tenant_id AND a.case_id = NEW.case_id AND a.id <= v_agreement.id;
         INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
         VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'settled',
-                format('agreement %s paid in full (payment %s); the discount of %s is forgiven', v_agreement.id, NEW.id,
+                format('agreement %s paid in full (payment %s/%s); the discount of %s is forgiven', v_number, v_case, NEW.number,
                        cobranza.format_money(v_agreement.owed - v_agreement.total, NEW.currency)),
                 true, NEW.paid_on);
     END IF;
@@ -1532,6 +1538,11 @@ BEGIN
             MESSAGE = 'no such case';
     END IF;
     NEW.currency := v_case.currency;
+    -- The payment's number within its case, drawn under the case's lock taken just above: a
+    -- concurrent payment on the case waits there and then reads this one. Whatever the row
+    -- said is overwritten (no person has INSERT on the column anyway).
+    NEW.number := coalesce((SELECT max(p.number) FROM cobranza.payment p
+                             WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id), 0) + 1;
     SELECT coalesce(i.invoiced, 0)::bigint AS invoiced,
            (coalesce(i.invoiced, 0)
              - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
@@ -1560,7 +1571,7 @@ BEGIN
         END IF;
         IF v_original.reverses_id IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_reversal_check',
-                MESSAGE = format('payment %s is itself a reversal and cannot be reversed', v_original.id);
+                MESSAGE = format('payment %s/%s is itself a reversal and cannot be reversed', v_case.number, v_original.number);
         END IF;
         IF NEW.paid_on < v_original.paid_on OR NEW.paid_on > cobranza.today() THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_paid_on_check',
@@ -1572,8 +1583,8 @@ BEGIN
          LIMIT 1;
         IF FOUND AND NOT cobranza.caller_is_admin() THEN
             RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-                MESSAGE = format('the fee of payment %s is on invoice %s, so reversing it issues a credit note: only an admin can',
-                                 v_original.id, v_billed.number);
+                MESSAGE = format('the fee of payment %s/%s is on invoice %s, so reversing it issues a credit note: only an admin can',
+                                 v_case.number, v_original.number, v_billed.number);
         END IF;
         NEW.amount := -v_original.amount;
         NEW.channel := v_original.channel;
@@ -1583,7 +1594,7 @@ BEGIN
         NEW.contract_version := v_original.contract_version;
         NEW.fee_bp := v_original.fee_bp;
         NEW.fee := -v_original.fee;
-        NEW.fee_note := format('reverses payment %s', v_original.id);
+        NEW.fee_note := format('reverses payment %s/%s', v_case.number, v_original.number);
     ELSE
         IF v_case.stage = 'closed' THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_case_open_check',
@@ -1612,7 +1623,7 @@ BEGIN
             -- Stored as the bank prints it, without the spaces around: ' TRF-1' is TRF-1.
             NEW.external_ref := btrim(NEW.external_ref);
             -- The client's reference (a race past this look is still stopped by the index).
-            SELECT p.id, c.number INTO v_holder
+            SELECT p.id, c.number, p.number AS payment_number INTO v_holder
               FROM cobranza.payment p
               JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
              WHERE p.tenant_id = NEW.tenant_id AND p.external_ref = NEW.external_ref;
@@ -1623,7 +1634,7 @@ BEGIN
                     ON CONFLICT (external_ref) DO NOTHING;
                 IF NOT FOUND THEN
                     v_key := 'received_transfer_pkey';
-                    SELECT r.payment_id AS id, c.number INTO v_holder
+                    SELECT r.payment_id AS id, c.number, p.number AS payment_number INTO v_holder
                       FROM cobranza.received_transfer r
                       LEFT JOIN cobranza.payment p ON p.tenant_id = r.tenant_id AND p.id = r.payment_id
                       LEFT JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
@@ -1632,9 +1643,9 @@ BEGIN
             END IF;
             IF v_holder.id IS NOT NULL THEN
                 RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = v_key, COLUMN = 'external_ref',
-                    MESSAGE = format('external_ref: %s is already recorded (payment %s on case %s); '
+                    MESSAGE = format('external_ref: %s is already recorded (payment %s); '
                                      'the same bank reference is never counted twice',
-                                     NEW.external_ref, v_holder.id, coalesce(v_holder.number, '?'));
+                                     NEW.external_ref, coalesce(v_holder.number || '/' || v_holder.payment_number, '?'));
             END IF;
         END IF;
         NEW.stage := CASE WHEN v_facts.judicial THEN 'judicial' ELSE 'extrajudicial' END;
@@ -1668,7 +1679,7 @@ BEGIN
         UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'paid', closed_at = now()
          WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
         INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
-        VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'paid', format('paid in full (payment %s)', NEW.id), true, NEW.paid_on);
+        VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'paid', format('paid in full (payment %s/%s)', v_case.number, NEW.number), true, NEW.paid_on);
     ELSIF NEW.amount < 0 AND v_after > 0 AND v_case.close_code = 'paid' THEN
         UPDATE cobranza.collection_case
            SET stage = CASE WHEN v_facts.judicial THEN 'judicial' ELSE 'extrajudicial' END,
@@ -1676,7 +1687,7 @@ BEGIN
          WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
         INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
         VALUES (NEW.tenant_id, NEW.case_id, 'reopened', NULL,
-                format('payment %s reversed: %s owed again', NEW.reverses_id, cobranza.format_money(v_after, NEW.currency)),
+                format('payment %s/%s reversed: %s owed again', v_case.number, v_original.number, cobranza.format_money(v_after, NEW.currency)),
                 true, NEW.paid_on);
     END IF;
     RETURN NEW;
@@ -1921,7 +1932,7 @@ $$;
 
 -- Name: record_payment(bigint, bigint, bigint, date, text, text, text); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) RETURNS TABLE(id bigint, amount bigint, currency text, paid_on date, channel text, method text, external_ref text, reverses_id bigint, reason text, stage text, fee_bp integer, fee bigint, fee_note text, contract_version integer, created_by text, outstanding bigint, close_code text, agreement_expects bigint, forgiven bigint)
+CREATE FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) RETURNS TABLE(id bigint, number integer, amount bigint, currency text, paid_on date, channel text, method text, external_ref text, reverses_id bigint, reason text, stage text, fee_bp integer, fee bigint, fee_note text, contract_version integer, created_by text, outstanding bigint, close_code text, agreement_expects bigint, forgiven bigint)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -1934,7 +1945,7 @@ BEGIN
     -- A new statement: it sees the payment just written (and the case closed by it, if paid or
     -- settled).
     RETURN QUERY
-    SELECT v.id, v.amount, v.currency::text, v.paid_on, v.channel, v.method, v.external_ref, v.reverses_id, v.reason,
+    SELECT v.id, v.number, v.amount, v.currency::text, v.paid_on, v.channel, v.method, v.external_ref, v.reverses_id, v.reason,
            v.stage, v.fee_bp, v.fee, v.fee_note, v.contract_version, v.created_by::text,
            CASE WHEN c.close_code = 'settled' THEN 0 ELSE b.owed END,
            c.close_code,
@@ -2166,37 +2177,41 @@ BEGIN
 END
 $$;
 
--- Name: reverse_payment(bigint, text, date); Type: FUNCTION; Schema: cobranza
+-- Name: reverse_payment(text, integer, text, date); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) RETURNS record
+CREATE FUNCTION cobranza.reverse_payment(p_case text, p_number integer, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) RETURNS record
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
 DECLARE
     v_payment  record;
     v_billed   record;
-    v_reversed bigint;
+    v_reversed integer;
+    v_ref      text;
 BEGIN
     PERFORM cobranza.lock_billing();
-    SELECT p.* INTO v_payment FROM cobranza.payment p WHERE p.id = p_payment;
+    v_ref := format('%s/%s', p_case, p_number);
+    SELECT p.* INTO v_payment FROM cobranza.payment p
+      JOIN cobranza.collection_case c ON c.tenant_id = p.tenant_id AND c.id = p.case_id
+     WHERE c.number = p_case AND p.number = p_number;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = format('no payment %s', p_payment);
+        RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = format('no payment %s', v_ref);
     END IF;
-    SELECT r.id INTO v_reversed FROM cobranza.payment r
+    SELECT r.number INTO v_reversed FROM cobranza.payment r
      WHERE r.tenant_id = v_payment.tenant_id AND r.reverses_id = v_payment.id;
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'payment_reverses_once_key',
-            MESSAGE = format('payment %s is already reversed (by %s)', p_payment, v_reversed);
+            MESSAGE = format('payment %s is already reversed (by %s/%s)', v_ref, p_case, v_reversed);
     END IF;
     -- payment_prepare refuses this too, for anyone; asked here first, a refusal draws no
-    -- payment id.
+    -- payment number.
     SELECT b.number INTO v_billed FROM cobranza.billed_payment b
      WHERE b.tenant_id = v_payment.tenant_id AND b.payment_id = v_payment.id
      LIMIT 1;
     IF FOUND AND (SELECT cobranza.current_kind()) IS DISTINCT FROM 'admin' THEN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
             MESSAGE = format('the fee of payment %s is on invoice %s, so reversing it issues a credit note: only an admin can',
-                             p_payment, v_billed.number);
+                             v_ref, v_billed.number);
     END IF;
     INSERT INTO cobranza.payment (tenant_id, case_id, amount, reverses_id, reason, paid_on)
     VALUES (v_payment.tenant_id, v_payment.case_id, -v_payment.amount, v_payment.id, p_reason,
@@ -2429,6 +2444,7 @@ CREATE TABLE cobranza.payment (
     fee_note text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    number integer NOT NULL,
     CONSTRAINT payment_amount_check CHECK ((amount <> 0)),
     CONSTRAINT payment_channel_check CHECK ((channel = ANY (ARRAY['agency'::text, 'direct'::text]))),
     CONSTRAINT payment_channel_text CHECK (cobranza.single_line(channel, 'channel'::text)),
@@ -2441,6 +2457,7 @@ CREATE TABLE cobranza.payment (
     CONSTRAINT payment_fee_note_text CHECK (cobranza.single_line(fee_note, 'fee_note'::text)),
     CONSTRAINT payment_method_check CHECK ((method = ANY (ARRAY['transfer'::text, 'cash'::text, 'check'::text, 'card'::text, 'other'::text]))),
     CONSTRAINT payment_method_text CHECK (cobranza.single_line(method, 'method'::text)),
+    CONSTRAINT payment_number_check CHECK ((number >= 1)),
     CONSTRAINT payment_reason_check CHECK (((length(btrim(reason)) >= 1) AND (length(btrim(reason)) <= 500))),
     CONSTRAINT payment_reason_text CHECK (cobranza.note_text(reason, 'reason'::text, 500)),
     CONSTRAINT payment_reversal_check CHECK ((((reverses_id IS NULL) = (amount > 0)) AND ((reverses_id IS NULL) = (reason IS NULL)) AND ((reverses_id IS NULL) OR (external_ref IS NULL)))),
@@ -3565,6 +3582,11 @@ ALTER TABLE ONLY cobranza.payment
 
 ALTER TABLE ONLY cobranza.payment
     ADD CONSTRAINT payment_reverses_once_key UNIQUE (tenant_id, reverses_id);
+
+-- Name: payment payment_tenant_id_case_id_number_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.payment
+    ADD CONSTRAINT payment_tenant_id_case_id_number_key UNIQUE (tenant_id, case_id, number);
 
 -- Name: person person_pkey; Type: CONSTRAINT; Schema: cobranza
 
@@ -5210,11 +5232,11 @@ REVOKE ALL ON FUNCTION cobranza.remittance_prepare() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION cobranza.reserve_fee_numbers(p_series text, p_on date, p_count integer) FROM PUBLIC;
 
--- Name: FUNCTION reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text); Type: ACL; Schema: cobranza
+-- Name: FUNCTION reverse_payment(p_case text, p_number integer, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text); Type: ACL; Schema: cobranza
 
-REVOKE ALL ON FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) FROM PUBLIC;
-GRANT ALL ON FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) TO cobranza_admin;
-GRANT ALL ON FUNCTION cobranza.reverse_payment(p_payment bigint, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) TO cobranza_collector;
+REVOKE ALL ON FUNCTION cobranza.reverse_payment(p_case text, p_number integer, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.reverse_payment(p_case text, p_number integer, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.reverse_payment(p_case text, p_number integer, p_reason text, p_on date, OUT reversal_id bigint, OUT credit_note text) TO cobranza_collector;
 
 -- Name: FUNCTION set_connection_limit(p_name text, p_limit integer); Type: ACL; Schema: cobranza
 

@@ -11,6 +11,7 @@ public enum ArgumentValue: Equatable, Sendable {
     case percent(BasisPoints)
     case id(Int64)
     case reference(ClientReference)
+    case paymentReference(PaymentReference)
     case amount(WrittenAmount)
 }
 
@@ -44,6 +45,11 @@ extension ValueKind {
                 return .failure(UsageError("\"\(text)\" is not a reference: write its number (12), or CODE-12 for a client's (ACME-12)"))
             }
             return .success(.reference(reference))
+        case .paymentReference:
+            guard let reference = PaymentReference(parsing: text) else {
+                return .failure(UsageError("\"\(text)\" is not a payment: write its case and its number in the case (C-2026-000123/2)"))
+            }
+            return .success(.paymentReference(reference))
         case .amount:
             guard let amount = WrittenAmount(text) else { return .failure(UsageError("\"\(text)\" is not an amount")) }
             return .success(.amount(amount))
@@ -74,6 +80,10 @@ extension Invocation {
 
     public func reference(_ name: String) -> ClientReference? {
         if case .reference(let value) = typed[name] { value } else { nil }
+    }
+
+    public func paymentReference(_ name: String) -> PaymentReference? {
+        if case .paymentReference(let value) = typed[name] { value } else { nil }
     }
 
     public func amount(_ name: String) -> WrittenAmount? {

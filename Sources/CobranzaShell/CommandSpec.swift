@@ -20,6 +20,8 @@ public enum ValueKind: Equatable, Sendable {
     /// A record numbered per client (submission): `12` for the client's own users, `ACME-12`
     /// for staff.
     case reference
+    /// A payment: its case's number and its number within the case, `C-2026-000001/3`.
+    case paymentReference
     /// Money as written locally (`1.190.000`); its currency is the case's or client's, known
     /// only to the store, which turns it into minor units.
     case amount

@@ -88,7 +88,7 @@ public struct Completer {
         case .userName: live.userNames()
         case .caseNumber: live.caseNumbers()
         case .choice(let options): options
-        case .text, .file, .date, .month, .count, .percent, .id, .reference, .amount: []
+        case .text, .file, .date, .month, .count, .percent, .id, .reference, .paymentReference, .amount: []
         }
     }
 }

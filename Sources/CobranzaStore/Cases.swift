@@ -279,8 +279,10 @@ public struct Cases {
                   UNION ALL
                   SELECT p.paid_on, 'payment', p.channel,
                          CASE WHEN p.reverses_id IS NULL
-                              THEN format('payment %s: %s (%s, %s)', p.id, cobranza.format_money(p.amount, p.currency), p.channel, p.method)
-                              ELSE format('payment %s reversed by %s: %s', p.reverses_id, p.id, p.reason) END,
+                              THEN format('payment %s/%s: %s (%s, %s)', c.number, p.number, cobranza.format_money(p.amount, p.currency), p.channel, p.method)
+                              ELSE format('payment %s/%s reversed by %s/%s: %s', c.number,
+                                          (SELECT o.number FROM cobranza.payment o WHERE o.tenant_id = p.tenant_id AND o.id = p.reverses_id),
+                                          c.number, p.number, p.reason) END,
                          true, \(isStaff ? "p.created_by" : "NULL::name"), p.created_at, 0, p.id
                     FROM cobranza.payment p WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id) t
              WHERE c.number = $1

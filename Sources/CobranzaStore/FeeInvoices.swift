@@ -39,7 +39,8 @@ public struct FeeDocumentRecord: Sendable, Equatable {
 
 public struct FeeDocumentLine: Sendable, Equatable {
     public var lineNumber: Int
-    public var payment: Int64
+    /// The payment the line bills, by its reference (C-…/N).
+    public var payment: PaymentReference
     public var caseNumber: String
     public var debtorName: String
     public var paidOn: CalendarDate
@@ -144,13 +145,14 @@ public struct FeeInvoices {
             throw StoreError("no fee invoice or credit note \(normalized)")
         }
         let lines = try connection.query("""
-            SELECT l.line_no, l.payment_id, l.case_number, l.debtor_name, l.paid_on::text AS paid_on, l.amount, l.stage, l.fee_bp, l.fee,
-                   p.fee_note
+            SELECT l.line_no, p.number AS payment_number, l.case_number, l.debtor_name, l.paid_on::text AS paid_on, l.amount,
+                   l.stage, l.fee_bp, l.fee, p.fee_note
               FROM cobranza.fee_document_line l
               JOIN cobranza.payment p ON p.tenant_id = l.tenant_id AND p.id = l.payment_id
              WHERE l.tenant_id = $1 AND l.document_id = $2 ORDER BY l.line_no
             """, [try row.decode("tenant_id", as: Int64.self), try row.decode("id", as: Int64.self)]).rows.map { row in
-            FeeDocumentLine(lineNumber: try row.decode("line_no"), payment: try row.decode("payment_id"),
+            FeeDocumentLine(lineNumber: try row.decode("line_no"),
+                            payment: PaymentReference(caseNumber: try row.decode("case_number"), number: try row.decode("payment_number")),
                             caseNumber: try row.decode("case_number"), debtorName: try row.decode("debtor_name"),
                             paidOn: try row.decode("paid_on"), amount: try row.decode("amount"), stage: try row.decode("stage"),
                             rate: BasisPoints(try row.decode("fee_bp")), fee: try row.decode("fee"),

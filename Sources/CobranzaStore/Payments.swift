@@ -4,7 +4,10 @@ import Postgres
 
 /// A payment or a reversal, with the fee the database froze on it.
 public struct PaymentRecord: Sendable, Equatable {
+    /// The database's key, agency-wide: for the store's own look-ups, never shown.
     public var id: Int64
+    /// What people read and type: the case's number and the payment's number within it (0030).
+    public var reference: PaymentReference
     public var caseNumber: String
     public var client: String
     public var debtorName: String
@@ -15,9 +18,9 @@ public struct PaymentRecord: Sendable, Equatable {
     public var method: String
     public var externalRef: String?
     /// For a reversal: the payment it undoes.
-    public var reverses: Int64?
+    public var reverses: PaymentReference?
     /// For a reversed payment: its reversal.
-    public var reversedBy: Int64?
+    public var reversedBy: PaymentReference?
     public var reason: String?
     public var stage: String
     public var rate: BasisPoints
@@ -76,9 +79,10 @@ public struct Payments {
     }
 
     static let select = """
-        SELECT p.id, c.number AS case_number, t.code AS client, d.name AS debtor_name, p.amount, p.currency,
-               p.paid_on::text AS paid_on, p.channel, p.method, p.external_ref, p.reverses_id,
-               (SELECT r.id FROM cobranza.payment r WHERE r.tenant_id = p.tenant_id AND r.reverses_id = p.id) AS reversed_by,
+        SELECT p.id, p.number, c.number AS case_number, t.code AS client, d.name AS debtor_name, p.amount, p.currency,
+               p.paid_on::text AS paid_on, p.channel, p.method, p.external_ref,
+               (SELECT o.number FROM cobranza.payment o WHERE o.tenant_id = p.tenant_id AND o.id = p.reverses_id) AS reverses,
+               (SELECT r.number FROM cobranza.payment r WHERE r.tenant_id = p.tenant_id AND r.reverses_id = p.id) AS reversed_by,
                p.reason, p.stage, p.fee_bp, p.fee, p.fee_note, p.contract_version, p.created_by,
                (SELECT string_agg(b.number, ', ' ORDER BY b.number) FROM cobranza.standing_fee_document b
                  WHERE b.tenant_id = p.tenant_id AND b.payment_ids @> ARRAY[p.id]) AS billed_on
@@ -106,8 +110,8 @@ public struct Payments {
         let inserted: QueryResult
         do {
             inserted = try connection.query("""
-                SELECT id, $8::text AS case_number, $9::text AS client, $10::text AS debtor_name, amount, currency,
-                       paid_on::text AS paid_on, channel, method, external_ref, reverses_id, NULL::bigint AS reversed_by,
+                SELECT id, number, $8::text AS case_number, $9::text AS client, $10::text AS debtor_name, amount, currency,
+                       paid_on::text AS paid_on, channel, method, external_ref, NULL::integer AS reverses, NULL::integer AS reversed_by,
                        reason, stage, fee_bp, fee, fee_note, contract_version, created_by, NULL::text AS billed_on, outstanding,
                        close_code, agreement_expects, forgiven
                   FROM cobranza.record_payment($1, $2, $3, $4::date, $5, $6, $7)
@@ -133,22 +137,28 @@ public struct Payments {
 
     /// Undoes a payment: a reversal row (the database negates amount and fee) and, when the fee
     /// was already billed, a credit note. Returns the reversal and the credit note's number.
-    public func reverse(_ id: Int64, reason: String, date: CalendarDate?) throws -> (reversal: PaymentRecord, creditNote: String?) {
+    public func reverse(_ payment: PaymentReference, reason: String, date: CalendarDate?) throws -> (reversal: PaymentRecord, creditNote: String?) {
         guard [.admin, .collector].contains(session.identity.kind) else {
             throw StoreError("only agency admins and collectors reverse payments")
         }
         guard !reason.trimmingSpacesAndNewlines().isEmpty else { throw StoreError(field: "reason", "required (why is the payment undone?)") }
         // The reversal is read back in the transaction that wrote it.
         return try connection.withTransaction {
-            let row = try connection.query("SELECT reversal_id, credit_note FROM cobranza.reverse_payment($1, $2, $3::date)",
-                                           [id, reason, date?.description]).first!
-            return (try show(try row.decode("reversal_id")), try row.decodeIfPresent("credit_note"))
+            let row = try connection.query("SELECT reversal_id, credit_note FROM cobranza.reverse_payment($1, $2, $3, $4::date)",
+                                           [payment.caseNumber, payment.number, reason, date?.description]).first!
+            let id: Int64 = try row.decode("reversal_id")
+            guard let reversal = try connection.query(Self.select + " WHERE p.id = $1", [id]).first else {
+                throw StoreError("the reversal of payment \(payment) cannot be read back")
+            }
+            return (try Self.record(reversal), try row.decodeIfPresent("credit_note"))
         }
     }
 
-    public func show(_ id: Int64) throws -> PaymentRecord {
-        guard let row = try connection.query(Self.select + " WHERE p.id = $1", [id]).first else {
-            throw StoreError("payment \(id) does not exist")
+    /// A payment by its reference: only the payments the caller may read are found.
+    public func show(_ payment: PaymentReference) throws -> PaymentRecord {
+        guard let row = try connection.query(Self.select + " WHERE c.number = $1 AND p.number = $2",
+                                             [payment.caseNumber, payment.number]).first else {
+            throw StoreError("payment \(payment) does not exist")
         }
         return try Self.record(row)
     }
@@ -271,11 +281,11 @@ public struct Payments {
                             if let earlier = try earlierTransfer(line) {
                                 if let first = recordedBy[earlier.id] {
                                     throw StoreError(field: "external_ref", "\(line.ref) is already recorded by line \(first) of this file "
-                                        + "(payment \(earlier.id) on case \(earlier.caseNumber))")
+                                        + "(payment \(earlier.reference))")
                                 }
                                 guard earlier.sameLine else {
-                                    throw StoreError(field: "external_ref", "\(line.ref) is already recorded (payment \(earlier.id) on case "
-                                        + "\(earlier.caseNumber): \(earlier.described)), and this line is \(line.described): "
+                                    throw StoreError(field: "external_ref", "\(line.ref) is already recorded (payment \(earlier.reference): "
+                                        + "\(earlier.described)), and this line is \(line.described): "
                                         + "the same bank reference is never counted twice")
                                 }
                                 outcome.alreadyRecorded.append((record.line, line.ref))
@@ -335,14 +345,14 @@ public struct Payments {
     /// (received_transfer, 0014), and whether it is this very line (same case, amount, date).
     struct EarlierTransfer {
         var id: Int64
-        var caseNumber: String
+        var reference: PaymentReference
         var described: String
         var sameLine: Bool
     }
 
     private func earlierTransfer(_ line: ImportLine) throws -> EarlierTransfer? {
         guard let row = try connection.query("""
-            SELECT p.id, c.number, cobranza.format_money(p.amount, p.currency) || ' on ' || p.paid_on::text AS described,
+            SELECT p.id, p.number AS payment_number, c.number, cobranza.format_money(p.amount, p.currency) || ' on ' || p.paid_on::text AS described,
                    (p.case_id = $3 AND p.amount = $4 AND p.paid_on = coalesce($5::date, cobranza.today())) AS same_line
               FROM (SELECT y.tenant_id, y.id FROM cobranza.payment y WHERE y.tenant_id = $2 AND y.external_ref = $1
                     UNION ALL
@@ -353,7 +363,8 @@ public struct Payments {
              LIMIT 1
             """, [line.ref, line.target.tenant, line.target.id, line.amount, line.date?.description, line.channel == .agency]).first
         else { return nil }
-        return EarlierTransfer(id: try row.decode("id"), caseNumber: try row.decode("number"), described: try row.decode("described"),
+        return EarlierTransfer(id: try row.decode("id"), reference: PaymentReference(caseNumber: try row.decode("number"), number: try row.decode("payment_number")),
+                               described: try row.decode("described"),
                                sameLine: try row.decode("same_line"))
     }
 
@@ -421,12 +432,17 @@ public struct Payments {
     }
 
     static func record(_ row: Row) throws -> PaymentRecord {
-        PaymentRecord(
-            id: try row.decode("id"), caseNumber: try row.decode("case_number"), client: try row.decode("client"),
+        let caseNumber: String = try row.decode("case_number")
+        func reference(_ column: String) throws -> PaymentReference? {
+            try row.decodeIfPresent(column, as: Int32.self).map { PaymentReference(caseNumber: caseNumber, number: $0) }
+        }
+        return PaymentRecord(
+            id: try row.decode("id"), reference: PaymentReference(caseNumber: caseNumber, number: try row.decode("number")),
+            caseNumber: caseNumber, client: try row.decode("client"),
             debtorName: try row.decode("debtor_name"), amount: try row.decode("amount"), currency: try row.decode("currency"),
             paidOn: try row.decode("paid_on"), channel: try row.decode("channel"), method: try row.decode("method"),
-            externalRef: try row.decodeIfPresent("external_ref"), reverses: try row.decodeIfPresent("reverses_id"),
-            reversedBy: try row.decodeIfPresent("reversed_by"), reason: try row.decodeIfPresent("reason"),
+            externalRef: try row.decodeIfPresent("external_ref"), reverses: try reference("reverses"),
+            reversedBy: try reference("reversed_by"), reason: try row.decodeIfPresent("reason"),
             stage: try row.decode("stage"), rate: BasisPoints(try row.decode("fee_bp")), fee: try row.decode("fee"),
             feeNote: try row.decodeIfPresent("fee_note"), contractVersion: try row.decode("contract_version"),
             billedOn: try row.decodeIfPresent("billed_on"), recordedBy: try row.decode("created_by"))

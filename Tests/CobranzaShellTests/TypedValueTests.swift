@@ -17,7 +17,8 @@ struct TypedValueTests {
         #expect(contract.percent("vat") == BasisPoints(1_250))
         #expect(contract.count("posting-notice") == 20)
         #expect(try parser.parse("statement --period 2026-03")?.month("period") == CalendarMonth(year: 2026, month: 3))
-        #expect(try parser.parse("payment show 42")?.id("PAYMENT") == 42)
+        #expect(try parser.parse("payment show c-2026-000001/42")?.paymentReference("PAYMENT")
+                == PaymentReference(caseNumber: "C-2026-000001", number: 42))
         #expect(try parser.parse("case list")?.count("limit") == nil)
     }
 
@@ -28,7 +29,9 @@ struct TypedValueTests {
         ("client contract set ACME --vat abc", "--vat: \"abc\" is not a percentage (write 15 or 12,5)"),
         ("client contract set ACME --posting-notice 400", "--posting-notice: must be a number of days from 0 to 365"),
         ("case list --limit 0", "--limit: must be a number from 1 to 10000"),
-        ("payment show x1", "PAYMENT: \"x1\" is not a number"),
+        ("payment show x1", "PAYMENT: \"x1\" is not a payment: write its case and its number in the case (C-2026-000123/2)"),
+        // A bare number, the internal id people typed before 0030, names no case's payment.
+        ("payment reverse 42 --reason x", "PAYMENT: \"42\" is not a payment: write its case and its number in the case (C-2026-000123/2)"),
         ("payment record C-1 abc", "AMOUNT: \"abc\" is not an amount"),
         ("agreement create C-1 --instalments 121 --first-due 2026-05-01", "--instalments: must be a number of instalments from 1 to 120"),
     ])

@@ -110,11 +110,11 @@ struct CrashRecoveryTests {
                 let world = try CrashWorld(cluster: cluster, clients: 200, casesPerClient: 10)
                 let db = try world.superuser()
                 // Payment history loaded with the payment triggers off, as scripts/bench does; the
-                // fee is what payment_prepare computes (15 %, half up).
+                // fee is what payment_prepare computes (15 %, half up), each numbered n within its case.
                 try db.query("SET session_replication_role = replica")
                 try db.query("""
-                    INSERT INTO cobranza.payment (tenant_id, case_id, amount, currency, paid_on, stage, contract_version, fee_bp, fee)
-                    SELECT c.tenant_id, c.id, a.amount, 'CLP', date '2026-03-01' + (n % 31), 'extrajudicial', 1, 1500, cobranza.apply_rate(1500, a.amount)
+                    INSERT INTO cobranza.payment (tenant_id, case_id, number, amount, currency, paid_on, stage, contract_version, fee_bp, fee)
+                    SELECT c.tenant_id, c.id, n, a.amount, 'CLP', date '2026-03-01' + (n % 31), 'extrajudicial', 1, 1500, cobranza.apply_rate(1500, a.amount)
                       FROM cobranza.collection_case c, generate_series(1, 50) n,
                            LATERAL (SELECT 1000 + (c.id * 7919 + n * 104729) % 900000 AS amount) a
                     """)

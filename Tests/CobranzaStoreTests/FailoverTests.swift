@@ -47,7 +47,7 @@ struct FailoverTests {
                     prompts += 1
                     try #require(shell.waitFor(prompt, count: prompts, timeout: .seconds(30)), "\(shell.text)")
                 }
-                func recorded() -> Int { shell.text.components(separatedBy: " recorded on C-").count - 1 }
+                func recorded() -> Int { shell.text.components(separatedBy: "recorded: ").count - 1 }
 
                 // Before the failure: three payments, the month billed, a fourth payment not yet billed.
                 for (n, number) in cases.enumerated() {

@@ -47,8 +47,8 @@ struct FeeCapTests {
             try fixture.db.asSuperuser { su in
                 try su.query("ALTER TABLE cobranza.payment DISABLE TRIGGER payment_prepare")
                 try su.query("""
-                    INSERT INTO cobranza.payment (tenant_id, case_id, amount, currency, stage, contract_version, fee_bp, fee)
-                    SELECT tenant_id, id, 100, 'CLP', 'extrajudicial', 1, 1500, 51 FROM cobranza.collection_case WHERE number = $1
+                    INSERT INTO cobranza.payment (tenant_id, case_id, number, amount, currency, stage, contract_version, fee_bp, fee)
+                    SELECT tenant_id, id, 1, 100, 'CLP', 'extrajudicial', 1, 1500, 51 FROM cobranza.collection_case WHERE number = $1
                     """, [number])
             }
         }

@@ -43,7 +43,12 @@ struct FeeDocumentLineTests {
         let issue = "SELECT number, lines FROM cobranza.issue_fee_invoices('ACME', '2026-03')"
         let invoice = try #require(try admin.query(issue).first)
         #expect(try invoice.decode("lines", as: Int64.self) == 3)
-        let correction = try admin.query("SELECT credit_note FROM cobranza.reverse_payment($1, 'cheque devuelto', '2026-03-20')", [bounced])
+        // Since 0030 reverse_payment takes the payment's reference (the case's first payment here).
+        let byReference = try admin.query("SELECT to_regprocedure('cobranza.reverse_payment(text, integer, text, date)') IS NOT NULL AS yes")
+            .first!.decode("yes", as: Bool.self)
+        let correction = byReference
+            ? try admin.query("SELECT credit_note FROM cobranza.reverse_payment($1, 1, 'cheque devuelto', '2026-03-20')", [first])
+            : try admin.query("SELECT credit_note FROM cobranza.reverse_payment($1, 'cheque devuelto', '2026-03-20')", [bounced])
         #expect(try correction.first?.decodeIfPresent("credit_note", as: String.self) == "NC-2026-000001")
         _ = try admin.query("SELECT cobranza.void_fee_invoice($1, 'wrong period')", [try invoice.decode("number", as: String.self)])
         #expect(try admin.query(issue).first?.decode("lines", as: Int64.self) == 2)

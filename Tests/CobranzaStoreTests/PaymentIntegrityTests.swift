@@ -1,3 +1,4 @@
+import CobranzaCore
 import CobranzaStore
 import Foundation
 import Postgres
@@ -50,7 +51,7 @@ struct PaymentIntegrityTests {
         try fixture.session(fixture.admin).feeInvoices.issue(client: "ACME", period: "2026-04")
         let refused = #expect(throws: PostgresError.self) { try reverse(ana, billed) }
         #expect(refused?.sqlState == .insufficientPrivilege)
-        #expect(refused?.message.contains("the fee of payment \(billed) is on invoice F-2026-000001") == true)
+        #expect(refused?.message.contains("the fee of payment \(number)/1 is on invoice F-2026-000001") == true)
         #expect(try count("SELECT count(*) AS n FROM cobranza.payment WHERE reverses_id IS NOT NULL") == 0)
         // A payment not billed yet is still the collector's to reverse, and needs no credit note.
         let unbilled = try pay(ana, number, 10_000)
@@ -75,8 +76,10 @@ struct PaymentIntegrityTests {
         #expect(try admin.feeInvoices.issue(client: "ACME", period: "2026-04").isEmpty)
         #expect(try count("SELECT sum(subtotal)::bigint AS n FROM cobranza.standing_fee_document WHERE tenant_id = $1", [fixture.acme]) == 0)
         // reverse_payment, the shell's way, says which credit note the database issued.
-        let second = try pay(try fixture.connect(fixture.collector), number, 20_000)
+        try pay(try fixture.connect(fixture.collector), number, 20_000)
         try admin.feeInvoices.issue(client: "ACME", period: "2026-04")
+        // The case's third payment: the billed one and its reversal came first.
+        let second = PaymentReference(caseNumber: number, number: 3)
         #expect(try admin.payments.reverse(second, reason: "bounced", date: nil).creditNote == "NC-2026-000002")
     }
 
@@ -108,11 +111,11 @@ struct PaymentIntegrityTests {
         let mine = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
         let theirs = try fixture.openCase(tenant: fixture.other, amounts: [100_000])
         let ana = try fixture.connect(fixture.collector)
-        let first = try pay(ana, mine, 10_000, ref: "TRF-77")
+        try pay(ana, mine, 10_000, ref: "TRF-77")
         let refused = #expect(throws: PostgresError.self) { try pay(ana, theirs, 10_000, ref: "TRF-77") }
         #expect(refused?.sqlState == .uniqueViolation)
         #expect(refused?.column == "external_ref")
-        #expect(refused?.message == "external_ref: TRF-77 is already recorded (payment \(first) on case \(mine)); "
+        #expect(refused?.message == "external_ref: TRF-77 is already recorded (payment \(mine)/1); "
             + "the same bank reference is never counted twice")
         let spaced = #expect(throws: PostgresError.self) { try pay(ana, theirs, 10_000, ref: " TRF-77 ") }
         #expect(spaced?.column == "external_ref")
@@ -177,7 +180,7 @@ struct PaymentIntegrityTests {
         let failures = simultaneously(8, prepare: { _ in try fixture.session(fixture.collector) }, act: { worker, session in
             do {
                 let payment = try session.payments.record(.init(caseNumber: cases[worker], amount: "10.000", ref: "TRF-8"))
-                recorded.append("\(payment.id) \(payment.caseNumber)")
+                recorded.append(payment.reference.description)
             } catch {
                 guard let refusal = error as? PostgresError, refusal.column == "external_ref" else { throw error }
                 refused.append(refusal.message)
@@ -187,8 +190,7 @@ struct PaymentIntegrityTests {
         #expect(try count("SELECT count(*) AS n FROM cobranza.payment WHERE external_ref = 'TRF-8'") == 1)
         #expect(try count("SELECT count(*) AS n FROM cobranza.received_transfer WHERE external_ref = 'TRF-8'") == 1)
         let winner = try #require(recorded.all.count == 1 ? recorded.all.first : nil, "\(recorded.all)")
-        let (id, number) = (winner.split(separator: " ")[0], winner.split(separator: " ")[1])
-        #expect(refused.all == Array(repeating: "external_ref: TRF-8 is already recorded (payment \(id) on case \(number)); "
+        #expect(refused.all == Array(repeating: "external_ref: TRF-8 is already recorded (payment \(winner)); "
                                      + "the same bank reference is never counted twice", count: 7), "\(refused.all)")
     }
 
@@ -207,7 +209,7 @@ struct PaymentIntegrityTests {
             let differing = try Self.bankFile([line])
             defer { try? FileManager.default.removeItem(atPath: differing) }
             let refusal = #expect(throws: Payments.ImportRefusal.self, "\(line)") { try ana.payments.importFile(at: differing) }
-            #expect(refusal?.description.contains("line 2: external_ref: REF-1 is already recorded (payment \(first.id) on case \(number)") == true,
+            #expect(refusal?.description.contains("line 2: external_ref: REF-1 is already recorded (payment \(first.reference): ") == true,
                     "\(line): \(refusal.map { "\($0)" } ?? "-")")
         }
         #expect(try count("SELECT count(*) AS n FROM cobranza.payment") == 1)

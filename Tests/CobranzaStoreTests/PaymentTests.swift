@@ -22,7 +22,7 @@ struct PaymentTests {
         #expect([first.fee, direct.fee, last.fee] == [45_000, 60_000, 45_000])
         // Each payment says what its case still owes, read in the transaction that wrote it.
         #expect([first.caseOutstanding, direct.caseOutstanding, last.caseOutstanding] == [700_001, 300_001, 0])
-        #expect(try ana.payments.show(first.id).caseOutstanding == nil)
+        #expect(try ana.payments.show(first.reference).caseOutstanding == nil)
         for payment in [first, direct, last] {
             #expect(payment.rate == BasisPoints(1_500))
             #expect(payment.stage == "extrajudicial")
@@ -109,12 +109,12 @@ struct PaymentTests {
         let payment = try ana.payments.record(.init(caseNumber: number, amount: "100.000", method: "check"))
         let admin = try fixture.session(fixture.admin)
         try admin.feeInvoices.issue(client: "ACME", period: "2026-04")
-        #expect(throws: PostgresError.self) { try ana.payments.reverse(payment.id, reason: "bounced", date: nil) }
-        let (reversal, creditNote) = try admin.payments.reverse(payment.id, reason: "cheque devuelto", date: nil)
-        #expect(reversal.amount == -100_000 && reversal.fee == -15_000 && reversal.reverses == payment.id)
+        #expect(throws: PostgresError.self) { try ana.payments.reverse(payment.reference, reason: "bounced", date: nil) }
+        let (reversal, creditNote) = try admin.payments.reverse(payment.reference, reason: "cheque devuelto", date: nil)
+        #expect(reversal.amount == -100_000 && reversal.fee == -15_000 && reversal.reverses == payment.reference)
         #expect(creditNote == "NC-2026-000001")
         let (note, lines) = try admin.feeInvoices.show("NC-2026-000001")
-        #expect(note.subtotal == -15_000 && note.vat == -2_850 && note.total == -17_850 && lines.map(\.payment) == [reversal.id])
+        #expect(note.subtotal == -15_000 && note.vat == -2_850 && note.total == -17_850 && lines.map(\.payment) == [reversal.reference])
         #expect(try ana.payments.balances(caseNumber: number).map(\.outstanding) == [100_000])
         let reopened = try ana.connection.query("SELECT stage FROM cobranza.collection_case WHERE number = $1", [number]).first!
         #expect(try reopened.decode("stage", as: String.self) == "extrajudicial")

@@ -98,7 +98,7 @@ struct WorkflowTests {
         try ana.connection.query("CREATE TRIGGER hop AFTER INSERT ON pg_temp.hop FOR EACH ROW EXECUTE FUNCTION pg_temp.hop()")
         #expect(refusal(ana.connection, "INSERT INTO pg_temp.hop VALUES ($1)", [number])?.sqlState == .insufficientPrivilege)
         // The real reversal still reopens it.
-        _ = try ana.payments.reverse(payment.id, reason: "cheque rebotado", date: nil)
+        _ = try ana.payments.reverse(payment.reference, reason: "cheque rebotado", date: nil)
         #expect(try ana.cases.show(number).summary.stage == "extrajudicial")
     }
 

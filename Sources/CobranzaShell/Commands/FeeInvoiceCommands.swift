@@ -77,10 +77,10 @@ enum FeeInvoiceCommands {
             .init(document.kind == "invoice" ? "Fee invoice" : "Credit note", Formatting.record(fields.filter { $0.1 != nil },
                                                                                                       money: ["subtotal", "vat", "total"])),
             .init("Lines", ResultTable(
-                columns: [.init("line", .number), .init("payment", .number), .init("case"), .init("debtor"), .init("paid_on"),
+                columns: [.init("line", .number), .init("payment"), .init("case"), .init("debtor"), .init("paid_on"),
                           .init("recovered", .money), .init("stage"), .init("rate"), .init("fee", .money), .init("note")],
                 rows: lines.map { l in
-                    [String(l.lineNumber), String(l.payment), l.caseNumber, l.debtorName, l.paidOn.description,
+                    [String(l.lineNumber), l.payment.description, l.caseNumber, l.debtorName, l.paidOn.description,
                      money(l.amount, document.currency), l.stage, l.rate.description, money(l.fee, document.currency), l.note]
                 })),
         ])

@@ -22,7 +22,7 @@ enum PaymentCommands {
             caseNumber: invocation.argument("CASE")!, amount: invocation.amount("AMOUNT")!, date: invocation.date("date"),
             channel: invocation.choice("channel") ?? .agency, method: invocation.choice("method") ?? .transfer, ref: invocation.option("ref")))
         let money = Formatting.money
-        var lines = ["Payment \(payment.id) recorded on \(payment.caseNumber): \(money(payment.amount, payment.currency)) "
+        var lines = ["Payment \(payment.reference) recorded: \(money(payment.amount, payment.currency)) "
             + "(\(payment.channel), \(payment.method)); fee \(money(payment.fee, payment.currency)) "
             + "at \(payment.rate) \(payment.stage), contract v\(payment.contractVersion)."]
         if let note = payment.feeNote { lines.append("note: \(note)") }
@@ -75,17 +75,17 @@ enum PaymentCommands {
 
     static let reverse = Command(CommandSpec(
         words: ["payment", "reverse"],
-        arguments: [CommandTable.argument("PAYMENT", .id, help: "payment number")],
+        arguments: [CommandTable.argument("PAYMENT", .paymentReference, help: "the payment: its case and its number there (C-2026-000123/2)")],
         options: [CommandTable.option("reason", "TEXT", required: true, help: "why, e.g. cheque bounced"),
                   CommandTable.option("date", "DATE", .date, help: "date of the reversal (default today)")],
         summary: "undo a payment (a bounced cheque); a billed fee gets a credit note",
-        examples: ["payment reverse 42 --reason 'cheque devuelto sin fondos'"],
+        examples: ["payment reverse C-2026-000123/2 --reason 'cheque devuelto sin fondos'"],
         fieldLabels: ["paid_on": "--date"])
     ) { invocation, context in
-        let id = invocation.id("PAYMENT")!
-        let (reversal, creditNote) = try context.session.payments.reverse(id, reason: invocation.option("reason")!, date: invocation.date("date"))
-        var text = "Payment \(id) reversed by \(reversal.id): \(Formatting.money(reversal.amount, reversal.currency)) and its fee "
-            + "\(Formatting.money(reversal.fee, reversal.currency)) undone on \(reversal.caseNumber)."
+        let payment = invocation.paymentReference("PAYMENT")!
+        let (reversal, creditNote) = try context.session.payments.reverse(payment, reason: invocation.option("reason")!, date: invocation.date("date"))
+        var text = "Payment \(payment) reversed by \(reversal.reference): \(Formatting.money(reversal.amount, reversal.currency)) and its fee "
+            + "\(Formatting.money(reversal.fee, reversal.currency)) undone."
         if let creditNote { text += "\nThe fee was already invoiced: credit note \(creditNote) issued." }
         return .message(text)
     }
@@ -101,21 +101,21 @@ enum PaymentCommands {
 
     static let show = Command(CommandSpec(
         words: ["payment", "show"],
-        arguments: [CommandTable.argument("PAYMENT", .id, help: "payment number")],
-        options: [], summary: "a payment, its fee and how its case's invoices stand", examples: ["payment show 42"])
+        arguments: [CommandTable.argument("PAYMENT", .paymentReference, help: "the payment: its case and its number there (C-2026-000123/2)")],
+        options: [], summary: "a payment, its fee and how its case's invoices stand", examples: ["payment show C-2026-000123/2"])
     ) { invocation, context in
-        let payment = try context.session.payments.show(invocation.id("PAYMENT")!)
+        let payment = try context.session.payments.show(invocation.paymentReference("PAYMENT")!)
         let money = Formatting.money
         var fields: [(String, String?)] = [
-            ("payment", String(payment.id)), ("case", payment.caseNumber), ("client", payment.client), ("debtor", payment.debtorName),
+            ("payment", payment.reference.description), ("case", payment.caseNumber), ("client", payment.client), ("debtor", payment.debtorName),
             ("paid_on", payment.paidOn.description), ("currency", payment.currency), ("amount", money(payment.amount, payment.currency)), ("channel", payment.channel),
             ("method", payment.method), ("ref", payment.externalRef), ("stage", payment.stage),
             ("contract", "v\(payment.contractVersion)"), ("rate", payment.rate.description),
             ("fee", money(payment.fee, payment.currency)), ("fee_note", payment.feeNote),
             ("invoiced_on", payment.billedOn), ("recorded_by", payment.recordedBy),
         ]
-        if let reverses = payment.reverses { fields.insert(("reverses", String(reverses)), at: 1) }
-        if let reversedBy = payment.reversedBy { fields.insert(("reversed_by", String(reversedBy)), at: 1) }
+        if let reverses = payment.reverses { fields.insert(("reverses", reverses.description), at: 1) }
+        if let reversedBy = payment.reversedBy { fields.insert(("reversed_by", reversedBy.description), at: 1) }
         if let reason = payment.reason { fields.append(("reason", reason)) }
         let balances = try context.session.payments.balances(caseNumber: payment.caseNumber)
         return .sections([
@@ -129,14 +129,14 @@ enum PaymentCommands {
 
     static func paymentTable(_ payments: [PaymentRecord]) -> ResultTable {
         ResultTable(
-            columns: [.init("payment", .number), .init("case"), .init("client"), .init("debtor"), .init("paid_on"), .init("amount", .money),
+            columns: [.init("payment"), .init("case"), .init("client"), .init("debtor"), .init("paid_on"), .init("amount", .money),
                       .init("channel"), .init("stage"), .init("rate"), .init("fee", .money), .init("ref"), .init("status")],
             rows: payments.map { p in
                 let status: String? =
                     if let reverses = p.reverses { "reverses \(reverses)" }
                     else if let by = p.reversedBy { "reversed by \(by)" }
                     else { p.billedOn.map { "invoiced \($0)" } }
-                return [String(p.id), p.caseNumber, p.client, p.debtorName, p.paidOn.description, Formatting.money(p.amount, p.currency), p.channel, p.stage,
+                return [p.reference.description, p.caseNumber, p.client, p.debtorName, p.paidOn.description, Formatting.money(p.amount, p.currency), p.channel, p.stage,
                         p.rate.description, Formatting.money(p.fee, p.currency), p.externalRef, status]
             })
     }
