@@ -47,6 +47,8 @@ public struct CSVReader {
 
     /// Returns the records completed by these bytes.
     public mutating func feed(_ bytes: some Collection<UInt8>) throws(Failure) -> [Record] {
+        // Nothing read is no evidence either way about a byte-order mark still to come.
+        if bytes.isEmpty { return [] }
         var records: [Record] = []
         var input = Array(bytes)[...]
         if !bomChecked {
