@@ -65,7 +65,8 @@ public struct CSVReader {
                 pendingHeader += input
                 input = []
             }
-            guard let newline = pendingHeader.firstIndex(of: 10) ?? pendingHeader.firstIndex(of: 13) else { return [] }
+            // The header line ends at its first CR or LF, whichever comes first.
+            guard let newline = pendingHeader.firstIndex(where: { $0 == 10 || $0 == 13 }) else { return [] }
             delimiter = Self.detectDelimiter(pendingHeader[..<newline])
         }
         if !pendingHeader.isEmpty {

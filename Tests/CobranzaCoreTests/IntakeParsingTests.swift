@@ -48,6 +48,16 @@ struct CSVReaderTests {
         }
     }
 
+    /// Found by the fuzzer (Fuzz/regressions/csv/header-ends-at-cr): the delimiter was counted
+    /// up to the first LF even when a CR ended the header line before it, so a file whose lines
+    /// end in CR was read with the second line's delimiter, and differently when it arrived in
+    /// chunks.
+    @Test(arguments: [1, 3, 64])
+    func theHeaderLineEndsAtItsFirstLineBreak(chunk: Int) throws {
+        let records = try read("a;b\rc,d,e\n", chunk: chunk)
+        #expect(records.map(\.fields) == [["a", "b"], ["c,d,e"]])
+    }
+
     @Test func linesAreCountedThroughQuotedNewlines() throws {
         let records = try read("h\n\"a\nb\"\nc\n")
         #expect(records.map(\.line) == [1, 2, 4])
