@@ -25,6 +25,18 @@ struct TokenizerTests {
             #expect(try Tokenizer.tokenize(Tokenizer.quote(word)) == [word])
         }
     }
+
+    /// Found by the fuzzer (Fuzz/regressions/tokenizer/combining-mark-after-quote): the line
+    /// was read by Characters, so a quote or blank followed by a combining mark (U+0301, U+073C)
+    /// fused with it into one Character and stopped being a quote or a blank; quoting such a
+    /// word gave text that did not tokenize back. Quotes, blanks and backslashes are scalars.
+    @Test func combiningMarksDoNotHideQuotesOrBlanks() throws {
+        #expect(try Tokenizer.tokenize("'\u{301}a b'") == ["\u{301}a b"])
+        #expect(try Tokenizer.tokenize("x \u{301}y") == ["x", "\u{301}y"])
+        for word in ["\u{073C} ", "e'\u{301}x", "\u{301}", " \u{301}"] {
+            #expect(try Tokenizer.tokenize(Tokenizer.quote(word)) == [word], "\(word.unicodeScalars.map(\.value))")
+        }
+    }
 }
 
 @Suite("Command parser")
