@@ -75,6 +75,26 @@ struct ParserTests {
         #expect(throws: UsageError(message)) { try parser.parse(line) }
     }
 
+    /// Broke the command fuzzer's property that a refusal stays short (regression input
+    /// Fuzz/regressions/command/long-value-echoed): a value its
+    /// kind refuses (date, month, percentage, number, amount) was echoed whole, so a pasted
+    /// page came back as a page; it is quoted like every other piece of the line, 80 characters
+    /// at most.
+    @Test(arguments: ["--date", "--month", "--rate", "--amount"])
+    func aRefusedValueIsEchoedAtMost80Characters(_ flag: String) throws {
+        let long = String(repeating: "x", count: 500)
+        let lines = [
+            "--date": "payment record C-1 1 --ref r --date \(long)",
+            "--month": "fee invoice issue --period \(long) --all",
+            "--rate": "client contract set ACME --vat \(long)",
+            "--amount": "promise add C-1 --amount \(long) --due 2026-12-31",
+        ]
+        let line = try #require(lines[flag])
+        let error = try #require(throws: UsageError.self) { try parser.parse(line) }
+        #expect(error.message.count < 200, "\(error.message.prefix(120))")
+        #expect(error.message.contains(String(repeating: "x", count: 80) + "…"), "\(error.message.prefix(120))")
+    }
+
     @Test func helpTakesTheRestOfTheLine() throws {
         #expect(try parser.parse("help client add")?.argument("COMMAND") == "client add")
         #expect(try parser.parse("help")?.arguments.isEmpty == true)
