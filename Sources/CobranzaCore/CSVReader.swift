@@ -47,6 +47,8 @@ public struct CSVReader {
 
     /// Returns the records completed by these bytes.
     public mutating func feed(_ bytes: some Collection<UInt8>) throws(Failure) -> [Record] {
+        // Nothing read is no evidence either way about a byte-order mark still to come.
+        if bytes.isEmpty { return [] }
         var records: [Record] = []
         var input = Array(bytes)[...]
         if !bomChecked {
@@ -63,7 +65,8 @@ public struct CSVReader {
                 pendingHeader += input
                 input = []
             }
-            guard let newline = pendingHeader.firstIndex(of: 10) ?? pendingHeader.firstIndex(of: 13) else { return [] }
+            // The header line ends at its first CR or LF, whichever comes first.
+            guard let newline = pendingHeader.firstIndex(where: { $0 == 10 || $0 == 13 }) else { return [] }
             delimiter = Self.detectDelimiter(pendingHeader[..<newline])
         }
         if !pendingHeader.isEmpty {

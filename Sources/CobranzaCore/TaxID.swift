@@ -61,7 +61,9 @@ public struct TaxID: Hashable, Sendable, CustomStringConvertible {
             if let previous = last {
                 guard (48...57).contains(previous), digits < 9 else { return .failure(Self.malformedRUT) }
                 body = body * 10 + Int(previous - 48)
-                digits += 1
+                // Leading zeros are no digits of the body: it is stored without them and must
+                // read back from its stored form.
+                if body > 0 { digits += 1 }
             }
             last = byte == 107 ? 75 : byte // k -> K
         }

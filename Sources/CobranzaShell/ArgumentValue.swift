@@ -22,10 +22,10 @@ extension ValueKind {
         case .text, .clientCode, .userName, .caseNumber, .file, .choice:
             return .success(nil)
         case .date:
-            guard let date = CalendarDate(parsing: text) else { return .failure(UsageError("\"\(text)\" is not a date (2026-03-31 or 31/03/2026)")) }
+            guard let date = CalendarDate(parsing: text) else { return .failure(UsageError("\(UsageError.quoted(text)) is not a date (2026-03-31 or 31/03/2026)")) }
             return .success(.date(date))
         case .month:
-            guard let month = CalendarMonth(parsing: text) else { return .failure(UsageError("\"\(text)\" is not a month (write YYYY-MM)")) }
+            guard let month = CalendarMonth(parsing: text) else { return .failure(UsageError("\(UsageError.quoted(text)) is not a month (write YYYY-MM)")) }
             return .success(.month(month))
         case .count(let range, let unit):
             guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
@@ -33,11 +33,11 @@ extension ValueKind {
             }
             return .success(.count(value))
         case .percent:
-            guard let value = BasisPoints(percent: text) else { return .failure(UsageError("\"\(text)\" is not a percentage (write 15 or 12,5)")) }
+            guard let value = BasisPoints(percent: text) else { return .failure(UsageError("\(UsageError.quoted(text)) is not a percentage (write 15 or 12,5)")) }
             return .success(.percent(value))
         case .id:
             guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-                return .failure(UsageError("\"\(text)\" is not a number"))
+                return .failure(UsageError("\(UsageError.quoted(text)) is not a number"))
             }
             return .success(.id(value))
         case .reference:
@@ -51,7 +51,7 @@ extension ValueKind {
             }
             return .success(.paymentReference(reference))
         case .amount:
-            guard let amount = WrittenAmount(text) else { return .failure(UsageError("\"\(text)\" is not an amount")) }
+            guard let amount = WrittenAmount(text) else { return .failure(UsageError("\(UsageError.quoted(text)) is not an amount")) }
             return .success(.amount(amount))
         }
     }

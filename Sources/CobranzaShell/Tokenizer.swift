@@ -11,46 +11,54 @@ public enum Tokenizer {
         }
     }
 
+    /// Reads the line by Unicode scalars, not Characters: a combining mark typed after a quote
+    /// or a blank would otherwise fuse with it into one Character that is neither.
     public static func tokenize(_ line: String) throws(Failure) -> [String] {
         var words: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var inWord = false
-        var quote: Character?
+        var quote: Unicode.Scalar?
         var escaping = false
-        for char in line {
+        for scalar in line.unicodeScalars {
             if escaping {
-                current.append(char)
+                current.append(scalar)
                 escaping = false
                 continue
             }
             switch quote {
             case "'":
-                if char == "'" { quote = nil } else { current.append(char) }
+                if scalar == "'" { quote = nil } else { current.append(scalar) }
             case "\"":
-                if char == "\"" { quote = nil } else if char == "\\" { escaping = true } else { current.append(char) }
+                if scalar == "\"" { quote = nil } else if scalar == "\\" { escaping = true } else { current.append(scalar) }
             default:
-                if char == " " || char == "\t" || char == "\n" || char == "\r" {
-                    if inWord { words.append(current); current = ""; inWord = false }
-                } else if char == "'" || char == "\"" {
-                    quote = char
+                if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
+                    if inWord { words.append(String(current)); current = String.UnicodeScalarView(); inWord = false }
+                } else if scalar == "'" || scalar == "\"" {
+                    quote = scalar
                     inWord = true
-                } else if char == "\\" && inWord {
+                } else if scalar == "\\" && inWord {
                     escaping = true
                 } else {
-                    current.append(char)
+                    current.append(scalar)
                     inWord = true
                 }
             }
         }
-        if let quote { throw .unterminatedQuote(quote) }
+        if let quote { throw .unterminatedQuote(Character(quote)) }
         if escaping { current.append("\\") }
-        if inWord { words.append(current) }
+        if inWord { words.append(String(current)) }
         return words
     }
 
     /// Quotes a word so that tokenizing it gives it back (used by completion and echo).
     public static func quote(_ word: String) -> String {
-        let plain = !word.isEmpty && word.allSatisfy { !$0.isWhitespace && $0 != "'" && $0 != "\"" && $0 != "\\" }
-        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0 != "'" && $0 != "\"" && $0 != "\\" }
+        guard !plain else { return word }
+        var quoted = String.UnicodeScalarView(["'"])
+        for scalar in word.unicodeScalars {
+            if scalar == "'" { quoted.append(contentsOf: "'\"'\"'".unicodeScalars) } else { quoted.append(scalar) }
+        }
+        quoted.append("'")
+        return String(quoted)
     }
 }

@@ -31,6 +31,33 @@ struct CSVReaderTests {
         #expect(records.map(\.line) == [1, 2, 4])
     }
 
+    /// Found by the fuzzer (Fuzz/regressions/csv/empty-first-chunk): an empty first chunk
+    /// ended the search for the byte-order mark, which then became part of the first column's
+    /// name (`\u{FEFF}numero`, an unknown column) and shifted the byte positions of errors.
+    @Test func byteOrderMarkIsFoundAfterAnEmptyChunk() throws {
+        var reader = CSVReader()
+        var records = try reader.feed([UInt8]())
+        records += try reader.feed(Array("\u{FEFF}numero;monto\n1;2\n".utf8))
+        records += try reader.finish()
+        #expect(records.map(\.fields) == [["numero", "monto"], ["1", "2"]])
+
+        var refusing = CSVReader()
+        #expect(throws: CSVReader.Failure(line: 1, message: "not valid UTF-8 at byte 2 (0xFD) of the line (save the file as UTF-8)")) {
+            _ = try refusing.feed([UInt8]())
+            _ = try refusing.feed([0xEF, 0xBB, 0xBF, 0x68, 0xFD, 0x0A])
+        }
+    }
+
+    /// Found by the fuzzer (Fuzz/regressions/csv/header-ends-at-cr): the delimiter was counted
+    /// up to the first LF even when a CR ended the header line before it, so a file whose lines
+    /// end in CR was read with the second line's delimiter, and differently when it arrived in
+    /// chunks.
+    @Test(arguments: [1, 3, 64])
+    func theHeaderLineEndsAtItsFirstLineBreak(chunk: Int) throws {
+        let records = try read("a;b\rc,d,e\n", chunk: chunk)
+        #expect(records.map(\.fields) == [["a", "b"], ["c,d,e"]])
+    }
+
     @Test func linesAreCountedThroughQuotedNewlines() throws {
         let records = try read("h\n\"a\nb\"\nc\n")
         #expect(records.map(\.line) == [1, 2, 4])

@@ -43,6 +43,22 @@ struct TaxIDTests {
         #expect(TaxID.searchKey("12.345.678-k") == "12345678K")
     }
 
+    /// Found by the fuzzer (Fuzz/regressions/taxid/rut-leading-zero): a leading zero counted as
+    /// one of the body's six digits, so `014.467-3` was accepted and stored as `14467-3`, a RUT
+    /// of five digits that the same parser then refuses. Leading zeros are not digits of the body.
+    @Test func rutLeadingZerosAreNotDigitsOfTheBody() throws {
+        let malformedRUT = Result<TaxID, TaxID.Problem>.failure(.malformed("RUT must be 6-8 digits and a check digit 0-9 or K, like 76.123.456-0"))
+        #expect(TaxID.parse("014.467-3", country: .chile) == malformedRUT)
+        #expect(TaxID.parse("01446--73", country: .chile) == malformedRUT)
+        #expect(TaxID.parse("0.014.467-3", country: .chile) == malformedRUT)
+        // What is accepted reads back from its stored form.
+        for text in ["01.234.567-4", "001.234.567-4", "076.123.456-0"] {
+            let id = try? TaxID.parse(text, country: .chile).get()
+            #expect(id != nil, "\(text)")
+            if let id { #expect(try TaxID.parse(id.normalized, country: .chile).get() == id) }
+        }
+    }
+
     /// Property: every valid id round-trips through its formatted form, and changing any one
     /// digit of it is caught by the check digit. The NIT's digit maps remainders 1 and 10 both
     /// to 1 (DIAN's rule), so that single collision is the one change it cannot see.

@@ -25,6 +25,18 @@ struct TokenizerTests {
             #expect(try Tokenizer.tokenize(Tokenizer.quote(word)) == [word])
         }
     }
+
+    /// Found by the fuzzer (Fuzz/regressions/tokenizer/combining-mark-after-quote): the line
+    /// was read by Characters, so a quote or blank followed by a combining mark (U+0301, U+073C)
+    /// fused with it into one Character and stopped being a quote or a blank; quoting such a
+    /// word gave text that did not tokenize back. Quotes, blanks and backslashes are scalars.
+    @Test func combiningMarksDoNotHideQuotesOrBlanks() throws {
+        #expect(try Tokenizer.tokenize("'\u{301}a b'") == ["\u{301}a b"])
+        #expect(try Tokenizer.tokenize("x \u{301}y") == ["x", "\u{301}y"])
+        for word in ["\u{073C} ", "e'\u{301}x", "\u{301}", " \u{301}"] {
+            #expect(try Tokenizer.tokenize(Tokenizer.quote(word)) == [word], "\(word.unicodeScalars.map(\.value))")
+        }
+    }
 }
 
 @Suite("Command parser")
@@ -61,6 +73,26 @@ struct ParserTests {
     ])
     func errorsAreOneLineNamingTheProblem(_ line: String, _ message: String) {
         #expect(throws: UsageError(message)) { try parser.parse(line) }
+    }
+
+    /// Broke the command fuzzer's property that a refusal stays short (regression input
+    /// Fuzz/regressions/command/long-value-echoed): a value its
+    /// kind refuses (date, month, percentage, number, amount) was echoed whole, so a pasted
+    /// page came back as a page; it is quoted like every other piece of the line, 80 characters
+    /// at most.
+    @Test(arguments: ["--date", "--month", "--rate", "--amount"])
+    func aRefusedValueIsEchoedAtMost80Characters(_ flag: String) throws {
+        let long = String(repeating: "x", count: 500)
+        let lines = [
+            "--date": "payment record C-1 1 --ref r --date \(long)",
+            "--month": "fee invoice issue --period \(long) --all",
+            "--rate": "client contract set ACME --vat \(long)",
+            "--amount": "promise add C-1 --amount \(long) --due 2026-12-31",
+        ]
+        let line = try #require(lines[flag])
+        let error = try #require(throws: UsageError.self) { try parser.parse(line) }
+        #expect(error.message.count < 200, "\(error.message.prefix(120))")
+        #expect(error.message.contains(String(repeating: "x", count: 80) + "…"), "\(error.message.prefix(120))")
     }
 
     @Test func helpTakesTheRestOfTheLine() throws {
