@@ -237,7 +237,8 @@ public struct Cases {
         }
         let invoices = try connection.query("""
             SELECT i.number, i.issued::text AS issued, i.due::text AS due, cobranza.today() - i.due AS overdue,
-                   i.amount, i.currency, c.number AS case_number
+                   i.amount, i.currency, c.number AS case_number, i.note,
+                   i.cancelled_on::text AS cancelled_on, i.cancelled_amount, i.cancel_reason
             FROM cobranza.invoice i JOIN cobranza.collection_case c ON c.tenant_id = i.tenant_id AND c.id = i.case_id
             WHERE c.number = $1 ORDER BY i.due, i.number
             """, [key]).rows.map(Submissions.invoice)

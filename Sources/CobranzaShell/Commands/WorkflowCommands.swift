@@ -174,9 +174,10 @@ enum WorkflowCommands {
         guard invocation.option("outcome")!.lowercased() == DisputeOutcome.upheld.rawValue else {
             return .message("Dispute rejected: case \(number) goes on.")
         }
-        let cancelled = resolved.cancelled.isEmpty ? "" : " Invoice\(resolved.cancelled.count == 1 ? "" : "s") \(resolved.cancelled.joined(separator: ", ")) cancelled."
+        let cancelled = resolved.cancelled.isEmpty ? ""
+            : " Invoice\(resolved.cancelled.count == 1 ? "" : "s") \(resolved.cancelled.joined(separator: ", ")) cancelled (what was unpaid is no longer owed)."
         return .message(resolved.closed ? "Dispute upheld: case \(number) is closed (disputed).\(cancelled)"
-                                        : "Dispute upheld:\(cancelled) Case \(number) goes on for what else is owed.")
+                                        : "Dispute upheld: case \(number) goes on for what else is owed.\(cancelled)")
     }
 
     static let agenda = Command(CommandSpec(
