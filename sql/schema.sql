@@ -133,6 +133,22 @@ BEGIN
 END
 $$;
 
+-- Name: agreement_undisputed_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.agreement_undisputed_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM cobranza.dispute d WHERE d.tenant_id = NEW.tenant_id AND d.case_id = NEW.case_id AND d.outcome IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_disputed_check',
+            MESSAGE = format('case %s: an invoice of the case is disputed: resolve the dispute before agreeing instalments',
+                             (SELECT c.number FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id));
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: apply_rate(integer, bigint); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) RETURNS bigint
@@ -3819,6 +3835,10 @@ CREATE TRIGGER agreement_prepare BEFORE INSERT ON cobranza.payment_agreement FOR
 -- Name: payment_agreement agreement_schedule_check; Type: TRIGGER; Schema: cobranza
 
 CREATE CONSTRAINT TRIGGER agreement_schedule_check AFTER INSERT ON cobranza.payment_agreement DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cobranza.agreement_schedule_check();
+
+-- Name: payment_agreement agreement_undisputed_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER agreement_undisputed_check BEFORE INSERT ON cobranza.payment_agreement FOR EACH ROW EXECUTE FUNCTION cobranza.agreement_undisputed_check();
 
 -- Name: audit_log audit_log_append_only; Type: TRIGGER; Schema: cobranza
 

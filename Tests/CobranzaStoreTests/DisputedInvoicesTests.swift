@@ -83,6 +83,14 @@ struct DisputedInvoicesTests {
         #expect(letter.contains("50.000") && !letter.contains("150.000"))
         _ = try ana.postings.notify(caseNumber: number)
 
+        // No instalments while it is open: they would fold the disputed invoice in.
+        let sql = try fixture.connect(fixture.collector)
+        let (caseID, _) = try invoices(number)
+        let agreement = refusal(sql, "INSERT INTO cobranza.payment_agreement (tenant_id, case_id, instalments, first_due) VALUES ($1, $2, 2, '2026-05-01')",
+                                [fixture.acme, caseID])
+        #expect(agreement?.constraint == "collection_case_disputed_check")
+        #expect(agreement?.message.contains("resolve the dispute before agreeing instalments") == true)
+
         // A second dispute while one is open is refused; naming an invoice of another case too.
         #expect(throws: StoreError("case \(number): the case already has an open dispute")) {
             try ana.disputes.open(caseNumber: number, reason: "otra", invoices: [numbers[1]])

@@ -6,7 +6,8 @@
 --     off: the rest of the case goes on, and only the amounts leave the disputed invoices out
 --     (case_undisputed_outstanding): a posting or a referral is refused when everything still
 --     owed is disputed, a referral weighs the threshold against the undisputed part, and the
---     letters list only undisputed invoices. Invoices are named in the transaction that opens
+--     letters list only undisputed invoices; no instalment agreement is made while any dispute
+--     is open (it would fold the disputed invoices in). Invoices are named in the transaction that opens
 --     the dispute, never later (a later row would narrow a dispute that covered everything).
 --   * A cancelled invoice (cancel_reason, cancelled_on, cancelled_by, cancelled_amount) is no
 --     longer owed for what was unpaid when it was cancelled: its amount becomes what was paid
@@ -289,6 +290,24 @@ END
 $$;
 CREATE TRIGGER posting_undisputed_check BEFORE INSERT OR UPDATE ON cobranza.posting
     FOR EACH ROW EXECUTE FUNCTION cobranza.posting_undisputed_check();
+
+-- Instalments would fold disputed invoices into what the debtor agrees to pay: no agreement
+-- while any dispute is open (agreement_prepare refuses a case disputed as a whole first).
+CREATE FUNCTION cobranza.agreement_undisputed_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, cobranza, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM cobranza.dispute d WHERE d.tenant_id = NEW.tenant_id AND d.case_id = NEW.case_id AND d.outcome IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_disputed_check',
+            MESSAGE = format('case %s: an invoice of the case is disputed: resolve the dispute before agreeing instalments',
+                             (SELECT c.number FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id));
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER agreement_undisputed_check BEFORE INSERT ON cobranza.payment_agreement
+    FOR EACH ROW EXECUTE FUNCTION cobranza.agreement_undisputed_check();
 
 -- case_transition: 0011's, one condition changed (marked).
 CREATE OR REPLACE FUNCTION cobranza.case_transition() RETURNS trigger
