@@ -871,6 +871,8 @@ BEGIN
             MESSAGE = format('invoice: %s is cancelled: there is nothing to dispute', v_invoice.number);
     END IF;
     UPDATE cobranza.collection_case SET disputed = false WHERE tenant_id = NEW.tenant_id AND id = v_dispute.case_id AND disputed;
+    INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible)
+    VALUES (NEW.tenant_id, v_dispute.case_id, 'note', format('the dispute covers invoice %s', v_invoice.number), true);
     RETURN NULL;
 END
 $$;

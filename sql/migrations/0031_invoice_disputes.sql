@@ -160,7 +160,7 @@ CREATE TABLE cobranza.dispute_invoice (
 CREATE INDEX dispute_invoice_tenant_id_invoice_id_idx ON cobranza.dispute_invoice (tenant_id, invoice_id);
 
 -- A named invoice: of the dispute's case, not cancelled, named in the transaction that opened
--- the dispute. The case stops being disputed as a whole.
+-- the dispute. The case stops being disputed as a whole; the timeline names the invoice.
 CREATE FUNCTION cobranza.dispute_invoice_added() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, cobranza, pg_temp
@@ -185,6 +185,8 @@ BEGIN
             MESSAGE = format('invoice: %s is cancelled: there is nothing to dispute', v_invoice.number);
     END IF;
     UPDATE cobranza.collection_case SET disputed = false WHERE tenant_id = NEW.tenant_id AND id = v_dispute.case_id AND disputed;
+    INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible)
+    VALUES (NEW.tenant_id, v_dispute.case_id, 'note', format('the dispute covers invoice %s', v_invoice.number), true);
     RETURN NULL;
 END
 $$;
