@@ -65,6 +65,8 @@ public struct Disputes {
         public var caseNumber: String
         public var closed: Bool
         public var cancelled: [String]
+        /// The case was closed before (a dispute left open when it closed): it stays closed.
+        public var wasClosed: Bool = false
     }
 
     public func resolve(caseNumber: String, outcome: DisputeOutcome, note: String?) throws -> Resolved {
@@ -89,7 +91,8 @@ public struct Disputes {
             """, [target.tenant, try resolved.decode("id", as: Int64.self)]).rows.map { try $0.decode("number", as: String.self) }
         let stage: String = try connection.query("SELECT stage FROM cobranza.collection_case WHERE tenant_id = $1 AND id = $2",
                                                  [target.tenant, target.id]).first!.decode("stage")
-        return Resolved(caseNumber: target.number, closed: target.state.stage != .closed && stage == "closed", cancelled: cancelled)
+        return Resolved(caseNumber: target.number, closed: target.state.stage != .closed && stage == "closed", cancelled: cancelled,
+                        wasClosed: target.state.stage == .closed)
     }
 }
 

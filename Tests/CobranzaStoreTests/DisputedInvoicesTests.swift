@@ -179,6 +179,15 @@ struct DisputedInvoicesTests {
         #expect(closing.closed && closing.cancelled == [paidInvoices[1]])
         #expect(try caseRow(paid) == ("closed", "disputed", false, 0))
 
+        // A dispute left open when the case closed is still resolved; the case stays closed as it was.
+        let dormant = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
+        let (_, dormantInvoices) = try invoices(dormant)
+        _ = try ana.disputes.open(caseNumber: dormant, reason: "x", invoices: [dormantInvoices[0]])
+        _ = try ana.cases.close(dormant, code: .uncollectible, note: "quiebra")
+        let late = try ana.disputes.resolve(caseNumber: dormant, outcome: .upheld, note: nil)
+        #expect(late.wasClosed && !late.closed && late.cancelled == [dormantInvoices[0]])
+        #expect(try caseRow(dormant) == ("closed", "uncollectible", false, 50_000))
+
         // A rejected dispute cancels nothing.
         let rejected = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
         let (_, rejectedInvoices) = try invoices(rejected)

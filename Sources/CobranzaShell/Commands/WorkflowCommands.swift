@@ -171,13 +171,14 @@ enum WorkflowCommands {
         let resolved = try context.session.disputes.resolve(
             caseNumber: invocation.argument("CASE")!, outcome: invocation.choice("outcome")!, note: invocation.option("note"))
         let number = resolved.caseNumber
+        let goesOn = resolved.wasClosed ? "stays closed" : "goes on"
         guard invocation.option("outcome")!.lowercased() == DisputeOutcome.upheld.rawValue else {
-            return .message("Dispute rejected: case \(number) goes on.")
+            return .message("Dispute rejected: case \(number) \(goesOn).")
         }
         let cancelled = resolved.cancelled.isEmpty ? ""
             : " Invoice\(resolved.cancelled.count == 1 ? "" : "s") \(resolved.cancelled.joined(separator: ", ")) cancelled (what was unpaid is no longer owed)."
         return .message(resolved.closed ? "Dispute upheld: case \(number) is closed (disputed).\(cancelled)"
-                                        : "Dispute upheld: case \(number) goes on for what else is owed.\(cancelled)")
+                                        : "Dispute upheld: case \(number) \(resolved.wasClosed ? "stays closed" : "goes on for what else is owed").\(cancelled)")
     }
 
     static let agenda = Command(CommandSpec(
