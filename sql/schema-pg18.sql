@@ -139,6 +139,22 @@ BEGIN
 END
 $$;
 
+-- Name: agreement_undisputed_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.agreement_undisputed_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM cobranza.dispute d WHERE d.tenant_id = NEW.tenant_id AND d.case_id = NEW.case_id AND d.outcome IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_disputed_check',
+            MESSAGE = format('case %s: an invoice of the case is disputed: resolve the dispute before agreeing instalments',
+                             (SELECT c.number FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id));
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: apply_rate(integer, bigint); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.apply_rate(p_bp integer, p_amount bigint) RETURNS bigint
@@ -488,13 +504,27 @@ BEGIN
         END IF;
     END IF;
     IF NEW.disputed IS DISTINCT FROM OLD.disputed
+       -- 0031: disputed means an open dispute covers the whole case (it names no invoices).
        AND NEW.disputed <> EXISTS (SELECT 1 FROM cobranza.dispute d WHERE d.tenant_id = NEW.tenant_id AND d.case_id = NEW.id
-                                      AND d.outcome IS NULL) THEN
+                                      AND d.outcome IS NULL
+                                      AND NOT EXISTS (SELECT 1 FROM cobranza.dispute_invoice x
+                                                       WHERE x.tenant_id = d.tenant_id AND x.dispute_id = d.id)) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_disputed_check',
             MESSAGE = format('case %s: disputes are opened and resolved with "dispute open" and "dispute resolve"', OLD.number);
     END IF;
     RETURN NEW;
 END
+$$;
+
+-- Name: case_undisputed_outstanding(bigint, bigint); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_undisputed_outstanding(p_tenant bigint, p_case bigint) RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT coalesce(sum(b.outstanding), 0)::bigint
+      FROM cobranza.invoice_balance b
+     WHERE b.tenant_id = p_tenant AND b.case_id = p_case AND NOT cobranza.invoice_disputed(b.tenant_id, b.invoice_id)
 $$;
 
 -- Name: check_case_assignee(); Type: FUNCTION; Schema: cobranza
@@ -837,6 +867,38 @@ BEGIN
 END
 $$;
 
+-- Name: dispute_invoice_added(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.dispute_invoice_added() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_dispute record;
+    v_invoice record;
+BEGIN
+    SELECT d.case_id, d.outcome, d.xmin::text::bigint = pg_current_xact_id()::text::bigint % 4294967296 AS this_transaction
+      INTO v_dispute FROM cobranza.dispute d WHERE d.tenant_id = NEW.tenant_id AND d.id = NEW.dispute_id;
+    SELECT i.number, i.case_id, i.cancel_reason INTO v_invoice FROM cobranza.invoice i WHERE i.tenant_id = NEW.tenant_id AND i.id = NEW.invoice_id;
+    IF v_dispute.outcome IS NOT NULL OR NOT v_dispute.this_transaction THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'dispute_invoice_open_check',
+            MESSAGE = format('dispute %s: its invoices are named when it is opened (dispute open --invoice), never later', NEW.dispute_id);
+    END IF;
+    IF v_invoice.case_id IS DISTINCT FROM v_dispute.case_id THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'dispute_invoice_case_check', COLUMN = 'invoice',
+            MESSAGE = format('invoice: %s is not an invoice of the disputed case', v_invoice.number);
+    END IF;
+    IF v_invoice.cancel_reason IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'dispute_invoice_case_check', COLUMN = 'invoice',
+            MESSAGE = format('invoice: %s is cancelled: there is nothing to dispute', v_invoice.number);
+    END IF;
+    UPDATE cobranza.collection_case SET disputed = false WHERE tenant_id = NEW.tenant_id AND id = v_dispute.case_id AND disputed;
+    INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible)
+    VALUES (NEW.tenant_id, v_dispute.case_id, 'note', format('the dispute covers invoice %s', v_invoice.number), true);
+    RETURN NULL;
+END
+$$;
+
 -- Name: dispute_opened(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.dispute_opened() RETURNS trigger
@@ -867,14 +929,25 @@ CREATE FUNCTION cobranza.dispute_resolved() RETURNS trigger
 BEGIN
     INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
     VALUES (NEW.tenant_id, NEW.case_id, 'dispute', NEW.outcome, NEW.resolution_note, true, NEW.resolved_on);
-    IF NEW.outcome = 'upheld' AND EXISTS (SELECT 1 FROM cobranza.collection_case c
-                                           WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id AND c.stage <> 'closed') THEN
-        UPDATE cobranza.collection_case SET disputed = false, stage = 'closed', close_code = 'disputed', closed_at = now()
-         WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
-        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
-        VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'disputed', 'dispute upheld', true, NEW.resolved_on);
-    ELSE
-        UPDATE cobranza.collection_case SET disputed = false WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
+    UPDATE cobranza.collection_case SET disputed = false WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id AND disputed;
+    IF NEW.outcome = 'upheld' THEN
+        -- What is still unpaid on the covered invoices is no longer owed.
+        UPDATE cobranza.invoice i
+           SET cancel_reason = 'dispute upheld' || coalesce(': ' || nullif(btrim(NEW.resolution_note), ''), ''),
+               cancelled_by_dispute = NEW.id
+         WHERE i.tenant_id = NEW.tenant_id AND i.case_id = NEW.case_id AND i.cancel_reason IS NULL
+           AND EXISTS (SELECT 1 FROM cobranza.invoice_balance b WHERE b.tenant_id = i.tenant_id AND b.invoice_id = i.id AND b.outstanding > 0)
+           AND (NOT EXISTS (SELECT 1 FROM cobranza.dispute_invoice x WHERE x.tenant_id = NEW.tenant_id AND x.dispute_id = NEW.id)
+                OR EXISTS (SELECT 1 FROM cobranza.dispute_invoice x
+                            WHERE x.tenant_id = NEW.tenant_id AND x.dispute_id = NEW.id AND x.invoice_id = i.id));
+        IF cobranza.case_outstanding(NEW.tenant_id, NEW.case_id) = 0
+           AND EXISTS (SELECT 1 FROM cobranza.collection_case c
+                        WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id AND c.stage <> 'closed') THEN
+            UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'disputed', closed_at = now()
+             WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
+            INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
+            VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'disputed', 'dispute upheld', true, NEW.resolved_on);
+        END IF;
     END IF;
     RETURN NULL;
 END
@@ -1098,6 +1171,89 @@ BEGIN
 END
 $$;
 
+-- Name: invoice_cancelled(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_cancelled() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_case cobranza.collection_case;
+BEGIN
+    SELECT c.* INTO v_case FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
+    IF v_case.stage = 'closed' OR NEW.cancelled_by_dispute IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible, occurred_on)
+    VALUES (NEW.tenant_id, NEW.case_id, 'note',
+            format('invoice %s cancelled (%s no longer owed): %s', NEW.number,
+                   cobranza.format_money(NEW.cancelled_amount, NEW.currency), NEW.cancel_reason),
+            true, NEW.cancelled_on);
+    IF cobranza.case_outstanding(NEW.tenant_id, NEW.case_id) = 0 THEN
+        UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'withdrawn', closed_at = now()
+         WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
+        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
+        VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'withdrawn', format('invoice %s cancelled: nothing else is owed', NEW.number),
+                true, NEW.cancelled_on);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: invoice_cancelling(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_cancelling() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_outstanding bigint;
+BEGIN
+    IF OLD.cancel_reason IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_cancelled_check',
+            MESSAGE = format('invoice %s was cancelled on %s: a cancelled invoice is kept as it is', OLD.number, OLD.cancelled_on);
+    END IF;
+    IF NEW.cancel_reason IS NULL AND NEW.cancelled_by_dispute IS NULL THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.cancel_reason IS NULL OR btrim(NEW.cancel_reason) = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_cancelled_check', COLUMN = 'cancel_reason',
+            MESSAGE = 'reason: say why the invoice is cancelled';
+    END IF;
+    IF (NEW.tenant_id, NEW.submission_id, NEW.debtor_id, NEW.number, NEW.issued, NEW.due, NEW.amount, NEW.currency, NEW.case_id, NEW.note)
+       IS DISTINCT FROM (OLD.tenant_id, OLD.submission_id, OLD.debtor_id, OLD.number, OLD.issued, OLD.due, OLD.amount, OLD.currency, OLD.case_id, OLD.note) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_cancelled_check',
+            MESSAGE = format('invoice %s: a cancellation writes only its reason', OLD.number);
+    END IF;
+    IF OLD.case_id IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_cancelled_check',
+            MESSAGE = format('invoice %s is not on a case: a pending submission is withdrawn or rejected instead', OLD.number);
+    END IF;
+    IF NEW.cancelled_by_dispute IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM cobranza.dispute d
+         WHERE d.tenant_id = NEW.tenant_id AND d.id = NEW.cancelled_by_dispute AND d.case_id = NEW.case_id AND d.outcome = 'upheld'
+           AND (NOT EXISTS (SELECT 1 FROM cobranza.dispute_invoice x WHERE x.tenant_id = d.tenant_id AND x.dispute_id = d.id)
+                OR EXISTS (SELECT 1 FROM cobranza.dispute_invoice x
+                            WHERE x.tenant_id = d.tenant_id AND x.dispute_id = d.id AND x.invoice_id = NEW.id))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_cancelled_check',
+            MESSAGE = format('invoice %s: only an upheld dispute that covers it cancels it in its name', OLD.number);
+    END IF;
+    -- The case row first, as a payment does: a payment and a cancellation do not cross.
+    PERFORM 1 FROM cobranza.collection_case c WHERE c.tenant_id = OLD.tenant_id AND c.id = OLD.case_id FOR UPDATE;
+    SELECT b.outstanding INTO v_outstanding FROM cobranza.invoice_balance b WHERE b.tenant_id = OLD.tenant_id AND b.invoice_id = OLD.id;
+    IF coalesce(v_outstanding, 0) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_cancelled_check',
+            MESSAGE = format('invoice %s is paid in full: there is nothing left to cancel', OLD.number);
+    END IF;
+    NEW.cancel_reason := btrim(NEW.cancel_reason);
+    NEW.cancelled_on := cobranza.today();
+    NEW.cancelled_by := session_user;
+    NEW.cancelled_amount := v_outstanding;
+    NEW.amount := OLD.amount - v_outstanding;
+    RETURN NEW;
+END
+$$;
+
 -- Name: invoice_client_pending_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.invoice_client_pending_check() RETURNS trigger
@@ -1124,6 +1280,20 @@ BEGIN
     END IF;
     RETURN NULL;
 END
+$$;
+
+-- Name: invoice_disputed(bigint, bigint); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT EXISTS (SELECT 1 FROM cobranza.invoice i
+                     JOIN cobranza.dispute d ON d.tenant_id = i.tenant_id AND d.case_id = i.case_id AND d.outcome IS NULL
+                    WHERE i.tenant_id = p_tenant AND i.id = p_invoice
+                      AND (NOT EXISTS (SELECT 1 FROM cobranza.dispute_invoice x WHERE x.tenant_id = d.tenant_id AND x.dispute_id = d.id)
+                           OR EXISTS (SELECT 1 FROM cobranza.dispute_invoice x
+                                       WHERE x.tenant_id = d.tenant_id AND x.dispute_id = d.id AND x.invoice_id = i.id)))
 $$;
 
 -- Name: invoice_overdue_check(); Type: FUNCTION; Schema: cobranza
@@ -1883,6 +2053,24 @@ BEGIN
 END
 $$;
 
+-- Name: posting_undisputed_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.posting_undisputed_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF (TG_OP = 'INSERT' OR (OLD.published_on IS NULL AND NEW.published_on IS NOT NULL))
+       AND cobranza.case_undisputed_outstanding(NEW.tenant_id, NEW.case_id) = 0
+       AND cobranza.case_outstanding(NEW.tenant_id, NEW.case_id) > 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_disputed_check',
+            MESSAGE = format('case %s: every invoice still owed is disputed: nothing can be posted until the dispute is resolved',
+                             (SELECT c.number FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id));
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: promise_prepare(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.promise_prepare() RETURNS trigger
@@ -2007,7 +2195,13 @@ BEGIN
     END IF;
     NEW.referred_on := cobranza.today();
     NEW.stage := 'referred';
-    NEW.outstanding := cobranza.case_outstanding(NEW.tenant_id, NEW.case_id);
+    -- 0031: what goes to court is what is owed outside an open dispute; nothing, no referral.
+    NEW.outstanding := cobranza.case_undisputed_outstanding(NEW.tenant_id, NEW.case_id);
+    IF NEW.outstanding = 0 AND cobranza.case_outstanding(NEW.tenant_id, NEW.case_id) > 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_disputed_check',
+            MESSAGE = format('case %s: every invoice still owed is disputed: nothing to refer to court until the dispute is resolved',
+                             v_case.number);
+    END IF;
     NEW.threshold := coalesce((cobranza.contract_on(NEW.tenant_id, NEW.referred_on)).judicial_threshold, 0);
     IF NEW.outstanding < NEW.threshold THEN
         IF NEW.override_reason IS NULL OR btrim(NEW.override_reason) = '' THEN
@@ -2782,8 +2976,16 @@ CREATE TABLE cobranza.invoice (
     case_id bigint,
     note text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    cancel_reason text,
+    cancelled_on date,
+    cancelled_by text,
+    cancelled_amount bigint,
+    cancelled_by_dispute bigint,
     CONSTRAINT invoice_amount_bound CHECK (cobranza.bounded_amount(amount, 'amount'::text)),
-    CONSTRAINT invoice_amount_check CHECK ((amount > 0)),
+    CONSTRAINT invoice_amount_check CHECK (((amount > 0) OR ((cancel_reason IS NOT NULL) AND (amount = 0)))),
+    CONSTRAINT invoice_cancel_reason_text CHECK (cobranza.note_text(cancel_reason, 'cancel_reason'::text, 2000)),
+    CONSTRAINT invoice_cancelled_by_text CHECK (cobranza.single_line(cancelled_by, 'cancelled_by'::text)),
+    CONSTRAINT invoice_cancelled_check CHECK ((((cancel_reason IS NULL) = (cancelled_on IS NULL)) AND ((cancel_reason IS NULL) = (cancelled_by IS NULL)) AND ((cancel_reason IS NULL) = (cancelled_amount IS NULL)) AND ((cancel_reason IS NOT NULL) OR (cancelled_by_dispute IS NULL)) AND ((cancelled_amount IS NULL) OR (cancelled_amount > 0)))),
     CONSTRAINT invoice_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT invoice_dates_check CHECK ((issued <= due)),
     CONSTRAINT invoice_note_text CHECK (cobranza.note_text(note, 'note'::text, 2000)),
@@ -3015,6 +3217,16 @@ ALTER TABLE cobranza.dispute ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+
+-- Name: dispute_invoice; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.dispute_invoice (
+    tenant_id bigint NOT NULL,
+    dispute_id bigint NOT NULL,
+    invoice_id bigint NOT NULL
+);
+
+ALTER TABLE ONLY cobranza.dispute_invoice FORCE ROW LEVEL SECURITY;
 
 -- Name: fee_counter; Type: TABLE; Schema: cobranza
 
@@ -3498,6 +3710,11 @@ ALTER TABLE ONLY cobranza.debtor
 ALTER TABLE ONLY cobranza.debtor
     ADD CONSTRAINT debtor_tenant_id_country_tax_id_key UNIQUE (tenant_id, country, tax_id);
 
+-- Name: dispute_invoice dispute_invoice_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.dispute_invoice
+    ADD CONSTRAINT dispute_invoice_pkey PRIMARY KEY (tenant_id, dispute_id, invoice_id);
+
 -- Name: dispute dispute_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.dispute
@@ -3681,6 +3898,10 @@ CREATE INDEX collection_case_tenant_id_stage_idx ON cobranza.collection_case USI
 
 CREATE INDEX court_cost_tenant_id_case_id_idx ON cobranza.court_cost USING btree (tenant_id, case_id);
 
+-- Name: dispute_invoice_tenant_id_invoice_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX dispute_invoice_tenant_id_invoice_id_idx ON cobranza.dispute_invoice USING btree (tenant_id, invoice_id);
+
 -- Name: dispute_one_open_key; Type: INDEX; Schema: cobranza
 
 CREATE UNIQUE INDEX dispute_one_open_key ON cobranza.dispute USING btree (tenant_id, case_id) WHERE (outcome IS NULL);
@@ -3768,6 +3989,10 @@ CREATE TRIGGER agreement_prepare BEFORE INSERT ON cobranza.payment_agreement FOR
 -- Name: payment_agreement agreement_schedule_check; Type: TRIGGER; Schema: cobranza
 
 CREATE CONSTRAINT TRIGGER agreement_schedule_check AFTER INSERT ON cobranza.payment_agreement DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cobranza.agreement_schedule_check();
+
+-- Name: payment_agreement agreement_undisputed_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER agreement_undisputed_check BEFORE INSERT ON cobranza.payment_agreement FOR EACH ROW EXECUTE FUNCTION cobranza.agreement_undisputed_check();
 
 -- Name: audit_log audit_log_append_only; Type: TRIGGER; Schema: cobranza
 
@@ -3857,6 +4082,14 @@ CREATE TRIGGER dispute_audit AFTER UPDATE ON cobranza.dispute FOR EACH ROW EXECU
 
 CREATE TRIGGER dispute_audit_insert AFTER INSERT ON cobranza.dispute REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
+-- Name: dispute_invoice dispute_invoice_added; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER dispute_invoice_added AFTER INSERT ON cobranza.dispute_invoice FOR EACH ROW EXECUTE FUNCTION cobranza.dispute_invoice_added();
+
+-- Name: dispute_invoice dispute_invoice_append_only; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER dispute_invoice_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.dispute_invoice FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('what a dispute covered is history');
+
 -- Name: dispute dispute_no_delete; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER dispute_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.dispute FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('disputes are resolved, never deleted');
@@ -3916,6 +4149,14 @@ CREATE TRIGGER invoice_audit AFTER DELETE OR UPDATE ON cobranza.invoice FOR EACH
 -- Name: invoice invoice_audit_insert; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER invoice_audit_insert AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
+
+-- Name: invoice invoice_cancelled; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_cancelled AFTER UPDATE OF cancel_reason ON cobranza.invoice FOR EACH ROW WHEN (((old.cancel_reason IS NULL) AND (new.cancel_reason IS NOT NULL))) EXECUTE FUNCTION cobranza.invoice_cancelled();
+
+-- Name: invoice invoice_cancelling; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_cancelling BEFORE UPDATE ON cobranza.invoice FOR EACH ROW EXECUTE FUNCTION cobranza.invoice_cancelling();
 
 -- Name: invoice invoice_client_pending_check; Type: TRIGGER; Schema: cobranza
 
@@ -4008,6 +4249,10 @@ CREATE TRIGGER posting_notified BEFORE INSERT ON cobranza.posting FOR EACH ROW E
 -- Name: posting posting_transition; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER posting_transition BEFORE UPDATE ON cobranza.posting FOR EACH ROW EXECUTE FUNCTION cobranza.posting_transition();
+
+-- Name: posting posting_undisputed_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER posting_undisputed_check BEFORE INSERT OR UPDATE ON cobranza.posting FOR EACH ROW EXECUTE FUNCTION cobranza.posting_undisputed_check();
 
 -- Name: promise promise_append_only; Type: TRIGGER; Schema: cobranza
 
@@ -4129,6 +4374,21 @@ ALTER TABLE ONLY cobranza.debtor
 ALTER TABLE ONLY cobranza.dispute
     ADD CONSTRAINT dispute_case_fkey FOREIGN KEY (tenant_id, case_id) REFERENCES cobranza.collection_case(tenant_id, id);
 
+-- Name: dispute_invoice dispute_invoice_dispute_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.dispute_invoice
+    ADD CONSTRAINT dispute_invoice_dispute_fkey FOREIGN KEY (tenant_id, dispute_id) REFERENCES cobranza.dispute(tenant_id, id);
+
+-- Name: dispute_invoice dispute_invoice_invoice_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.dispute_invoice
+    ADD CONSTRAINT dispute_invoice_invoice_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES cobranza.invoice(tenant_id, id);
+
+-- Name: dispute_invoice dispute_invoice_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.dispute_invoice
+    ADD CONSTRAINT dispute_invoice_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
+
 -- Name: dispute dispute_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.dispute
@@ -4158,6 +4418,11 @@ ALTER TABLE ONLY cobranza.import_batch
 
 ALTER TABLE ONLY cobranza.instalment
     ADD CONSTRAINT instalment_agreement_fkey FOREIGN KEY (tenant_id, agreement_id) REFERENCES cobranza.payment_agreement(tenant_id, id);
+
+-- Name: invoice invoice_cancelled_by_dispute_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.invoice
+    ADD CONSTRAINT invoice_cancelled_by_dispute_fkey FOREIGN KEY (tenant_id, cancelled_by_dispute) REFERENCES cobranza.dispute(tenant_id, id);
 
 -- Name: invoice invoice_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -4444,6 +4709,22 @@ ALTER TABLE cobranza.dispute ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY dispute_client_read ON cobranza.dispute FOR SELECT TO cobranza_client USING ((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)));
 
+-- Name: dispute_invoice; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.dispute_invoice ENABLE ROW LEVEL SECURITY;
+
+-- Name: dispute_invoice dispute_invoice_client_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY dispute_invoice_client_read ON cobranza.dispute_invoice FOR SELECT TO cobranza_client USING ((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)));
+
+-- Name: dispute_invoice dispute_invoice_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY dispute_invoice_owner_trusted ON cobranza.dispute_invoice TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: dispute_invoice dispute_invoice_staff_all; Type: POLICY; Schema: cobranza
+
+CREATE POLICY dispute_invoice_staff_all ON cobranza.dispute_invoice TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
 -- Name: dispute dispute_lawyer_read; Type: POLICY; Schema: cobranza
 
 CREATE POLICY dispute_lawyer_read ON cobranza.dispute FOR SELECT TO cobranza_lawyer USING ((EXISTS ( SELECT 1
@@ -4515,6 +4796,10 @@ CREATE POLICY instalment_staff_all ON cobranza.instalment TO cobranza_admin, cob
 -- Name: invoice; Type: ROW SECURITY; Schema: cobranza
 
 ALTER TABLE cobranza.invoice ENABLE ROW LEVEL SECURITY;
+
+-- Name: invoice invoice_client_cancel; Type: POLICY; Schema: cobranza
+
+CREATE POLICY invoice_client_cancel ON cobranza.invoice FOR UPDATE TO cobranza_client USING (((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)) AND (case_id IS NOT NULL))) WITH CHECK (((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)) AND (case_id IS NOT NULL)));
 
 -- Name: invoice invoice_client_insert; Type: POLICY; Schema: cobranza
 
@@ -4822,6 +5107,14 @@ GRANT ALL ON FUNCTION cobranza.case_outstanding(p_tenant bigint, p_case bigint) 
 
 REVOKE ALL ON FUNCTION cobranza.case_transition() FROM PUBLIC;
 
+-- Name: FUNCTION case_undisputed_outstanding(p_tenant bigint, p_case bigint); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.case_undisputed_outstanding(p_tenant bigint, p_case bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.case_undisputed_outstanding(p_tenant bigint, p_case bigint) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.case_undisputed_outstanding(p_tenant bigint, p_case bigint) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.case_undisputed_outstanding(p_tenant bigint, p_case bigint) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.case_undisputed_outstanding(p_tenant bigint, p_case bigint) TO cobranza_client;
+
 -- Name: FUNCTION check_case_assignee(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.check_case_assignee() FROM PUBLIC;
@@ -5017,6 +5310,14 @@ REVOKE ALL ON FUNCTION cobranza.instalment_prepare() FROM PUBLIC;
 -- Name: FUNCTION invoice_client_pending_check(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.invoice_client_pending_check() FROM PUBLIC;
+
+-- Name: FUNCTION invoice_disputed(p_tenant bigint, p_invoice bigint); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_client;
 
 -- Name: FUNCTION issue_credit_note(p_tenant bigint, p_voids bigint, p_reversals bigint[], p_vat_bp integer, p_currency character, p_reason text); Type: ACL; Schema: cobranza
 
@@ -5697,6 +5998,17 @@ GRANT INSERT(note) ON TABLE cobranza.invoice TO cobranza_client;
 GRANT INSERT(note),UPDATE(note) ON TABLE cobranza.invoice TO cobranza_admin;
 GRANT INSERT(note),UPDATE(note) ON TABLE cobranza.invoice TO cobranza_collector;
 
+-- Name: COLUMN invoice.cancel_reason; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(cancel_reason) ON TABLE cobranza.invoice TO cobranza_client;
+GRANT UPDATE(cancel_reason) ON TABLE cobranza.invoice TO cobranza_admin;
+GRANT UPDATE(cancel_reason) ON TABLE cobranza.invoice TO cobranza_collector;
+
+-- Name: COLUMN invoice.cancelled_by_dispute; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(cancelled_by_dispute) ON TABLE cobranza.invoice TO cobranza_admin;
+GRANT UPDATE(cancelled_by_dispute) ON TABLE cobranza.invoice TO cobranza_collector;
+
 -- Name: TABLE tenant; Type: ACL; Schema: cobranza
 
 GRANT SELECT ON TABLE cobranza.tenant TO cobranza_admin;
@@ -5821,6 +6133,28 @@ GRANT UPDATE(resolved_on) ON TABLE cobranza.dispute TO cobranza_collector;
 
 GRANT UPDATE(resolution_note) ON TABLE cobranza.dispute TO cobranza_admin;
 GRANT UPDATE(resolution_note) ON TABLE cobranza.dispute TO cobranza_collector;
+
+-- Name: TABLE dispute_invoice; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.dispute_invoice TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.dispute_invoice TO cobranza_collector;
+GRANT SELECT ON TABLE cobranza.dispute_invoice TO cobranza_lawyer;
+GRANT SELECT ON TABLE cobranza.dispute_invoice TO cobranza_client;
+
+-- Name: COLUMN dispute_invoice.tenant_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(tenant_id) ON TABLE cobranza.dispute_invoice TO cobranza_admin;
+GRANT INSERT(tenant_id) ON TABLE cobranza.dispute_invoice TO cobranza_collector;
+
+-- Name: COLUMN dispute_invoice.dispute_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(dispute_id) ON TABLE cobranza.dispute_invoice TO cobranza_admin;
+GRANT INSERT(dispute_id) ON TABLE cobranza.dispute_invoice TO cobranza_collector;
+
+-- Name: COLUMN dispute_invoice.invoice_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(invoice_id) ON TABLE cobranza.dispute_invoice TO cobranza_admin;
+GRANT INSERT(invoice_id) ON TABLE cobranza.dispute_invoice TO cobranza_collector;
 
 -- Name: TABLE fee_document_line; Type: ACL; Schema: cobranza
 

@@ -37,6 +37,9 @@ public struct CaseState: Equatable, Sendable {
 
     public var stage: Stage
     public var closeCode: CloseCode?
+    /// An open dispute covers the whole case (it names no invoices, or all still owed). A
+    /// dispute of some invoices leaves this off: the rest of the case goes on, and only the
+    /// amounts leave those invoices out (issue 16, item 7; `case_undisputed_outstanding`).
     public var disputed: Bool
     public var posting: PostingState
     /// Set when a posted case closes in a way that takes the debt off the registry.

@@ -17,7 +17,7 @@ public enum CommandTable {
         WorkflowCommands.stepLog, WorkflowCommands.letterRender, WorkflowCommands.letterShow,
         WorkflowCommands.promiseAdd, WorkflowCommands.promiseList,
         WorkflowCommands.agreementCreate, WorkflowCommands.agreementShow,
-        WorkflowCommands.disputeOpen, WorkflowCommands.disputeResolve,
+        WorkflowCommands.disputeOpen, WorkflowCommands.disputeResolve, InvoiceCommands.cancel,
         PostingCommands.notify, PostingCommands.publish, PostingCommands.withdraw, PostingCommands.list,
         ReferralCommands.file, ReferralCommands.update, ReferralCommands.show,
         CaseCommands.close, CaseCommands.reopen,

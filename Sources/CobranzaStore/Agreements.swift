@@ -67,6 +67,11 @@ public struct Agreements {
         let (count, frequency, discount) = (terms.instalments, terms.every, terms.discount)
         let target = try WorkflowCase.load(session, number: terms.caseNumber)
         try target.check(.agreement)
+        // Instalments would fold the disputed invoices into what the debtor agrees to pay,
+        // prejudging the dispute, whether it covers the whole case or some invoices.
+        if target.openDispute {
+            throw StoreError("case \(target.number): an invoice of the case is disputed: resolve the dispute before agreeing instalments")
+        }
         // agreement_prepare refuses a discount above the contract's too; asking first keeps the
         // refused agreement from taking an id, so agreement numbers stay without gaps.
         let maxDiscount: Int = try connection.query(

@@ -18,6 +18,36 @@ public struct CaseSummary: Sendable, Equatable {
     public var openedOn: CalendarDate
     public var closeCode: String?
     public var flags: [String]
+    /// Payments net of reversals: what has been got back (issue 16, item 11).
+    public var recovered: Int64 = 0
+    /// What is still owed: the invoices (cancelled parts left out) less what was recovered;
+    /// nothing once the case is settled, its agreement's discount forgiven (0025).
+    public var outstanding: Int64 { closeCode == "settled" ? 0 : total - recovered }
+}
+
+/// One line of `portfolio`: a client's cases in one stage and currency, and what they came to
+/// (issue 16, item 11). Amounts of different currencies are never added together.
+public struct PortfolioLine: Sendable, Equatable {
+    public var stage: String
+    public var currency: String
+    public var cases: Int
+    /// The invoices as placed, cancelled parts included.
+    public var placed: Int64
+    /// Payments net of reversals.
+    public var recovered: Int64
+    public var outstanding: Int64
+    /// The agency's fees frozen on those payments, before VAT.
+    public var fees: Int64
+    /// What the client keeps of what was recovered: recovered less fees (before VAT on them).
+    public var net: Int64
+}
+
+/// What the agency has remitted to the client, per currency (remittances are per client, not
+/// per case, so they are not split by stage).
+public struct RemittedTotal: Sendable, Equatable {
+    public var currency: String
+    public var remittances: Int
+    public var amount: Int64
 }
 
 public struct CaseEvent: Sendable, Equatable {
@@ -204,6 +234,7 @@ public struct Cases {
                                                  WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id AND p.status = 'pending')) AS on_promise,
                \(isStaff ? "c.assigned_to" : "NULL::name AS assigned_to"),
                count(i.id) AS invoices, coalesce(sum(i.amount), 0) AS total,
+               (SELECT coalesce(sum(p.amount), 0) FROM cobranza.payment p WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id) AS recovered,
                -- A closed case's age stops the day it closed (case_clock, 0025).
                coalesce(cobranza.case_clock(c.tenant_id, c.id) - min(i.due), 0) AS overdue, cur.exponent
         FROM cobranza.collection_case c
@@ -262,7 +293,8 @@ public struct Cases {
         }
         let invoices = try connection.query("""
             SELECT i.number, i.issued::text AS issued, i.due::text AS due, cobranza.case_clock(c.tenant_id, c.id) - i.due AS overdue,
-                   i.amount, i.currency, c.number AS case_number
+                   i.amount, i.currency, c.number AS case_number, i.note,
+                   i.cancelled_on::text AS cancelled_on, i.cancelled_amount, i.cancel_reason
             FROM cobranza.invoice i JOIN cobranza.collection_case c ON c.tenant_id = i.tenant_id AND c.id = i.case_id
             WHERE c.number = $1 ORDER BY i.due, i.number
             """, [key]).rows.map(Submissions.invoice)
@@ -326,19 +358,37 @@ public struct Cases {
                           letters: try Letters(session: session).sent(caseNumber: key))
     }
 
-    /// Count and amount by stage and currency: an SME's view of its portfolio.
-    public func portfolio(client: String?) throws -> [(stage: String, currency: String, cases: Int, total: Int64)] {
+    /// By stage and currency: how many cases, what was placed, what has been got back, what is
+    /// still owed, the fees and what the client keeps; and what was remitted, per currency. An
+    /// SME's answer to "how much have you got back?" (issue 16, item 11).
+    public func portfolio(client: String?) throws -> (lines: [PortfolioLine], remitted: [RemittedTotal]) {
         let scope = try TenantScope.resolve(session, client: client)
-        return try connection.query("""
-            SELECT c.stage, c.currency, count(DISTINCT c.id) AS cases, coalesce(sum(i.amount), 0) AS total
-            FROM cobranza.collection_case c
-            LEFT JOIN cobranza.invoice i ON i.tenant_id = c.tenant_id AND i.case_id = c.id
-            WHERE c.tenant_id = $1
-            GROUP BY c.stage, c.currency
-            ORDER BY array_position(ARRAY['extrajudicial','judicial','closed'], c.stage), c.currency
+        let lines = try connection.query("""
+            SELECT c.stage, c.currency, count(*) AS cases, sum(i.placed)::bigint AS placed, sum(p.recovered)::bigint AS recovered,
+                   sum(CASE WHEN c.close_code = 'settled' THEN 0 ELSE i.total - p.recovered END)::bigint AS outstanding,
+                   sum(p.fees)::bigint AS fees
+              FROM cobranza.collection_case c
+             CROSS JOIN LATERAL (SELECT coalesce(sum(v.amount + coalesce(v.cancelled_amount, 0)), 0) AS placed, coalesce(sum(v.amount), 0) AS total
+                                   FROM cobranza.invoice v WHERE v.tenant_id = c.tenant_id AND v.case_id = c.id) i
+             CROSS JOIN LATERAL (SELECT coalesce(sum(y.amount), 0) AS recovered, coalesce(sum(y.fee), 0) AS fees
+                                   FROM cobranza.payment y WHERE y.tenant_id = c.tenant_id AND y.case_id = c.id) p
+             WHERE c.tenant_id = $1
+             GROUP BY c.stage, c.currency
+             ORDER BY array_position(ARRAY['extrajudicial','judicial','closed'], c.stage), c.currency
             """, [scope.id]).rows.map { row in
-            (try row.decode("stage"), try row.decode("currency"), try row.decode("cases"), try row.decode("total"))
+            let recovered: Int64 = try row.decode("recovered")
+            let fees: Int64 = try row.decode("fees")
+            return PortfolioLine(stage: try row.decode("stage"), currency: try row.decode("currency"), cases: try row.decode("cases"),
+                                 placed: try row.decode("placed"), recovered: recovered, outstanding: try row.decode("outstanding"),
+                                 fees: fees, net: try MoneyArithmetic.subtract(recovered, fees))
         }
+        let remitted = try connection.query("""
+            SELECT r.currency, count(*) AS remittances, sum(r.amount)::bigint AS amount
+              FROM cobranza.remittance r WHERE r.tenant_id = $1 GROUP BY r.currency ORDER BY r.currency
+            """, [scope.id]).rows.map { row in
+            RemittedTotal(currency: try row.decode("currency"), remittances: try row.decode("remittances"), amount: try row.decode("amount"))
+        }
+        return (lines, remitted)
     }
 
     /// Case numbers this session can see, for completion.
@@ -365,7 +415,8 @@ public struct Cases {
             debtorTaxID: (try? TaxID.parse(stored, country: country).get())?.formatted ?? stored,
             currency: try row.decode("currency"), stage: try row.decode("stage"), assignedTo: try row.decodeIfPresent("assigned_to"),
             invoices: try row.decode("invoices"), total: try row.decode("total"), daysOverdue: try row.decode("overdue"),
-            openedOn: try row.decode("opened_on"), closeCode: try row.decodeIfPresent("close_code"), flags: flags)
+            openedOn: try row.decode("opened_on"), closeCode: try row.decodeIfPresent("close_code"), flags: flags,
+            recovered: try row.decode("recovered"))
     }
 }
 

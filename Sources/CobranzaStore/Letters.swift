@@ -60,9 +60,14 @@ public struct Letters {
               FROM cobranza.invoice_balance b
               JOIN cobranza.invoice i ON i.tenant_id = b.tenant_id AND i.id = b.invoice_id
              WHERE b.tenant_id = $1 AND b.case_id = $2 AND b.outstanding > 0
+               AND NOT cobranza.invoice_disputed(b.tenant_id, b.invoice_id)
              ORDER BY b.due, b.invoice_id
             """, [target.tenant, target.id]).rows
-        guard !invoices.isEmpty else { throw StoreError("case \(target.number): nothing is owed, so there is no letter to send") }
+        guard !invoices.isEmpty else {
+            // A letter claims only what is not disputed (issue 16, item 7).
+            if target.outstanding > 0 { throw StoreError("case \(target.number): every invoice still owed is disputed, so there is no letter to send until the dispute is resolved") }
+            throw StoreError("case \(target.number): nothing is owed, so there is no letter to send")
+        }
 
         let money = { (minor: Int64) in Money(minorUnits: minor, currency: target.currency).formatted + " " + target.currency.code.rawValue }
         let date = { (text: String) in CalendarDate(parsing: text)?.spanishShort ?? text }
@@ -81,9 +86,9 @@ public struct Letters {
         let kind = DebtorKind(rawValue: try parties.decode("kind")) ?? .company
         let salutation = try parties.decodeIfPresent("salutation", as: String.self).flatMap(Salutation.init(rawValue:))
         let barred = PostingRules.barriers(
-            on: today, country: target.debtorCountry, consent: try parties.decode("consent"), disputed: target.state.disputed,
+            on: today, country: target.debtorCountry, consent: try parties.decode("consent"), disputed: target.everythingOwedDisputed,
             oldestDue: try parties.decodeIfPresent("oldest_due", as: String.self).flatMap(CalendarDate.init(parsing:)))
-        let remedies = LetterRules.remedies(postingBarred: barred, outstanding: target.outstanding,
+        let remedies = LetterRules.remedies(postingBarred: barred, outstanding: target.undisputedOutstanding,
                                             judicialThreshold: try parties.decode("threshold"), overridden: try parties.decode("overridden"))
         // Sections shown once or not at all: what the last notice may announce.
         let section = { (shown: Bool) -> [[String: String]] in shown ? [[:]] : [] }

@@ -42,7 +42,7 @@ public struct Postings {
               FROM cobranza.collection_case c WHERE c.tenant_id = $1 AND c.id = $2
             """, [target.tenant, target.id]).first!
         let barriers = PostingRules.barriers(
-            on: try session.today(), country: target.debtorCountry, consent: try facts.decode("consent"), disputed: target.state.disputed,
+            on: try session.today(), country: target.debtorCountry, consent: try facts.decode("consent"), disputed: target.everythingOwedDisputed,
             oldestDue: try facts.decodeIfPresent("oldest_due", as: String.self).flatMap(CalendarDate.init(parsing:)))
         if !barriers.isEmpty {
             throw StoreError("case \(target.number) could never be posted, so no notice is sent: " + barriers.joined(separator: "; "))
@@ -72,7 +72,7 @@ public struct Postings {
             """, [target.tenant, target.id]).first!
         let refusals = PostingRules.refusals(
             on: try session.today(), country: target.debtorCountry, contractDays: try facts.decode("notice_days"), consent: try facts.decode("consent"),
-            disputed: target.state.disputed, noticeOn: CalendarDate(parsing: try facts.decode("notice_on")),
+            disputed: target.everythingOwedDisputed, noticeOn: CalendarDate(parsing: try facts.decode("notice_on")),
             oldestDue: try facts.decodeIfPresent("oldest_due", as: String.self).flatMap(CalendarDate.init(parsing:)))
         if let first = refusals.first { throw StoreError("case \(target.number) cannot be posted yet: \(first)") }
         try connection.query("""

@@ -62,11 +62,16 @@ public struct Referrals {
     private func file(locked filing: Filing) throws -> ReferralRecord {
         let target = try WorkflowCase.load(session, number: filing.caseNumber)
         try target.check(.refer)
+        if target.everythingOwedDisputed {
+            throw StoreError("case \(target.number): every invoice still owed is disputed: nothing to refer to court until the dispute is resolved")
+        }
         let threshold: Int64 = try connection.query(
             "SELECT coalesce((cobranza.contract_on($1, cobranza.today())).judicial_threshold, 0) AS t", [target.tenant]).first!.decode("t")
-        if target.outstanding < threshold, !filing.override {
+        // Disputed invoices do not count towards the threshold (issue 16, item 7).
+        if target.undisputedOutstanding < threshold, !filing.override {
             let money = { (minor: Int64) in Money(minorUnits: minor, currency: target.currency).formatted }
-            var refusal = StoreError("case \(target.number) owes \(money(target.outstanding)), below client \(target.client)'s judicial "
+            let owes = target.openDispute ? "owes \(money(target.undisputedOutstanding)) outside its dispute" : "owes \(money(target.outstanding))"
+            var refusal = StoreError("case \(target.number) \(owes), below client \(target.client)'s judicial "
                 + "threshold of \(money(threshold)): an admin may refer it with {override} {reason}")
             refusal.mentions = ["override", "reason"]
             throw refusal

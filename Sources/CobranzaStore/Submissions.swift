@@ -28,6 +28,16 @@ public struct InvoiceRecord: Sendable, Equatable {
     public var amount: Int64
     public var currency: String
     public var caseNumber: String?
+    /// The client's note on the invoice (`submit invoice --note`, CSV `note`).
+    public var note: String? = nil
+    /// A cancelled invoice is kept: when, what of it was no longer owed, and why (issue 16, item 7).
+    public var cancellation: Cancellation? = nil
+
+    public struct Cancellation: Sendable, Equatable {
+        public var on: CalendarDate
+        public var amount: Int64
+        public var reason: String
+    }
 }
 
 public struct Submissions {
@@ -63,7 +73,8 @@ public struct Submissions {
         }
         let invoices = try connection.query("""
             SELECT i.number, i.issued::text AS issued, i.due::text AS due, cobranza.today() - i.due AS overdue,
-                   i.amount, i.currency, c.number AS case_number
+                   i.amount, i.currency, c.number AS case_number, i.note,
+                   i.cancelled_on::text AS cancelled_on, i.cancelled_amount, i.cancel_reason
             FROM cobranza.invoice i
             JOIN cobranza.submission s ON s.tenant_id = i.tenant_id AND s.id = i.submission_id
             LEFT JOIN cobranza.collection_case c ON c.tenant_id = i.tenant_id AND c.id = i.case_id
@@ -145,7 +156,10 @@ public struct Submissions {
         InvoiceRecord(
             number: try row.decode("number"), issued: try row.decode("issued"), due: try row.decode("due"),
             daysOverdue: try row.decode("overdue"), amount: try row.decode("amount"), currency: try row.decode("currency"),
-            caseNumber: try row.decodeIfPresent("case_number"))
+            caseNumber: try row.decodeIfPresent("case_number"), note: try row.decodeIfPresent("note"),
+            cancellation: try row.decodeIfPresent("cancelled_on", as: String.self).flatMap(CalendarDate.init(parsing:)).map {
+                InvoiceRecord.Cancellation(on: $0, amount: try row.decode("cancelled_amount"), reason: try row.decode("cancel_reason"))
+            })
     }
 }
 

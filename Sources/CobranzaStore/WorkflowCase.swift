@@ -16,6 +16,16 @@ struct WorkflowCase {
     var debtorCountry: Country
     var state: CaseState
     var outstanding: Int64
+    /// What is owed outside the open dispute (all of `outstanding` when none is open).
+    var undisputedOutstanding: Int64
+    /// An open dispute, whether it covers the whole case (`state.disputed`) or named invoices.
+    var openDispute: Bool
+
+    /// Posting and referral wait while everything still owed is disputed: the whole case, or
+    /// every owed invoice by name (issue 16, item 7). The rest of a case goes on.
+    var everythingOwedDisputed: Bool {
+        state.disputed || (openDispute && undisputedOutstanding == 0 && outstanding > 0)
+    }
 
     static func load(_ session: Session, number: String) throws -> WorkflowCase {
         let normalized = CaseLookup.normalized(number)
@@ -23,6 +33,9 @@ struct WorkflowCase {
             SELECT c.tenant_id, c.id, c.number, c.currency, cur.exponent, c.stage, c.close_code, c.disputed,
                    t.code, t.legal_name, d.name AS debtor_name, d.country,
                    cobranza.case_outstanding(c.tenant_id, c.id) AS outstanding,
+                   cobranza.case_undisputed_outstanding(c.tenant_id, c.id) AS undisputed_outstanding,
+                   EXISTS (SELECT 1 FROM cobranza.dispute x WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id
+                              AND x.outcome IS NULL) AS open_dispute,
                    (SELECT max(e.letter_level) FROM cobranza.case_event e
                      WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.kind = 'letter') AS last_letter,
                    CASE WHEN p.id IS NULL THEN NULL WHEN p.published_on IS NULL THEN 'noticed' ELSE 'published' END AS posting,
@@ -48,7 +61,8 @@ struct WorkflowCase {
             client: try row.decode("code"), clientName: try row.decode("legal_name"),
             currency: try CaseLookup.currency(row),
             debtorName: try row.decode("debtor_name"), debtorCountry: Country(code: try row.decode("country")) ?? .chile,
-            state: state, outstanding: try row.decode("outstanding"))
+            state: state, outstanding: try row.decode("outstanding"),
+            undisputedOutstanding: try row.decode("undisputed_outstanding"), openDispute: try row.decode("open_dispute"))
     }
 
     /// The state after `action`, or the Core's refusal naming the case.

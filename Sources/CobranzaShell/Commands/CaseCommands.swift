@@ -99,12 +99,21 @@ enum CaseCommands {
 
     static let portfolio = Command(CommandSpec(
         words: ["portfolio"], arguments: [], options: [CommandTable.clientOption],
-        summary: "cases and amounts by stage for a client", examples: ["portfolio", "portfolio --client ACME"])
+        summary: "how much has been got back: by stage and currency, cases, placed, recovered, outstanding, fees (before VAT) "
+            + "and net (recovered less fees); and what was remitted to the client, per currency",
+        examples: ["portfolio", "portfolio --client ACME"])
     ) { invocation, context in
-        let rows = try context.session.cases.portfolio(client: invocation.option("client"))
-        return .table(ResultTable(
-            columns: [.init("stage"), .init("currency"), .init("cases", .number), .init("amount", .money)],
-            rows: rows.map { [$0.stage, $0.currency, String($0.cases), Formatting.money($0.total, $0.currency)] }))
+        let (lines, remitted) = try context.session.cases.portfolio(client: invocation.option("client"))
+        let byStage = ResultTable(
+            columns: [.init("stage"), .init("currency"), .init("cases", .number), .init("placed", .money), .init("recovered", .money),
+                      .init("outstanding", .money), .init("fees", .money), .init("net", .money)],
+            rows: lines.map { l in
+                [l.stage, l.currency, String(l.cases)] + [l.placed, l.recovered, l.outstanding, l.fees, l.net].map { Formatting.money($0, l.currency) }
+            })
+        let remittances = ResultTable(
+            columns: [.init("currency"), .init("remittances", .number), .init("remitted", .money)],
+            rows: remitted.map { [$0.currency, String($0.remittances), Formatting.money($0.amount, $0.currency)] })
+        return .sections([.init("Portfolio", byStage), .init("Remitted", remittances)])
     }
 
     static let close = Command(CommandSpec(
@@ -135,10 +144,12 @@ enum CaseCommands {
     static func caseTable(_ cases: [CaseSummary], staff: Bool) -> ResultTable {
         ResultTable(
             columns: [.init("case"), .init("client"), .init("debtor"), .init("stage")] + (staff ? [.init("assigned_to")] : [])
-                + [.init("invoices", .number), .init("total", .money), .init("days_overdue", .number), .init("opened")],
+                + [.init("invoices", .number), .init("total", .money), .init("recovered", .money), .init("outstanding", .money),
+                   .init("days_overdue", .number), .init("opened")],
             rows: cases.map { c in
                 [c.number, c.client, c.debtorName, c.stage + (c.closeCode.map { " (\($0))" } ?? "")] + (staff ? [c.assignedTo] : [])
-                    + [String(c.invoices), Formatting.money(c.total, c.currency), String(c.daysOverdue), c.openedOn.description]
+                    + [String(c.invoices), Formatting.money(c.total, c.currency), Formatting.money(c.recovered, c.currency),
+                       Formatting.money(c.outstanding, c.currency), String(c.daysOverdue), c.openedOn.description]
             })
     }
 }

@@ -31,8 +31,18 @@ enum Formatting {
 
     static func invoiceTable(_ invoices: [InvoiceRecord]) -> ResultTable {
         ResultTable(
-            columns: [.init("number"), .init("issued"), .init("due"), .init("days_overdue", .number), .init("amount", .money)],
-            rows: invoices.map { [$0.number, $0.issued.description, $0.due.description, String($0.daysOverdue), money($0.amount, $0.currency)] })
+            columns: [.init("number"), .init("issued"), .init("due"), .init("days_overdue", .number), .init("amount", .money), .init("note")],
+            rows: invoices.map { [$0.number, $0.issued.description, $0.due.description, String($0.daysOverdue), money($0.amount, $0.currency),
+                                  invoiceNote($0)] })
+    }
+
+    /// The client's note, and a cancellation with what it took off and why.
+    static func invoiceNote(_ invoice: InvoiceRecord) -> String? {
+        let cancelled = invoice.cancellation.map {
+            "cancelled on \($0.on), \(money($0.amount, invoice.currency)) no longer owed: \($0.reason)"
+        }
+        let parts = [invoice.note, cancelled].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }
 

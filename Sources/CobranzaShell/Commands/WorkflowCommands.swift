@@ -142,25 +142,43 @@ enum WorkflowCommands {
     static let disputeOpen = Command(CommandSpec(
         words: ["dispute", "open"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
-        options: [CommandTable.option("reason", "TEXT", required: true, help: "what the debtor disputes")],
-        summary: "record a dispute: no posting or referral while it is open (staff)",
-        examples: ["dispute open C-2026-000123 --reason 'goods returned on 2026-02-10'"])
+        options: [CommandTable.option("reason", "TEXT", required: true, help: "what the debtor disputes"),
+                  CommandTable.option("invoice", "NUMBER[,NUMBER…]", help: "the invoices disputed, comma-separated (default: all of them)")],
+        summary: "record a dispute of some invoices or of all: they are left out of posting, referral and letters while it is open; "
+            + "the rest of the case goes on (staff)",
+        examples: ["dispute open C-2026-000123 --reason 'goods returned on 2026-02-10'",
+                   "dispute open C-2026-000123 --reason 'never delivered' --invoice F-1002,F-1003"])
     ) { invocation, context in
-        let number = try context.session.disputes.open(caseNumber: invocation.argument("CASE")!, reason: invocation.option("reason")!)
-        return .message("Dispute opened on \(number): no posting or referral until it is resolved.")
+        let invoices = invocation.option("invoice").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+        let opened = try context.session.disputes.open(caseNumber: invocation.argument("CASE")!, reason: invocation.option("reason")!,
+                                                       invoices: invoices)
+        if opened.invoices.isEmpty {
+            return .message("Dispute opened on \(opened.caseNumber): no posting or referral until it is resolved.")
+        }
+        return .message("Dispute opened on \(opened.caseNumber) for invoice\(opened.invoices.count == 1 ? "" : "s") "
+            + "\(opened.invoices.joined(separator: ", ")): left out of posting, referral and letters until it is resolved; the rest goes on.")
     }
 
     static let disputeResolve = Command(CommandSpec(
         words: ["dispute", "resolve"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],
-        options: [CommandTable.option("outcome", "upheld|rejected", .choice(DisputeOutcome.allCases.map(\.rawValue)), required: true, help: "upheld closes the case"),
+        options: [CommandTable.option("outcome", "upheld|rejected", .choice(DisputeOutcome.allCases.map(\.rawValue)), required: true,
+                                      help: "upheld cancels the disputed invoices (what is unpaid on them) and closes the case if nothing else is owed"),
                   CommandTable.option("note", "TEXT", help: "why")],
         summary: "resolve a case's open dispute (staff)",
         examples: ["dispute resolve C-2026-000123 --outcome rejected --note 'delivery receipt signed'"])
     ) { invocation, context in
-        let (number, closed) = try context.session.disputes.resolve(
+        let resolved = try context.session.disputes.resolve(
             caseNumber: invocation.argument("CASE")!, outcome: invocation.choice("outcome")!, note: invocation.option("note"))
-        return .message(closed ? "Dispute upheld: case \(number) is closed (disputed)." : "Dispute rejected: case \(number) goes on.")
+        let number = resolved.caseNumber
+        let goesOn = resolved.wasClosed ? "stays closed" : "goes on"
+        guard invocation.option("outcome")!.lowercased() == DisputeOutcome.upheld.rawValue else {
+            return .message("Dispute rejected: case \(number) \(goesOn).")
+        }
+        let cancelled = resolved.cancelled.isEmpty ? ""
+            : " Invoice\(resolved.cancelled.count == 1 ? "" : "s") \(resolved.cancelled.joined(separator: ", ")) cancelled (what was unpaid is no longer owed)."
+        return .message(resolved.closed ? "Dispute upheld: case \(number) is closed (disputed).\(cancelled)"
+                                        : "Dispute upheld: case \(number) \(resolved.wasClosed ? "stays closed" : "goes on for what else is owed").\(cancelled)")
     }
 
     static let agenda = Command(CommandSpec(

@@ -1,0 +1,20 @@
+import CobranzaCore
+import CobranzaStore
+
+/// One placed invoice of a case: its cancellation, the client's own correction of its claim.
+enum InvoiceCommands {
+    static let cancel = Command(CommandSpec(
+        words: ["invoice", "cancel"],
+        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number"),
+                    CommandTable.argument("NUMBER", help: "the client's invoice number on that case")],
+        options: [CommandTable.option("reason", "TEXT", required: true, help: "why the invoice is no longer owed (kept with it)")],
+        summary: "cancel a placed invoice: what is unpaid on it is no longer owed and earns no fee; what was paid stays paid; "
+            + "the case closes (withdrawn) if nothing else is owed (the client's own users, admins and collectors)",
+        examples: ["invoice cancel C-2026-000123 F-1002 --reason 'credit note NC-88 issued to the debtor'"])
+    ) { invocation, context in
+        let done = try context.session.invoiceCancellations.cancel(
+            caseNumber: invocation.argument("CASE")!, invoice: invocation.argument("NUMBER")!, reason: invocation.option("reason")!)
+        return .message("Invoice \(done.invoice) on \(done.caseNumber) cancelled: \(Formatting.money(done.amount.minorUnits, done.amount.currency.code.rawValue)) no longer owed."
+            + (done.caseClosed ? " Nothing else is owed: case \(done.caseNumber) is closed (withdrawn)." : ""))
+    }
+}
