@@ -52,6 +52,31 @@ enum ReportCommands {
         })
     }
 
+    static let debtorHistory = Command(CommandSpec(
+        words: ["debtor", "history"],
+        arguments: [CommandTable.argument("TAX_ID", help: "the debtor's RUT, NIT or RFC. Its grade: " + DebtorHistory.gradeRule)],
+        options: [CommandTable.option("country", "CL|CO|MX", .choice(["CL", "CO", "MX"]), help: "the tax id's country (default: the first whose rules it meets)")],
+        summary: "every case of a debtor across all clients: paid how and when, promises broken, disputes, postings, and its grade A-D (admins and collectors)",
+        examples: ["debtor history 96.543.210-8", "debtor history 800.197.268-4 --country CO"])
+    ) { invocation, context in
+        let history = try context.session.debtors.history(taxID: invocation.argument("TAX_ID")!, country: invocation.option("country"))
+        guard !history.cases.isEmpty else { return .message("No case of \(history.taxID) (\(history.country)) with any client.") }
+        let date = { (day: CalendarDate?) in day?.description }
+        let table = ResultTable(
+            columns: [.init("client"), .init("case"), .init("debtor"), .init("opened"), .init("stage"), .init("closed"), .init("currency"),
+                      .init("placed", .money), .init("paid", .money), .init("outstanding", .money), .init("payments", .number),
+                      .init("first_paid"), .init("last_paid"), .init("days_to_pay", .number), .init("promises", .number),
+                      .init("broken", .number), .init("disputes", .number), .init("posted"), .init("withdrawn")],
+            rows: history.cases.map { c in
+                let m = { (value: Int64) in Formatting.money(value, c.currency) }
+                return [c.client, c.caseNumber, c.debtorName, c.openedOn.description, c.stage + (c.closeCode.map { " (\($0))" } ?? ""),
+                        date(c.closedOn), c.currency, m(c.placed), m(c.paid), m(c.outstanding), String(c.payments),
+                        date(c.firstPaidOn), date(c.lastPaidOn), c.daysToPay.map(String.init), String(c.promises),
+                        String(c.brokenPromises), String(c.disputes), date(c.postedOn), date(c.withdrawnOn)]
+            })
+        return .sections([.init("Debtor \(history.taxID) (\(history.country)): grade \(history.grade ?? "-")", table)])
+    }
+
     /// A line per group and currency, then the currency's total, amounts by bucket.
     static func agingTable(_ report: AgingReport) -> ResultTable {
         let lines = report.totals.flatMap { total in report.lines.filter { $0.currency == total.currency } + [total] }
