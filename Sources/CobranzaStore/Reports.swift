@@ -64,7 +64,13 @@ public struct Reports {
     var connection: Connection { session.connection }
 
     /// The date a report is as of: the one asked for, today otherwise (`cobranza.today()`).
-    func day(_ asOf: CalendarDate?) throws -> CalendarDate { try asOf ?? session.today() }
+    /// Reports say how things stood; a day still to come has not stood yet.
+    func day(_ asOf: CalendarDate?) throws -> CalendarDate {
+        let today = try session.today()
+        guard let asOf else { return today }
+        guard asOf <= today else { throw StoreError(field: "as_of", "\(asOf) is after today (\(today)): a report shows how things stood") }
+        return asOf
+    }
 
     /// `report aging`. `client` and `collector` narrow it (an SME naming another client is
     /// refused; its own rows are all row security lets it read anyway); `grouping` says whose
@@ -82,7 +88,12 @@ public struct Reports {
             conditions.append("b.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id))
         }
         if let collector { conditions.append("c.assigned_to = " + parameters.bind(collector)) }
-        if let currency { conditions.append("b.currency = " + parameters.bind(currency.uppercased())) }
+        if let currency {
+            guard let code = CurrencyCode(rawValue: currency.uppercased()), try session.currencies()[code] != nil else {
+                throw StoreError(field: "currency", "\(currency) is not a known currency")
+            }
+            conditions.append("b.currency = " + parameters.bind(code.rawValue))
+        }
         let needsCase = collector != nil || grouping == .collector
         let group = grouping == .client ? "t.code::text" : "coalesce(c.assigned_to::text, '(unassigned)')"
         let rows = try connection.query("""

@@ -132,6 +132,9 @@ struct ReportTests {
         let filtered = try fixture.session(fixture.admin).reports.aging(collector: fixture.collector)
         #expect(filtered.lines.map(\.group) == ["OTHER"] && filtered.totals.first?.outstanding == 70_000)
         #expect(try fixture.session(fixture.admin).reports.aging(currency: "COP").totals.isEmpty)
+        #expect(throws: StoreError.self) { try fixture.session(fixture.admin).reports.aging(currency: "XYZ") }
+        // A day still to come has not stood yet.
+        #expect(throws: StoreError.self) { try aging(fixture.admin, on: "2026-04-03") }
     }
 
     @Test func anSMEReadsItsOwnAgingOnly() throws {
