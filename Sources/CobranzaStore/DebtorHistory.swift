@@ -41,6 +41,17 @@ public struct DebtorHistory: Sendable, Equatable {
         + "(days to pay: placement to the close as paid or settled, or to today while open)"
 }
 
+/// A debtor owing to several clients at once (`report debtors`), in one currency.
+public struct SharedDebtor: Sendable, Equatable {
+    public var taxID: String
+    public var country: String
+    public var name: String
+    public var currency: String
+    public var clients: [String]
+    public var openCases: Int
+    public var outstanding: Int64
+}
+
 /// The agency's own credit check on a debtor: staff's (admins and collectors) alone. The
 /// database grants its functions to nobody else, so an SME is refused there too, whatever it runs.
 extension Debtors {
@@ -69,6 +80,36 @@ extension Debtors {
     public func grade(_ id: TaxID) throws -> String? {
         try session.requireStaff("read a debtor's grade")
         return try connection.query("SELECT cobranza.debtor_grade($1, $2) AS grade", [id.country.code, id.normalized]).first?.decodeIfPresent("grade")
+    }
+
+    /// `report debtors`: debtors with money outstanding on open cases of at least `minClients`
+    /// clients on `asOf` (default today), most owed first. Staff's (admins and collectors): who
+    /// else a debtor owes is the agency's knowledge, not a client's; for an SME, row security
+    /// would show its own client only anyway.
+    public func shared(minClients: Int, asOf: CalendarDate? = nil, limit: Int) throws -> [SharedDebtor] {
+        try session.requireStaff("list debtors owing to several clients")
+        let on = try session.reports.day(asOf)
+        return try connection.query("""
+            SELECT d.country::text AS country, d.tax_id, min(d.name) AS name, b.currency::text AS currency,
+                   array_agg(DISTINCT t.code::text ORDER BY t.code::text) AS clients,
+                   count(DISTINCT b.case_id)::bigint AS cases, sum(b.outstanding)::bigint AS outstanding
+              FROM cobranza.invoice_balance_as_of($1::date) b
+              JOIN cobranza.collection_case c ON c.tenant_id = b.tenant_id AND c.id = b.case_id
+              JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+              JOIN cobranza.tenant t ON t.id = b.tenant_id
+             WHERE b.case_open AND b.outstanding > 0
+             GROUP BY d.country, d.tax_id, b.currency
+            HAVING count(DISTINCT b.tenant_id) >= $2
+             ORDER BY outstanding DESC, d.tax_id, currency
+             LIMIT $3
+            """, [on.description, minClients, limit]).rows.map { row in
+            let stored: String = try row.decode("tax_id")
+            let country = Country(code: try row.decode("country")) ?? .chile
+            return SharedDebtor(
+                taxID: (try? TaxID.parse(stored, country: country).get())?.formatted ?? stored, country: country.code,
+                name: try row.decode("name"), currency: try row.decode("currency"), clients: try row.decode("clients"),
+                openCases: Int(try row.decode("cases", as: Int64.self)), outstanding: try row.decode("outstanding"))
+        }
     }
 
     static func anyCountryTaxID(_ text: String, country code: String?) throws -> TaxID {

@@ -66,6 +66,17 @@ struct DebtorHistoryTests {
         #expect(try fixture.session(fixture.admin).debtors.grade(id) == "C")
     }
 
+    @Test func debtorsOwingToSeveralClients() throws {
+        let admin = try fixture.session(fixture.admin)
+        // Today X is paid: the debtor owes OTHER alone.
+        #expect(try admin.debtors.shared(minClients: 2, limit: 50).filter { $0.name == "Ferretería Sur" }.isEmpty)
+        #expect(try admin.debtors.shared(minClients: 1, limit: 50).first { $0.name == "Ferretería Sur" }?.clients == ["OTHER"])
+        // On 2026-02-13, the day before X was paid, it owed both: 100.000 + 50.000.
+        let before = try #require(try admin.debtors.shared(minClients: 2, asOf: CalendarDate(parsing: "2026-02-13"), limit: 50).first)
+        #expect(before.clients == ["ACME", "OTHER"] && before.openCases == 2 && before.outstanding == 150_000 && before.currency == "CLP")
+        #expect(throws: StoreError.self) { try fixture.session(fixture.maria).debtors.shared(minClients: 1, limit: 50) }
+    }
+
     @Test func anSMEReachesNeitherHistoryNorGrade() throws {
         let maria = try fixture.session(fixture.maria)
         #expect(throws: StoreError.self) { try maria.debtors.history(taxID: rut) }

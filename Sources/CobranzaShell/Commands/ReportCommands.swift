@@ -77,6 +77,24 @@ enum ReportCommands {
         return .sections([.init("Debtor \(history.taxID) (\(history.country)): grade \(history.grade ?? "-")", table)])
     }
 
+    static let debtors = Command(CommandSpec(
+        words: ["report", "debtors"], arguments: [],
+        options: [CommandTable.option("min-clients", "N", .count(1...1_000, unit: "clients"), help: "owing to at least N clients (default 2)"),
+                  asOfOption, CommandTable.limitOption],
+        summary: "debtors owing to several clients at once, most owed first (admins and collectors)",
+        examples: ["report debtors", "report debtors --min-clients 3 --as-of 2026-03-31"])
+    ) { invocation, context in
+        let debtors = try context.session.debtors.shared(
+            minClients: invocation.count("min-clients") ?? 2, asOf: invocation.date("as-of"), limit: Formatting.limit(invocation))
+        return .table(ResultTable(
+            columns: [.init("tax_id"), .init("country"), .init("name"), .init("clients", .number), .init("client_codes"),
+                      .init("open_cases", .number), .init("currency"), .init("outstanding", .money)],
+            rows: debtors.map { d in
+                [d.taxID, d.country, d.name, String(d.clients.count), d.clients.joined(separator: " "), String(d.openCases), d.currency,
+                 Formatting.money(d.outstanding, d.currency)]
+            }))
+    }
+
     /// A line per group and currency, then the currency's total, amounts by bucket.
     static func agingTable(_ report: AgingReport) -> ResultTable {
         let lines = report.totals.flatMap { total in report.lines.filter { $0.currency == total.currency } + [total] }
