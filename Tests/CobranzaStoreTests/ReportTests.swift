@@ -154,6 +154,37 @@ struct ReportTests {
         #expect(throws: PostgresError.self) { try maria.query("SELECT assigned_to FROM cobranza.collection_case") }
     }
 
+    /// Every report an SME can run gives it its own client's figures only, and the staff-only ones
+    /// (debtors owing to several clients, a debtor's history and grade) refuse it, in the store and
+    /// with plain SQL on every function the reports read through. OTHER's C1 (70.000, due
+    /// 2026-01-01) is in the book on every day asked.
+    @Test func everyReportIsAnSMEsOwnOrRefused() throws {
+        let maria = try fixture.session(fixture.maria)
+        for day in ["2026-02-28", "2026-04-01", nil] {
+            let asOf = day.flatMap(CalendarDate.init(parsing:))
+            let aging = try maria.reports.aging(asOf: asOf)
+            #expect(aging.lines.map(\.group) == ["ACME"])
+            let staffTotal = try fixture.session(fixture.admin).reports.aging(client: "ACME", asOf: asOf).totals
+            #expect(aging.totals == staffTotal, "an SME's aging is staff's for its client, on \(day ?? "today")")
+            let summary = try maria.reports.summary(client: nil, asOf: asOf)
+            #expect(summary.client == "ACME" && summary.figures.map(\.placed.year) == [day == "2026-02-28" ? 350_000 : 380_000])
+        }
+        #expect(throws: StoreError.self) { try maria.debtors.shared(minClients: 1, limit: 50) }
+        #expect(throws: StoreError.self) { try maria.debtors.history(taxID: "96.543.210-8") }
+        let sql = try fixture.connect(fixture.maria)
+        let tenants = try sql.query("SELECT DISTINCT tenant_id FROM cobranza.invoice_balance_as_of(cobranza.today())").rows
+            .map { try $0.decode("tenant_id", as: Int64.self) }
+        #expect(tenants == [fixture.acme])
+        for query in ["SELECT * FROM cobranza.debtor_history('CL', '96543210-8')", "SELECT cobranza.debtor_grade('CL', '96543210-8')"] {
+            do {
+                try sql.query(query)
+                Issue.record("\(query) ran for an SME")
+            } catch {
+                #expect(error.sqlState == .insufficientPrivilege, "\(query): \(error)")
+            }
+        }
+    }
+
     @Test func summaryThisMonthAndYear() throws {
         let summary = try fixture.session(fixture.maria).reports.summary(client: nil)
         #expect(summary.client == "ACME")
