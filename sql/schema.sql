@@ -17,6 +17,16 @@ CREATE FUNCTION cobranza.add_business_days(p_from date, p_days integer) RETURNS 
          WHERE extract(isodow FROM d) < 6 ORDER BY d OFFSET p_days - 1 LIMIT 1) END
 $$;
 
+-- Name: age_bucket(integer); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.age_bucket(p_days integer) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN p_days <= 30 THEN '0-30' WHEN p_days <= 60 THEN '31-60' WHEN p_days <= 90 THEN '61-90'
+                WHEN p_days <= 180 THEN '91-180' WHEN p_days <= 365 THEN '181-365' ELSE '>365' END
+$$;
+
 -- Name: agreement_prepare(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.agreement_prepare() RETURNS trigger
@@ -807,6 +817,54 @@ BEGIN
 END
 $$;
 
+-- Name: debtor_grade(character, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.debtor_grade(p_country character, p_tax_id text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN count(*) = 0 THEN NULL
+                WHEN bool_or(h.close_code IN ('uncollectible', 'prescribed')) OR sum(h.broken_promises) >= 3
+                     OR avg(h.days_to_pay) > 180 THEN 'D'
+                WHEN sum(h.broken_promises) = 2 OR avg(h.days_to_pay) > 90 THEN 'C'
+                WHEN sum(h.broken_promises) = 1 OR avg(h.days_to_pay) > 30 THEN 'B'
+                ELSE 'A' END
+      FROM cobranza.debtor_history(p_country, p_tax_id) h
+$$;
+
+-- Name: debtor_history(character, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) RETURNS TABLE(client text, case_number text, debtor_name text, currency character, opened_on date, stage text, close_code text, closed_on date, placed bigint, paid bigint, outstanding bigint, payments bigint, first_paid_on date, last_paid_on date, days_to_pay integer, promises bigint, broken_promises bigint, disputes bigint, posted_on date, withdrawn_on date)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT t.code::text, c.number, d.name, c.currency, c.opened_on, c.stage, c.close_code, k.closed_on,
+           i.placed, coalesce(p.paid, 0), CASE WHEN c.close_code = 'settled' THEN 0 ELSE i.placed - coalesce(p.paid, 0) END,
+           coalesce(p.payments, 0)::bigint, p.first_paid_on, p.last_paid_on,
+           CASE WHEN c.close_code IN ('paid', 'settled') THEN k.closed_on - c.opened_on
+                WHEN c.stage <> 'closed' THEN cobranza.today() - c.opened_on END,
+           coalesce(r.promises, 0), coalesce(r.broken, 0),
+           (SELECT count(*) FROM cobranza.dispute x WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id),
+           g.published_on, g.withdrawn_on
+      FROM cobranza.debtor d
+      JOIN cobranza.tenant t ON t.id = d.tenant_id
+      JOIN cobranza.collection_case c ON c.tenant_id = d.tenant_id AND c.debtor_id = d.id
+     CROSS JOIN LATERAL (SELECT coalesce(sum(v.amount), 0)::bigint AS placed FROM cobranza.invoice v
+                          WHERE v.tenant_id = c.tenant_id AND v.case_id = c.id) i
+      LEFT JOIN LATERAL (SELECT sum(y.amount)::bigint AS paid, count(*) FILTER (WHERE y.amount > 0) - count(*) FILTER (WHERE y.amount < 0) AS payments,
+                                min(y.paid_on) FILTER (WHERE y.amount > 0) AS first_paid_on, max(y.paid_on) AS last_paid_on
+                           FROM cobranza.payment y WHERE y.tenant_id = c.tenant_id AND y.case_id = c.id) p ON true
+      LEFT JOIN LATERAL (SELECT count(*) AS promises, count(*) FILTER (WHERE s.status = 'broken') AS broken
+                           FROM cobranza.promise_status s WHERE s.tenant_id = c.tenant_id AND s.case_id = c.id) r ON true
+      LEFT JOIN LATERAL (SELECT e.occurred_on AS closed_on FROM cobranza.case_event e
+                          WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.kind = 'closed' AND c.stage = 'closed'
+                          ORDER BY e.id DESC LIMIT 1) k ON true
+      LEFT JOIN LATERAL (SELECT q.published_on, q.withdrawn_on FROM cobranza.posting q
+                          WHERE q.tenant_id = c.tenant_id AND q.case_id = c.id ORDER BY q.id DESC LIMIT 1) g ON true
+     WHERE d.country = p_country AND d.tax_id = p_tax_id
+     ORDER BY c.opened_on, c.number
+$$;
+
 -- Name: default_connection_limit(text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.default_connection_limit(p_kind text) RETURNS integer
@@ -1169,6 +1227,46 @@ BEGIN
     END IF;
     RETURN NEW;
 END
+$$;
+
+-- Name: invoice_balance_as_of(date); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_balance_as_of(p_on date) RETURNS TABLE(tenant_id bigint, invoice_id bigint, case_id bigint, number text, due date, amount bigint, currency character, placed_on date, paid bigint, outstanding bigint, case_open boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    WITH placed AS (
+        SELECT v.tenant_id, v.id, v.case_id, v.number, v.due, v.amount, v.currency,
+               greatest(s.submitted_on, c.opened_on) AS placed_on,
+               sum(v.amount) OVER (PARTITION BY v.tenant_id, v.case_id ORDER BY v.due, v.id) AS running
+          FROM cobranza.invoice v
+          JOIN cobranza.submission s ON s.tenant_id = v.tenant_id AND s.id = v.submission_id
+          JOIN cobranza.collection_case c ON c.tenant_id = v.tenant_id AND c.id = v.case_id
+         WHERE v.case_id IS NOT NULL AND greatest(s.submitted_on, c.opened_on) <= p_on
+    ),
+    paid AS (
+        SELECT y.tenant_id, y.case_id, sum(y.amount) AS paid
+          FROM cobranza.payment y WHERE y.paid_on <= p_on
+         GROUP BY y.tenant_id, y.case_id
+    ),
+    open_then AS (
+        SELECT c.tenant_id, c.id,
+               coalesce((SELECT e.kind <> 'closed' FROM cobranza.case_event e
+                          WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id
+                            AND e.kind IN ('closed', 'reopened') AND e.occurred_on <= p_on
+                          ORDER BY e.occurred_on DESC, e.id DESC LIMIT 1),
+                        NOT (c.stage = 'closed' AND c.closed_at::date <= p_on
+                             AND NOT EXISTS (SELECT 1 FROM cobranza.case_event x
+                                              WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id AND x.kind = 'closed'))) AS open
+          FROM cobranza.collection_case c
+    )
+    SELECT i.tenant_id, i.id, i.case_id, i.number, i.due, i.amount, i.currency, i.placed_on,
+           least(i.amount, greatest(0, coalesce(p.paid, 0) - (i.running - i.amount)))::bigint,
+           (i.amount - least(i.amount, greatest(0, coalesce(p.paid, 0) - (i.running - i.amount))))::bigint,
+           o.open
+      FROM placed i
+      JOIN open_then o ON o.tenant_id = i.tenant_id AND o.id = i.case_id
+      LEFT JOIN paid p ON p.tenant_id = i.tenant_id AND p.case_id = i.case_id
 $$;
 
 -- Name: invoice_cancelled(); Type: FUNCTION; Schema: cobranza
@@ -5031,6 +5129,14 @@ GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer) TO
 GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer) TO cobranza_client;
 
+-- Name: FUNCTION age_bucket(p_days integer); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.age_bucket(p_days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.age_bucket(p_days integer) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.age_bucket(p_days integer) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.age_bucket(p_days integer) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.age_bucket(p_days integer) TO cobranza_client;
+
 -- Name: FUNCTION agreement_prepare(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.agreement_prepare() FROM PUBLIC;
@@ -5248,6 +5354,18 @@ GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_client;
 GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_owner;
 
+-- Name: FUNCTION debtor_grade(p_country character, p_tax_id text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.debtor_grade(p_country character, p_tax_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.debtor_grade(p_country character, p_tax_id text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.debtor_grade(p_country character, p_tax_id text) TO cobranza_collector;
+
+-- Name: FUNCTION debtor_history(p_country character, p_tax_id text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) TO cobranza_collector;
+
 -- Name: FUNCTION default_connection_limit(p_kind text); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.default_connection_limit(p_kind text) FROM PUBLIC;
@@ -5306,6 +5424,14 @@ GRANT ALL ON FUNCTION cobranza.format_money(p_amount bigint, p_currency characte
 -- Name: FUNCTION instalment_prepare(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.instalment_prepare() FROM PUBLIC;
+
+-- Name: FUNCTION invoice_balance_as_of(p_on date); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_client;
 
 -- Name: FUNCTION invoice_client_pending_check(); Type: ACL; Schema: cobranza
 

@@ -12,10 +12,20 @@ public enum CommandOutput: Equatable, Sendable {
         /// Shown in csv and json only: data a program wants whole (a letter's full text) that
         /// would drown an aligned table; people read it with its own command (`letter show`).
         public var forProgramsOnly: Bool
+        /// A bar chart (`report aging`): the reverse of `forProgramsOnly`, drawn in aligned output
+        /// only, under its title; csv and json leave the section out, its numbers being in a table.
+        public var chart: [BarChart.Bar]?
         public init(_ title: String, _ table: ResultTable, forProgramsOnly: Bool = false) {
             self.title = title
             self.table = table
             self.forProgramsOnly = forProgramsOnly
+        }
+
+        /// A section that is a chart: aligned output draws it, csv and json skip it.
+        public static func chart(_ title: String, _ bars: [BarChart.Bar]) -> Section {
+            var section = Section(title, ResultTable(columns: [], rows: []))
+            section.chart = bars
+            return section
         }
     }
 }

@@ -13,10 +13,13 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public struct Renderer: Sendable {
     public var format: OutputFormat
     public var expanded: Bool
+    /// How bar charts are drawn in aligned output (width, Unicode or ASCII).
+    public var chartStyle: BarChart.Style
 
-    public init(format: OutputFormat = .aligned, expanded: Bool = false) {
+    public init(format: OutputFormat = .aligned, expanded: Bool = false, chartStyle: BarChart.Style = BarChart.Style()) {
         self.format = format
         self.expanded = expanded
+        self.chartStyle = chartStyle
     }
 
     public func render(_ output: CommandOutput) -> String {
@@ -29,7 +32,9 @@ public struct Renderer: Sendable {
             case .csv: return Self.csvText(table)
             case .json: return Self.jsonText(table)
             }
-        case .sections(let sections):
+        case .sections(let all):
+            // Charts are for people: csv and json carry the tables their numbers come from.
+            let sections = format == .aligned ? all : all.filter { $0.chart == nil }
             switch format {
             case .json:
                 return "{" + sections.map { Self.jsonString($0.title) + ":" + Self.jsonText($0.table).dropLast() }
@@ -38,7 +43,10 @@ public struct Renderer: Sendable {
                 return sections.map { "# " + $0.title + "\n" + Self.csvText($0.table) }.joined(separator: "\n")
             case .aligned:
                 return sections.filter { !$0.forProgramsOnly }.map { section in
-                    TerminalText.escaped(section.title) + "\n" + (expanded ? Self.expandedText(section.table) : Self.alignedText(section.table))
+                    if let bars = section.chart {
+                        return TerminalText.escaped(section.title) + "\n" + BarChart.lines(bars, style: chartStyle).map { $0 + "\n" }.joined()
+                    }
+                    return TerminalText.escaped(section.title) + "\n" + (expanded ? Self.expandedText(section.table) : Self.alignedText(section.table))
                 }.joined(separator: "\n")
             }
         }

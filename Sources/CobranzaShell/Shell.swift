@@ -40,7 +40,7 @@ public final class Shell {
         self.connector = connector
         self.options = options
         self.console = console
-        self.renderer = Renderer(format: options.format)
+        self.renderer = Renderer(format: options.format, chartStyle: .current())
         InterruptWatcher.install()
     }
 

@@ -6,7 +6,7 @@ import CobranzaShell
 /// running at once would create, log in as and drop each other's `ana`. pg_regress solves this
 /// with a `regress_` prefix written into its expected files. Here the expected text must stay as
 /// it is, and a prefix cannot be mapped back invisibly: every aligned table that shows a name
-/// would be wider. So each run gets a tag digit and its people keep their length: the last
+/// would be wider. So each run gets a tag character (a digit, then a letter) and its people keep their length: the last
 /// letter becomes the tag (`ana` → `an3`, `admin` → `admi3`, with tag 3). Two runs' names then
 /// differ in their last character, column widths are unchanged, and the output is compared with
 /// the tagged names mapped back — a bijection within the run, so printing the wrong person still
@@ -28,14 +28,14 @@ struct TranscriptPeople: Sendable {
 
     /// `people`: every name the transcript logs in as or creates; `text`: the whole transcript.
     init(_ people: some Sequence<String>, tag: Int, text: String) throws {
-        guard (0...9).contains(tag) else {
-            throw Refused(description: "tag \(tag): one digit per concurrent transcript, so at most ten (make the tag two characters to go further)")
+        guard Self.tagCharacters.indices.contains(tag) else {
+            throw Refused(description: "tag \(tag): one character per concurrent transcript, so at most \(Self.tagCharacters.count) (make the tag two characters to go further)")
         }
         // A name that cannot be a role (the transcript checks it is refused) is never created,
         // so it cannot collide and keeps its spelling.
         let names = Set(people).filter(Self.isRoleName).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var tagged: [String: String] = [:]
-        for name in names { tagged[name] = String(name.dropLast()) + String(tag) }
+        for name in names { tagged[name] = String(name.dropLast()) + String(Self.tagCharacters[tag]) }
         let renamed = names.map { tagged[$0]! }
         // Strictly increasing in byte order (PostgreSQL's `name` sorts with the C collation):
         // distinct, and sorted as the plain names are.
@@ -49,6 +49,11 @@ struct TranscriptPeople: Sendable {
         self.tagged = tagged
         self.plain = Dictionary(uniqueKeysWithValues: tagged.map { ($1, $0) })
     }
+
+    /// A run's tag: digits first, then lower-case letters (a role name keeps needing no quotes).
+    /// Every tagged name of a run ends in its tag, so two runs never share one, even where a
+    /// letter tag gives a name back unchanged (`ana` with tag `a`).
+    static let tagCharacters = Array("0123456789abcdefghijklmnopqrstuvwxyz")
 
     static func isRoleName(_ name: String) -> Bool {
         name.wholeMatch(of: /[a-z][a-z0-9_]{1,40}/) != nil

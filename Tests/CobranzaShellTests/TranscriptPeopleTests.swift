@@ -43,6 +43,8 @@ struct TranscriptPeopleTests {
         #expect(throws: TranscriptPeople.Refused.self) { try TranscriptPeople(["ana", "anb"], tag: 1, text: "") }
         #expect(throws: TranscriptPeople.Refused.self) { try TranscriptPeople(["an_b", "ana"], tag: 1, text: "") }
         #expect(throws: TranscriptPeople.Refused.self) { try TranscriptPeople(["ana"], tag: 1, text: "an1 is here") }
-        #expect(throws: TranscriptPeople.Refused.self) { try TranscriptPeople(["ana"], tag: 10, text: "") }
+        #expect(throws: TranscriptPeople.Refused.self) { try TranscriptPeople(["ana"], tag: 36, text: "") }
+        // Past the ten digits, letters: the eleventh run's ana is anb.
+        #expect((try? TranscriptPeople(["ana"], tag: 11, text: ""))?.tagged == ["ana": "anb"])
     }
 }

@@ -43,9 +43,18 @@ enum DebtorCommands {
     static let show = Command(CommandSpec(
         words: ["debtor", "show"],
         arguments: [CommandTable.argument("TAX_ID", help: "the debtor's tax id")],
-        options: [CommandTable.clientOption], summary: "show one debtor", examples: ["debtor show 96.543.210-8 --client ACME"])
+        options: [CommandTable.clientOption], summary: "show one debtor; for admins and collectors with its payment grade A-D (debtor history)",
+        examples: ["debtor show 96.543.210-8 --client ACME"])
     ) { invocation, context in
-        .table(debtorTable([try context.session.debtors.show(taxID: invocation.argument("TAX_ID")!, client: invocation.option("client"))]))
+        let debtor = try context.session.debtors.show(taxID: invocation.argument("TAX_ID")!, client: invocation.option("client"))
+        var table = debtorTable([debtor])
+        // The grade is the agency's credit check across clients: never an SME's to read.
+        if [.admin, .collector].contains(context.session.identity.kind),
+           let id = Country(code: debtor.country).flatMap({ try? TaxID.parse(debtor.taxID, country: $0).get() }) {
+            table.columns.append(.init("grade"))
+            table.rows[0].append(try context.session.debtors.grade(id) ?? "-")
+        }
+        return .table(table)
     }
 
     static let list = Command(CommandSpec(

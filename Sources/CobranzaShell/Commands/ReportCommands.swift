@@ -1,0 +1,120 @@
+import CobranzaCore
+import CobranzaStore
+
+/// Reports a manager supervises with and an SME reads: tables for every format, and under them
+/// in aligned output a bar chart of the same numbers (csv and json carry the tables only). What
+/// a person sees is what the database's row security lets them read: staff every client, an
+/// SME its own.
+enum ReportCommands {
+    static let asOfOption = CommandTable.option("as-of", "DATE", .date, help: "as it stood at the end of that day (default today)")
+
+    static let aging = Command(CommandSpec(
+        words: ["report", "aging"], arguments: [],
+        options: [CommandTable.clientOption,
+                  CommandTable.option("collector", "USER", .userName, help: "only cases assigned to this collector or lawyer (staff)"),
+                  CommandTable.option("currency", "CODE", help: "only this currency"),
+                  CommandTable.option("by", "WHAT", .choice(AgingReport.Grouping.allCases.map(\.rawValue)),
+                                      help: "a line per client (default) or per collector (staff)"),
+                  asOfOption],
+        summary: "money outstanding on open invoices by days past due (0-30 … >365), counts and amounts, with totals and a chart",
+        examples: ["report aging", "report aging --by collector --currency CLP", "report aging --client ACME --as-of 2026-03-31"])
+    ) { invocation, context in
+        let report = try context.session.reports.aging(
+            client: invocation.option("client"), collector: invocation.option("collector"), currency: invocation.option("currency"),
+            grouping: invocation.choice("by") ?? .client, asOf: invocation.date("as-of"))
+        guard !report.totals.isEmpty else { return .message("No money outstanding on open invoices on \(report.asOf).") }
+        return .sections([.init("Aging on \(report.asOf) by \(report.grouping.rawValue)", agingTable(report))]
+            + report.totals.flatMap { bucketSections($0, on: report.asOf) })
+    }
+
+    static let summary = Command(CommandSpec(
+        words: ["report", "summary"], arguments: [], options: [CommandTable.clientOption, asOfOption],
+        summary: "a client's placed, recovered, fees, remitted this month and this year, what is outstanding, and its aging chart",
+        examples: ["report summary", "report summary --client ACME --as-of 2026-03-31"])
+    ) { invocation, context in
+        let summary = try context.session.reports.summary(client: invocation.option("client"), asOf: invocation.date("as-of"))
+        guard !summary.figures.isEmpty else { return .message("Nothing placed with the agency for \(summary.client) up to \(summary.asOf).") }
+        let monthName = String(summary.asOf.description.prefix(7))
+        return .sections(summary.figures.flatMap { f -> [CommandOutput.Section] in
+            let m = { (value: Int64) in Formatting.money(value, f.currency) }
+            let table = ResultTable(
+                columns: [.init("measure"), .init("month", .money), .init("year_to_date", .money)],
+                rows: [["placed", m(f.placed.month), m(f.placed.year)],
+                       ["recovered", m(f.recovered.month), m(f.recovered.year)],
+                       ["fees (before VAT)", m(f.fees.month), m(f.fees.year)],
+                       ["net remitted", m(f.remitted.month), m(f.remitted.year)],
+                       ["outstanding on \(summary.asOf)", m(f.outstanding), m(f.outstanding)]])
+            var sections: [CommandOutput.Section] = [.init("\(summary.client) \(f.currency): \(monthName) and \(summary.asOf.year) to \(summary.asOf)", table)]
+            if let line = summary.aging.totals.first(where: { $0.currency == f.currency }) {
+                sections += bucketSections(line, on: summary.asOf)
+            }
+            return sections
+        })
+    }
+
+    static let debtorHistory = Command(CommandSpec(
+        words: ["debtor", "history"],
+        arguments: [CommandTable.argument("TAX_ID", help: "the debtor's RUT, NIT or RFC. Its grade: " + DebtorHistory.gradeRule)],
+        options: [CommandTable.option("country", "CL|CO|MX", .choice(["CL", "CO", "MX"]), help: "the tax id's country (default: the first whose rules it meets)")],
+        summary: "every case of a debtor across all clients: paid how and when, promises broken, disputes, postings, and its grade A-D (admins and collectors)",
+        examples: ["debtor history 96.543.210-8", "debtor history 800.197.268-4 --country CO"])
+    ) { invocation, context in
+        let history = try context.session.debtors.history(taxID: invocation.argument("TAX_ID")!, country: invocation.option("country"))
+        guard !history.cases.isEmpty else { return .message("No case of \(history.taxID) (\(history.country)) with any client.") }
+        let date = { (day: CalendarDate?) in day?.description }
+        let table = ResultTable(
+            columns: [.init("client"), .init("case"), .init("debtor"), .init("opened"), .init("stage"), .init("closed"), .init("currency"),
+                      .init("placed", .money), .init("paid", .money), .init("outstanding", .money), .init("payments", .number),
+                      .init("first_paid"), .init("last_paid"), .init("days_to_pay", .number), .init("promises", .number),
+                      .init("broken", .number), .init("disputes", .number), .init("posted"), .init("withdrawn")],
+            rows: history.cases.map { c in
+                let m = { (value: Int64) in Formatting.money(value, c.currency) }
+                return [c.client, c.caseNumber, c.debtorName, c.openedOn.description, c.stage + (c.closeCode.map { " (\($0))" } ?? ""),
+                        date(c.closedOn), c.currency, m(c.placed), m(c.paid), m(c.outstanding), String(c.payments),
+                        date(c.firstPaidOn), date(c.lastPaidOn), c.daysToPay.map(String.init), String(c.promises),
+                        String(c.brokenPromises), String(c.disputes), date(c.postedOn), date(c.withdrawnOn)]
+            })
+        return .sections([.init("Debtor \(history.taxID) (\(history.country)): grade \(history.grade ?? "-")", table)])
+    }
+
+    static let debtors = Command(CommandSpec(
+        words: ["report", "debtors"], arguments: [],
+        options: [CommandTable.option("min-clients", "N", .count(1...1_000, unit: "clients"), help: "owing to at least N clients (default 2)"),
+                  asOfOption, CommandTable.limitOption],
+        summary: "debtors owing to several clients at once, most owed first (admins and collectors)",
+        examples: ["report debtors", "report debtors --min-clients 3 --as-of 2026-03-31"])
+    ) { invocation, context in
+        let debtors = try context.session.debtors.shared(
+            minClients: invocation.count("min-clients") ?? 2, asOf: invocation.date("as-of"), limit: Formatting.limit(invocation))
+        return .table(ResultTable(
+            columns: [.init("tax_id"), .init("country"), .init("name"), .init("clients", .number), .init("client_codes"),
+                      .init("open_cases", .number), .init("currency"), .init("outstanding", .money)],
+            rows: debtors.map { d in
+                [d.taxID, d.country, d.name, String(d.clients.count), d.clients.joined(separator: " "), String(d.openCases), d.currency,
+                 Formatting.money(d.outstanding, d.currency)]
+            }))
+    }
+
+    /// A line per group and currency, then the currency's total, amounts by bucket.
+    static func agingTable(_ report: AgingReport) -> ResultTable {
+        let lines = report.totals.flatMap { total in report.lines.filter { $0.currency == total.currency } + [total] }
+        return ResultTable(
+            columns: [.init(report.grouping.rawValue), .init("currency"), .init("invoices", .number)]
+                + AgingReport.buckets.map { .init($0, .money) } + [.init("outstanding", .money)],
+            rows: lines.map { line in
+                [line.group ?? "total", line.currency, String(line.invoices)]
+                    + line.amounts.map { Formatting.money($0, line.currency) } + [Formatting.money(line.outstanding, line.currency)]
+            })
+    }
+
+    /// One currency's buckets, invoices and amounts, and the chart of the amounts.
+    static func bucketSections(_ total: AgingReport.Line, on day: CalendarDate) -> [CommandOutput.Section] {
+        let amounts = total.amounts.map { Formatting.money($0, total.currency) }
+        let table = ResultTable(
+            columns: [.init("days_past_due"), .init("invoices", .number), .init("outstanding", .money)],
+            rows: AgingReport.buckets.indices.map { [AgingReport.buckets[$0], String(total.counts[$0]), amounts[$0]] })
+        return [.init("Age buckets \(total.currency) on \(day)", table),
+                .chart("Outstanding \(total.currency) by days past due",
+                       AgingReport.buckets.indices.map { BarChart.Bar(AgingReport.buckets[$0], total.amounts[$0], caption: amounts[$0]) })]
+    }
+}
