@@ -67,6 +67,8 @@ public struct CaseDetail: Sendable, Equatable {
     public var nextAction: String?
     /// The letters sent, each with its exact text (an SME: the client-visible ones).
     public var letters: [Letters.Sent] = []
+    /// The court costs of a referred case, each with who bears it (the contract's court_costs).
+    public var courtCosts: [CourtCost] = []
 }
 
 /// Collection cases: opened by staff from submissions, listed and shown to staff in full and to
@@ -321,7 +323,15 @@ public struct Cases {
                           outstanding: settled ? 0 : unpaid, forgiven: settled ? unpaid : 0, agreement: agreement,
                           court: try extra?.decodeIfPresent("court"), posting: try extra?.decodeIfPresent("posting"),
                           nextAction: try extra?.decodeIfPresent("next_action"),
-                          letters: try Letters(session: session).sent(caseNumber: key))
+                          letters: try Letters(session: session).sent(caseNumber: key), courtCosts: try courtCosts(key))
+    }
+
+    private func courtCosts(_ key: String) throws -> [CourtCost] {
+        guard let row = try connection.query("""
+            SELECT c.tenant_id, c.id FROM cobranza.collection_case c
+             WHERE c.number = $1 AND EXISTS (SELECT 1 FROM cobranza.court_cost k WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id)
+            """, [key]).first else { return [] }
+        return try Referrals.costs(connection, tenant: try row.decode("tenant_id"), caseID: try row.decode("id"))
     }
 
     /// Count and amount by stage and currency: an SME's view of its portfolio.
