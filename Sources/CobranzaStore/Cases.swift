@@ -312,7 +312,10 @@ public struct Cases {
             """, [key]).first
         let summary = try Self.summary(row)
         let paid: Int64 = try extra?.decode("paid") ?? 0
-        let unpaid = try MoneyArithmetic.subtract(summary.total, paid)
+        // The debtor owes the court costs the contract puts on them too (0036), after the invoices.
+        let courtCosts = try courtCosts(key)
+        let debtorCosts = try MoneyArithmetic.sum(courtCosts.filter { $0.borneBy == .debtor }.map(\.amount))
+        let unpaid = try MoneyArithmetic.subtract(try MoneyArithmetic.add(summary.total, debtorCosts), paid)
         let settled = try extra?.decodeIfPresent("settled", as: Bool.self) ?? false
         var agreement: AgreementStanding?
         if let extra, let id = try extra.decodeIfPresent("agreement_id", as: Int64.self) {
@@ -323,7 +326,7 @@ public struct Cases {
                           outstanding: settled ? 0 : unpaid, forgiven: settled ? unpaid : 0, agreement: agreement,
                           court: try extra?.decodeIfPresent("court"), posting: try extra?.decodeIfPresent("posting"),
                           nextAction: try extra?.decodeIfPresent("next_action"),
-                          letters: try Letters(session: session).sent(caseNumber: key), courtCosts: try courtCosts(key))
+                          letters: try Letters(session: session).sent(caseNumber: key), courtCosts: courtCosts)
     }
 
     private func courtCosts(_ key: String) throws -> [CourtCost] {

@@ -73,6 +73,10 @@ struct CourtCostTests {
         let maria = try fixture.session(fixture.maria)
         #expect(try maria.feeInvoices.showWithCosts(invoice.number).2.map(\.amount) == [45_000])
         #expect(try maria.referrals.show(caseNumber: number).costs.map(\.invoice) == [invoice.number])
+        // And on its statement, with who bears it and the invoice that bills it.
+        let statement = try #require(try maria.statements.statement(client: nil, period: "2026-04").first)
+        #expect(statement.courtCosts.map(\.cost.invoice) == [invoice.number])
+        #expect(statement.courtCostsKept == 0)
 
         // Billed once: nothing new next time.
         #expect(try admin.feeInvoices.issue(client: "ACME", period: "2026-04").isEmpty)
@@ -119,6 +123,47 @@ struct CourtCostTests {
         try setContract { $0.courtCostsVAT = true }
         let latest = try #require(try fixture.session(fixture.admin).contracts.history(client: "ACME").last)
         #expect(latest.courtCosts == .debtor && latest.courtCostsVAT)
+    }
+
+    @Test func theDebtorsCostsAreOwedAfterTheInvoicesAndEarnNoFee() throws {
+        try setContract { $0.courtCosts = .debtor }
+        let number = try referredCaseWithACost()
+        let ana = try fixture.session(fixture.collector)
+        #expect(try ana.cases.show(number).outstanding == 1_045_000)
+        #expect(try fixture.session(fixture.maria).cases.show(number).outstanding == 1_045_000)
+        // Nothing to bill the client.
+        #expect(try fixture.session(fixture.admin).feeInvoices.issue(client: "ACME", period: "2026-04").isEmpty)
+        // 1.000.000 pays the invoice: the judicial fee on all of it, and the case stays open.
+        let first = try ana.payments.record(.init(caseNumber: number, amount: "1.000.000"))
+        #expect(first.fee == 250_000)
+        #expect(first.caseOutstanding == 45_000)
+        #expect(first.caseCloseCode == nil)
+        // Over what is owed is refused, costs included.
+        #expect(throws: (any Error).self) { try ana.payments.record(.init(caseNumber: number, amount: "45.001")) }
+        // 45.000 pays the costs: no fee, not even the minimum; now the case is paid.
+        let last = try ana.payments.record(.init(caseNumber: number, amount: "45.000"))
+        #expect(last.fee == 0)
+        #expect(last.caseOutstanding == 0)
+        #expect(last.caseCloseCode == "paid")
+        let su = try fixture.db.superuser()
+        let parts = try su.query("SELECT court_costs FROM cobranza.payment WHERE id IN ($1, $2) ORDER BY id", [first.id, last.id])
+            .rows.map { try $0.decode("court_costs", as: Int64.self) }
+        #expect(parts == [0, 45_000])
+        // A payment across the invoice and the costs earns the fee on the invoice's part only.
+        let other = try referredCaseWithACost()
+        let across = try ana.payments.record(.init(caseNumber: other, amount: "1.045.000"))
+        #expect(across.fee == 250_000)
+        #expect(across.caseCloseCode == "paid")
+        #expect(across.feeNote?.contains("no fee on $45.000 to the court costs the debtor bears") == true)
+        // The statement: the costs recovered are the agency's, not remitted to the client.
+        let statement = try #require(try fixture.session(fixture.maria).statements.statement(client: nil, period: "2026-04").first)
+        #expect(statement.collectedByAgency == 2_090_000)
+        #expect(statement.courtCostsKept == 90_000)
+        #expect(statement.feesWithheld == 2 * (250_000 + 47_500))
+        #expect(statement.netToRemit == 2_090_000 - 595_000 - 90_000)
+        #expect(statement.closingBalance == statement.netToRemit)
+        #expect(statement.courtCosts.map(\.caseNumber) == [number, other])
+        #expect(statement.courtCosts.map(\.cost.borneBy) == [.debtor, .debtor])
     }
 
     /// The same rules for anyone with plain SQL.

@@ -28,7 +28,8 @@ SET LOCAL ROLE cobranza_owner;
 ALTER TABLE cobranza.contract
     ADD COLUMN court_costs text NOT NULL DEFAULT 'client'
         CONSTRAINT contract_court_costs_check CHECK (court_costs IN ('client', 'debtor', 'agency')),
-    ADD COLUMN court_costs_vat boolean NOT NULL DEFAULT false;
+    ADD COLUMN court_costs_vat boolean NOT NULL DEFAULT false,
+    ADD CONSTRAINT contract_court_costs_text CHECK (cobranza.single_line(court_costs, 'court_costs'));
 
 GRANT INSERT (court_costs, court_costs_vat) ON cobranza.contract TO cobranza_admin;
 
@@ -37,7 +38,8 @@ GRANT INSERT (court_costs, court_costs_vat) ON cobranza.contract TO cobranza_adm
 ------------------------------------------------------------------------------------------------
 ALTER TABLE cobranza.court_cost
     ADD COLUMN borne_by text NOT NULL DEFAULT 'client'
-        CONSTRAINT court_cost_borne_by_check CHECK (borne_by IN ('client', 'debtor', 'agency'));
+        CONSTRAINT court_cost_borne_by_check CHECK (borne_by IN ('client', 'debtor', 'agency')),
+    ADD CONSTRAINT court_cost_borne_by_text CHECK (cobranza.single_line(borne_by, 'borne_by'));
 ALTER TABLE cobranza.court_cost ALTER COLUMN borne_by DROP DEFAULT;
 
 -- 0012's, and the bearer from the contract in force on the day the cost was incurred.
@@ -52,7 +54,7 @@ BEGIN
     NEW.currency := v_case.currency;
     IF NEW.incurred_on > cobranza.today() THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'court_cost_incurred_on_check',
-            MESSAGE = format('--date: %s is in the future', NEW.incurred_on);
+            COLUMN = 'incurred_on', MESSAGE = format('incurred_on: %s is in the future', NEW.incurred_on);
     END IF;
     NEW.borne_by := coalesce((cobranza.contract_on(NEW.tenant_id, NEW.incurred_on)).court_costs, 'client');
     RETURN NEW;
