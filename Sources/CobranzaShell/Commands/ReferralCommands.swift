@@ -72,23 +72,24 @@ enum ReferralCommands {
         return sections
     }
 
-    /// "$45.000 (client $45.000, billed on F-2026-000003)": the total and who bears what.
+    /// "$45.000 CLP (the client's: on the next fee invoice)": the total and who bears it; with
+    /// more than one bearer, each one's amount.
     static func costSummary(_ costs: [CourtCost], currency: String) throws -> String {
         let money = { (minor: Int64) in Formatting.money(minor, currency) }
         let total = money(try MoneyArithmetic.sum(costs.map(\.amount)))
-        guard !costs.isEmpty else { return total }
-        var parts: [String] = []
-        for bearer in CourtCostBearer.allCases {
+        let bearers = CourtCostBearer.allCases.filter { bearer in costs.contains { $0.borneBy == bearer } }
+        guard !bearers.isEmpty else { return total }
+        let parts = try bearers.map { bearer -> String in
             let borne = costs.filter { $0.borneBy == bearer }
-            guard !borne.isEmpty else { continue }
-            let amount = money(try MoneyArithmetic.sum(borne.map(\.amount)))
+            let amount = bearers.count > 1 ? " " + money(try MoneyArithmetic.sum(borne.map(\.amount))) : ""
             switch bearer {
             case .client:
-                let unbilled = borne.filter { $0.invoice == nil }
-                parts.append("the client bears \(amount)"
-                    + (unbilled.isEmpty ? ", invoiced" : ", \(money(try MoneyArithmetic.sum(unbilled.map(\.amount)))) on the next fee invoice"))
-            case .debtor: parts.append("the debtor bears \(amount)")
-            case .agency: parts.append("the agency absorbs \(amount)")
+                let unbilled = try MoneyArithmetic.sum(borne.filter { $0.invoice == nil }.map(\.amount))
+                let billing = unbilled == 0 ? "invoiced"
+                    : borne.allSatisfy({ $0.invoice == nil }) ? "on the next fee invoice" : "\(money(unbilled)) on the next fee invoice"
+                return "the client's\(amount): \(billing)"
+            case .debtor: return "the debtor's\(amount): owed with the case"
+            case .agency: return "absorbed by the agency\(amount)"
             }
         }
         return "\(total) (\(parts.joined(separator: "; ")))"
