@@ -166,6 +166,47 @@ struct CourtCostTests {
         #expect(statement.courtCosts.map(\.cost.borneBy) == [.debtor, .debtor])
     }
 
+    /// Two admins issue at once: billing is one at a time (lock_billing), so each cost lands on
+    /// one invoice, as each fee does.
+    @Test func twoAdminsIssuingAtOnceBillEachCostOnce() throws {
+        for _ in 0..<3 { _ = try referredCaseWithACost() }
+        let admins = [fixture.admin, try fixture.db.addPerson("admin", kind: "admin")]
+        let fixture = self.fixture
+        let issued = Failures()
+        let failures = simultaneously(2, prepare: { worker in try fixture.session(admins[worker]) }, act: { _, session in
+            for invoice in try session.feeInvoices.issue(client: nil, period: "2026-04") { issued.append(invoice.number) }
+        })
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(issued.all == ["F-2026-000001"], "\(issued.all)")
+        let su = try fixture.db.superuser()
+        let billed = try su.query("SELECT count(*) AS lines, count(DISTINCT cost_id) AS costs, sum(amount) AS amount FROM cobranza.fee_document_cost_line").first!
+        #expect(try billed.decode("lines", as: Int64.self) == 3)
+        #expect(try billed.decode("costs", as: Int64.self) == 3)
+        #expect(try billed.decode("amount", as: Int64.self) == 135_000)
+    }
+
+    @Test func reversingTheCostsPaymentReopensTheCase() throws {
+        try setContract { $0.courtCosts = .debtor }
+        let number = try referredCaseWithACost()
+        let ana = try fixture.session(fixture.collector)
+        try ana.payments.record(.init(caseNumber: number, amount: "1.000.000"))
+        let last = try ana.payments.record(.init(caseNumber: number, amount: "45.000"))
+        #expect(last.caseCloseCode == "paid")
+        _ = try ana.payments.reverse(last.id, reason: "cheque rebotado", date: nil)
+        let after = try ana.cases.show(number)
+        #expect(after.summary.closeCode == nil)
+        #expect(after.outstanding == 45_000)
+        let su = try fixture.db.superuser()
+        #expect(try su.query("SELECT court_costs FROM cobranza.payment WHERE reverses_id = $1", [last.id]).first!
+            .decode("court_costs", as: Int64.self) == -45_000)
+        // What a payment gave the costs is payment_prepare's, never the recorder's.
+        let admin = try fixture.connect(fixture.admin)
+        let caseID: Int64 = try su.query("SELECT id FROM cobranza.collection_case WHERE number = $1", [number]).first!.decode("id")
+        #expect(message {
+            try admin.query("INSERT INTO cobranza.payment (tenant_id, case_id, amount, court_costs) VALUES ($1, $2, 1, 1)", [fixture.acme, caseID])
+        }?.contains("permission denied") == true)
+    }
+
     /// The same rules for anyone with plain SQL.
     @Test func theDatabaseHoldsTheRules() throws {
         let number = try referredCaseWithACost()
