@@ -166,6 +166,19 @@ struct CourtCostTests {
         #expect(statement.courtCosts.map(\.cost.borneBy) == [.debtor, .debtor])
     }
 
+    /// The debtor pays the costs to the client directly: that money is the agency's, so the
+    /// client owes it on the statement.
+    @Test func costsPaidToTheClientAreOwedToTheAgency() throws {
+        try setContract { $0.courtCosts = .debtor }
+        let number = try referredCaseWithACost()
+        let ana = try fixture.session(fixture.collector)
+        try ana.payments.record(.init(caseNumber: number, amount: "1.045.000", channel: .direct))
+        let statement = try #require(try fixture.session(fixture.admin).statements.statement(client: "ACME", period: "2026-04").first)
+        #expect(statement.paidDirectly == 1_045_000)
+        #expect(statement.courtCostsKept == 0)
+        #expect(statement.closingBalance == -45_000)
+    }
+
     /// Two admins issue at once: billing is one at a time (lock_billing), so each cost lands on
     /// one invoice, as each fee does.
     @Test func twoAdminsIssuingAtOnceBillEachCostOnce() throws {
