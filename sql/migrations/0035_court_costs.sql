@@ -17,7 +17,7 @@
 --     payments are; voiding the invoice credits its costs too (fee_document_void_costs) and
 --     frees them for the next invoice.
 --   * agency: absorbed; shown for information.
---   * debtor: recorded and shown as the debtor's; see the report of issue 16 for what is left.
+--   * debtor: owed by the debtor after the invoices, earning no fee (0036_debtor_court_costs).
 -- Costs recorded before this migration are the client's: the term's default.
 
 SET LOCAL ROLE cobranza_owner;
