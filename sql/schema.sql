@@ -445,6 +445,8 @@ CREATE FUNCTION cobranza.case_outstanding(p_tenant bigint, p_case bigint) RETURN
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
     SELECT (coalesce((SELECT sum(i.amount) FROM cobranza.invoice i WHERE i.tenant_id = p_tenant AND i.case_id = p_case), 0)
+          + coalesce((SELECT sum(k.amount) FROM cobranza.court_cost k
+                       WHERE k.tenant_id = p_tenant AND k.case_id = p_case AND k.borne_by = 'debtor'), 0)
           - coalesce((SELECT sum(p.amount) FROM cobranza.payment p WHERE p.tenant_id = p_tenant AND p.case_id = p_case), 0))::bigint
 $$;
 
@@ -631,7 +633,11 @@ CREATE TABLE cobranza.contract (
     posting_notice_days integer DEFAULT 15 NOT NULL,
     agreement_default_days integer DEFAULT 30 NOT NULL,
     follow_up_days integer DEFAULT 7 NOT NULL,
+    court_costs text DEFAULT 'client'::text NOT NULL,
+    court_costs_vat boolean DEFAULT false NOT NULL,
     CONSTRAINT contract_agreement_default_days_check CHECK (((agreement_default_days >= 1) AND (agreement_default_days <= 365))),
+    CONSTRAINT contract_court_costs_check CHECK ((court_costs = ANY (ARRAY['client'::text, 'debtor'::text, 'agency'::text]))),
+    CONSTRAINT contract_court_costs_text CHECK (cobranza.single_line(court_costs, 'court_costs'::text)),
     CONSTRAINT contract_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT contract_extrajudicial_rate_check CHECK (((extrajudicial_bp >= 0) AND (extrajudicial_bp <= 5000))),
     CONSTRAINT contract_follow_up_days_check CHECK (((follow_up_days >= 1) AND (follow_up_days <= 365))),
@@ -707,6 +713,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'court_cost_incurred_on_check',
             COLUMN = 'incurred_on', MESSAGE = format('incurred_on: %s is in the future', NEW.incurred_on);
     END IF;
+    NEW.borne_by := coalesce((cobranza.contract_on(NEW.tenant_id, NEW.incurred_on)).court_costs, 'client');
     RETURN NEW;
 END
 $$;
@@ -1173,6 +1180,28 @@ BEGIN
 END
 $$;
 
+-- Name: fee_document_void_costs(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.fee_document_void_costs() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_invoice record;
+BEGIN
+    SELECT d.cost_ids, d.costs, d.cost_vat_bp INTO v_invoice FROM cobranza.fee_document d
+     WHERE d.tenant_id = NEW.tenant_id AND d.id = NEW.voids_id;
+    IF FOUND AND v_invoice.costs <> 0 THEN
+        NEW.cost_ids := v_invoice.cost_ids;
+        NEW.costs := -v_invoice.costs;
+        NEW.cost_vat_bp := v_invoice.cost_vat_bp;
+        NEW.vat := NEW.vat + cobranza.apply_rate(NEW.cost_vat_bp, NEW.costs);
+        NEW.total := NEW.total + NEW.costs + cobranza.apply_rate(NEW.cost_vat_bp, NEW.costs);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: fee_number(text, date, integer); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.fee_number(p_series text, p_on date, p_value integer) RETURNS text
@@ -1496,7 +1525,7 @@ $$;
 
 -- Name: issue_fee_invoices(text, text); Type: FUNCTION; Schema: cobranza
 
-CREATE FUNCTION cobranza.issue_fee_invoices(p_client text, p_period text) RETURNS TABLE(number text, client_code text, currency character, lines integer, subtotal bigint, vat bigint, total bigint)
+CREATE FUNCTION cobranza.issue_fee_invoices(p_client text, p_period text) RETURNS TABLE(number text, client_code text, currency character, lines integer, subtotal bigint, costs bigint, vat bigint, total bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     SET work_mem TO '64MB'
@@ -1537,26 +1566,43 @@ BEGIN
            AND NOT EXISTS (SELECT 1 FROM cobranza.billed_payment b WHERE b.tenant_id = p.tenant_id AND b.payment_id = p.id)
          GROUP BY p.tenant_id, p.currency, p.case_id
     ),
+    cost AS MATERIALIZED (
+        SELECT k.tenant_id, k.currency, k.case_id, k.id, k.amount
+          FROM cobranza.court_cost k
+         WHERE (v_tenant IS NULL OR k.tenant_id = v_tenant)
+           AND k.borne_by = 'client' AND k.incurred_on <= v_end
+           AND NOT EXISTS (SELECT 1 FROM cobranza.billed_court_cost b WHERE b.tenant_id = k.tenant_id AND b.cost_id = k.id)
+    ),
     labelled AS MATERIALIZED (
-        SELECT pc.tenant_id, pc.currency, sum(pc.subtotal)::bigint AS subtotal,
-               jsonb_object_agg(pc.case_id::text, jsonb_build_array(c.number, de.name)) AS case_labels
-          FROM per_case pc
-          JOIN cobranza.collection_case c ON c.tenant_id = pc.tenant_id AND c.id = pc.case_id
+        SELECT x.tenant_id, x.currency, jsonb_object_agg(x.case_id::text, jsonb_build_array(c.number, de.name)) AS case_labels
+          FROM (SELECT pc.tenant_id, pc.currency, pc.case_id FROM per_case pc
+                UNION SELECT k.tenant_id, k.currency, k.case_id FROM cost k) x
+          JOIN cobranza.collection_case c ON c.tenant_id = x.tenant_id AND c.id = x.case_id
           JOIN cobranza.debtor de ON de.tenant_id = c.tenant_id AND de.id = c.debtor_id
-         GROUP BY pc.tenant_id, pc.currency
+         GROUP BY x.tenant_id, x.currency
     ),
     drafts AS MATERIALIZED (
-        SELECT l.*, x.payment_ids
+        SELECT l.tenant_id, l.currency, l.case_labels,
+               coalesce(f.subtotal, 0)::bigint AS subtotal, coalesce(x.payment_ids, '{}') AS payment_ids,
+               coalesce(k.costs, 0)::bigint AS costs, coalesce(k.cost_ids, '{}') AS cost_ids
           FROM labelled l
-          JOIN (SELECT pc.tenant_id, pc.currency, array_agg(u.id) AS payment_ids
-                  FROM per_case pc CROSS JOIN LATERAL unnest(pc.ids) AS u(id)
-                 GROUP BY pc.tenant_id, pc.currency) x ON x.tenant_id = l.tenant_id AND x.currency = l.currency
+          LEFT JOIN (SELECT pc.tenant_id, pc.currency, sum(pc.subtotal) AS subtotal
+                       FROM per_case pc GROUP BY pc.tenant_id, pc.currency) f
+                 ON f.tenant_id = l.tenant_id AND f.currency = l.currency
+          LEFT JOIN (SELECT pc.tenant_id, pc.currency, array_agg(u.id) AS payment_ids
+                       FROM per_case pc CROSS JOIN LATERAL unnest(pc.ids) AS u(id)
+                      GROUP BY pc.tenant_id, pc.currency) x ON x.tenant_id = l.tenant_id AND x.currency = l.currency
+          LEFT JOIN (SELECT k.tenant_id, k.currency, sum(k.amount) AS costs, array_agg(k.id ORDER BY k.id) AS cost_ids
+                       FROM cost k GROUP BY k.tenant_id, k.currency) k
+                 ON k.tenant_id = l.tenant_id AND k.currency = l.currency
     ),
     numbered AS MATERIALIZED (
-        SELECT d.tenant_id, d.currency, t.code, k.vat_bp, row_number() OVER (ORDER BY t.code, d.currency)::integer AS rn
+        SELECT d.tenant_id, d.currency, t.code, k.vat_bp,
+               CASE WHEN k.court_costs_vat THEN k.vat_bp ELSE 0 END AS cost_vat_bp,
+               row_number() OVER (ORDER BY t.code, d.currency)::integer AS rn
           FROM (SELECT dr.tenant_id, dr.currency FROM drafts dr) d
           JOIN cobranza.tenant t ON t.id = d.tenant_id
-          CROSS JOIN LATERAL (SELECT c.vat_bp FROM cobranza.contract c
+          CROSS JOIN LATERAL (SELECT c.vat_bp, c.court_costs_vat FROM cobranza.contract c
                                WHERE c.tenant_id = d.tenant_id AND c.effective_on <= v_on
                                ORDER BY c.version DESC LIMIT 1) k
     ),
@@ -1565,16 +1611,18 @@ BEGIN
     ),
     documents AS (
         INSERT INTO cobranza.fee_document AS d (tenant_id, kind, number, currency, issued_on, period, subtotal, vat_bp, vat, total,
-                                                payment_ids, case_labels)
+                                                payment_ids, case_labels, cost_ids, costs, cost_vat_bp)
         SELECT g.tenant_id, 'invoice', cobranza.fee_number('F', v_on, f.value + n.rn - 1), g.currency, v_on, p_period,
-               g.subtotal, n.vat_bp, cobranza.apply_rate(n.vat_bp, g.subtotal),
-               g.subtotal + cobranza.apply_rate(n.vat_bp, g.subtotal), g.payment_ids, g.case_labels
+               g.subtotal, n.vat_bp, cobranza.apply_rate(n.vat_bp, g.subtotal) + cobranza.apply_rate(n.cost_vat_bp, g.costs),
+               g.subtotal + g.costs + cobranza.apply_rate(n.vat_bp, g.subtotal) + cobranza.apply_rate(n.cost_vat_bp, g.costs),
+               g.payment_ids, g.case_labels, g.cost_ids, g.costs, n.cost_vat_bp
           FROM drafts g
           JOIN numbered n ON n.tenant_id = g.tenant_id AND n.currency = g.currency
           CROSS JOIN first_number f
-        RETURNING d.tenant_id, d.currency, d.number, cardinality(d.payment_ids) AS lines, d.subtotal, d.vat, d.total
+        RETURNING d.tenant_id, d.currency, d.number, cardinality(d.payment_ids) + cardinality(d.cost_ids) AS lines,
+                  d.subtotal, d.costs, d.vat, d.total
     )
-    SELECT d.number, n.code, d.currency, d.lines, d.subtotal, d.vat, d.total
+    SELECT d.number, n.code, d.currency, d.lines, d.subtotal, d.costs, d.vat, d.total
       FROM documents d
       JOIN numbered n ON n.tenant_id = d.tenant_id AND n.currency = d.currency
      ORDER BY d.number;
@@ -1795,6 +1843,7 @@ DECLARE
     v_fee      record;
     v_parts    record;
     v_after    bigint;
+    v_to_costs bigint := 0;
 BEGIN
     IF NEW.reverses_id IS NOT NULL THEN
         PERFORM cobranza.lock_billing();
@@ -1812,9 +1861,10 @@ BEGIN
     NEW.number := coalesce((SELECT max(p.number) FROM cobranza.payment p
                              WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id), 0) + 1;
     SELECT coalesce(i.invoiced, 0)::bigint AS invoiced,
-           (coalesce(i.invoiced, 0)
-             - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
-                          WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id), 0))::bigint AS outstanding,
+           m.paid,
+           -- What the debtor owes: the invoices and the court costs the debtor bears, less the
+           -- case's net payments (0036).
+           (coalesce(i.invoiced, 0) + m.costs - m.paid)::bigint AS outstanding,
            i.oldest_due,
            EXISTS (SELECT 1 FROM cobranza.case_event e
                     WHERE e.tenant_id = NEW.tenant_id AND e.case_id = NEW.case_id AND e.kind = 'stage_change'
@@ -1825,6 +1875,11 @@ BEGIN
       INTO v_facts
       FROM (SELECT sum(v.amount) AS invoiced, min(v.due) AS oldest_due FROM cobranza.invoice v
              WHERE v.tenant_id = NEW.tenant_id AND v.case_id = NEW.case_id) i
+      CROSS JOIN LATERAL (SELECT coalesce((SELECT sum(p.amount) FROM cobranza.payment p
+                                            WHERE p.tenant_id = NEW.tenant_id AND p.case_id = NEW.case_id), 0)::bigint AS paid,
+                                 coalesce((SELECT sum(k.amount) FROM cobranza.court_cost k
+                                            WHERE k.tenant_id = NEW.tenant_id AND k.case_id = NEW.case_id
+                                              AND k.borne_by = 'debtor'), 0)::bigint AS costs) m
       JOIN cobranza.tenant t ON t.id = NEW.tenant_id
       LEFT JOIN LATERAL (SELECT c.* FROM cobranza.contract c
                           WHERE c.tenant_id = NEW.tenant_id AND c.effective_on <= NEW.paid_on
@@ -1863,6 +1918,7 @@ BEGIN
         NEW.fee_bp := v_original.fee_bp;
         NEW.fee := -v_original.fee;
         NEW.fee_note := format('reverses payment %s/%s', v_case.number, v_original.number);
+        NEW.court_costs := -v_original.court_costs;
     ELSE
         IF v_case.stage = 'closed' THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'payment_case_open_check',
@@ -1924,22 +1980,32 @@ BEGIN
                array_agg(a.part::bigint ORDER BY a.due, a.id) AS amounts
           INTO v_parts
           FROM (SELECT v.id, v.due, v.number,
-                       least(v.running, v_facts.invoiced - v_facts.outstanding + NEW.amount)
-                       - greatest(v.running - v.amount, v_facts.invoiced - v_facts.outstanding) AS part
+                       least(v.running, v_facts.paid + NEW.amount)
+                       - greatest(v.running - v.amount, v_facts.paid) AS part
                   FROM (SELECT i.id, i.due, i.number, i.amount,
                                sum(i.amount) OVER (ORDER BY i.due, i.id) AS running
                           FROM cobranza.invoice i
                          WHERE i.tenant_id = NEW.tenant_id AND i.case_id = NEW.case_id) v) a
          WHERE a.part > 0;
+        -- What the invoices do not take goes to the court costs the debtor bears (the
+        -- overpayment check above keeps it within them). Recovering costs earns no fee: the
+        -- fee is on the invoices' parts only.
+        v_to_costs := NEW.amount - coalesce((SELECT sum(x) FROM unnest(v_parts.amounts) AS x), 0)::bigint;
+        NEW.court_costs := v_to_costs;
         -- The minimum fee is in the client's currency; cases in another currency have none.
         v_fee := cobranza.payment_fee(
-            NEW.amount, NEW.currency, NEW.stage, NEW.channel, v_case.opened_on, v_parts.dues, v_parts.numbers, v_parts.amounts,
+            NEW.amount - v_to_costs, NEW.currency, NEW.stage, NEW.channel, v_case.opened_on, v_parts.dues, v_parts.numbers, v_parts.amounts,
             v_facts.extrajudicial_bp, v_facts.judicial_bp, v_facts.surcharge_12m_bp, v_facts.surcharge_24m_bp,
             CASE WHEN v_facts.client_currency = v_case.currency THEN v_facts.minimum_fee ELSE 0 END,
             v_facts.direct_earns_fee);
         NEW.fee_bp := v_fee.fee_bp;
         NEW.fee := v_fee.fee;
         NEW.fee_note := v_fee.note;
+        IF v_to_costs > 0 THEN
+            NEW.fee_note := concat_ws('; ', NEW.fee_note,
+                                      format('no fee on %s to the court costs the debtor bears',
+                                             cobranza.format_money(v_to_costs, NEW.currency)));
+        END IF;
     END IF;
 
     v_after := v_facts.outstanding - NEW.amount;
@@ -2240,7 +2306,10 @@ BEGIN
              ORDER BY a.id DESC LIMIT 1),
            CASE WHEN c.close_code = 'settled' THEN b.owed END
       FROM cobranza.collection_case c
-     CROSS JOIN LATERAL (SELECT coalesce(sum(x.outstanding), 0)::bigint AS owed FROM cobranza.invoice_balance x
+     CROSS JOIN LATERAL (SELECT coalesce(sum(x.outstanding), 0)::bigint
+                                + greatest(0, cobranza.case_outstanding(c.tenant_id, c.id)
+                                              - coalesce(sum(x.outstanding), 0))::bigint AS owed
+                           FROM cobranza.invoice_balance x
                           WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id) b
      WHERE c.tenant_id = v.tenant_id AND c.id = v.case_id;
 END
@@ -2737,6 +2806,7 @@ CREATE TABLE cobranza.payment (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     number integer NOT NULL,
+    court_costs bigint DEFAULT 0 NOT NULL,
     CONSTRAINT payment_amount_check CHECK ((amount <> 0)),
     CONSTRAINT payment_channel_check CHECK ((channel = ANY (ARRAY['agency'::text, 'direct'::text]))),
     CONSTRAINT payment_channel_text CHECK (cobranza.single_line(channel, 'channel'::text)),
@@ -2900,14 +2970,20 @@ CREATE TABLE cobranza.fee_document (
     created_by name DEFAULT SESSION_USER NOT NULL,
     payment_ids bigint[] NOT NULL,
     case_labels jsonb NOT NULL,
+    cost_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    costs bigint DEFAULT 0 NOT NULL,
+    cost_vat_bp integer DEFAULT 0 NOT NULL,
     CONSTRAINT fee_document_case_labels_check CHECK ((jsonb_typeof(case_labels) = 'object'::text)),
+    CONSTRAINT fee_document_cost_ids_check CHECK (((cardinality(cost_ids) = 0) OR ((array_ndims(cost_ids) = 1) AND (array_position(cost_ids, NULL::bigint) IS NULL)))),
+    CONSTRAINT fee_document_cost_labels_check CHECK (((costs = 0) OR (case_labels <> '{}'::jsonb))),
+    CONSTRAINT fee_document_cost_vat_bp_check CHECK (((cost_vat_bp >= 0) AND (cost_vat_bp <= 10000))),
     CONSTRAINT fee_document_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT fee_document_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT fee_document_kind_check CHECK ((kind = ANY (ARRAY['invoice'::text, 'credit_note'::text]))),
     CONSTRAINT fee_document_kind_shape_check CHECK (
 CASE kind
-    WHEN 'invoice'::text THEN ((voids_id IS NULL) AND (reason IS NULL) AND (period IS NOT NULL) AND (subtotal > 0))
-    ELSE ((reason IS NOT NULL) AND (period IS NULL) AND (subtotal <= 0))
+    WHEN 'invoice'::text THEN ((voids_id IS NULL) AND (reason IS NULL) AND (period IS NOT NULL) AND (subtotal >= 0) AND (costs >= 0) AND ((subtotal + costs) > 0))
+    ELSE ((reason IS NOT NULL) AND (period IS NULL) AND (subtotal <= 0) AND (costs <= 0))
 END),
     CONSTRAINT fee_document_kind_text CHECK (cobranza.single_line(kind, 'kind'::text)),
     CONSTRAINT fee_document_number_check CHECK ((number ~ '^(F|NC)-[0-9]{4}-[0-9]{6}$'::text)),
@@ -2918,11 +2994,12 @@ END),
     CONSTRAINT fee_document_period_text CHECK (cobranza.single_line(period, 'period'::text)),
     CONSTRAINT fee_document_reason_check CHECK (((length(btrim(reason)) >= 1) AND (length(btrim(reason)) <= 500))),
     CONSTRAINT fee_document_reason_text CHECK (cobranza.note_text(reason, 'reason'::text, 500)),
-    CONSTRAINT fee_document_total_check CHECK (((total = (subtotal + vat)) AND (vat = cobranza.apply_rate(vat_bp, subtotal)))),
+    CONSTRAINT fee_document_total_check CHECK (((total = ((subtotal + costs) + vat)) AND (vat = (cobranza.apply_rate(vat_bp, subtotal) + cobranza.apply_rate(cost_vat_bp, costs))))),
     CONSTRAINT fee_document_vat_bp_check CHECK (((vat_bp >= 0) AND (vat_bp <= 10000)))
 );
 ALTER TABLE ONLY cobranza.fee_document ALTER COLUMN payment_ids SET STORAGE EXTERNAL;
 ALTER TABLE ONLY cobranza.fee_document ALTER COLUMN case_labels SET STORAGE EXTERNAL;
+ALTER TABLE ONLY cobranza.fee_document ALTER COLUMN cost_ids SET STORAGE EXTERNAL;
 
 ALTER TABLE ONLY cobranza.fee_document FORCE ROW LEVEL SECURITY;
 
@@ -2945,11 +3022,24 @@ CREATE VIEW cobranza.standing_fee_document WITH (security_invoker='true') AS
     d.created_at,
     d.created_by,
     d.payment_ids,
-    d.case_labels
+    d.case_labels,
+    d.cost_ids,
+    d.costs,
+    d.cost_vat_bp
    FROM cobranza.fee_document d
   WHERE ((d.voids_id IS NULL) AND (NOT (EXISTS ( SELECT 1
            FROM cobranza.fee_document v
           WHERE ((v.tenant_id = d.tenant_id) AND (v.voids_id = d.id))))));
+
+-- Name: billed_court_cost; Type: VIEW; Schema: cobranza
+
+CREATE VIEW cobranza.billed_court_cost WITH (security_invoker='true') AS
+ SELECT d.tenant_id,
+    u.cost_id,
+    d.id AS document_id,
+    d.number
+   FROM (cobranza.standing_fee_document d
+     CROSS JOIN LATERAL unnest(d.cost_ids) u(cost_id));
 
 -- Name: billed_payment; Type: VIEW; Schema: cobranza
 
@@ -3235,8 +3325,11 @@ CREATE TABLE cobranza.court_cost (
     incurred_on date DEFAULT cobranza.today() NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    borne_by text NOT NULL,
     CONSTRAINT court_cost_amount_bound CHECK (cobranza.bounded_amount(amount, 'amount'::text)),
     CONSTRAINT court_cost_amount_check CHECK ((amount > 0)),
+    CONSTRAINT court_cost_borne_by_check CHECK ((borne_by = ANY (ARRAY['client'::text, 'debtor'::text, 'agency'::text]))),
+    CONSTRAINT court_cost_borne_by_text CHECK (cobranza.single_line(borne_by, 'borne_by'::text)),
     CONSTRAINT court_cost_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT court_cost_currency_text CHECK (cobranza.single_line((currency)::text, 'currency'::text)),
     CONSTRAINT court_cost_note_check CHECK ((btrim(note) <> ''::text)),
@@ -3337,6 +3430,26 @@ CREATE TABLE cobranza.fee_counter (
     CONSTRAINT fee_counter_series_text CHECK (cobranza.single_line(series, 'series'::text)),
     CONSTRAINT fee_counter_year_check CHECK (((year >= 1000) AND (year <= 9999)))
 );
+
+-- Name: fee_document_cost_line; Type: VIEW; Schema: cobranza
+
+CREATE VIEW cobranza.fee_document_cost_line WITH (security_invoker='true') AS
+ SELECT d.tenant_id,
+    d.id AS document_id,
+    (row_number() OVER (PARTITION BY d.tenant_id, d.id ORDER BY k.incurred_on, ((d.case_labels -> (k.case_id)::text) ->> 0), k.id))::integer AS line_no,
+    k.id AS cost_id,
+    ((d.case_labels -> (k.case_id)::text) ->> 0) AS case_number,
+    ((d.case_labels -> (k.case_id)::text) ->> 1) AS debtor_name,
+    k.incurred_on,
+    k.note,
+        CASE
+            WHEN (d.kind = 'credit_note'::text) THEN (- k.amount)
+            ELSE k.amount
+        END AS amount,
+    d.cost_vat_bp
+   FROM ((cobranza.fee_document d
+     CROSS JOIN LATERAL unnest(d.cost_ids) u(cost_id))
+     JOIN cobranza.court_cost k ON (((k.tenant_id = d.tenant_id) AND (k.id = u.cost_id))));
 
 -- Name: fee_document_id_seq; Type: SEQUENCE; Schema: cobranza
 
@@ -4220,6 +4333,10 @@ CREATE TRIGGER fee_document_check_lines AFTER INSERT ON cobranza.fee_document RE
 
 CREATE TRIGGER fee_document_number BEFORE INSERT ON cobranza.fee_document FOR EACH ROW WHEN ((new.number IS NULL)) EXECUTE FUNCTION cobranza.fee_document_number();
 
+-- Name: fee_document fee_document_void_costs; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER fee_document_void_costs BEFORE INSERT ON cobranza.fee_document FOR EACH ROW WHEN (((new.kind = 'credit_note'::text) AND (new.voids_id IS NOT NULL))) EXECUTE FUNCTION cobranza.fee_document_void_costs();
+
 -- Name: import_batch import_batch_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER import_batch_audit AFTER DELETE OR UPDATE ON cobranza.import_batch FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -4769,6 +4886,10 @@ CREATE POLICY court_cost_lawyer_read ON cobranza.court_cost FOR SELECT TO cobran
    FROM cobranza.judicial_referral r
   WHERE ((r.tenant_id = court_cost.tenant_id) AND (r.case_id = court_cost.case_id)))));
 
+-- Name: court_cost court_cost_owner_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY court_cost_owner_read ON cobranza.court_cost FOR SELECT TO cobranza_owner USING (true);
+
 -- Name: court_cost court_cost_staff_all; Type: POLICY; Schema: cobranza
 
 CREATE POLICY court_cost_staff_all ON cobranza.court_cost TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
@@ -5316,6 +5437,14 @@ GRANT INSERT(agreement_default_days) ON TABLE cobranza.contract TO cobranza_admi
 
 GRANT INSERT(follow_up_days) ON TABLE cobranza.contract TO cobranza_admin;
 
+-- Name: COLUMN contract.court_costs; Type: ACL; Schema: cobranza
+
+GRANT INSERT(court_costs) ON TABLE cobranza.contract TO cobranza_admin;
+
+-- Name: COLUMN contract.court_costs_vat; Type: ACL; Schema: cobranza
+
+GRANT INSERT(court_costs_vat) ON TABLE cobranza.contract TO cobranza_admin;
+
 -- Name: FUNCTION contract_on(p_tenant bigint, p_on date); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.contract_on(p_tenant bigint, p_on date) FROM PUBLIC;
@@ -5404,6 +5533,10 @@ REVOKE ALL ON FUNCTION cobranza.fee_document_check_lines() FROM PUBLIC;
 -- Name: FUNCTION fee_document_number(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.fee_document_number() FROM PUBLIC;
+
+-- Name: FUNCTION fee_document_void_costs(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.fee_document_void_costs() FROM PUBLIC;
 
 -- Name: FUNCTION fee_number(p_series text, p_on date, p_value integer); Type: ACL; Schema: cobranza
 
@@ -5901,6 +6034,13 @@ GRANT SELECT ON TABLE cobranza.standing_fee_document TO cobranza_collector;
 GRANT SELECT ON TABLE cobranza.standing_fee_document TO cobranza_lawyer;
 GRANT SELECT ON TABLE cobranza.standing_fee_document TO cobranza_client;
 
+-- Name: TABLE billed_court_cost; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.billed_court_cost TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.billed_court_cost TO cobranza_collector;
+GRANT SELECT ON TABLE cobranza.billed_court_cost TO cobranza_lawyer;
+GRANT SELECT ON TABLE cobranza.billed_court_cost TO cobranza_client;
+
 -- Name: TABLE billed_payment; Type: ACL; Schema: cobranza
 
 GRANT SELECT ON TABLE cobranza.billed_payment TO cobranza_admin;
@@ -6281,6 +6421,13 @@ GRANT INSERT(dispute_id) ON TABLE cobranza.dispute_invoice TO cobranza_collector
 
 GRANT INSERT(invoice_id) ON TABLE cobranza.dispute_invoice TO cobranza_admin;
 GRANT INSERT(invoice_id) ON TABLE cobranza.dispute_invoice TO cobranza_collector;
+
+-- Name: TABLE fee_document_cost_line; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.fee_document_cost_line TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.fee_document_cost_line TO cobranza_collector;
+GRANT SELECT ON TABLE cobranza.fee_document_cost_line TO cobranza_lawyer;
+GRANT SELECT ON TABLE cobranza.fee_document_cost_line TO cobranza_client;
 
 -- Name: TABLE fee_document_line; Type: ACL; Schema: cobranza
 

@@ -97,6 +97,8 @@ public struct CaseDetail: Sendable, Equatable {
     public var nextAction: String?
     /// The letters sent, each with its exact text (an SME: the client-visible ones).
     public var letters: [Letters.Sent] = []
+    /// The court costs of a referred case, each with who bears it (the contract's court_costs).
+    public var courtCosts: [CourtCost] = []
 }
 
 /// Collection cases: opened by staff from submissions, listed and shown to staff in full and to
@@ -344,7 +346,10 @@ public struct Cases {
             """, [key]).first
         let summary = try Self.summary(row)
         let paid: Int64 = try extra?.decode("paid") ?? 0
-        let unpaid = try MoneyArithmetic.subtract(summary.total, paid)
+        // The debtor owes the court costs the contract puts on them too (0036), after the invoices.
+        let courtCosts = try courtCosts(key)
+        let debtorCosts = try MoneyArithmetic.sum(courtCosts.filter { $0.borneBy == .debtor }.map(\.amount))
+        let unpaid = try MoneyArithmetic.subtract(try MoneyArithmetic.add(summary.total, debtorCosts), paid)
         let settled = try extra?.decodeIfPresent("settled", as: Bool.self) ?? false
         var agreement: AgreementStanding?
         if let extra, let id = try extra.decodeIfPresent("agreement_id", as: Int64.self) {
@@ -355,7 +360,15 @@ public struct Cases {
                           outstanding: settled ? 0 : unpaid, forgiven: settled ? unpaid : 0, agreement: agreement,
                           court: try extra?.decodeIfPresent("court"), posting: try extra?.decodeIfPresent("posting"),
                           nextAction: try extra?.decodeIfPresent("next_action"),
-                          letters: try Letters(session: session).sent(caseNumber: key))
+                          letters: try Letters(session: session).sent(caseNumber: key), courtCosts: courtCosts)
+    }
+
+    private func courtCosts(_ key: String) throws -> [CourtCost] {
+        guard let row = try connection.query("""
+            SELECT c.tenant_id, c.id FROM cobranza.collection_case c
+             WHERE c.number = $1 AND EXISTS (SELECT 1 FROM cobranza.court_cost k WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id)
+            """, [key]).first else { return [] }
+        return try Referrals.costs(connection, tenant: try row.decode("tenant_id"), caseID: try row.decode("id"))
     }
 
     /// By stage and currency: how many cases, what was placed, what has been got back, what is

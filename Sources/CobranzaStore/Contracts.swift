@@ -9,7 +9,18 @@ public struct ContractRecord: Sendable, Equatable {
     public var postingConsent: Bool
     public var judicialThreshold: Int64
     public var workflow: WorkflowTerms
+    /// Who bears the court costs of the client's referred cases, and whether a cost billed to
+    /// the client carries VAT.
+    public var courtCosts: CourtCostBearer = .client
+    public var courtCostsVAT: Bool = false
     public var createdBy: String
+}
+
+/// Who pays a court cost recorded on a referral (the contract's `--court-costs`): the client,
+/// billed at the next fee invoice (the usual pass-through, the default); the debtor, added to
+/// what the case owes; or the agency, which absorbs it.
+public enum CourtCostBearer: String, Sendable, Equatable, CaseIterable {
+    case client, debtor, agency
 }
 
 /// The contract terms that govern a case's working life rather than its fees.
@@ -51,6 +62,8 @@ public struct Contracts {
         public var postingNoticeDays: Int?
         public var agreementDefaultDays: Int?
         public var followUpDays: Int?
+        public var courtCosts: CourtCostBearer?
+        public var courtCostsVAT: Bool?
         public init() {}
     }
 
@@ -117,9 +130,10 @@ public struct Contracts {
             let inserted = try connection.query("""
                 INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, surcharge_12m_bp,
                     surcharge_24m_bp, minimum_fee, vat_bp, direct_earns_fee, remittance, posting_consent, judicial_threshold,
-                    promise_grace_days, max_discount_bp, posting_notice_days, agreement_default_days, follow_up_days)
+                    promise_grace_days, max_discount_bp, posting_notice_days, agreement_default_days, follow_up_days,
+                    court_costs, court_costs_vat)
                 VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::integer, $15::integer, $16::integer, $17::integer,
-                        $18::integer)
+                        $18::integer, $19, $20)
                 RETURNING *, effective_on::text AS effective
                 """, [scope.id, terms.version, effective.description, terms.extrajudicialRate.value, terms.judicialRate.value,
                       terms.surchargeOver12Months.value, terms.surchargeOver24Months.value, terms.minimumFee, terms.vatRate.value,
@@ -127,7 +141,8 @@ public struct Contracts {
                       changes.postingConsent ?? previous?.postingConsent ?? false,
                       try amount(changes.judicialThreshold, "judicial_threshold") ?? previous?.judicialThreshold ?? 0,
                       workflow.promiseGraceDays, workflow.maxDiscount.value, workflow.postingNoticeDays, workflow.agreementDefaultDays,
-                      workflow.followUpDays])
+                      workflow.followUpDays, (changes.courtCosts ?? previous?.courtCosts ?? .client).rawValue,
+                      changes.courtCostsVAT ?? previous?.courtCostsVAT ?? false])
             return try Self.record(inserted.first!, scope: scope)
         }
     }
@@ -147,7 +162,9 @@ public struct Contracts {
             remittance: FeeContract.Remittance(rawValue: try row.decode("remittance")) ?? .net)
         return ContractRecord(
             client: scope.code, currency: scope.currency.rawValue, terms: terms, postingConsent: try row.decode("posting_consent"),
-            judicialThreshold: try row.decode("judicial_threshold"), workflow: try workflow(row), createdBy: try row.decode("created_by"))
+            judicialThreshold: try row.decode("judicial_threshold"), workflow: try workflow(row),
+            courtCosts: CourtCostBearer(rawValue: try row.decode("court_costs")) ?? .client, courtCostsVAT: try row.decode("court_costs_vat"),
+            createdBy: try row.decode("created_by"))
     }
 
     static func workflow(_ row: Row) throws -> WorkflowTerms {

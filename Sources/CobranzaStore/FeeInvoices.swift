@@ -15,8 +15,13 @@ public struct FeeDocumentRecord: Sendable, Equatable {
     public var period: String?
     public var subtotal: Int64
     public var vatRate: BasisPoints
+    /// VAT of the fees and of the court costs together.
     public var vat: Int64
     public var total: Int64
+    /// Court costs the document bills to the client (negative on a voiding credit note), and
+    /// their VAT rate (zero unless the contract says court costs carry VAT).
+    public var costs: Int64 = 0
+    public var costVATRate: BasisPoints = .zero
     public var reason: String?
     /// For a voiding credit note: the invoice it voids.
     public var voids: String?
@@ -53,6 +58,16 @@ public struct FeeDocumentLine: Sendable, Equatable {
     public var note: String? = nil
 }
 
+/// A court cost a fee document bills to the client (0035_court_costs: fee_document_cost_line).
+public struct FeeDocumentCostLine: Sendable, Equatable {
+    public var lineNumber: Int
+    public var caseNumber: String
+    public var debtorName: String
+    public var incurredOn: CalendarDate
+    public var note: String
+    public var amount: Int64
+}
+
 /// What one `fee invoice issue` produced for one client and currency.
 public struct IssuedFeeInvoice: Sendable, Equatable {
     public var number: String
@@ -60,15 +75,18 @@ public struct IssuedFeeInvoice: Sendable, Equatable {
     public var currency: String
     public var lines: Int
     public var subtotal: Int64
+    /// Court costs billed as their own lines (the client's, by contract).
+    public var costs: Int64
     public var vat: Int64
     public var total: Int64
 
-    public init(number: String, client: String, currency: String, lines: Int, subtotal: Int64, vat: Int64, total: Int64) {
+    public init(number: String, client: String, currency: String, lines: Int, subtotal: Int64, costs: Int64 = 0, vat: Int64, total: Int64) {
         self.number = number
         self.client = client
         self.currency = currency
         self.lines = lines
         self.subtotal = subtotal
+        self.costs = costs
         self.vat = vat
         self.total = total
     }
@@ -90,7 +108,8 @@ public struct FeeInvoices {
             try connection.query("SELECT * FROM cobranza.issue_fee_invoices($1, $2)", [client, period.description]).rows.map { row in
                 IssuedFeeInvoice(number: try row.decode("number"), client: try row.decode("client_code"),
                                  currency: try row.decode("currency"), lines: try row.decode("lines"),
-                                 subtotal: try row.decode("subtotal"), vat: try row.decode("vat"), total: try row.decode("total"))
+                                 subtotal: try row.decode("subtotal"), costs: try row.decode("costs"), vat: try row.decode("vat"),
+                                 total: try row.decode("total"))
             }
         }
     }
@@ -105,8 +124,8 @@ public struct FeeInvoices {
 
     static let select = """
         SELECT d.number, d.kind, t.code AS client, t.legal_name, t.tax_id, t.country, d.currency, d.issued_on::text AS issued_on, d.period,
-               d.subtotal, d.vat_bp, d.vat, d.total, d.reason, v.number AS voids, x.number AS voided_by, d.created_by,
-               cardinality(d.payment_ids) AS lines, d.tenant_id, d.id,
+               d.subtotal, d.vat_bp, d.vat, d.total, d.costs, d.cost_vat_bp, d.reason, v.number AS voids, x.number AS voided_by, d.created_by,
+               cardinality(d.payment_ids) + cardinality(d.cost_ids) AS lines, d.tenant_id, d.id,
                -- A correction note's reversals, each back to the latest invoice before the note
                -- that billed the payment it reverses.
                ARRAY(SELECT DISTINCT o.number
@@ -140,6 +159,12 @@ public struct FeeInvoices {
     }
 
     public func show(_ number: String) throws -> (FeeDocumentRecord, [FeeDocumentLine]) {
+        let (document, lines, _) = try showWithCosts(number)
+        return (document, lines)
+    }
+
+    /// A document with its payment lines and its court-cost lines.
+    public func showWithCosts(_ number: String) throws -> (FeeDocumentRecord, [FeeDocumentLine], [FeeDocumentCostLine]) {
         let normalized = number.trimmingSpacesAndNewlines().uppercased()
         guard let row = try connection.query(Self.select + " WHERE d.number = $1", [normalized]).first else {
             throw StoreError("no fee invoice or credit note \(normalized)")
@@ -158,7 +183,16 @@ public struct FeeInvoices {
                             rate: BasisPoints(try row.decode("fee_bp")), fee: try row.decode("fee"),
                             note: try row.decodeIfPresent("fee_note"))
         }
-        return (try Self.record(row), lines)
+        let costLines = try connection.query("""
+            SELECT l.line_no, l.case_number, l.debtor_name, l.incurred_on::text AS incurred_on, l.note, l.amount
+              FROM cobranza.fee_document_cost_line l
+             WHERE l.tenant_id = $1 AND l.document_id = $2 ORDER BY l.line_no
+            """, [try row.decode("tenant_id", as: Int64.self), try row.decode("id", as: Int64.self)]).rows.map { row in
+            FeeDocumentCostLine(lineNumber: lines.count + (try row.decode("line_no", as: Int.self)), caseNumber: try row.decode("case_number"),
+                                debtorName: try row.decode("debtor_name"), incurredOn: try row.decode("incurred_on"),
+                                note: try row.decode("note"), amount: try row.decode("amount"))
+        }
+        return (try Self.record(row), lines, costLines)
     }
 
     private func requireAdmin(_ what: String) throws {
@@ -172,6 +206,7 @@ public struct FeeInvoices {
             currency: try row.decode("currency"),
             issuedOn: try row.decode("issued_on"), period: try row.decodeIfPresent("period"), subtotal: try row.decode("subtotal"),
             vatRate: BasisPoints(try row.decode("vat_bp")), vat: try row.decode("vat"), total: try row.decode("total"),
+            costs: try row.decode("costs"), costVATRate: BasisPoints(try row.decode("cost_vat_bp")),
             reason: try row.decodeIfPresent("reason"), voids: try row.decodeIfPresent("voids"),
             voidedBy: try row.decodeIfPresent("voided_by"), lines: try row.decode("lines"), issuedBy: try row.decode("created_by"),
             corrects: try row.decode("corrects"))

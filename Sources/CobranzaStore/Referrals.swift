@@ -9,8 +9,10 @@ public struct ReferralRecord: Sendable, Equatable {
     public var docket: String?
     public var stage: String
     public var referredOn: CalendarDate
-    public var outstanding: Int64
-    public var threshold: Int64
+    /// Owed when referred and the contract's threshold then: staff only (an SME sees where its
+    /// case stands in court, not why an admin overrode the threshold).
+    public var outstanding: Int64?
+    public var threshold: Int64?
     public var overrideReason: String?
     public var currency: String
     public var costs: [CourtCost]
@@ -21,6 +23,11 @@ public struct CourtCost: Sendable, Equatable {
     public var amount: Int64
     public var note: String
     public var by: String
+    /// Who bears it, frozen from the contract when it was recorded (court_cost_prepare).
+    public var borneBy: CourtCostBearer
+    /// For a cost the client bears: the fee invoice that bills it, once issued (nil for those
+    /// who may not read fee documents, and before).
+    public var invoice: String?
 }
 
 /// Judicial referral: the case goes to a lawyer and to court (referral_prepare and
@@ -133,25 +140,40 @@ public struct Referrals {
 
     public func show(caseNumber: String) throws -> ReferralRecord {
         let number = caseNumber.trimmingSpacesAndNewlines().uppercased()
+        // An SME's grant on judicial_referral leaves out the amounts at referral and the
+        // override's reason: asking for them was "permission denied" (issue 16, item 3).
+        let staffColumns = session.identity.kind.isStaff
+            ? "r.outstanding, r.threshold, r.override_reason"
+            : "NULL::bigint AS outstanding, NULL::bigint AS threshold, NULL::text AS override_reason"
         guard let row = try connection.query("""
             SELECT r.tenant_id, r.case_id, c.number, r.lawyer, r.court, r.docket, r.stage, r.referred_on::text AS referred_on,
-                   r.outstanding, r.threshold, r.override_reason, c.currency
+                   \(staffColumns), c.currency
               FROM cobranza.judicial_referral r
               JOIN cobranza.collection_case c ON c.tenant_id = r.tenant_id AND c.id = r.case_id
              WHERE c.number = $1
             """, [number]).first
         else { throw StoreError("case \(number) has not been referred to court (or is not yours to see)") }
-        let costs = try connection.query("""
-            SELECT incurred_on::text AS incurred_on, amount, note, created_by FROM cobranza.court_cost
-             WHERE tenant_id = $1 AND case_id = $2 ORDER BY incurred_on, id
-            """, [try row.decode("tenant_id", as: Int64.self), try row.decode("case_id", as: Int64.self)]).rows.map { c in
-            CourtCost(on: try c.decode("incurred_on"), amount: try c.decode("amount"), note: try c.decode("note"), by: try c.decode("created_by"))
-        }
+        let costs = try Self.costs(connection, tenant: try row.decode("tenant_id"), caseID: try row.decode("case_id"))
         return ReferralRecord(
             caseNumber: try row.decode("number"), lawyer: try row.decode("lawyer"), court: try row.decodeIfPresent("court"),
             docket: try row.decodeIfPresent("docket"), stage: try row.decode("stage"), referredOn: try row.decode("referred_on"),
-            outstanding: try row.decode("outstanding"), threshold: try row.decode("threshold"),
+            outstanding: try row.decodeIfPresent("outstanding"), threshold: try row.decodeIfPresent("threshold"),
             overrideReason: try row.decodeIfPresent("override_reason"), currency: try row.decode("currency"), costs: costs)
+    }
+
+    /// A case's court costs, oldest first, with who bears each and the invoice that bills it.
+    /// (billed_court_cost reads fee documents through the reader's policies: a lawyer sees none.)
+    static func costs(_ connection: Connection, tenant: Int64, caseID: Int64) throws -> [CourtCost] {
+        try connection.query("""
+            SELECT k.incurred_on::text AS incurred_on, k.amount, k.note, k.created_by, k.borne_by,
+                   (SELECT b.number FROM cobranza.billed_court_cost b WHERE b.tenant_id = k.tenant_id AND b.cost_id = k.id
+                     LIMIT 1) AS invoice
+              FROM cobranza.court_cost k
+             WHERE k.tenant_id = $1 AND k.case_id = $2 ORDER BY k.incurred_on, k.id
+            """, [tenant, caseID]).rows.map { c in
+            CourtCost(on: try c.decode("incurred_on"), amount: try c.decode("amount"), note: try c.decode("note"), by: try c.decode("created_by"),
+                      borneBy: CourtCostBearer(rawValue: try c.decode("borne_by")) ?? .client, invoice: try c.decodeIfPresent("invoice"))
+        }
     }
 }
 

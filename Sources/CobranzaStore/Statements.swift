@@ -23,6 +23,17 @@ public struct RemittanceStatement: Sendable, Equatable {
     public var payments: [PaymentRecord]
     /// The month's remittances and their reversals.
     public var remittances: [RemittanceRecord] = []
+    /// What the agency collected for court costs the debtor bears: the agency's money (it
+    /// advanced them), neither the client's nor earning a fee (0036).
+    public var courtCostsKept: Int64 = 0
+    /// The court costs recorded in the month on the client's cases, with who bears each.
+    public var courtCosts: [StatementCourtCost] = []
+}
+
+/// A court cost on a statement: the case it was recorded on, and the cost.
+public struct StatementCourtCost: Sendable, Equatable {
+    public var caseNumber: String
+    public var cost: CourtCost
 }
 
 /// A transfer of collected money from the agency to a client, or (negative) its reversal.
@@ -59,7 +70,7 @@ public struct Statements {
         let (start, end) = (month.firstDay, month.lastDay)
         let rows = try connection.query("""
             WITH p AS (
-                SELECT p.currency, p.paid_on, p.channel, p.amount, k.remittance,
+                SELECT p.currency, p.paid_on, p.channel, p.amount, k.remittance, p.court_costs,
                        p.fee + cobranza.apply_rate(k.vat_bp, p.fee) AS fee_with_vat
                   FROM cobranza.payment p
                   JOIN cobranza.contract k ON k.tenant_id = p.tenant_id AND k.version = p.contract_version
@@ -67,8 +78,10 @@ public struct Statements {
             ),
             owed AS (
                 SELECT currency, paid_on,
-                       CASE WHEN channel = 'agency' THEN amount - CASE WHEN remittance = 'net' THEN fee_with_vat ELSE 0 END
-                            ELSE 0 END AS owed
+                       -- Money for the debtor's court costs is the agency's: kept when the agency
+                       -- collects it, owed by the client when the debtor paid the client.
+                       CASE WHEN channel = 'agency' THEN amount - court_costs - CASE WHEN remittance = 'net' THEN fee_with_vat ELSE 0 END
+                            ELSE -court_costs END AS owed
                   FROM p
                 UNION ALL
                 SELECT currency, paid_on, -amount FROM cobranza.remittance WHERE tenant_id = $1 AND paid_on <= $3::date
@@ -83,6 +96,7 @@ public struct Statements {
                 SELECT currency,
                        coalesce(sum(amount) FILTER (WHERE channel = 'agency'), 0)::bigint AS collected,
                        coalesce(sum(fee_with_vat) FILTER (WHERE channel = 'agency' AND remittance = 'net'), 0)::bigint AS withheld,
+                       coalesce(sum(court_costs) FILTER (WHERE channel = 'agency'), 0)::bigint AS costs_kept,
                        coalesce(sum(amount) FILTER (WHERE channel = 'direct'), 0)::bigint AS direct,
                        coalesce(sum(fee_with_vat) FILTER (WHERE channel = 'direct' OR remittance = 'gross'), 0)::bigint AS to_invoice
                   FROM p WHERE paid_on >= $2::date GROUP BY currency
@@ -92,6 +106,7 @@ public struct Statements {
                  WHERE tenant_id = $1 AND paid_on BETWEEN $2::date AND $3::date GROUP BY currency
             )
             SELECT b.currency, b.opening, b.closing, coalesce(m.collected, 0) AS collected, coalesce(m.withheld, 0) AS withheld,
+                   coalesce(m.costs_kept, 0) AS costs_kept,
                    coalesce(m.direct, 0) AS direct, coalesce(m.to_invoice, 0) AS to_invoice, coalesce(r.remitted, 0) AS remitted
               FROM balances b
               LEFT JOIN month m ON m.currency = b.currency
@@ -104,15 +119,33 @@ public struct Statements {
         let remittances = try connection.query(Self.remittanceSelect + """
              WHERE r.tenant_id = $1 AND r.paid_on BETWEEN $2::date AND $3::date ORDER BY r.paid_on, r.id
             """, [scope.id, start.description, end.description]).rows.map(remittance)
+        let costs = try connection.query("""
+            SELECT c.number, c.tenant_id, c.id FROM cobranza.collection_case c
+             WHERE c.tenant_id = $1 AND EXISTS (SELECT 1 FROM cobranza.court_cost k WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id
+                                                   AND k.incurred_on BETWEEN $2::date AND $3::date)
+             ORDER BY c.number
+            """, [scope.id, start.description, end.description]).rows.flatMap { row in
+            let number: String = try row.decode("number")
+            return try Referrals.costs(connection, tenant: try row.decode("tenant_id"), caseID: try row.decode("id"))
+                .filter { $0.on >= start.description && $0.on <= end.description }
+                .map { StatementCourtCost(caseNumber: number, cost: $0) }
+        }
+        let costCurrencies = try Dictionary(uniqueKeysWithValues: connection.query(
+            "SELECT DISTINCT c.number, c.currency FROM cobranza.collection_case c WHERE c.tenant_id = $1", [scope.id]).rows.map {
+                (try $0.decode("number", as: String.self), try $0.decode("currency", as: String.self))
+            })
         return try rows.map { row in
             let currency: String = try row.decode("currency")
             let collected: Int64 = try row.decode("collected"), withheld: Int64 = try row.decode("withheld")
+            let kept: Int64 = try row.decode("costs_kept")
             return RemittanceStatement(
                 client: scope.code, period: period, currency: currency, openingBalance: try row.decode("opening"),
-                collectedByAgency: collected, feesWithheld: withheld, netToRemit: collected - withheld,
+                collectedByAgency: collected, feesWithheld: withheld,
+                netToRemit: try MoneyArithmetic.subtract(try MoneyArithmetic.subtract(collected, withheld), kept),
                 remitted: try row.decode("remitted"), closingBalance: try row.decode("closing"),
                 paidDirectly: try row.decode("direct"), feesToInvoice: try row.decode("to_invoice"),
-                payments: payments.filter { $0.currency == currency }, remittances: remittances.filter { $0.currency == currency })
+                payments: payments.filter { $0.currency == currency }, remittances: remittances.filter { $0.currency == currency },
+                courtCostsKept: kept, courtCosts: costs.filter { costCurrencies[$0.caseNumber] == currency })
         }
     }
 

@@ -144,7 +144,22 @@ struct PaymentNumberTests {
                 """, [number, amount]).first!.decode("id")
         }
         // An agreement elsewhere first, so the settled case's agreement id is not its number.
-        _ = try Session(connection: collector).agreements.create(.init(caseNumber: b, instalments: 2, firstDue: "2026-05-01"))
+        // Agreements in plain SQL, as the schema stood: the store of today asks 0031's functions.
+        func agree(_ number: String, discountBP: Int) throws {
+            try collector.withTransaction {
+                let agreement = try collector.query("""
+                    INSERT INTO cobranza.payment_agreement (tenant_id, case_id, discount_bp, down_payment, instalments, every, first_due)
+                    SELECT c.tenant_id, c.id, $2::integer, 0, 2, 'month', '2026-05-01' FROM cobranza.collection_case c WHERE c.number = $1
+                    RETURNING tenant_id, id, total
+                    """, [number, discountBP]).first!
+                let (tenant, id, total): (Int64, Int64, Int64) = (try agreement.decode("tenant_id"), try agreement.decode("id"), try agreement.decode("total"))
+                try collector.query("""
+                    INSERT INTO cobranza.instalment (tenant_id, agreement_id, sequence, due, amount)
+                    VALUES ($1, $2, 1, '2026-05-01', $3 / 2), ($1, $2, 2, '2026-06-01', $3 - $3 / 2)
+                    """, [tenant, id, total])
+            }
+        }
+        try agree(b, discountBP: 0)
         _ = try pay(a, 40_000)
         _ = try pay(b, 10_000)
         let closing = try pay(a, 60_000)
@@ -153,7 +168,7 @@ struct PaymentNumberTests {
             SELECT tenant_id, case_id, -amount, id, 'cheque devuelto' FROM cobranza.payment WHERE id = $1
             """, [closing])
         _ = try pay(b, 10_000)
-        _ = try Session(connection: collector).agreements.create(.init(caseNumber: c, instalments: 2, firstDue: "2026-05-01", discount: "10"))
+        try agree(c, discountBP: 1000)
         _ = try pay(c, 450_000)
         _ = try pay(c, 450_000)
 

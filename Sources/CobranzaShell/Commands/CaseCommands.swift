@@ -77,6 +77,7 @@ enum CaseCommands {
         if staff { header.insert(("assigned_to", c.assignedTo ?? "(nobody)"), at: 4) }
         if !c.flags.isEmpty { header.append(("flags", c.flags.joined(separator: ", "))) }
         if let court = detail.court { header.append(("court", court)) }
+        if !detail.courtCosts.isEmpty { header.append(("court_costs", try ReferralCommands.costSummary(detail.courtCosts, currency: c.currency))) }
         if let posting = detail.posting { header.append(("posting", posting)) }
         if let next = detail.nextAction { header.append(("next_action", next)) }
         let timeline = ResultTable(
@@ -93,8 +94,8 @@ enum CaseCommands {
             .init("Case", Formatting.record(header, money: ["total", "paid", "outstanding", "forgiven", "agreement_expects"])),
             .init("Invoices", Formatting.invoiceTable(detail.invoices)),
             .init("Timeline", timeline),
-            .init("Letters", letters, forProgramsOnly: true),
-        ])
+        ] + (detail.courtCosts.isEmpty ? [] : [.init("Court costs", ReferralCommands.courtCostTable(detail.courtCosts, currency: c.currency))])
+          + [.init("Letters", letters, forProgramsOnly: true)])
     }
 
     static let portfolio = Command(CommandSpec(

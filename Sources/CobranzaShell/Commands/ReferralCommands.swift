@@ -59,19 +59,47 @@ enum ReferralCommands {
         var fields: [(String, String?)] = [
             ("case", referral.caseNumber), ("lawyer", referral.lawyer), ("court", referral.court), ("docket", referral.docket),
             ("stage", referral.stage), ("referred_on", referral.referredOn.description), ("currency", referral.currency),
-            ("owed_when_referred", money(referral.outstanding, referral.currency)),
-            ("judicial_threshold", money(referral.threshold, referral.currency)),
+            ("owed_when_referred", referral.outstanding.map { money($0, referral.currency) }),
+            ("judicial_threshold", referral.threshold.map { money($0, referral.currency) }),
         ]
         if let reason = referral.overrideReason { fields.append(("override", reason)) }
-        let total = try MoneyArithmetic.sum(referral.costs.map(\.amount))
-        fields.append(("court_costs", money(total, referral.currency)))
+        fields.append(("court_costs", try costSummary(referral.costs, currency: referral.currency)))
         var sections: [CommandOutput.Section] = [.init("Referral", Formatting.record(fields.filter { $0.1 != nil },
-                                                                                            money: ["owed_when_referred", "judicial_threshold", "court_costs"]))]
+                                                                                            money: ["owed_when_referred", "judicial_threshold"]))]
         if !referral.costs.isEmpty {
-            sections.append(.init("Court costs", ResultTable(
-                columns: [.init("date"), .init("amount", .money), .init("note"), .init("by")],
-                rows: referral.costs.map { [$0.on, money($0.amount, referral.currency), $0.note, $0.by] })))
+            sections.append(.init("Court costs", courtCostTable(referral.costs, currency: referral.currency)))
         }
         return sections
+    }
+
+    /// "$45.000 CLP (the client's: on the next fee invoice)": the total and who bears it; with
+    /// more than one bearer, each one's amount.
+    static func costSummary(_ costs: [CourtCost], currency: String) throws -> String {
+        let money = { (minor: Int64) in Formatting.money(minor, currency) }
+        let total = money(try MoneyArithmetic.sum(costs.map(\.amount)))
+        let bearers = CourtCostBearer.allCases.filter { bearer in costs.contains { $0.borneBy == bearer } }
+        guard !bearers.isEmpty else { return total }
+        let parts = try bearers.map { bearer -> String in
+            let borne = costs.filter { $0.borneBy == bearer }
+            let amount = bearers.count > 1 ? " " + money(try MoneyArithmetic.sum(borne.map(\.amount))) : ""
+            switch bearer {
+            case .client:
+                let unbilled = try MoneyArithmetic.sum(borne.filter { $0.invoice == nil }.map(\.amount))
+                let billing = unbilled == 0 ? "invoiced"
+                    : borne.allSatisfy({ $0.invoice == nil }) ? "on the next fee invoice" : "\(money(unbilled)) on the next fee invoice"
+                return "the client's\(amount): \(billing)"
+            case .debtor: return "the debtor's\(amount): owed with the case"
+            case .agency: return "absorbed by the agency\(amount)"
+            }
+        }
+        return "\(total) (\(parts.joined(separator: "; ")))"
+    }
+
+    /// Court costs with who bears each: the client (and the invoice that bills it, once
+    /// issued), the debtor or the agency. Shared by `referral show` and `case show`.
+    static func courtCostTable(_ costs: [CourtCost], currency: String) -> ResultTable {
+        ResultTable(
+            columns: [.init("date"), .init("amount", .money), .init("note"), .init("borne_by"), .init("invoice"), .init("by")],
+            rows: costs.map { [$0.on, Formatting.money($0.amount, currency), $0.note, $0.borneBy.rawValue, $0.invoice, $0.by] })
     }
 }

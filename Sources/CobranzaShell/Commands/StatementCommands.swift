@@ -28,16 +28,26 @@ enum StatementCommands {
                 ("paid directly to client", m(s.paidDirectly)),
                 ("fees to invoice (with VAT)", m(s.feesToInvoice)),
             ]
+            // Only when the debtor paid court costs through the agency: the agency's money.
+            if s.courtCostsKept != 0 {
+                fields.insert(("court costs recovered for the agency", m(s.courtCostsKept)), at: 6)
+            }
             // A negative balance owed to the client is money the client owes: said in words.
             if s.closingBalance < 0 {
-                fields.insert(("the client owes the agency", m(-s.closingBalance)), at: 9)
+                fields.insert(("the client owes the agency", m(-s.closingBalance)), at: s.courtCostsKept != 0 ? 10 : 9)
             }
-            let summary = Formatting.record(fields, money: ["the client owes the agency", "opening balance owed to client", "collected by the agency", "fees withheld (with VAT)", "net to remit",
+            let summary = Formatting.record(fields, money: ["the client owes the agency", "court costs recovered for the agency", "opening balance owed to client", "collected by the agency", "fees withheld (with VAT)", "net to remit",
                        "remitted to client", "closing balance owed to client", "paid directly to client", "fees to invoice (with VAT)"])
             var sections: [CommandOutput.Section] = [.init("Statement \(s.period) \(s.currency)", summary),
                                                      .init("Payments \(s.period) \(s.currency)", PaymentCommands.paymentTable(s.payments))]
             if !s.remittances.isEmpty {
                 sections.append(.init("Remittances \(s.period) \(s.currency)", remittanceTable(s.remittances)))
+            }
+            if !s.courtCosts.isEmpty {
+                let table = ReferralCommands.courtCostTable(s.courtCosts.map(\.cost), currency: s.currency)
+                sections.append(.init("Court costs \(s.period) \(s.currency)", ResultTable(
+                    columns: [.init("case")] + table.columns,
+                    rows: zip(s.courtCosts, table.rows).map { [$0.0.caseNumber] + $0.1 })))
             }
             return sections
         })
