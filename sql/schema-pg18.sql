@@ -2688,7 +2688,7 @@ DECLARE
     v_day integer;
 BEGIN
     IF p_country = 'CL' THEN
-        RETURN p_tax_id ~ '^[1-9][0-9]{0,7}-[0-9K]$'
+        RETURN p_tax_id ~ '^[1-9][0-9]{5,7}-[0-9K]$'
            AND right(p_tax_id, 1) = cobranza.rut_check_digit(split_part(p_tax_id, '-', 1));
     ELSIF p_country = 'CO' THEN
         RETURN p_tax_id ~ '^[0-9]{5,15}-[0-9]$'

@@ -15,7 +15,10 @@
 -- RFC the new rules refuse would stay, unnoticed, until some unrelated update of its row failed.
 -- So, as 0017 did, the migration first checks every stored tax id against the new rules and
 -- stops, naming how many of each break them, rather than leave a rule that holds only for new
--- rows. RUTs and NITs are judged exactly as before, so only Mexican ids can be named.
+-- rows. NITs are judged exactly as before. A RUT's body is six to eight digits, as Swift's
+-- TaxID has always said: 0017 took one to eight, so a RUT written with leading zeros
+-- (`014.467-3`, which Swift read as six digits until the fuzzer found it) could be stored as
+-- `14467-3`, an id the same parser then refused.
 
 SET LOCAL ROLE cobranza_owner;
 
@@ -28,7 +31,7 @@ DECLARE
     v_day integer;
 BEGIN
     IF p_country = 'CL' THEN
-        RETURN p_tax_id ~ '^[1-9][0-9]{0,7}-[0-9K]$'
+        RETURN p_tax_id ~ '^[1-9][0-9]{5,7}-[0-9K]$'
            AND right(p_tax_id, 1) = cobranza.rut_check_digit(split_part(p_tax_id, '-', 1));
     ELSIF p_country = 'CO' THEN
         RETURN p_tax_id ~ '^[0-9]{5,15}-[0-9]$'
@@ -66,7 +69,7 @@ DECLARE
     v_debtors bigint := (SELECT count(*) FROM cobranza.debtor WHERE NOT cobranza.tax_id_is_valid(country, tax_id));
 BEGIN
     IF v_tenants + v_debtors > 0 THEN
-        RAISE EXCEPTION 'RFCs as SAT issues them: % client(s) and % debtor(s) have an RFC SAT never issues (homoclave not 1-9/A-V then 1-9/A-Z, 29 February of a year that is not a leap year, or an inconvenient word); correct them, then migrate again',
+        RAISE EXCEPTION 'tax ids as they are issued: % client(s) and % debtor(s) have an RFC SAT never issues (homoclave not 1-9/A-V then 1-9/A-Z, 29 February of a year that is not a leap year, or an inconvenient word) or a RUT of fewer than six digits; correct them, then migrate again',
             v_tenants, v_debtors;
     END IF;
 END
