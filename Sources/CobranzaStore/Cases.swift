@@ -154,7 +154,7 @@ public struct Cases {
         return try connection.withTransaction { try openLocked(submission: reference, assignTo: assignTo) }
     }
 
-    private func openLocked(submission reference: ClientReference, assignTo: String?) throws -> Opened {
+    func openLocked(submission reference: ClientReference, assignTo: String?) throws -> Opened {
             let (tenant, id) = try Submissions.resolve(session, reference)
             let shown = try Submissions.lockedStatus(session, tenant: tenant, id: id, reference: reference)
             guard shown.status == "pending" else {
@@ -210,7 +210,7 @@ public struct Cases {
         }
     }
 
-    private func assign(tenant: Int64, caseID: Int64, to user: String) throws {
+    func assign(tenant: Int64, caseID: Int64, to user: String) throws {
         do {
             try connection.query("UPDATE cobranza.collection_case SET assigned_to = $3 WHERE tenant_id = $1 AND id = $2", [tenant, caseID, user])
         } catch {
