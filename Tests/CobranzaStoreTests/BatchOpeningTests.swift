@@ -123,3 +123,57 @@ struct BatchOpeningTests {
         #expect(try pending() == 1)
     }
 }
+
+/// The rule of 0045 holds for plain SQL too, and the batch's other halves: rejecting a whole
+/// batch, and moving a collector's open cases.
+@Suite("Batch review in the database")
+struct BatchReviewTests {
+    let fixture: PaymentFixture
+    init() throws { fixture = try PaymentFixture() }
+
+    @Test func plainSQLCannotAcceptASubmissionIntoADisputedCase() throws {
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [50_000])
+        let staff = try fixture.connect(fixture.collector)
+        let ids: (caseID: Int64, debtor: Int64) = try fixture.db.asSuperuser { su in
+            let row = try su.query("SELECT id, debtor_id FROM cobranza.collection_case WHERE number = $1", [number]).first!
+            return (try row.decode("id"), try row.decode("debtor_id"))
+        }
+        try staff.query("INSERT INTO cobranza.dispute (tenant_id, case_id, reason) VALUES ($1, $2, 'no reconoce')", [fixture.acme, ids.caseID])
+        let submission: Int64 = try fixture.db.asSuperuser { try $0.query("""
+            INSERT INTO cobranza.submission (tenant_id, debtor_id, currency) VALUES ($1, $2, 'CLP') RETURNING id
+            """, [fixture.acme, ids.debtor]).first!.decode("id") }
+        var refused: String?
+        do {
+            try staff.query("UPDATE cobranza.submission SET status = 'accepted', case_id = $2, reviewed_by = session_user, reviewed_at = now() WHERE id = $1",
+                            [submission, ids.caseID])
+        } catch { refused = error.message }
+        #expect(refused?.contains("is disputed") == true, "\(refused ?? "accepted")")
+    }
+
+    @Test func aWholeBatchIsRejectedAndACollectorsOpenCasesMove() throws {
+        let bea = try fixture.db.addPerson("bea", kind: "collector")
+        let admin = try fixture.session(fixture.admin)
+        let path = NSTemporaryDirectory() + "reject-\(TestCluster.uniqueSuffix()).csv"
+        try "debtor_tax_id,debtor_name,number,issued,due,amount\n\(TestCluster.randomRUT()),A,R-1,2025-10-01,2025-10-31,1000\n\(TestCluster.randomRUT()),B,R-2,2025-10-01,2025-10-31,1000\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try admin.placements.importFile(at: path, client: "ACME", skipInvalid: false)
+        let batch = ClientReference(clientCode: "ACME", number: 1)
+        let (shown, rejected) = try admin.submissions.reject(batch: batch, reason: "colocado dos veces")
+        #expect(shown == "ACME-1" && rejected.count == 2)
+        #expect(try admin.submissions.reject(batch: batch, reason: "otra vez").rejected.isEmpty)
+        #expect(try admin.cases.open(batch: batch, assignTo: []).opened.isEmpty)
+
+        let held = try (0..<2).map { _ in try fixture.openCase(tenant: fixture.acme, amounts: [1_000]) }
+        for number in held {
+            try admin.cases.assign(number, to: fixture.collector)
+        }
+        let moved = try admin.cases.reassign(from: fixture.collector, to: bea)
+        #expect(moved == held.sorted())
+        #expect(try admin.cases.list(.init(collector: bea)).map(\.number).sorted() == held.sorted())
+        #expect(try admin.cases.list(.init(collector: fixture.collector)).isEmpty)
+        // The database refuses a person who may not hold cases, and nothing moves.
+        #expect(throws: StoreError.self) { try admin.cases.reassign(from: bea, to: fixture.maria) }
+        #expect(try admin.cases.list(.init(collector: bea)).count == 2)
+    }
+}

@@ -59,13 +59,25 @@ enum CaseCommands {
 
     static let assign = Command(CommandSpec(
         words: ["case", "assign"],
-        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number, e.g. C-2026-000123")],
-        options: [CommandTable.option("to", "USER", .userName, required: true, help: "a collector or lawyer")],
-        summary: "assign a case (staff)", examples: ["case assign C-2026-000123 --to ana"],
+        arguments: [CommandTable.argument("[CASE]", .caseNumber, help: "case number, e.g. C-2026-000123")],
+        options: [CommandTable.option("to", "USER", .userName, required: true, help: "a collector or lawyer"),
+                  CommandTable.option("from", "USER", .userName, help: "instead of one case: move every open case this person holds")],
+        summary: "assign a case, or move a person's open cases to another (staff)",
+        examples: ["case assign C-2026-000123 --to ana", "case assign --from ana --to sofia"],
         fieldLabels: ["assigned_to": "--to"])
     ) { invocation, context in
-        try context.session.cases.assign(invocation.argument("CASE")!, to: invocation.option("to")!)
-        return .message("Case \(invocation.argument("CASE")!.uppercased()) assigned to \(invocation.option("to")!).")
+        let to = invocation.option("to")!
+        if let from = invocation.option("from") {
+            if invocation.argument("CASE") != nil { throw StoreError(field: "from", "give a case or --from, not both") }
+            if from == to { throw StoreError(fields: ["from", "to"], "name two different people") }
+            let moved = try context.session.cases.reassign(from: from, to: to)
+            if moved.isEmpty { return .message("\(from) holds no open case; nothing moved.") }
+            let shown = moved.prefix(20).joined(separator: ", ") + (moved.count > 20 ? " and \(moved.count - 20) more" : "")
+            return .message("Moved \(moved.count) open case(s) from \(from) to \(to): \(shown).")
+        }
+        guard let number = invocation.argument("CASE") else { throw StoreError("say which case (case assign C-2026-000123 --to ana) or whose (--from ana)") }
+        try context.session.cases.assign(number, to: to)
+        return .message("Case \(number.uppercased()) assigned to \(to).")
     }
 
     static let list = Command(CommandSpec(
