@@ -2676,6 +2676,25 @@ BEGIN
 END
 $_$;
 
+-- Name: submission_accepted_undisputed(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_accepted_undisputed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_number text;
+BEGIN
+    SELECT c.number INTO v_number FROM cobranza.collection_case c
+     WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id AND c.disputed;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'submission_case_undisputed_check',
+            MESSAGE = format('case %s is disputed: its debtor''s new submission waits until the dispute is resolved', v_number);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: tax_id_is_valid(text, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.tax_id_is_valid(p_country text, p_tax_id text) RETURNS boolean
@@ -4508,6 +4527,10 @@ CREATE TRIGGER remittance_audit_insert AFTER INSERT ON cobranza.remittance REFER
 -- Name: remittance remittance_prepare; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER remittance_prepare BEFORE INSERT ON cobranza.remittance FOR EACH ROW EXECUTE FUNCTION cobranza.remittance_prepare();
+
+-- Name: submission submission_accepted_undisputed; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_accepted_undisputed BEFORE UPDATE OF status, case_id ON cobranza.submission FOR EACH ROW WHEN (((new.status = 'accepted'::text) AND (new.case_id IS NOT NULL))) EXECUTE FUNCTION cobranza.submission_accepted_undisputed();
 
 -- Name: submission submission_audit; Type: TRIGGER; Schema: cobranza
 

@@ -19,7 +19,7 @@ extension ValueKind {
     /// The typed value of `text`, nil for kinds that stay text, or the rule it breaks.
     func convert(_ text: String) -> Result<ArgumentValue?, UsageError> {
         switch self {
-        case .text, .clientCode, .userName, .caseNumber, .file, .choice:
+        case .text, .clientCode, .userName, .userNames, .caseNumber, .file, .choice:
             return .success(nil)
         case .date:
             guard let date = CalendarDate(parsing: text) else { return .failure(UsageError("\(UsageError.quoted(text)) is not a date (2026-03-31 or 31/03/2026)")) }

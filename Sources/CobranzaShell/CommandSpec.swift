@@ -4,6 +4,8 @@ public enum ValueKind: Equatable, Sendable {
     case text
     case clientCode
     case userName
+    /// People by name, comma-separated (`ana,sofia`): the collectors a batch is shared among.
+    case userNames
     case caseNumber
     case file
     case choice([String])

@@ -85,7 +85,7 @@ public struct Completer {
     private func values(_ kind: ValueKind, live: any LiveValues) -> [String] {
         switch kind {
         case .clientCode: live.clientCodes()
-        case .userName: live.userNames()
+        case .userName, .userNames: live.userNames()
         case .caseNumber: live.caseNumbers()
         case .choice(let options): options
         case .text, .file, .date, .month, .count, .percent, .id, .reference, .paymentReference, .amount: []

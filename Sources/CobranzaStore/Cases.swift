@@ -154,7 +154,7 @@ public struct Cases {
         return try connection.withTransaction { try openLocked(submission: reference, assignTo: assignTo) }
     }
 
-    private func openLocked(submission reference: ClientReference, assignTo: String?) throws -> Opened {
+    func openLocked(submission reference: ClientReference, assignTo: String?) throws -> Opened {
             let (tenant, id) = try Submissions.resolve(session, reference)
             let shown = try Submissions.lockedStatus(session, tenant: tenant, id: id, reference: reference)
             guard shown.status == "pending" else {
@@ -210,7 +210,21 @@ public struct Cases {
         }
     }
 
-    private func assign(tenant: Int64, caseID: Int64, to user: String) throws {
+    /// Moves every open case `from` holds to `to` (issue 20, item 1), each with its own
+    /// 'assigned' event; the database checks `to` may hold cases. Returns the cases moved.
+    public func reassign(from: String, to user: String) throws -> [String] {
+        try session.requireStaff("assign cases")
+        return try connection.withTransaction {
+            let rows = try connection.query("""
+                SELECT tenant_id, id, number FROM cobranza.collection_case
+                 WHERE assigned_to::text = $1 AND stage <> 'closed' ORDER BY number FOR UPDATE
+                """, [from]).rows
+            for row in rows { try assign(tenant: try row.decode("tenant_id"), caseID: try row.decode("id"), to: user) }
+            return try rows.map { try $0.decode("number", as: String.self) }
+        }
+    }
+
+    func assign(tenant: Int64, caseID: Int64, to user: String) throws {
         do {
             try connection.query("UPDATE cobranza.collection_case SET assigned_to = $3 WHERE tenant_id = $1 AND id = $2", [tenant, caseID, user])
         } catch {

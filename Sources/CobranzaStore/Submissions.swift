@@ -104,6 +104,33 @@ public struct Submissions {
         }
     }
 
+    /// Staff refuse every pending submission of an import batch (`ACME-1`) at once, with one
+    /// reason the SME will read (issue 20, item 1). Returns what the reviewer calls the batch
+    /// and the submissions rejected, by number; none when nothing was pending.
+    public func reject(batch reference: ClientReference, reason: String) throws -> (batch: String, rejected: [String]) {
+        try session.requireStaff("review submissions")
+        let reason = reason.trimmingSpacesAndNewlines()
+        guard !reason.isEmpty else { throw StoreError(field: "reason", "must not be empty (the client reads it)") }
+        guard let code = reference.clientCode else {
+            throw StoreError(field: "batch", "say whose batch \(reference.number) is: CODE-\(reference.number), e.g. ACME-\(reference.number)")
+        }
+        return try connection.withTransaction {
+            guard let row = try connection.query("""
+                SELECT b.tenant_id, b.id FROM cobranza.import_batch b JOIN cobranza.tenant t ON t.id = b.tenant_id
+                 WHERE t.code = $1 AND b.number = $2
+                """, [code, reference.number]).first else {
+                throw StoreError(field: "batch", "batch \(reference) does not exist")
+            }
+            let rejected = try connection.query("""
+                UPDATE cobranza.submission SET status = 'rejected', reject_reason = $3, reviewed_by = session_user, reviewed_at = now()
+                 WHERE tenant_id = $1 AND batch_id = $2 AND status = 'pending' RETURNING number
+                """, [try row.decode("tenant_id", as: Int64.self), try row.decode("id", as: Int64.self), reason]).rows
+                .map { try $0.decode("number", as: Int64.self) }.sorted()
+            return (session.reference(client: code, number: reference.number),
+                    rejected.map { session.reference(client: code, number: $0) })
+        }
+    }
+
     /// The tenant and internal id of the submission a person named: `12` is the SME's own (or
     /// the `--client`'s, `client`), `ACME-12` is ACME's. Staff must say whose.
     static func resolve(_ session: Session, _ reference: ClientReference, client: String? = nil) throws -> (tenant: Int64, id: Int64) {

@@ -91,6 +91,8 @@ struct TranscriptPeople: Sendable {
         return invocation.spec.arguments.filter { $0.kind == .userName }
             .compactMap { invocation.argument($0.name.trimmingCharacters(in: ["[", "]"])) }
             + invocation.spec.options.filter { $0.kind == .userName }.compactMap { invocation.option($0.name) }
+            + invocation.spec.options.filter { $0.kind == .userNames }.compactMap { invocation.option($0.name) }
+                .flatMap { $0.split(separator: ",").map { String($0) } }
     }
 
     /// A word is a maximal run of letters, digits and `_`, so `ana` is found in `ana@agency>`

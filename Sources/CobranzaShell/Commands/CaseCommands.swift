@@ -1,3 +1,4 @@
+import Foundation
 import CobranzaCore
 import CobranzaStore
 
@@ -5,29 +6,78 @@ import CobranzaStore
 enum CaseCommands {
     static let open = Command(CommandSpec(
         words: ["case", "open"],
-        arguments: [CommandTable.argument("SUBMISSION", .reference, help: "a pending submission: CODE-NUMBER, e.g. ACME-12")],
-        options: [CommandTable.option("assign", "USER", .userName, help: "assign to this collector or lawyer")],
-        summary: "accept a submission into its debtor's open case, or a new case (staff)",
-        examples: ["case open ACME-12 --assign ana"],
-        fieldLabels: ["assigned_to": "--assign"])
+        arguments: [CommandTable.argument("[SUBMISSION]", .reference, help: "a pending submission: CODE-NUMBER, e.g. ACME-12")],
+        options: [CommandTable.option("assign", "USER", .userName, help: "assign to this collector or lawyer"),
+                  CommandTable.option("batch", "CODE-NUMBER", .reference, help: "open every pending submission of this import batch, e.g. ACME-1"),
+                  CommandTable.option("assign-to", "USER,USER", .userNames, help: "with --batch: the collectors or lawyers to share the new cases among"),
+                  CommandTable.option("assign-by", "round-robin|load", .choice(Cases.AssignRule.allCases.map(\.rawValue)),
+                                      help: "with --batch: in turn by submission number (default), or to the one with the fewest open cases"),
+                  CommandTable.option("all-or-nothing", help: "with --batch: open nothing if any submission is refused")],
+        summary: "accept a submission, or a whole batch, into each debtor's open case or a new case (staff)",
+        examples: ["case open ACME-12 --assign ana", "case open --batch ACME-1 --assign-to ana,sofia --assign-by round-robin"],
+        fieldLabels: ["assigned_to": "--assign", "batch": "--batch"])
     ) { invocation, context in
-        let opened = try context.session.cases.open(
-            submission: invocation.reference("SUBMISSION")!, assignTo: invocation.option("assign"))
+        if let batch = invocation.reference("batch") { return try openBatch(batch, invocation, context) }
+        guard let submission = invocation.reference("SUBMISSION") else {
+            throw StoreError("say which submission (case open ACME-12) or which batch (case open --batch ACME-1)")
+        }
+        for flag in ["assign-to", "assign-by"] where invocation.option(flag) != nil {
+            throw StoreError(field: flag.replacingOccurrences(of: "-", with: "_"), "only with --batch (one submission takes --assign)")
+        }
+        if invocation.switches.contains("all-or-nothing") { throw StoreError(field: "all_or_nothing", "only with --batch") }
+        let opened = try context.session.cases.open(submission: submission, assignTo: invocation.option("assign"))
         let what = opened.joinedExisting ? "joined case" : "opened case"
         let assigned = invocation.option("assign").map { ", assigned to \($0)" } ?? ""
         return .message("Submission \(opened.submission) \(what) \(opened.caseNumber) for \(opened.debtorName): "
             + "\(opened.invoices) invoice(s), \(Formatting.money(opened.total, opened.currency))\(assigned).")
     }
 
+    /// `case open --batch`: the submissions opened, each with its case and assignee, and the
+    /// ones refused with the reason.
+    static func openBatch(_ batch: ClientReference, _ invocation: Invocation, _ context: CommandContext) throws -> CommandOutput {
+        if invocation.reference("SUBMISSION") != nil { throw StoreError(field: "batch", "give a submission or --batch, not both") }
+        if invocation.option("assign") != nil { throw StoreError(field: "assign", "with --batch, name the collectors with --assign-to") }
+        let collectors = (invocation.option("assign-to") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        if invocation.option("assign-by") != nil && collectors.isEmpty {
+            throw StoreError(field: "assign_by", "needs --assign-to with the collectors to share the cases among")
+        }
+        let result = try context.session.cases.open(
+            batch: batch, assignTo: collectors, rule: invocation.choice("assign-by") ?? .roundRobin,
+            allOrNothing: invocation.switches.contains("all-or-nothing"))
+        if result.opened.isEmpty && result.refused.isEmpty { return .message("nothing to open in batch \(result.batch)") }
+        let opened = ResultTable(
+            columns: [.init("submission"), .init("case"), .init("debtor"), .init("joined", .boolean), .init("invoices", .number),
+                      .init("total", .money), .init("assigned_to")],
+            rows: result.opened.map { o, who in
+                [o.submission, o.caseNumber, o.debtorName, o.joinedExisting ? "yes" : "no", String(o.invoices),
+                 Formatting.money(o.total, o.currency), who]
+            })
+        let refused = ResultTable(columns: [.init("submission"), .init("reason")], rows: result.refused.map { [$0.submission, $0.reason] })
+        return .sections([.init("Opened from batch \(result.batch)", opened)] + (result.refused.isEmpty ? [] : [.init("Refused", refused)]))
+    }
+
     static let assign = Command(CommandSpec(
         words: ["case", "assign"],
-        arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number, e.g. C-2026-000123")],
-        options: [CommandTable.option("to", "USER", .userName, required: true, help: "a collector or lawyer")],
-        summary: "assign a case (staff)", examples: ["case assign C-2026-000123 --to ana"],
+        arguments: [CommandTable.argument("[CASE]", .caseNumber, help: "case number, e.g. C-2026-000123")],
+        options: [CommandTable.option("to", "USER", .userName, required: true, help: "a collector or lawyer"),
+                  CommandTable.option("from", "USER", .userName, help: "instead of one case: move every open case this person holds")],
+        summary: "assign a case, or move a person's open cases to another (staff)",
+        examples: ["case assign C-2026-000123 --to ana", "case assign --from ana --to sofia"],
         fieldLabels: ["assigned_to": "--to"])
     ) { invocation, context in
-        try context.session.cases.assign(invocation.argument("CASE")!, to: invocation.option("to")!)
-        return .message("Case \(invocation.argument("CASE")!.uppercased()) assigned to \(invocation.option("to")!).")
+        let to = invocation.option("to")!
+        if let from = invocation.option("from") {
+            if invocation.argument("CASE") != nil { throw StoreError(field: "from", "give a case or --from, not both") }
+            if from == to { throw StoreError(fields: ["from", "to"], "name two different people") }
+            let moved = try context.session.cases.reassign(from: from, to: to)
+            if moved.isEmpty { return .message("\(from) holds no open case; nothing moved.") }
+            let shown = moved.prefix(20).joined(separator: ", ") + (moved.count > 20 ? " and \(moved.count - 20) more" : "")
+            return .message("Moved \(moved.count) open case(s) from \(from) to \(to): \(shown).")
+        }
+        guard let number = invocation.argument("CASE") else { throw StoreError("say which case (case assign C-2026-000123 --to ana) or whose (--from ana)") }
+        try context.session.cases.assign(number, to: to)
+        return .message("Case \(number.uppercased()) assigned to \(to).")
     }
 
     static let list = Command(CommandSpec(

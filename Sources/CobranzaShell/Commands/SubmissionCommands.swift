@@ -105,12 +105,23 @@ enum SubmissionCommands {
 
     static let reject = Command(CommandSpec(
         words: ["submission", "reject"],
-        arguments: [CommandTable.argument("SUBMISSION", .reference, help: "a pending submission: CODE-NUMBER, e.g. ACME-12")],
-        options: [CommandTable.option("reason", "TEXT", required: true, help: "why (the client reads it)")],
-        summary: "refuse a pending submission (staff)",
-        examples: ["submission reject ACME-12 --reason 'invoice already paid per client ledger'"])
+        arguments: [CommandTable.argument("[SUBMISSION]", .reference, help: "a pending submission: CODE-NUMBER, e.g. ACME-12")],
+        options: [CommandTable.option("reason", "TEXT", required: true, help: "why (the client reads it)"),
+                  CommandTable.option("batch", "CODE-NUMBER", .reference, help: "instead of one submission: every pending one of this import batch")],
+        summary: "refuse a pending submission, or a whole batch's (staff)",
+        examples: ["submission reject ACME-12 --reason 'invoice already paid per client ledger'",
+                   "submission reject --batch ACME-1 --reason 'placed by mistake'"])
     ) { invocation, context in
-        let reference = try context.session.submissions.reject(invocation.reference("SUBMISSION")!, reason: invocation.option("reason")!)
+        if let batch = invocation.reference("batch") {
+            if invocation.reference("SUBMISSION") != nil { throw StoreError(field: "batch", "give a submission or --batch, not both") }
+            let (shown, rejected) = try context.session.submissions.reject(batch: batch, reason: invocation.option("reason")!)
+            if rejected.isEmpty { return .message("nothing to reject in batch \(shown)") }
+            return .message("Rejected \(rejected.count) submission(s) of batch \(shown): \(rejected.joined(separator: ", ")); the client will see the reason.")
+        }
+        guard let submission = invocation.reference("SUBMISSION") else {
+            throw StoreError("say which submission (submission reject ACME-12) or which batch (--batch ACME-1)")
+        }
+        let reference = try context.session.submissions.reject(submission, reason: invocation.option("reason")!)
         return .message("Submission \(reference) rejected; the client will see the reason.")
     }
 }
