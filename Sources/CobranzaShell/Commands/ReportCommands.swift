@@ -73,17 +73,17 @@ enum ReportCommands {
         let m = Formatting.money
         var sections: [CommandOutput.Section] = [.init("Recovery by month of placement, \(from) to \(to), as of \(report.asOf)", ResultTable(
             columns: [.init("cohort"), .init("currency"), .init("cases", .number), .init("placed", .money), .init("recovered", .money),
-                      .init("rate"), .init("fees", .money), .init("closed")],
+                      .init("rate_pct", .number), .init("fees", .money), .init("closed")],
             rows: report.cohorts.map { c in
-                [c.month.description, c.currency, String(c.cases), m(c.placed, c.currency), m(c.recovered, c.currency), percent(c.rate),
+                [c.month.description, c.currency, String(c.cases), m(c.placed, c.currency), m(c.recovered, c.currency), percentNumber(c.rate),
                  m(c.fees, c.currency), c.closed.map { "\($0.code) \($0.cases)" }.joined(separator: ", ")]
             }))]
         sections.append(.init("Recovered by month since placement", ResultTable(
             columns: [.init("cohort"), .init("currency"), .init("month"), .init("months_after", .number), .init("recovered", .money),
-                      .init("cumulative", .money), .init("cumulative_rate")],
+                      .init("cumulative", .money), .init("cumulative_pct", .number)],
             rows: report.cohorts.flatMap { c in curve(c).map { point in
                 [c.month.description, c.currency, point.month.description, String(point.after), m(point.amount, c.currency),
-                 m(point.cumulative, c.currency), percent(point.rate)]
+                 m(point.cumulative, c.currency), percentNumber(point.rate)]
             } })))
         if !report.splits.isEmpty {
             sections.append(.init("Recovered \(from) to \(to) by stage and channel", ResultTable(
@@ -116,12 +116,16 @@ enum ReportCommands {
         }
     }
 
-    /// A rate as a percentage with one decimal (rounded down, as the rate is): 1234 bp is 12.3 %.
-    static func percent(_ rate: BasisPoints?) -> String {
-        guard let rate else { return "-" }
+    /// A rate as a percentage with one decimal (rounded toward zero, as the rate is): 1234 bp is
+    /// `12.3`, a plain number for tables (csv and json read it as one); nil when nothing was placed.
+    static func percentNumber(_ rate: BasisPoints?) -> String? {
+        guard let rate else { return nil }
         let tenths = rate.value / 10
-        return (tenths < 0 ? "-" : "") + "\(abs(tenths) / 10).\(abs(tenths) % 10) %"
+        return (tenths < 0 ? "-" : "") + "\(abs(tenths) / 10).\(abs(tenths) % 10)"
     }
+
+    /// The same for a chart's caption: `12.3 %`, or `-` when nothing was placed.
+    static func percent(_ rate: BasisPoints?) -> String { percentNumber(rate).map { $0 + " %" } ?? "-" }
 
     static let debtorHistory = Command(CommandSpec(
         words: ["debtor", "history"],
