@@ -22,6 +22,9 @@ public struct CommandContext {
     /// Asks for a new password (a new person's, or `password`'s); the shell supplies a no-echo
     /// prompt or refuses.
     let askPassword: (_ user: String) throws -> String
+    /// Writes output as it is made, before the command returns (`case export`, which streams
+    /// every row rather than hold them for one table); the shell's standard output.
+    let write: (String) -> Void
 
     var isStaff: Bool { session.identity.kind.isStaff }
 }

@@ -6,8 +6,9 @@ import Postgres
 public struct CommandRunner {
     let context: CommandContext
 
-    public init(session: Session, askPassword: @escaping (_ user: String) throws -> String) {
-        context = CommandContext(session: session, askPassword: askPassword)
+    public init(session: Session, write: @escaping (String) -> Void = { _ in },
+                askPassword: @escaping (_ user: String) throws -> String) {
+        context = CommandContext(session: session, askPassword: askPassword, write: write)
     }
 
     public func run(_ invocation: Invocation) throws -> CommandOutput {

@@ -10,7 +10,7 @@ public enum CommandTable {
         DebtorCommands.add, DebtorCommands.edit, DebtorCommands.show, DebtorCommands.list,
         SubmissionCommands.submitInvoice, SubmissionCommands.submitImport,
         SubmissionCommands.list, SubmissionCommands.show, SubmissionCommands.reject, SubmissionCommands.importPlacement,
-        CaseCommands.open, CaseCommands.assign, CaseCommands.list, CaseCommands.show, CaseCommands.portfolio,
+        CaseCommands.open, CaseCommands.assign, CaseCommands.list, CaseCommands.export, CaseCommands.show, CaseCommands.portfolio,
         PaymentCommands.record, PaymentCommands.importFile, PaymentCommands.reverse, PaymentCommands.list, PaymentCommands.show,
         FeeInvoiceCommands.issue, FeeInvoiceCommands.void, FeeInvoiceCommands.list, FeeInvoiceCommands.show,
         StatementCommands.statement, StatementCommands.remittanceRecord, StatementCommands.remittanceReverse, StatementCommands.remittanceList,
@@ -22,7 +22,7 @@ public enum CommandTable {
         ReferralCommands.file, ReferralCommands.update, ReferralCommands.show,
         CaseCommands.close, CaseCommands.reopen,
         WorkflowCommands.agenda,
-        ReportCommands.aging, ReportCommands.summary, ReportCommands.debtors, ReportCommands.debtorHistory,
+        ReportCommands.aging, ReportCommands.summary, ReportCommands.recovery, ReportCommands.debtors, ReportCommands.debtorHistory,
         UserCommands.whoami,
         HelpCommand.help,
     ]

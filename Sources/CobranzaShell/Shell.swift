@@ -174,7 +174,7 @@ public final class Shell {
             } else if let invocation = try parser.parse(trimmed) {
                 let watcher = InterruptWatcher(token: session.connection.makeCancelToken())
                 defer { watcher.stop() }
-                let runner = CommandRunner(session: session) { [interactive] user in
+                let runner = CommandRunner(session: session, write: { [console] in console.out($0) }) { [interactive] user in
                     guard interactive || PasswordPrompt.isAvailable else {
                         throw UsageError("\(invocation.spec.name): give --password-file FILE when not on a terminal")
                     }

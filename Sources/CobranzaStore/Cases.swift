@@ -239,7 +239,7 @@ public struct Cases {
 
     // MARK: - Reading
 
-    private var selectSummary: String {
+    var selectSummary: String {
         """
         SELECT c.number, t.code, d.name, d.tax_id, d.country, c.currency, c.stage, c.close_code, c.opened_on::text AS opened_on,
                c.disputed, c.posted,
@@ -260,7 +260,7 @@ public struct Cases {
         LEFT JOIN cobranza.invoice i ON i.tenant_id = c.tenant_id AND i.case_id = c.id
         """
     }
-    private let groupBy = " GROUP BY c.tenant_id, c.id, t.code, d.name, d.tax_id, d.country, cur.exponent"
+    let groupBy = " GROUP BY c.tenant_id, c.id, t.code, d.name, d.tax_id, d.country, cur.exponent"
 
     public func list(_ filter: Filter) throws -> [CaseSummary] {
         var conditions: [String] = []

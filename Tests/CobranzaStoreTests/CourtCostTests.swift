@@ -166,6 +166,28 @@ struct CourtCostTests {
         #expect(statement.courtCosts.map(\.cost.borneBy) == [.debtor, .debtor])
     }
 
+    /// `report recovery` counts what came back of the debt, not the court costs the debtor repaid:
+    /// 1.045.000 paid on a 1.000.000 case with 45.000 of costs is 1.000.000 recovered, 100.0 %.
+    @Test func recoveryLeavesOutTheCourtCostsTheDebtorRepaid() throws {
+        try setContract { $0.courtCosts = .debtor }
+        let number = try referredCaseWithACost()
+        _ = try fixture.session(fixture.collector).payments.record(.init(caseNumber: number, amount: "1.045.000"))
+        // The fixture writes the submission with the server's real date; it was handed over on
+        // 2026-04-01 (the sessions' clock says today is 2026-04-02): April's cohort.
+        try fixture.db.asSuperuser { su in
+            try su.query("UPDATE cobranza.submission SET submitted_on = '2026-04-01' WHERE case_id = (SELECT id FROM cobranza.collection_case WHERE number = $1)", [number])
+        }
+        let april = CalendarMonth(parsing: "2026-04")!
+        let report = try fixture.session(fixture.admin).reports.recovery(client: "ACME", from: april, to: april)
+        #expect(report.cohorts.count == 1)
+        let cohort = try #require(report.cohorts.first)
+        #expect(cohort.placed == 1_000_000 && cohort.recovered == 1_000_000 && cohort.rate == BasisPoints(10_000))
+        // The judicial fee (25 %) on the invoice's part only; the case closed as paid.
+        #expect(cohort.fees == 250_000 && cohort.closed == [.init(code: "paid", cases: 1)])
+        #expect(report.splits.first { $0.dimension == .stage }?.value == "judicial")
+        #expect(report.splits.allSatisfy { $0.recovered == 1_000_000 })
+    }
+
     /// The debtor pays the costs to the client directly: that money is the agency's, so the
     /// client owes it on the statement.
     @Test func costsPaidToTheClientAreOwedToTheAgency() throws {

@@ -206,4 +206,70 @@ struct ReportTests {
         #expect(other.recovered == (0, 0) && other.placed == (0, 70_000) && other.outstanding == 70_000)
         #expect(throws: StoreError.self) { try fixture.session(fixture.maria).reports.summary(client: "OTHER") }
     }
+
+    func recovery(_ user: String, from: String = "2026-01", to: String = "2026-03", on day: String? = nil,
+                  client: String? = nil) throws -> RecoveryReport {
+        try fixture.session(user).reports.recovery(client: client, from: CalendarMonth(parsing: from)!, to: CalendarMonth(parsing: to)!,
+                                                   asOf: day.flatMap(CalendarDate.init(parsing:)))
+    }
+
+    /// `report recovery` on the book above. Every case was first placed on 2026-01-15, so there
+    /// is one cohort, 2026-01 (A3 joins case A in March and adds to its placed amount there).
+    @Test func recoveryByCohortByHand() throws {
+        let report = try recovery(fixture.admin)
+        let january = try #require(report.cohorts.first)
+        #expect(report.cohorts.count == 1 && january.month.description == "2026-01" && january.currency == "CLP")
+        // Placed: A 100.000 + 50.000 + 30.000, B 200.000, C 70.000 = 450.000 in 3 cases.
+        #expect(january.cases == 3 && january.placed == 450_000)
+        // Recovered by month, January to April (today): A's 120.000 on 2026-03-01; C's 10.000 of
+        // 03-10 and its reversal of 03-15 net to nothing in March.
+        #expect(january.byMonth == [0, 0, 120_000, 0] && january.cumulative == [0, 0, 120_000, 120_000])
+        // Rate: 120.000 × 10.000 / 450.000 = 2.666,6… → 2666 bp (26.6 %). Fees: 15 % of A's = 18.000.
+        #expect(january.recovered == 120_000 && january.rate == BasisPoints(2666) && january.fees == 18_000)
+        // B closed today as uncollectible; A and C are open.
+        #expect(january.closed == [.init(code: "uncollectible", cases: 1)])
+        // By stage and channel in January-March: A's payment, extrajudicial and to the agency; C's
+        // payment and reversal count as none and net to nothing.
+        let stage = report.splits.filter { $0.dimension == .stage }
+        let channel = report.splits.filter { $0.dimension == .channel }
+        #expect(stage.map(\.value) == ["extrajudicial"] && channel.map(\.value) == ["agency"])
+        for split in stage + channel {
+            #expect(split.payments == 1 && split.recovered == 120_000 && split.fees == 18_000 && split.currency == "CLP")
+        }
+        // Cohorts after January: none; the window's March payments still show by stage.
+        let later = try recovery(fixture.admin, from: "2026-02")
+        #expect(later.cohorts.isEmpty && later.splits.first?.recovered == 120_000)
+        #expect(throws: StoreError.self) { try recovery(fixture.admin, from: "2026-03", to: "2026-01") }
+        #expect(throws: StoreError.self) { try recovery(fixture.admin, on: "2026-04-03") }
+    }
+
+    @Test func recoveryAsItStoodOnEarlierDays() throws {
+        // 2026-03-12: A3 not placed yet (A is 150.000, the book 420.000); C's 10.000 stands, its
+        // reversal is still to come: 130.000 recovered in March, 130.000 × 10.000 / 420.000 =
+        // 3.095,2… → 3095 bp; nothing closed yet (B closes on 04-02).
+        let march = try #require(try recovery(fixture.admin, on: "2026-03-12").cohorts.first)
+        #expect(march.placed == 420_000 && march.byMonth == [0, 0, 130_000] && march.rate == BasisPoints(3095))
+        #expect(march.closed.isEmpty)
+        // The day before B's close: still nothing closed.
+        #expect(try recovery(fixture.admin, on: "2026-04-01").cohorts.first?.closed == [])
+        // Before any placement: nothing.
+        #expect(try recovery(fixture.admin, on: "2026-01-14").cohorts.isEmpty)
+    }
+
+    /// An SME's recovery is its own cases only, by row security: ACME's A and B, 380.000 placed,
+    /// 120.000 recovered: 120.000 × 10.000 / 380.000 = 3.157,8… → 3157 bp. Staff's for ACME is the same.
+    @Test func anSMEReadsItsOwnRecoveryOnly() throws {
+        let report = try recovery(fixture.maria)
+        let january = try #require(report.cohorts.first)
+        #expect(report.cohorts.count == 1 && january.cases == 2 && january.placed == 380_000 && january.rate == BasisPoints(3157))
+        #expect(report == (try recovery(fixture.admin, client: "ACME")))
+        #expect(throws: StoreError.self) { try recovery(fixture.maria, client: "OTHER") }
+        // With plain SQL: the payments it would sum are ACME's alone, reversal of OTHER's included.
+        let maria = try fixture.connect(fixture.maria)
+        let tenants = try maria.query("SELECT DISTINCT tenant_id FROM cobranza.payment").rows.map { try $0.decode("tenant_id", as: Int64.self) }
+        #expect(tenants == [fixture.acme])
+        let cases = try maria.query("SELECT count(DISTINCT case_id)::bigint AS n FROM cobranza.invoice_balance_as_of(cobranza.today())")
+            .first!.decode("n", as: Int64.self)
+        #expect(cases == 2)
+    }
 }

@@ -52,6 +52,81 @@ enum ReportCommands {
         })
     }
 
+    static let recovery = Command(CommandSpec(
+        words: ["report", "recovery"], arguments: [],
+        options: [CommandTable.clientOption,
+                  CommandTable.option("from", "YYYY-MM", .month, help: "the first month of placement (cohort) shown"),
+                  CommandTable.option("to", "YYYY-MM", .month, help: "the last month of placement shown"),
+                  CommandTable.option("chart", "WHAT", .choice(["month"]),
+                                      help: "month: each cohort's recovery curve, month by month (default: the rate per cohort)"),
+                  asOfOption],
+        summary: "by month of placement: placed, recovered each month since, rate, fees, closed cases by code; recoveries by stage and channel",
+        examples: ["report recovery --from 2026-01 --to 2026-03", "report recovery --client ACME --from 2026-01 --to 2026-06 --chart month",
+                   "report recovery --from 2026-01 --to 2026-01 --as-of 2026-02-28"])
+    ) { invocation, context in
+        guard let from = invocation.month("from") else { throw StoreError(field: "from", "is required: the first month of placement") }
+        guard let to = invocation.month("to") else { throw StoreError(field: "to", "is required: the last month of placement") }
+        let report = try context.session.reports.recovery(client: invocation.option("client"), from: from, to: to, asOf: invocation.date("as-of"))
+        guard !report.cohorts.isEmpty || !report.splits.isEmpty else {
+            return .message("Nothing placed from \(from) to \(to), and nothing recovered then, as of \(report.asOf).")
+        }
+        let m = Formatting.money
+        var sections: [CommandOutput.Section] = [.init("Recovery by month of placement, \(from) to \(to), as of \(report.asOf)", ResultTable(
+            columns: [.init("cohort"), .init("currency"), .init("cases", .number), .init("placed", .money), .init("recovered", .money),
+                      .init("rate_pct", .number), .init("fees", .money), .init("closed")],
+            rows: report.cohorts.map { c in
+                [c.month.description, c.currency, String(c.cases), m(c.placed, c.currency), m(c.recovered, c.currency), percentNumber(c.rate),
+                 m(c.fees, c.currency), c.closed.map { "\($0.code) \($0.cases)" }.joined(separator: ", ")]
+            }))]
+        sections.append(.init("Recovered by month since placement", ResultTable(
+            columns: [.init("cohort"), .init("currency"), .init("month"), .init("months_after", .number), .init("recovered", .money),
+                      .init("cumulative", .money), .init("cumulative_pct", .number)],
+            rows: report.cohorts.flatMap { c in curve(c).map { point in
+                [c.month.description, c.currency, point.month.description, String(point.after), m(point.amount, c.currency),
+                 m(point.cumulative, c.currency), percentNumber(point.rate)]
+            } })))
+        if !report.splits.isEmpty {
+            sections.append(.init("Recovered \(from) to \(to) by stage and channel", ResultTable(
+                columns: [.init("by"), .init("value"), .init("currency"), .init("payments", .number), .init("recovered", .money), .init("fees", .money)],
+                rows: report.splits.map { s in
+                    [s.dimension.rawValue, s.value, s.currency, String(s.payments), m(s.recovered, s.currency), m(s.fees, s.currency)]
+                })))
+        }
+        if invocation.option("chart") == "month" {
+            for c in report.cohorts {
+                sections.append(.chart("Recovery curve of \(c.month) \(c.currency): cumulative rate by month", curve(c).map { point in
+                    BarChart.Bar(point.month.description, Int64(point.rate?.value ?? 0),
+                                 caption: percent(point.rate) + " " + m(point.cumulative, c.currency))
+                }))
+            }
+        } else if !report.cohorts.isEmpty {
+            sections.append(.chart("Recovery rate by month of placement", report.cohorts.map { c in
+                BarChart.Bar("\(c.month) \(c.currency)", Int64(c.rate?.value ?? 0), caption: percent(c.rate) + " of " + m(c.placed, c.currency))
+            }))
+        }
+        return .sections(sections)
+    }
+
+    /// A cohort's months since placement: what came in, the running total and its rate.
+    static func curve(_ c: RecoveryReport.Cohort) -> [(month: CalendarMonth, after: Int, amount: Int64, cumulative: Int64, rate: BasisPoints?)] {
+        var month = c.month
+        return c.byMonth.indices.map { after in
+            defer { month = CalendarMonth(year: month.month == 12 ? month.year + 1 : month.year, month: month.month % 12 + 1) ?? month }
+            return (month, after, c.byMonth[after], c.cumulative[after], RecoveryReport.rate(c.cumulative[after], of: c.placed))
+        }
+    }
+
+    /// A rate as a percentage with one decimal (rounded toward zero, as the rate is): 1234 bp is
+    /// `12.3`, a plain number for tables (csv and json read it as one); nil when nothing was placed.
+    static func percentNumber(_ rate: BasisPoints?) -> String? {
+        guard let rate else { return nil }
+        let tenths = rate.value / 10
+        return (tenths < 0 ? "-" : "") + "\(abs(tenths) / 10).\(abs(tenths) % 10)"
+    }
+
+    /// The same for a chart's caption: `12.3 %`, or `-` when nothing was placed.
+    static func percent(_ rate: BasisPoints?) -> String { percentNumber(rate).map { $0 + " %" } ?? "-" }
+
     static let debtorHistory = Command(CommandSpec(
         words: ["debtor", "history"],
         arguments: [CommandTable.argument("TAX_ID", help: "the debtor's RUT, NIT or RFC. Its grade: " + DebtorHistory.gradeRule)],
