@@ -23,14 +23,6 @@ struct DisputedInvoicesTests {
             """, [fixture.acme])
     }
 
-    func refusal(_ connection: Connection, _ sql: String, _ parameters: [(any PostgresEncodable)?] = []) -> PostgresError? {
-        do {
-            try connection.query(sql, parameters)
-            return nil
-        } catch {
-            return error
-        }
-    }
 
     /// The case's id and its invoice numbers, oldest due first.
     func invoices(_ caseNumber: String) throws -> (id: Int64, numbers: [String]) {

@@ -20,14 +20,6 @@ struct LettersAndNoticesTests {
             """, [fixture.acme])
     }
 
-    func refusal(_ connection: Connection, _ sql: String, _ parameters: [(any PostgresEncodable)?] = []) -> PostgresError? {
-        do {
-            try connection.query(sql, parameters)
-            return nil
-        } catch {
-            return error
-        }
-    }
 
     @Test func aSentLetterIsKeptExactlyAndTheSMEReadsOnlyItsVisibleOnes() throws {
         let own = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])

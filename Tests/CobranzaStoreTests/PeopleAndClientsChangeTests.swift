@@ -16,14 +16,6 @@ struct PeopleAndClientsChangeTests {
         fixture = try PaymentFixture()
     }
 
-    func refusal(_ connection: Connection, _ sql: String, _ parameters: [(any PostgresEncodable)?] = []) -> PostgresError? {
-        do {
-            try connection.query(sql, parameters)
-            return nil
-        } catch {
-            return error
-        }
-    }
 
     func assignees(_ numbers: [String]) throws -> [String?] {
         let su = try fixture.db.superuser()

@@ -19,15 +19,6 @@ struct WorkflowTests {
             """, [fixture.acme])
     }
 
-    /// The statement's refusal, or nil if it was accepted.
-    func refusal(_ connection: Connection, _ sql: String, _ parameters: [(any PostgresEncodable)?] = []) -> PostgresError? {
-        do {
-            try connection.query(sql, parameters)
-            return nil
-        } catch {
-            return error
-        }
-    }
 
     func caseID(_ connection: Connection, _ number: String) throws -> Int64 {
         try connection.query("SELECT id FROM cobranza.collection_case WHERE number = $1", [number]).first!.decode("id")
