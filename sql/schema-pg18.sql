@@ -589,6 +589,15 @@ BEGIN
 END
 $$;
 
+-- Name: contact_check(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT NULL::text, p_at
+$$;
+
 -- Name: contract_append_only(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.contract_append_only() RETURNS trigger
@@ -1764,6 +1773,22 @@ CREATE FUNCTION cobranza.note_text(p_value text, p_column text, p_max integer) R
     SELECT CASE WHEN p_value IS NULL OR (p_value !~ '[\x01-\x08\x0b-\x1f\x7f-\x9f]' AND length(p_value) <= p_max) THEN true
                 ELSE cobranza.refuse_text(p_value, p_column, p_max, true) END
 $$;
+
+-- Name: now(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.now() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $_$
+    SELECT CASE WHEN pg_catalog.pg_has_role(session_user, 'cobranza_clock', 'MEMBER')
+                     AND coalesce(pg_catalog.current_setting('cobranza.as_of', true), '') <> ''
+                THEN CASE WHEN pg_catalog.current_setting('cobranza.as_of', true) ~ '^\s*\d{4}-\d{2}-\d{2}\s*$'
+                          THEN (pg_catalog.current_setting('cobranza.as_of', true)::date + time '12:00')
+                               AT TIME ZONE 'America/Santiago'
+                          WHEN pg_catalog.current_setting('cobranza.as_of', true) ~ '([+-]\d{2}(:?\d{2})?|Z)\s*$'
+                          THEN pg_catalog.current_setting('cobranza.as_of', true)::timestamptz
+                          ELSE pg_catalog.current_setting('cobranza.as_of', true)::timestamp AT TIME ZONE 'America/Santiago' END
+                ELSE pg_catalog.now() END
+$_$;
 
 -- Name: overdue_more_than(date, integer, date); Type: FUNCTION; Schema: cobranza
 
@@ -5376,6 +5401,13 @@ REVOKE ALL ON FUNCTION cobranza.client_number() FROM PUBLIC;
 -- Name: FUNCTION collection_case_number(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.collection_case_number() FROM PUBLIC;
+
+-- Name: FUNCTION contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) TO cobranza_lawyer;
 
 -- Name: FUNCTION contract_append_only(); Type: ACL; Schema: cobranza
 

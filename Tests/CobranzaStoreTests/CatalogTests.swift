@@ -20,6 +20,7 @@ struct CatalogTests {
         "current_tenant()": "policies call it; owned by cobranza_lookup (BYPASSRLS) so reading person inside person's own policies does not recurse",
         "current_kind()": "as current_tenant()",
         "person_kind(name)": "names the kind of any person; person is not readable by every caller",
+        "contact_check(bigint, bigint, text, timestamp with time zone)": "counts a debtor's contacts across every client and case, which the caller may not read",
         "audit()": "only the owner may insert into audit_log",
         "audit_insert_statement()": "only the owner may insert into audit_log",
         "create_person(text, text, text, text)": "creates a login role and puts it in its group (the owner's CREATEROLE and ADMIN OPTION); checks the caller is an admin",

@@ -90,6 +90,22 @@ struct IsolationTests {
         #expect(try today(as: outsider) == su.query("SELECT current_date::text AS d").first!.decode("d", as: String.self))
     }
 
+    /// The moment of a contact (0046): a pinned date alone is noon in Santiago, a pinned time
+    /// without an offset is read there, one with an offset is taken as written.
+    @Test func onlyClockMembersCanPinTheMoment() throws {
+        let su = try db.superuser()
+        try su.query("GRANT EXECUTE ON FUNCTION cobranza.now() TO PUBLIC")
+        func now(_ pinned: String) throws -> String {
+            try su.query("SELECT set_config('cobranza.as_of', $1, false)", [pinned])
+            try su.query("SET SESSION AUTHORIZATION " + maria.user)
+            defer { _ = try? su.query("RESET SESSION AUTHORIZATION") }
+            return try su.query("SELECT (cobranza.now() AT TIME ZONE 'UTC')::text AS t").first!.decode("t")
+        }
+        #expect(try now("2026-12-06") == "2026-12-06 15:00:00")
+        #expect(try now("2026-12-06T07:30") == "2026-12-06 10:30:00")
+        #expect(try now("2026-12-06T07:30-05") == "2026-12-06 12:30:00")
+    }
+
     @Test func cannotTouchTheAuditLog() throws {
         #expect(refused("SELECT * FROM cobranza.audit_log"))
         #expect(refused("INSERT INTO cobranza.audit_log (table_name, operation) VALUES ('x', 'INSERT')"))
