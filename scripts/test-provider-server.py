@@ -4,7 +4,7 @@
 line per request to DIR/requests.jsonl: path, Idempotency-Key, basic-auth user and whether the
 password matched, the JSON body, the status answered, and whether a new message was created.
 
-  test-provider-server.py DIR --user U --password P
+  test-provider-server.py DIR --user U --password P [--parent PID]
 
 Like a real provider it is idempotent: a second successful POST with the same Idempotency-Key
 answers the first message's id and creates nothing. The path picks the behaviour:
@@ -17,15 +17,33 @@ import argparse
 import base64
 import json
 import os
+import signal
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# The test runner's threads block SIGTERM and a child inherits that: unblock it.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def exit_with_parent(parent):
+    """A server whose test died (crash, kill -9) must not outlive it: --parent PID (the test's
+    process) makes it exit once it is no longer that process's child."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 parser = argparse.ArgumentParser()
 parser.add_argument("directory")
+parser.add_argument("--parent", type=int)
 parser.add_argument("--user", required=True)
 parser.add_argument("--password", required=True)
 args = parser.parse_args()
+if args.parent:
+    exit_with_parent(args.parent)
 
 lock = threading.Lock()
 seen = {}       # Idempotency-Key -> number of requests

@@ -5,7 +5,7 @@ DIR/N.eml (the bytes received) and DIR/N.json (envelope sender, recipients, logi
 TLS was on, and the message as Python's own email package reads it: subject and body decoded,
 Message-ID, Content-Type), so the tests hold the Swift encoder to an independent decoder.
 
-  test-smtp-server.py DIR [--user U --password P] [--tls-cert C --tls-key K]
+  test-smtp-server.py DIR [--user U --password P] [--tls-cert C --tls-key K] [--parent PID]
 
 --user/--password: AUTH is offered (without TLS too: this is loopback) and a wrong login is
 answered 535. --tls-cert/--tls-key: STARTTLS is offered. Without them the server offers neither,
@@ -19,18 +19,38 @@ import email
 import email.policy
 import json
 import os
+import signal
 import ssl
+import threading
+import time
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult
 
+# The test runner's threads block SIGTERM and a child inherits that: unblock it.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def exit_with_parent(parent):
+    """A server whose test died (crash, kill -9) must not outlive it: --parent PID (the test's
+    process) makes it exit once it is no longer that process's child."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 parser = argparse.ArgumentParser()
 parser.add_argument("directory")
+parser.add_argument("--parent", type=int)
 parser.add_argument("--user")
 parser.add_argument("--password")
 parser.add_argument("--tls-cert")
 parser.add_argument("--tls-key")
 args = parser.parse_args()
+if args.parent:
+    exit_with_parent(args.parent)
 
 
 class Mailbox:

@@ -17,6 +17,14 @@ public struct ProviderClient: Sendable {
         self.secret = secret
     }
 
+    /// A client for `settings`, its token read now from `settings.secretFile` (when a user is
+    /// configured).
+    public init(settings: ProviderSettings) throws(DeliveryFailure) {
+        var secret: Secret?
+        if let file = settings.secretFile { secret = try Secret.read(file: file) }
+        self.init(settings: settings, secret: secret)
+    }
+
     /// One short message to one phone.
     public struct ShortMessage: Sendable, Equatable {
         public var to: String

@@ -14,6 +14,14 @@ public struct SMTPSender: Sendable {
         self.secret = secret
     }
 
+    /// A sender for `settings`, its password read now from `settings.secretFile` (when a user is
+    /// configured): what the outbox worker makes once at start, so a missing file stops it there.
+    public init(settings: EmailSettings) throws(DeliveryFailure) {
+        var secret: Secret?
+        if let file = settings.secretFile { secret = try Secret.read(file: file) }
+        self.init(settings: settings, secret: secret)
+    }
+
     /// The server's answer to a message it accepted.
     public struct Receipt: Sendable, Equatable {
         /// The `Message-ID` the message carried (`<cobranza.KEY@domain>`).

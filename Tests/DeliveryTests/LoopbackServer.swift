@@ -26,7 +26,8 @@ final class LoopbackServer: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-u", Self.scripts.appendingPathComponent(script).path, directory.path] + arguments
+        process.arguments = ["-u", Self.scripts.appendingPathComponent(script).path, directory.path,
+                             "--parent", String(ProcessInfo.processInfo.processIdentifier)] + arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = output

@@ -74,6 +74,18 @@ struct SMTPSenderTests {
         #expect(server.files(endingWith: ".eml").count == 1)
     }
 
+    @Test("the password comes from the secret file canales.conf names")
+    func secretFromFile() throws {
+        let server = try Self.smtpServer(["--user", "avisos", "--password", "desde-archivo"])
+        let file = server.directory.deletingLastPathComponent().appendingPathComponent("clave-\(UUID().uuidString)")
+        try Data("desde-archivo\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let text = "[email]\nservidor = 127.0.0.1\npuerto = \(server.port)\nusuario = avisos\narchivo_clave = \(file.path)\nremitente = avisos@cobranza-andina.cl"
+        let settings = try #require(try ChannelSettings.parse(text).email)
+        _ = try SMTPSender(settings: settings).send(Self.mail())
+        #expect(try server.records().first?["login"] as? String == "avisos")
+    }
+
     @Test("550 from the server is permanent, 451 is retryable, both with the server's words")
     func smtpRefusals() throws {
         let server = try Self.smtpServer()
