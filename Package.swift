@@ -19,7 +19,16 @@ let package = Package(
         // A C target, not a system library: its signal flag needs a single definition (see shim.c).
         // libreadline-dev comes from scripts/setup.
         .target(name: "CReadline", linkerSettings: [.linkedLibrary("readline")]),
+        // libcurl (OpenSSL flavour): SMTP and HTTPS for the notice channels. libcurl4-openssl-dev
+        // comes from scripts/setup.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
         .target(name: "Postgres", dependencies: ["CLibpq"]),
+        // Notices that leave the building: email by SMTP and SMS/WhatsApp through an HTTP provider.
+        .target(name: "Delivery", dependencies: ["CCurl", "CobranzaCore"]),
         .target(name: "CobranzaCore"),
         .target(name: "CobranzaStore", dependencies: ["Postgres", "CobranzaCore"]),
         .target(name: "CobranzaShell", dependencies: ["CobranzaStore", "CReadline"]),
@@ -38,6 +47,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres", "CobranzaStore"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CobranzaCoreTests", dependencies: ["CobranzaCore"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
         .testTarget(name: "CobranzaStoreTests", dependencies: ["CobranzaStore", "TestSupport"]),
         .testTarget(
             name: "CobranzaShellTests", dependencies: ["CobranzaShell", "TestSupport"],
