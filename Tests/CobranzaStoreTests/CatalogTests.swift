@@ -13,6 +13,9 @@ struct CatalogTests {
         "case_counter": "one row per year of the agency-wide case numbers; no grants, only next_case_number (owner) touches it",
         "fee_counter": "one row per series and year of the fee document numbers; no grants, only reserve_fee_numbers (owner) touches it",
         "billing_lock": "one row, no data: no grants, only lock_billing (owner) locks it, so no person can hold billing",
+        "holiday": "public holidays by country, the same for every client (0055); everyone reads them, only admins insert and delete (grants), audited",
+        "contact_rule": "each country's contact law (0055), the same for every client; staff read it, migrations alone change it",
+        "contact_rule_hours": "the windows of contact_rule's hours rules (0055); staff read them, migrations alone change them",
     ]
 
     /// Every function that runs with its owner's rights, and why it must.
