@@ -64,6 +64,8 @@ CREATE TABLE cobranza.holiday (
 );
 COMMENT ON TABLE cobranza.holiday IS 'public holidays by country: contact windows, legal deadlines, letters'' reply dates';
 
+-- The seed is the migration's, whoever runs it.
+ALTER TABLE cobranza.holiday ALTER COLUMN added_by SET DEFAULT 'migration 0055';
 INSERT INTO cobranza.holiday (country, day, name, source) VALUES
     ('CL', '2026-01-01', 'Año Nuevo', 'Ley 2.977 y modificaciones'),
     ('CL', '2026-04-03', 'Viernes Santo', 'Ley 2.977 y modificaciones'),
@@ -151,6 +153,8 @@ INSERT INTO cobranza.holiday (country, day, name, source) VALUES
     ('MX', '2027-09-16', 'Día de la Independencia', 'Ley Federal del Trabajo art. 74 V'),
     ('MX', '2027-11-15', 'Día de la Revolución', 'Ley Federal del Trabajo art. 74 VI'),
     ('MX', '2027-12-25', 'Navidad', 'Ley Federal del Trabajo art. 74 VIII');
+
+ALTER TABLE cobranza.holiday ALTER COLUMN added_by SET DEFAULT session_user;
 
 -- People read the calendar; admins add and remove days (no updates: remove and add again). Who
 -- added a day and when are the defaults, which no one may name.

@@ -9,7 +9,7 @@ enum ContactRuleCommands {
         summary: "print the contact rules in force for each country, with their sources (staff)",
         examples: ["rules show --country CO"])
     ) { invocation, context in
-        let countries = invocation.choice("country", as: Country.self).map { [$0] } ?? [.chile, .colombia, .mexico]
+        let countries = invocation.option("country").flatMap { Country(code: $0) }.map { [$0] } ?? [.chile, .colombia, .mexico]
         let today = try context.session.today()
         var sections: [CommandOutput.Section] = []
         for country in countries {

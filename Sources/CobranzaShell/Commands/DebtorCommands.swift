@@ -13,9 +13,9 @@ enum DebtorCommands {
             CommandTable.option("address", "TEXT", help: "street address"),
             CommandTable.option("city", "TEXT", help: "city"),
             CommandTable.option("region", "TEXT", help: "region or state"),
-            CommandTable.option("time-zone", "ZONE", .choice(ContactTimeZones.zones(of: .chile) + ContactTimeZones.zones(of: .colombia)
-                                                              + ContactTimeZones.zones(of: .mexico)),
-                                help: "the debtor's zone for contact hours (default: its country's main zone)"),
+            // Text, not a choice: zone names are mixed case, and the store names the country's own.
+            CommandTable.option("time-zone", "ZONE", help: "the debtor's zone for contact hours, one of its country's "
+                                + "(default: its country's main zone, e.g. America/Santiago)"),
         ]
     }
 

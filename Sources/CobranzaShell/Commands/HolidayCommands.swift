@@ -8,7 +8,7 @@ enum HolidayCommands {
     static let countryOption = CommandTable.option("country", "CL|CO|MX", .choice(["CL", "CO", "MX"]), required: true, help: "the country")
 
     static func country(_ invocation: Invocation) -> Country {
-        invocation.choice("country", as: Country.self)!
+        Country(code: invocation.option("country")!)!
     }
 
     static let list = Command(CommandSpec(
