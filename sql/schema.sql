@@ -701,6 +701,15 @@ BEGIN
 END
 $$;
 
+-- Name: single_line(text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.single_line(p_value text, p_column text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN p_value IS NULL OR p_value !~ '[\x01-\x1f\x7f-\x9f]' THEN true
+                ELSE cobranza.refuse_text(p_value, p_column, NULL, false) END
+$$;
+
 -- Name: contact_rule; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.contact_rule (
@@ -717,12 +726,18 @@ CREATE TABLE cobranza.contact_rule (
     source text NOT NULL,
     notes text,
     CONSTRAINT contact_rule_code_check CHECK (((code ~ '^[A-Z]{2}(-[A-Z0-9]+)+$'::text) AND ("left"(code, 2) = (country)::text))),
+    CONSTRAINT contact_rule_code_text CHECK (cobranza.single_line(code, 'code'::text)),
     CONSTRAINT contact_rule_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
+    CONSTRAINT contact_rule_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
     CONSTRAINT contact_rule_kinds_check CHECK (((cardinality(kinds) > 0) AND (kinds <@ ARRAY['reminder'::text, 'call'::text, 'letter'::text, 'visit'::text, 'email'::text, 'sms'::text, 'whatsapp'::text]))),
     CONSTRAINT contact_rule_limit_kind_check CHECK ((limit_kind = ANY (ARRAY['hours'::text, 'rolling'::text, 'gap'::text, 'daily'::text, 'one_channel'::text, 'forbidden'::text, 'authorised'::text]))),
+    CONSTRAINT contact_rule_limit_kind_text CHECK (cobranza.single_line(limit_kind, 'limit_kind'::text)),
     CONSTRAINT contact_rule_max_count_check CHECK ((max_count > 0)),
+    CONSTRAINT contact_rule_notes_text CHECK (cobranza.single_line(notes, 'notes'::text)),
     CONSTRAINT contact_rule_numbers_check CHECK ((((max_count IS NOT NULL) = (limit_kind = ANY (ARRAY['rolling'::text, 'daily'::text]))) AND ((period_days IS NOT NULL) = (limit_kind = ANY (ARRAY['rolling'::text, 'gap'::text, 'one_channel'::text]))))),
-    CONSTRAINT contact_rule_period_days_check CHECK ((period_days > 0))
+    CONSTRAINT contact_rule_period_days_check CHECK ((period_days > 0)),
+    CONSTRAINT contact_rule_source_text CHECK (cobranza.single_line(source, 'source'::text)),
+    CONSTRAINT contact_rule_summary_text CHECK (cobranza.single_line(summary, 'summary'::text))
 );
 
 -- Name: TABLE contact_rule; Type: COMMENT; Schema: cobranza
@@ -820,15 +835,6 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = '42501',
         MESSAGE = 'contract versions are append-only: set a new version instead';
 END;
-$$;
-
--- Name: single_line(text, text); Type: FUNCTION; Schema: cobranza
-
-CREATE FUNCTION cobranza.single_line(p_value text, p_column text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-    SELECT CASE WHEN p_value IS NULL OR p_value !~ '[\x01-\x1f\x7f-\x9f]' THEN true
-                ELSE cobranza.refuse_text(p_value, p_column, NULL, false) END
 $$;
 
 -- Name: contract; Type: TABLE; Schema: cobranza
@@ -3452,7 +3458,8 @@ CREATE TABLE cobranza.debtor (
     CONSTRAINT debtor_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
     CONSTRAINT debtor_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text)),
     CONSTRAINT debtor_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id)),
-    CONSTRAINT debtor_time_zone_check CHECK ((((country = 'CL'::bpchar) AND (time_zone = ANY (ARRAY['America/Santiago'::text, 'America/Punta_Arenas'::text]))) OR ((country = 'CO'::bpchar) AND (time_zone = 'America/Bogota'::text)) OR ((country = 'MX'::bpchar) AND (time_zone = ANY (ARRAY['America/Mexico_City'::text, 'America/Cancun'::text, 'America/Monterrey'::text, 'America/Chihuahua'::text, 'America/Hermosillo'::text, 'America/Mazatlan'::text, 'America/Tijuana'::text])))))
+    CONSTRAINT debtor_time_zone_check CHECK ((((country = 'CL'::bpchar) AND (time_zone = ANY (ARRAY['America/Santiago'::text, 'America/Punta_Arenas'::text]))) OR ((country = 'CO'::bpchar) AND (time_zone = 'America/Bogota'::text)) OR ((country = 'MX'::bpchar) AND (time_zone = ANY (ARRAY['America/Mexico_City'::text, 'America/Cancun'::text, 'America/Monterrey'::text, 'America/Chihuahua'::text, 'America/Hermosillo'::text, 'America/Mazatlan'::text, 'America/Tijuana'::text]))))),
+    CONSTRAINT debtor_time_zone_text CHECK (cobranza.single_line(time_zone, 'time_zone'::text))
 );
 
 ALTER TABLE ONLY cobranza.debtor FORCE ROW LEVEL SECURITY;
@@ -3626,6 +3633,8 @@ CREATE TABLE cobranza.contact_authorisation (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     CONSTRAINT contact_authorisation_channel_check CHECK ((channel = ANY (ARRAY['call'::text, 'email'::text, 'sms'::text, 'whatsapp'::text, 'letter'::text]))),
+    CONSTRAINT contact_authorisation_channel_text CHECK (cobranza.single_line(channel, 'channel'::text)),
+    CONSTRAINT contact_authorisation_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT contact_authorisation_source_check CHECK (((length(btrim(source)) >= 1) AND (length(btrim(source)) <= 500))),
     CONSTRAINT contact_authorisation_source_text CHECK (cobranza.single_line(source, 'source'::text))
 );
@@ -3657,6 +3666,8 @@ CREATE TABLE cobranza.contact_rule_hours (
     opens time without time zone NOT NULL,
     closes time without time zone NOT NULL,
     CONSTRAINT contact_rule_hours_check CHECK ((opens < closes)),
+    CONSTRAINT contact_rule_hours_code_text CHECK (cobranza.single_line(code, 'code'::text)),
+    CONSTRAINT contact_rule_hours_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
     CONSTRAINT contact_rule_hours_isodow_check CHECK (((isodow >= 1) AND (isodow <= 7)))
 );
 
@@ -3857,7 +3868,9 @@ CREATE TABLE cobranza.holiday (
     source text,
     added_by name DEFAULT SESSION_USER NOT NULL,
     added_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT holiday_added_by_text CHECK (cobranza.single_line((added_by)::text, 'added_by'::text)),
     CONSTRAINT holiday_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
+    CONSTRAINT holiday_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
     CONSTRAINT holiday_day_check CHECK (((day >= '2000-01-01'::date) AND (day <= '2100-12-31'::date))),
     CONSTRAINT holiday_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
     CONSTRAINT holiday_name_text CHECK (cobranza.single_line(name, 'name'::text)),

@@ -62,6 +62,9 @@ CREATE TABLE cobranza.holiday (
     added_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     CONSTRAINT holiday_pkey PRIMARY KEY (country, day)
 );
+-- No control characters in any text column (0016's rule).
+ALTER TABLE cobranza.holiday ADD CONSTRAINT holiday_country_text CHECK (cobranza.single_line(country::text, 'country'));
+ALTER TABLE cobranza.holiday ADD CONSTRAINT holiday_added_by_text CHECK (cobranza.single_line(added_by::text, 'added_by'));
 COMMENT ON TABLE cobranza.holiday IS 'public holidays by country: contact windows, legal deadlines, letters'' reply dates';
 
 -- The seed is the migration's, whoever runs it.
@@ -284,6 +287,7 @@ ALTER TABLE cobranza.debtor ADD COLUMN time_zone text
         OR country = 'CO' AND time_zone = 'America/Bogota'
         OR country = 'MX' AND time_zone IN ('America/Mexico_City', 'America/Cancun', 'America/Monterrey', 'America/Chihuahua',
                                             'America/Hermosillo', 'America/Mazatlan', 'America/Tijuana'));
+ALTER TABLE cobranza.debtor ADD CONSTRAINT debtor_time_zone_text CHECK (cobranza.single_line(time_zone::text, 'time_zone'));
 COMMENT ON COLUMN cobranza.debtor.time_zone IS 'the debtor''s zone for contact hours; NULL: its country''s main zone (debtor_time_zone)';
 GRANT INSERT (time_zone), UPDATE (time_zone) ON cobranza.debtor TO cobranza_admin, cobranza_collector;
 GRANT INSERT (time_zone) ON cobranza.debtor TO cobranza_client;
@@ -328,6 +332,12 @@ CREATE TABLE cobranza.contact_rule (
         (max_count IS NOT NULL) = (limit_kind IN ('rolling', 'daily'))
         AND (period_days IS NOT NULL) = (limit_kind IN ('rolling', 'gap', 'one_channel')))
 );
+ALTER TABLE cobranza.contact_rule ADD CONSTRAINT contact_rule_country_text CHECK (cobranza.single_line(country::text, 'country'));
+ALTER TABLE cobranza.contact_rule ADD CONSTRAINT contact_rule_code_text CHECK (cobranza.single_line(code::text, 'code'));
+ALTER TABLE cobranza.contact_rule ADD CONSTRAINT contact_rule_limit_kind_text CHECK (cobranza.single_line(limit_kind::text, 'limit_kind'));
+ALTER TABLE cobranza.contact_rule ADD CONSTRAINT contact_rule_summary_text CHECK (cobranza.single_line(summary::text, 'summary'));
+ALTER TABLE cobranza.contact_rule ADD CONSTRAINT contact_rule_source_text CHECK (cobranza.single_line(source::text, 'source'));
+ALTER TABLE cobranza.contact_rule ADD CONSTRAINT contact_rule_notes_text CHECK (cobranza.single_line(notes::text, 'notes'));
 COMMENT ON TABLE cobranza.contact_rule IS 'each country''s contact law, a pack per effective_from; changed by migration only';
 
 CREATE TABLE cobranza.contact_rule_hours (
@@ -342,6 +352,8 @@ CREATE TABLE cobranza.contact_rule_hours (
     CONSTRAINT contact_rule_hours_rule_fkey FOREIGN KEY (country, effective_from, code)
         REFERENCES cobranza.contact_rule (country, effective_from, code)
 );
+ALTER TABLE cobranza.contact_rule_hours ADD CONSTRAINT contact_rule_hours_country_text CHECK (cobranza.single_line(country::text, 'country'));
+ALTER TABLE cobranza.contact_rule_hours ADD CONSTRAINT contact_rule_hours_code_text CHECK (cobranza.single_line(code::text, 'code'));
 COMMENT ON TABLE cobranza.contact_rule_hours IS 'the window of an hours rule on each weekday (1 Monday … 7 Sunday), local to the debtor';
 
 GRANT SELECT ON cobranza.contact_rule, cobranza.contact_rule_hours TO cobranza_admin, cobranza_collector, cobranza_lawyer;
@@ -413,6 +425,8 @@ CREATE TABLE cobranza.contact_authorisation (
     CONSTRAINT contact_authorisation_channel_key UNIQUE (tenant_id, debtor_id, channel),
     CONSTRAINT contact_authorisation_debtor_fkey FOREIGN KEY (tenant_id, debtor_id) REFERENCES cobranza.debtor (tenant_id, id)
 );
+ALTER TABLE cobranza.contact_authorisation ADD CONSTRAINT contact_authorisation_channel_text CHECK (cobranza.single_line(channel::text, 'channel'));
+ALTER TABLE cobranza.contact_authorisation ADD CONSTRAINT contact_authorisation_created_by_text CHECK (cobranza.single_line(created_by::text, 'created_by'));
 COMMENT ON TABLE cobranza.contact_authorisation IS 'the channels a debtor authorised its creditor to use, with the date and where it is recorded';
 
 ALTER TABLE cobranza.contact_authorisation ENABLE ROW LEVEL SECURITY;
