@@ -464,6 +464,9 @@ BEGIN
         END IF;
         RETURN NEW;
     END IF;
+    -- One contact of a debtor at a time, across clients: the count below then sees the one
+    -- committed before (a fresh snapshot per statement).
+    PERFORM cobranza.lock_debtor_contacts(NEW.tenant_id, NEW.case_id);
     SELECT * INTO v_check FROM cobranza.contact_check(NEW.tenant_id, NEW.case_id, NEW.kind, NEW.occurred_at);
     IF v_check.rule IS NOT NULL THEN
         SELECT cobranza.debtor_time_zone(d.country, d.time_zone) INTO v_zone
@@ -1913,6 +1916,18 @@ BEGIN
                              pg_catalog.current_setting('lock_timeout'));
     END;
 END
+$$;
+
+-- Name: lock_debtor_contacts(bigint, bigint); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    INSERT INTO cobranza.contact_lock (country, tax_id)
+    SELECT d.country, d.tax_id FROM cobranza.collection_case c JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+     WHERE c.tenant_id = p_tenant AND c.id = p_case
+        ON CONFLICT (country, tax_id) DO UPDATE SET tax_id = EXCLUDED.tax_id
 $$;
 
 -- Name: today(); Type: FUNCTION; Schema: cobranza
@@ -3656,6 +3671,19 @@ ALTER TABLE cobranza.contact_authorisation ALTER COLUMN id ADD GENERATED ALWAYS 
     CACHE 1
 );
 
+-- Name: contact_lock; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.contact_lock (
+    country character(2) NOT NULL,
+    tax_id text NOT NULL,
+    CONSTRAINT contact_lock_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
+    CONSTRAINT contact_lock_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text))
+);
+
+-- Name: TABLE contact_lock; Type: COMMENT; Schema: cobranza
+
+COMMENT ON TABLE cobranza.contact_lock IS 'one row per debtor tax id ever contacted, locked while a contact of it is judged; no grants';
+
 -- Name: contact_rule_hours; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.contact_rule_hours (
@@ -4296,6 +4324,11 @@ ALTER TABLE ONLY cobranza.contact_authorisation
 
 ALTER TABLE ONLY cobranza.contact_authorisation
     ADD CONSTRAINT contact_authorisation_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: contact_lock contact_lock_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.contact_lock
+    ADD CONSTRAINT contact_lock_pkey PRIMARY KEY (country, tax_id);
 
 -- Name: contact_rule_hours contact_rule_hours_pkey; Type: CONSTRAINT; Schema: cobranza
 
@@ -6125,6 +6158,13 @@ GRANT ALL ON FUNCTION cobranza.local_moment(p_at timestamp with time zone, p_zon
 REVOKE ALL ON FUNCTION cobranza.lock_billing() FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.lock_billing() TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.lock_billing() TO cobranza_collector;
+
+-- Name: FUNCTION lock_debtor_contacts(p_tenant bigint, p_case bigint); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) TO cobranza_lawyer;
 
 -- Name: FUNCTION today(); Type: ACL; Schema: cobranza
 

@@ -149,6 +149,25 @@ struct ContactRulesTests {
         #expect(try check(cla, id, "call", "2026-12-09 10:00") == .refused("CL-CALL-WEEKLY", "2026-12-14 08:00"))
     }
 
+    /// Two contacts of one debtor written at once (two clients' collectors) are judged one after
+    /// the other: the second waits for the first and then counts it (0056).
+    @Test func twoContactsOfOneDebtorAtOnceAreJudgedOneAfterTheOther() throws {
+        let rut = TestCluster.randomRUT()
+        let atA = try openCase(cla, country: "CL", taxID: rut)
+        let atB = try openCase(clb, country: "CL", taxID: rut)
+        let first = try db.connect(as: collector)
+        try first.query("SELECT set_config('cobranza.as_of', '2026-12-07T10:00', false)")
+        try first.query("BEGIN")
+        try first.query("INSERT INTO cobranza.case_event (tenant_id, case_id, kind) VALUES ($1, $2, 'email')", [cla, atA])
+        let second = try db.connect(as: collector)
+        try second.query("SELECT set_config('cobranza.as_of', '2026-12-07T10:05', false)")
+        try second.query("SET lock_timeout = '300ms'")
+        let sql = "INSERT INTO cobranza.case_event (tenant_id, case_id, kind) VALUES ($1, $2, 'sms')"
+        #expect(refusal(second, sql, [clb, atB])?.sqlState == .lockNotAvailable, "the second waits for the first")
+        try first.query("COMMIT")
+        #expect(refusal(second, sql, [clb, atB])?.message.hasPrefix("sms refused by CL-WRITTEN-GAP") == true)
+    }
+
     // MARK: - Colombia
 
     @Test func colombiaContactsOnlyThroughAuthorisedChannelsInItsHoursOnceADayOneChannelAWeek() throws {
