@@ -751,7 +751,6 @@ COMMENT ON TABLE cobranza.contact_rule IS 'each country''s contact law, a pack p
 
 CREATE FUNCTION cobranza.contact_rule_allows(p_rule cobranza.contact_rule, p_kind text, p_at timestamp with time zone, p_zone text, p_tenant bigint, p_debtor bigint, p_tax_id text) RETURNS timestamp with time zone
     LANGUAGE plpgsql STABLE
-    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
 DECLARE
     v_local timestamp := p_at AT TIME ZONE p_zone;
@@ -1058,17 +1057,19 @@ $$;
 -- Name: debtor_contacts(text, text, text[], timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.debtor_contacts(p_country text, p_tax_id text, p_kinds text[], p_after timestamp with time zone, p_until timestamp with time zone) RETURNS TABLE(occurred_at timestamp with time zone, kind text)
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    LANGUAGE plpgsql STABLE
     AS $$
+BEGIN
+    RETURN QUERY
     SELECT e.occurred_at, e.kind
       FROM cobranza.debtor d
       JOIN cobranza.collection_case c ON c.tenant_id = d.tenant_id AND c.debtor_id = d.id
       JOIN cobranza.case_event e ON e.tenant_id = c.tenant_id AND e.case_id = c.id
-     WHERE d.country = p_country AND d.tax_id = p_tax_id
+     WHERE d.country = p_country::char(2) AND d.tax_id = p_tax_id
        AND e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp') AND e.kind = ANY (p_kinds)
        AND e.occurred_at > p_after AND e.occurred_at <= p_until
-     ORDER BY e.occurred_at DESC
+     ORDER BY e.occurred_at DESC;
+END
 $$;
 
 -- Name: debtor_grade(character, text); Type: FUNCTION; Schema: cobranza

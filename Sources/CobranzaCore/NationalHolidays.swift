@@ -1,6 +1,6 @@
 /// The national public holidays of each country the agency works in, as the rules of each law
 /// compute them: the reference the `holiday` table's seed (0055) was written from and is held to
-/// by `HolidayCalendarTests`. Deadlines and contact windows read the table, not this: it also
+/// by `ContactRulesTests.theHolidaySeedIsTheNationalRulesPlusChilesIndigenousPeoplesDay`. Deadlines and contact windows read the table, not this: it also
 /// holds what a rule cannot compute (Chile's day of the indigenous peoples on the solstice, a
 /// holiday decreed during the year, a regional one an admin adds with `holiday add`).
 ///

@@ -482,20 +482,25 @@ CREATE INDEX case_event_contact_idx ON cobranza.case_event (tenant_id, case_id, 
 ------------------------------------------------------------------------------------------------
 
 -- The contacts of one debtor (country + tax id, every client and case) of the given kinds with a
--- moment in (p_after, p_until], newest first.
+-- moment in (p_after, p_until], newest first. plpgsql, not sql: its plan is kept for the session
+-- (a non-inlined sql function is planned on every call). Like contact_rule_allows it is called
+-- only by contact_check, which pins search_path; it names everything by schema and has no SET
+-- of its own, whose save and restore on every call cost a third of a check.
 CREATE FUNCTION cobranza.debtor_contacts(p_country text, p_tax_id text, p_kinds text[], p_after timestamptz, p_until timestamptz)
     RETURNS TABLE (occurred_at timestamptz, kind text)
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, cobranza, pg_temp
+    LANGUAGE plpgsql STABLE
 AS $$
+BEGIN
+    RETURN QUERY
     SELECT e.occurred_at, e.kind
       FROM cobranza.debtor d
       JOIN cobranza.collection_case c ON c.tenant_id = d.tenant_id AND c.debtor_id = d.id
       JOIN cobranza.case_event e ON e.tenant_id = c.tenant_id AND e.case_id = c.id
-     WHERE d.country = p_country AND d.tax_id = p_tax_id
+     WHERE d.country = p_country::char(2) AND d.tax_id = p_tax_id
        AND e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp') AND e.kind = ANY (p_kinds)
        AND e.occurred_at > p_after AND e.occurred_at <= p_until
-     ORDER BY e.occurred_at DESC
+     ORDER BY e.occurred_at DESC;
+END
 $$;
 REVOKE ALL ON FUNCTION cobranza.debtor_contacts(text, text, text[], timestamptz, timestamptz) FROM PUBLIC;
 
@@ -505,7 +510,6 @@ CREATE FUNCTION cobranza.contact_rule_allows(p_rule cobranza.contact_rule, p_kin
                                              p_tenant bigint, p_debtor bigint, p_tax_id text)
     RETURNS timestamptz
     LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, cobranza, pg_temp
 AS $$
 DECLARE
     v_local timestamp := p_at AT TIME ZONE p_zone;
