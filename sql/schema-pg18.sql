@@ -17,6 +17,19 @@ CREATE FUNCTION cobranza.add_business_days(p_from date, p_days integer) RETURNS 
          WHERE extract(isodow FROM d) < 6 ORDER BY d OFFSET p_days - 1 LIMIT 1) END
 $$;
 
+-- Name: add_business_days(date, integer, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.add_business_days(p_from date, p_days integer, p_country text) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN p_days <= 0 THEN p_from ELSE (
+        SELECT d::date FROM pg_catalog.generate_series(p_from + 1, p_from + p_days * 2 + 40, interval '1 day') d
+         WHERE extract(isodow FROM d) < 6
+           AND NOT EXISTS (SELECT 1 FROM cobranza.holiday h WHERE h.country = p_country AND h.day = d::date)
+         ORDER BY d OFFSET p_days - 1 LIMIT 1) END
+$$;
+
 -- Name: age_bucket(integer); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.age_bucket(p_days integer) RETURNS text
@@ -341,7 +354,8 @@ CREATE FUNCTION cobranza.case_closed_withdrawal() RETURNS trigger
     AS $$
 BEGIN
     IF NEW.close_code <> 'uncollectible' THEN
-        UPDATE cobranza.posting SET withdrawal_due = cobranza.add_business_days(cobranza.today(), 7)
+        UPDATE cobranza.posting SET withdrawal_due = cobranza.add_business_days(cobranza.today(), 7,
+                   (SELECT d.country FROM cobranza.debtor d WHERE d.tenant_id = NEW.tenant_id AND d.id = NEW.debtor_id))
          WHERE tenant_id = NEW.tenant_id AND case_id = NEW.id AND published_on IS NOT NULL AND withdrawn_on IS NULL
            AND withdrawal_due IS NULL;
     END IF;
@@ -417,6 +431,52 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_letter_order_check',
             COLUMN = 'letter_level', MESSAGE = format('letter_level: a level %s letter needs a level %s letter sent before (case %s)',
                              NEW.letter_level, NEW.letter_level - 1, v_case.number);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- Name: case_event_contact_rules(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_event_contact_rules() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_check record;
+    v_zone  text;
+BEGIN
+    -- A step dated another day than today happened at noon of its day (as a pinned date does).
+    IF NEW.occurred_on IS DISTINCT FROM cobranza.today() THEN
+        NEW.occurred_at := (NEW.occurred_on + TIME '12:00') AT TIME ZONE 'America/Santiago';
+    END IF;
+    IF NEW.kind NOT IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp') THEN
+        IF NEW.rule_override IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_event_rule_override_check',
+                COLUMN = 'rule_override', MESSAGE = 'rule_override: only a contact is let through the contact rules';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.rule_override IS NOT NULL THEN
+        IF cobranza.current_kind() IS DISTINCT FROM 'admin' AND current_user <> 'cobranza_owner' THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', COLUMN = 'rule_override',
+                MESSAGE = 'rule_override: only an admin may let a contact through the contact rules';
+        END IF;
+        RETURN NEW;
+    END IF;
+    -- One contact of a debtor at a time, across clients: the count below then sees the one
+    -- committed before (a fresh snapshot per statement).
+    PERFORM cobranza.lock_debtor_contacts(NEW.tenant_id, NEW.case_id);
+    SELECT * INTO v_check FROM cobranza.contact_check(NEW.tenant_id, NEW.case_id, NEW.kind, NEW.occurred_at);
+    IF v_check.rule IS NOT NULL THEN
+        SELECT cobranza.debtor_time_zone(d.country, d.time_zone) INTO v_zone
+          FROM cobranza.collection_case c JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+         WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'contact_rule_check',
+            MESSAGE = format('%s refused by %s: %s', NEW.kind, v_check.rule,
+                             CASE WHEN v_check.allowed_at IS NULL THEN 'no moment allows it'
+                                  ELSE 'next allowed ' || cobranza.local_moment(v_check.allowed_at, coalesce(v_zone, 'America/Santiago')) END),
+            HINT = 'an admin may let one contact through with a reason (step log … --override REASON)';
     END IF;
     RETURN NEW;
 END
@@ -592,10 +652,180 @@ $$;
 -- Name: contact_check(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) RETURNS record
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
-    SELECT NULL::text, p_at
+DECLARE
+    v_debtor record;
+    v_at     timestamptz := p_at;
+    v_rule   cobranza.contact_rule;
+    v_next   timestamptz;
+    v_moved  boolean;
+BEGIN
+    SELECT d.id, d.country, d.tax_id, cobranza.debtor_time_zone(d.country, d.time_zone) AS zone INTO v_debtor
+      FROM cobranza.collection_case c JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+     WHERE c.tenant_id = p_tenant AND c.id = p_case;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'case_event_case_fkey', MESSAGE = 'no such case';
+    END IF;
+    allowed_at := p_at;
+    IF p_kind NOT IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp') OR p_at IS NULL THEN
+        RETURN;
+    END IF;
+    -- Each refusal moves the moment forward to where that rule allows it; ask every rule again
+    -- until none moves it. 60 rounds cover any pack: each round passes at least one limit.
+    FOR v_round IN 1..60 LOOP
+        v_moved := false;
+        FOR v_rule IN
+            SELECT r.* FROM cobranza.contact_rule r
+             WHERE r.country = v_debtor.country AND p_kind = ANY (r.kinds)
+               AND r.effective_from = (SELECT max(x.effective_from) FROM cobranza.contact_rule x
+                                        WHERE x.country = v_debtor.country AND x.effective_from <= (v_at AT TIME ZONE v_debtor.zone)::date)
+             ORDER BY r.position
+        LOOP
+            v_next := cobranza.contact_rule_allows(v_rule, p_kind, v_at, v_debtor.zone, p_tenant, v_debtor.id, v_debtor.tax_id);
+            IF v_next > v_at THEN
+                rule := coalesce(rule, cobranza.contact_rule_label(v_rule));
+                IF v_next = 'infinity' THEN
+                    allowed_at := NULL;
+                    RETURN;
+                END IF;
+                v_at := v_next;
+                v_moved := true;
+                EXIT;
+            END IF;
+        END LOOP;
+        IF NOT v_moved THEN
+            allowed_at := v_at;
+            RETURN;
+        END IF;
+    END LOOP;
+    allowed_at := NULL;
+END
+$$;
+
+-- Name: single_line(text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.single_line(p_value text, p_column text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN p_value IS NULL OR p_value !~ '[\x01-\x1f\x7f-\x9f]' THEN true
+                ELSE cobranza.refuse_text(p_value, p_column, NULL, false) END
+$$;
+
+-- Name: contact_rule; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.contact_rule (
+    country character(2) NOT NULL,
+    effective_from date NOT NULL,
+    code text NOT NULL,
+    "position" smallint NOT NULL,
+    kinds text[] NOT NULL,
+    limit_kind text NOT NULL,
+    max_count integer,
+    period_days integer,
+    closed_on_holidays boolean DEFAULT false NOT NULL,
+    summary text NOT NULL,
+    source text NOT NULL,
+    notes text,
+    CONSTRAINT contact_rule_code_check CHECK (((code ~ '^[A-Z]{2}(-[A-Z0-9]+)+$'::text) AND ("left"(code, 2) = (country)::text))),
+    CONSTRAINT contact_rule_code_text CHECK (cobranza.single_line(code, 'code'::text)),
+    CONSTRAINT contact_rule_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
+    CONSTRAINT contact_rule_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
+    CONSTRAINT contact_rule_kinds_check CHECK (((cardinality(kinds) > 0) AND (kinds <@ ARRAY['reminder'::text, 'call'::text, 'letter'::text, 'visit'::text, 'email'::text, 'sms'::text, 'whatsapp'::text]))),
+    CONSTRAINT contact_rule_limit_kind_check CHECK ((limit_kind = ANY (ARRAY['hours'::text, 'rolling'::text, 'gap'::text, 'daily'::text, 'one_channel'::text, 'forbidden'::text, 'authorised'::text]))),
+    CONSTRAINT contact_rule_limit_kind_text CHECK (cobranza.single_line(limit_kind, 'limit_kind'::text)),
+    CONSTRAINT contact_rule_max_count_check CHECK ((max_count > 0)),
+    CONSTRAINT contact_rule_notes_text CHECK (cobranza.single_line(notes, 'notes'::text)),
+    CONSTRAINT contact_rule_numbers_check CHECK ((((max_count IS NOT NULL) = (limit_kind = ANY (ARRAY['rolling'::text, 'daily'::text]))) AND ((period_days IS NOT NULL) = (limit_kind = ANY (ARRAY['rolling'::text, 'gap'::text, 'one_channel'::text]))))),
+    CONSTRAINT contact_rule_period_days_check CHECK ((period_days > 0)),
+    CONSTRAINT contact_rule_source_text CHECK (cobranza.single_line(source, 'source'::text)),
+    CONSTRAINT contact_rule_summary_text CHECK (cobranza.single_line(summary, 'summary'::text))
+);
+
+-- Name: TABLE contact_rule; Type: COMMENT; Schema: cobranza
+
+COMMENT ON TABLE cobranza.contact_rule IS 'each country''s contact law, a pack per effective_from; changed by migration only';
+
+-- Name: contact_rule_allows(cobranza.contact_rule, text, timestamp with time zone, text, bigint, bigint, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.contact_rule_allows(p_rule cobranza.contact_rule, p_kind text, p_at timestamp with time zone, p_zone text, p_tenant bigint, p_debtor bigint, p_tax_id text) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_local timestamp := p_at AT TIME ZONE p_zone;
+    v_day   date := (p_at AT TIME ZONE p_zone)::date;
+    v_next  timestamptz;
+    v_opens time;
+    v_closes time;
+    v_on    date;
+BEGIN
+    CASE p_rule.limit_kind
+    WHEN 'forbidden' THEN
+        RETURN 'infinity';
+    WHEN 'authorised' THEN
+        SELECT min(a.authorised_on) INTO v_on FROM cobranza.contact_authorisation a
+         WHERE a.tenant_id = p_tenant AND a.debtor_id = p_debtor
+           AND (a.channel = p_kind OR p_kind = 'reminder' AND a.channel IN ('email', 'sms', 'whatsapp', 'letter'));
+        RETURN CASE WHEN v_on IS NULL THEN 'infinity'
+                    WHEN v_on <= v_day THEN p_at
+                    ELSE v_on::timestamp AT TIME ZONE p_zone END;
+    WHEN 'hours' THEN
+        FOR i IN 0..21 LOOP
+            v_on := v_day + i;
+            CONTINUE WHEN p_rule.closed_on_holidays
+                      AND EXISTS (SELECT 1 FROM cobranza.holiday h WHERE h.country = p_rule.country AND h.day = v_on);
+            SELECT w.opens, w.closes INTO v_opens, v_closes FROM cobranza.contact_rule_hours w
+             WHERE (w.country, w.effective_from, w.code) = (p_rule.country, p_rule.effective_from, p_rule.code)
+               AND w.isodow = extract(isodow FROM v_on);
+            CONTINUE WHEN NOT FOUND;
+            IF i = 0 THEN
+                IF v_local::time >= v_opens AND v_local::time < v_closes THEN
+                    RETURN p_at;
+                ELSIF v_local::time < v_opens THEN
+                    RETURN (v_on + v_opens) AT TIME ZONE p_zone;
+                END IF;
+            ELSE
+                RETURN (v_on + v_opens) AT TIME ZONE p_zone;
+            END IF;
+        END LOOP;
+        RETURN 'infinity';
+    WHEN 'rolling' THEN
+        SELECT k.occurred_at + make_interval(days => p_rule.period_days) INTO v_next
+          FROM cobranza.debtor_contacts(p_rule.country, p_tax_id, p_rule.kinds,
+                                        p_at - make_interval(days => p_rule.period_days), p_at) k
+         ORDER BY k.occurred_at DESC OFFSET p_rule.max_count - 1 LIMIT 1;
+        RETURN coalesce(v_next, p_at);
+    WHEN 'gap' THEN
+        SELECT max(k.occurred_at) + make_interval(days => p_rule.period_days) INTO v_next
+          FROM cobranza.debtor_contacts(p_rule.country, p_tax_id, p_rule.kinds,
+                                        p_at - make_interval(days => p_rule.period_days), p_at) k;
+        RETURN coalesce(v_next, p_at);
+    WHEN 'daily' THEN
+        IF (SELECT count(*) FROM cobranza.debtor_contacts(p_rule.country, p_tax_id, p_rule.kinds,
+                                                          v_day::timestamp AT TIME ZONE p_zone,
+                                                          ((v_day + 1)::timestamp AT TIME ZONE p_zone) - interval '1 microsecond'))
+           >= p_rule.max_count THEN
+            RETURN (v_day + 1)::timestamp AT TIME ZONE p_zone;
+        END IF;
+        RETURN p_at;
+    WHEN 'one_channel' THEN
+        SELECT max(k.occurred_at) + make_interval(days => p_rule.period_days) INTO v_next
+          FROM cobranza.debtor_contacts(p_rule.country, p_tax_id, p_rule.kinds,
+                                        p_at - make_interval(days => p_rule.period_days), p_at) k
+         WHERE k.kind <> p_kind;
+        RETURN coalesce(v_next, p_at);
+    END CASE;
+END
+$$;
+
+-- Name: contact_rule_label(cobranza.contact_rule); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.contact_rule_label(p_rule cobranza.contact_rule) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT p_rule.code || ' (' || p_rule.summary || ')'
 $$;
 
 -- Name: contract_append_only(); Type: FUNCTION; Schema: cobranza
@@ -607,15 +837,6 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = '42501',
         MESSAGE = 'contract versions are append-only: set a new version instead';
 END;
-$$;
-
--- Name: single_line(text, text); Type: FUNCTION; Schema: cobranza
-
-CREATE FUNCTION cobranza.single_line(p_value text, p_column text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-    SELECT CASE WHEN p_value IS NULL OR p_value !~ '[\x01-\x1f\x7f-\x9f]' THEN true
-                ELSE cobranza.refuse_text(p_value, p_column, NULL, false) END
 $$;
 
 -- Name: contract; Type: TABLE; Schema: cobranza
@@ -833,6 +1054,24 @@ BEGIN
 END
 $$;
 
+-- Name: debtor_contacts(text, text, text[], timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.debtor_contacts(p_country text, p_tax_id text, p_kinds text[], p_after timestamp with time zone, p_until timestamp with time zone) RETURNS TABLE(occurred_at timestamp with time zone, kind text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT e.occurred_at, e.kind
+      FROM cobranza.debtor d
+      JOIN cobranza.collection_case c ON c.tenant_id = d.tenant_id AND c.debtor_id = d.id
+      JOIN cobranza.case_event e ON e.tenant_id = c.tenant_id AND e.case_id = c.id
+     WHERE d.country = p_country::char(2) AND d.tax_id = p_tax_id
+       AND e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp') AND e.kind = ANY (p_kinds)
+       AND e.occurred_at > p_after AND e.occurred_at <= p_until
+     ORDER BY e.occurred_at DESC;
+END
+$$;
+
 -- Name: debtor_grade(character, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.debtor_grade(p_country character, p_tax_id text) RETURNS text
@@ -879,6 +1118,16 @@ CREATE FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) RETU
                           WHERE q.tenant_id = c.tenant_id AND q.case_id = c.id ORDER BY q.id DESC LIMIT 1) g ON true
      WHERE d.country = p_country AND d.tax_id = p_tax_id
      ORDER BY c.opened_on, c.number
+$$;
+
+-- Name: debtor_time_zone(text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT coalesce(p_time_zone, CASE p_country WHEN 'CL' THEN 'America/Santiago' WHEN 'CO' THEN 'America/Bogota'
+                                                WHEN 'MX' THEN 'America/Mexico_City' END)
 $$;
 
 -- Name: default_connection_limit(text); Type: FUNCTION; Schema: cobranza
@@ -1638,6 +1887,15 @@ BEGIN
 END
 $_$;
 
+-- Name: local_moment(timestamp with time zone, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.local_moment(p_at timestamp with time zone, p_zone text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT to_char(p_at AT TIME ZONE p_zone, 'FMDay YYYY-MM-DD HH24:MI') || ' ' || p_zone
+$$;
+
 -- Name: lock_billing(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.lock_billing() RETURNS void
@@ -1659,6 +1917,18 @@ BEGIN
                              pg_catalog.current_setting('lock_timeout'));
     END;
 END
+$$;
+
+-- Name: lock_debtor_contacts(bigint, bigint); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    INSERT INTO cobranza.contact_lock (country, tax_id)
+    SELECT d.country, d.tax_id FROM cobranza.collection_case c JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+     WHERE c.tenant_id = p_tenant AND c.id = p_case
+        ON CONFLICT (country, tax_id) DO UPDATE SET tax_id = EXCLUDED.tax_id
 $$;
 
 -- Name: today(); Type: FUNCTION; Schema: cobranza
@@ -2183,7 +2453,9 @@ BEGIN
        OR (OLD.published_on IS NOT NULL AND (NEW.published_on, NEW.registry, NEW.reference)
                                             IS DISTINCT FROM (OLD.published_on, OLD.registry, OLD.reference))
        OR (NEW.withdrawal_due IS DISTINCT FROM OLD.withdrawal_due
-           AND (OLD.withdrawal_due IS NOT NULL OR NEW.withdrawal_due IS DISTINCT FROM cobranza.add_business_days(cobranza.today(), 7)
+           AND (OLD.withdrawal_due IS NOT NULL OR NEW.withdrawal_due IS DISTINCT FROM cobranza.add_business_days(cobranza.today(), 7,
+                   (SELECT d.country FROM cobranza.collection_case c JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+                     WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id))
                 OR NOT EXISTS (SELECT 1 FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id
                                   AND c.stage = 'closed'))) THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'posting_transition_check',
@@ -3127,6 +3399,8 @@ CREATE TABLE cobranza.case_event (
     created_by name DEFAULT SESSION_USER NOT NULL,
     letter_level smallint,
     body text,
+    occurred_at timestamp with time zone DEFAULT cobranza.now() NOT NULL,
+    rule_override text,
     CONSTRAINT case_event_body_text CHECK (cobranza.note_text(body, 'body'::text, 50000)),
     CONSTRAINT case_event_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT case_event_kind_check CHECK ((kind = ANY (ARRAY['opened'::text, 'assigned'::text, 'note'::text, 'reminder'::text, 'call'::text, 'letter'::text, 'visit'::text, 'email'::text, 'sms'::text, 'whatsapp'::text, 'promise'::text, 'agreement'::text, 'dispute'::text, 'posting'::text, 'stage_change'::text, 'referral'::text, 'closed'::text, 'reopened'::text]))),
@@ -3134,10 +3408,20 @@ CREATE TABLE cobranza.case_event (
     CONSTRAINT case_event_letter_check CHECK ((((kind = 'letter'::text) = (letter_level IS NOT NULL)) AND ((kind = 'letter'::text) = (body IS NOT NULL)))),
     CONSTRAINT case_event_letter_level_check CHECK (((letter_level >= 1) AND (letter_level <= 3))),
     CONSTRAINT case_event_note_text CHECK (cobranza.note_text(note, 'note'::text, 2000)),
-    CONSTRAINT case_event_outcome_text CHECK (cobranza.single_line(outcome, 'outcome'::text))
+    CONSTRAINT case_event_outcome_text CHECK (cobranza.single_line(outcome, 'outcome'::text)),
+    CONSTRAINT case_event_rule_override_check CHECK (((length(btrim(rule_override)) >= 1) AND (length(btrim(rule_override)) <= 500))),
+    CONSTRAINT case_event_rule_override_text CHECK (cobranza.single_line(rule_override, 'rule_override'::text))
 );
 
 ALTER TABLE ONLY cobranza.case_event FORCE ROW LEVEL SECURITY;
+
+-- Name: COLUMN case_event.occurred_at; Type: COMMENT; Schema: cobranza
+
+COMMENT ON COLUMN cobranza.case_event.occurred_at IS 'the moment of the step; a step dated another day than today: noon of that day in Santiago';
+
+-- Name: COLUMN case_event.rule_override; Type: COMMENT; Schema: cobranza
+
+COMMENT ON COLUMN cobranza.case_event.rule_override IS 'an admin''s reason for letting one contact through the country''s contact rules';
 
 -- Name: case_event_id_seq; Type: SEQUENCE; Schema: cobranza
 
@@ -3167,6 +3451,7 @@ CREATE TABLE cobranza.debtor (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     salutation text,
+    time_zone text,
     CONSTRAINT debtor_address_check CHECK ((length(address) <= 200)),
     CONSTRAINT debtor_address_text CHECK (cobranza.single_line(address, 'address'::text)),
     CONSTRAINT debtor_city_check CHECK ((length(city) <= 200)),
@@ -3188,10 +3473,16 @@ CREATE TABLE cobranza.debtor (
     CONSTRAINT debtor_salutation_text CHECK (cobranza.single_line(salutation, 'salutation'::text)),
     CONSTRAINT debtor_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
     CONSTRAINT debtor_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text)),
-    CONSTRAINT debtor_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id))
+    CONSTRAINT debtor_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id)),
+    CONSTRAINT debtor_time_zone_check CHECK ((((country = 'CL'::bpchar) AND (time_zone = ANY (ARRAY['America/Santiago'::text, 'America/Punta_Arenas'::text]))) OR ((country = 'CO'::bpchar) AND (time_zone = 'America/Bogota'::text)) OR ((country = 'MX'::bpchar) AND (time_zone = ANY (ARRAY['America/Mexico_City'::text, 'America/Cancun'::text, 'America/Monterrey'::text, 'America/Chihuahua'::text, 'America/Hermosillo'::text, 'America/Mazatlan'::text, 'America/Tijuana'::text]))))),
+    CONSTRAINT debtor_time_zone_text CHECK (cobranza.single_line(time_zone, 'time_zone'::text))
 );
 
 ALTER TABLE ONLY cobranza.debtor FORCE ROW LEVEL SECURITY;
+
+-- Name: COLUMN debtor.time_zone; Type: COMMENT; Schema: cobranza
+
+COMMENT ON COLUMN cobranza.debtor.time_zone IS 'the debtor''s zone for contact hours; NULL: its country''s main zone (debtor_time_zone)';
 
 -- Name: invoice; Type: TABLE; Schema: cobranza
 
@@ -3345,6 +3636,73 @@ ALTER TABLE cobranza.collection_case ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     NO MAXVALUE
     CACHE 1
 );
+
+-- Name: contact_authorisation; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.contact_authorisation (
+    tenant_id bigint DEFAULT cobranza.current_tenant() NOT NULL,
+    id bigint NOT NULL,
+    debtor_id bigint NOT NULL,
+    channel text NOT NULL,
+    authorised_on date NOT NULL,
+    source text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT contact_authorisation_channel_check CHECK ((channel = ANY (ARRAY['call'::text, 'email'::text, 'sms'::text, 'whatsapp'::text, 'letter'::text]))),
+    CONSTRAINT contact_authorisation_channel_text CHECK (cobranza.single_line(channel, 'channel'::text)),
+    CONSTRAINT contact_authorisation_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT contact_authorisation_source_check CHECK (((length(btrim(source)) >= 1) AND (length(btrim(source)) <= 500))),
+    CONSTRAINT contact_authorisation_source_text CHECK (cobranza.single_line(source, 'source'::text))
+);
+
+ALTER TABLE ONLY cobranza.contact_authorisation FORCE ROW LEVEL SECURITY;
+
+-- Name: TABLE contact_authorisation; Type: COMMENT; Schema: cobranza
+
+COMMENT ON TABLE cobranza.contact_authorisation IS 'the channels a debtor authorised its creditor to use, with the date and where it is recorded';
+
+-- Name: contact_authorisation_id_seq; Type: SEQUENCE; Schema: cobranza
+
+ALTER TABLE cobranza.contact_authorisation ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cobranza.contact_authorisation_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+-- Name: contact_lock; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.contact_lock (
+    country character(2) NOT NULL,
+    tax_id text NOT NULL,
+    CONSTRAINT contact_lock_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
+    CONSTRAINT contact_lock_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text))
+);
+
+-- Name: TABLE contact_lock; Type: COMMENT; Schema: cobranza
+
+COMMENT ON TABLE cobranza.contact_lock IS 'one row per debtor tax id ever contacted, locked while a contact of it is judged; no grants';
+
+-- Name: contact_rule_hours; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.contact_rule_hours (
+    country character(2) NOT NULL,
+    effective_from date NOT NULL,
+    code text NOT NULL,
+    isodow smallint NOT NULL,
+    opens time without time zone NOT NULL,
+    closes time without time zone NOT NULL,
+    CONSTRAINT contact_rule_hours_check CHECK ((opens < closes)),
+    CONSTRAINT contact_rule_hours_code_text CHECK (cobranza.single_line(code, 'code'::text)),
+    CONSTRAINT contact_rule_hours_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
+    CONSTRAINT contact_rule_hours_isodow_check CHECK (((isodow >= 1) AND (isodow <= 7)))
+);
+
+-- Name: TABLE contact_rule_hours; Type: COMMENT; Schema: cobranza
+
+COMMENT ON TABLE cobranza.contact_rule_hours IS 'the window of an hours rule on each weekday (1 Monday … 7 Sunday), local to the debtor';
 
 -- Name: contract_id_seq; Type: SEQUENCE; Schema: cobranza
 
@@ -3529,6 +3887,29 @@ CREATE VIEW cobranza.fee_document_line WITH (security_invoker='true') AS
    FROM ((cobranza.fee_document d
      CROSS JOIN LATERAL unnest(d.payment_ids) u(payment_id))
      JOIN cobranza.payment p ON (((p.tenant_id = d.tenant_id) AND (p.id = u.payment_id))));
+
+-- Name: holiday; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.holiday (
+    country character(2) NOT NULL,
+    day date NOT NULL,
+    name text NOT NULL,
+    source text,
+    added_by name DEFAULT SESSION_USER NOT NULL,
+    added_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT holiday_added_by_text CHECK (cobranza.single_line((added_by)::text, 'added_by'::text)),
+    CONSTRAINT holiday_country_check CHECK ((country = ANY (ARRAY['CL'::bpchar, 'CO'::bpchar, 'MX'::bpchar]))),
+    CONSTRAINT holiday_country_text CHECK (cobranza.single_line((country)::text, 'country'::text)),
+    CONSTRAINT holiday_day_check CHECK (((day >= '2000-01-01'::date) AND (day <= '2100-12-31'::date))),
+    CONSTRAINT holiday_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT holiday_name_text CHECK (cobranza.single_line(name, 'name'::text)),
+    CONSTRAINT holiday_source_check CHECK ((length(source) <= 500)),
+    CONSTRAINT holiday_source_text CHECK (cobranza.single_line(source, 'source'::text))
+);
+
+-- Name: TABLE holiday; Type: COMMENT; Schema: cobranza
+
+COMMENT ON TABLE cobranza.holiday IS 'public holidays by country: contact windows, legal deadlines, letters'' reply dates';
 
 -- Name: import_batch; Type: TABLE; Schema: cobranza
 
@@ -3935,6 +4316,36 @@ ALTER TABLE ONLY cobranza.collection_case
 ALTER TABLE ONLY cobranza.collection_case
     ADD CONSTRAINT collection_case_tenant_id_id_debtor_id_currency_key UNIQUE (tenant_id, id, debtor_id, currency);
 
+-- Name: contact_authorisation contact_authorisation_channel_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.contact_authorisation
+    ADD CONSTRAINT contact_authorisation_channel_key UNIQUE (tenant_id, debtor_id, channel);
+
+-- Name: contact_authorisation contact_authorisation_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.contact_authorisation
+    ADD CONSTRAINT contact_authorisation_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: contact_lock contact_lock_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.contact_lock
+    ADD CONSTRAINT contact_lock_pkey PRIMARY KEY (country, tax_id);
+
+-- Name: contact_rule_hours contact_rule_hours_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.contact_rule_hours
+    ADD CONSTRAINT contact_rule_hours_pkey PRIMARY KEY (country, effective_from, code, isodow);
+
+-- Name: contact_rule contact_rule_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.contact_rule
+    ADD CONSTRAINT contact_rule_pkey PRIMARY KEY (country, effective_from, code);
+
+-- Name: contact_rule contact_rule_position_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.contact_rule
+    ADD CONSTRAINT contact_rule_position_key UNIQUE (country, effective_from, "position");
+
 -- Name: contract contract_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.contract
@@ -3994,6 +4405,11 @@ ALTER TABLE ONLY cobranza.fee_document
 
 ALTER TABLE ONLY cobranza.fee_document
     ADD CONSTRAINT fee_document_voids_once_key UNIQUE (tenant_id, voids_id);
+
+-- Name: holiday holiday_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.holiday
+    ADD CONSTRAINT holiday_pkey PRIMARY KEY (country, day);
 
 -- Name: import_batch import_batch_pkey; Type: CONSTRAINT; Schema: cobranza
 
@@ -4129,6 +4545,10 @@ ALTER TABLE ONLY cobranza.tenant
 
 CREATE INDEX audit_log_tenant_id_at_idx ON cobranza.audit_log USING btree (tenant_id, at);
 
+-- Name: case_event_contact_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX case_event_contact_idx ON cobranza.case_event USING btree (tenant_id, case_id, occurred_at) WHERE (kind = ANY (ARRAY['reminder'::text, 'call'::text, 'letter'::text, 'visit'::text, 'email'::text, 'sms'::text, 'whatsapp'::text]));
+
 -- Name: case_event_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
 
 CREATE INDEX case_event_tenant_id_case_id_idx ON cobranza.case_event USING btree (tenant_id, case_id, occurred_on);
@@ -4152,6 +4572,10 @@ CREATE INDEX collection_case_tenant_id_stage_idx ON cobranza.collection_case USI
 -- Name: court_cost_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
 
 CREATE INDEX court_cost_tenant_id_case_id_idx ON cobranza.court_cost USING btree (tenant_id, case_id);
+
+-- Name: debtor_country_tax_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX debtor_country_tax_id_idx ON cobranza.debtor USING btree (country, tax_id);
 
 -- Name: dispute_invoice_tenant_id_invoice_id_idx; Type: INDEX; Schema: cobranza
 
@@ -4269,6 +4693,10 @@ CREATE TRIGGER case_event_audit_insert AFTER INSERT ON cobranza.case_event REFER
 
 CREATE TRIGGER case_event_check BEFORE INSERT ON cobranza.case_event FOR EACH ROW EXECUTE FUNCTION cobranza.case_event_check();
 
+-- Name: case_event case_event_contact_rules; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_event_contact_rules BEFORE INSERT ON cobranza.case_event FOR EACH ROW EXECUTE FUNCTION cobranza.case_event_contact_rules();
+
 -- Name: collection_case collection_case_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER collection_case_audit AFTER DELETE OR UPDATE ON cobranza.collection_case FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -4296,6 +4724,14 @@ CREATE TRIGGER collection_case_number BEFORE INSERT ON cobranza.collection_case 
 -- Name: collection_case collection_case_transition; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER collection_case_transition BEFORE UPDATE ON cobranza.collection_case FOR EACH ROW EXECUTE FUNCTION cobranza.case_transition();
+
+-- Name: contact_authorisation contact_authorisation_audit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER contact_authorisation_audit AFTER DELETE OR UPDATE ON cobranza.contact_authorisation FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
+-- Name: contact_authorisation contact_authorisation_audit_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER contact_authorisation_audit_insert AFTER INSERT ON cobranza.contact_authorisation REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
 -- Name: contract contract_append_only; Type: TRIGGER; Schema: cobranza
 
@@ -4380,6 +4816,10 @@ CREATE TRIGGER fee_document_number BEFORE INSERT ON cobranza.fee_document FOR EA
 -- Name: fee_document fee_document_void_costs; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER fee_document_void_costs BEFORE INSERT ON cobranza.fee_document FOR EACH ROW WHEN (((new.kind = 'credit_note'::text) AND (new.voids_id IS NOT NULL))) EXECUTE FUNCTION cobranza.fee_document_void_costs();
+
+-- Name: holiday holiday_audit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER holiday_audit AFTER INSERT OR DELETE ON cobranza.holiday FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
 
 -- Name: import_batch import_batch_audit; Type: TRIGGER; Schema: cobranza
 
@@ -4606,6 +5046,16 @@ ALTER TABLE ONLY cobranza.collection_case
 
 ALTER TABLE ONLY cobranza.collection_case
     ADD CONSTRAINT collection_case_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
+
+-- Name: contact_authorisation contact_authorisation_debtor_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.contact_authorisation
+    ADD CONSTRAINT contact_authorisation_debtor_fkey FOREIGN KEY (tenant_id, debtor_id) REFERENCES cobranza.debtor(tenant_id, id);
+
+-- Name: contact_rule_hours contact_rule_hours_rule_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.contact_rule_hours
+    ADD CONSTRAINT contact_rule_hours_rule_fkey FOREIGN KEY (country, effective_from, code) REFERENCES cobranza.contact_rule(country, effective_from, code);
 
 -- Name: contract contract_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -4893,6 +5343,22 @@ CREATE POLICY collection_case_owner_trusted ON cobranza.collection_case TO cobra
 -- Name: collection_case collection_case_staff_all; Type: POLICY; Schema: cobranza
 
 CREATE POLICY collection_case_staff_all ON cobranza.collection_case TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: contact_authorisation; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.contact_authorisation ENABLE ROW LEVEL SECURITY;
+
+-- Name: contact_authorisation contact_authorisation_client_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY contact_authorisation_client_read ON cobranza.contact_authorisation FOR SELECT TO cobranza_client USING ((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)));
+
+-- Name: contact_authorisation contact_authorisation_owner_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY contact_authorisation_owner_read ON cobranza.contact_authorisation FOR SELECT TO cobranza_owner USING (true);
+
+-- Name: contact_authorisation contact_authorisation_staff_all; Type: POLICY; Schema: cobranza
+
+CREATE POLICY contact_authorisation_staff_all ON cobranza.contact_authorisation TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
 -- Name: contract; Type: ROW SECURITY; Schema: cobranza
 
@@ -5298,6 +5764,14 @@ GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer) TO
 GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer) TO cobranza_client;
 
+-- Name: FUNCTION add_business_days(p_from date, p_days integer, p_country text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer, p_country text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer, p_country text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer, p_country text) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer, p_country text) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.add_business_days(p_from date, p_days integer, p_country text) TO cobranza_client;
+
 -- Name: FUNCTION age_bucket(p_days integer); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.age_bucket(p_days integer) FROM PUBLIC;
@@ -5366,6 +5840,10 @@ REVOKE ALL ON FUNCTION cobranza.case_event_append_only() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION cobranza.case_event_check() FROM PUBLIC;
 
+-- Name: FUNCTION case_event_contact_rules(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.case_event_contact_rules() FROM PUBLIC;
+
 -- Name: FUNCTION case_insert_check(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.case_insert_check() FROM PUBLIC;
@@ -5408,6 +5886,20 @@ REVOKE ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_
 GRANT ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) TO cobranza_lawyer;
+
+-- Name: TABLE contact_rule; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.contact_rule TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.contact_rule TO cobranza_collector;
+GRANT SELECT ON TABLE cobranza.contact_rule TO cobranza_lawyer;
+
+-- Name: FUNCTION contact_rule_allows(p_rule cobranza.contact_rule, p_kind text, p_at timestamp with time zone, p_zone text, p_tenant bigint, p_debtor bigint, p_tax_id text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.contact_rule_allows(p_rule cobranza.contact_rule, p_kind text, p_at timestamp with time zone, p_zone text, p_tenant bigint, p_debtor bigint, p_tax_id text) FROM PUBLIC;
+
+-- Name: FUNCTION contact_rule_label(p_rule cobranza.contact_rule); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.contact_rule_label(p_rule cobranza.contact_rule) FROM PUBLIC;
 
 -- Name: FUNCTION contract_append_only(); Type: ACL; Schema: cobranza
 
@@ -5538,6 +6030,10 @@ GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_client;
 GRANT ALL ON FUNCTION cobranza.current_tenant() TO cobranza_owner;
 
+-- Name: FUNCTION debtor_contacts(p_country text, p_tax_id text, p_kinds text[], p_after timestamp with time zone, p_until timestamp with time zone); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.debtor_contacts(p_country text, p_tax_id text, p_kinds text[], p_after timestamp with time zone, p_until timestamp with time zone) FROM PUBLIC;
+
 -- Name: FUNCTION debtor_grade(p_country character, p_tax_id text); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.debtor_grade(p_country character, p_tax_id text) FROM PUBLIC;
@@ -5549,6 +6045,14 @@ GRANT ALL ON FUNCTION cobranza.debtor_grade(p_country character, p_tax_id text) 
 REVOKE ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) TO cobranza_collector;
+
+-- Name: FUNCTION debtor_time_zone(p_country text, p_time_zone text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) TO cobranza_client;
 
 -- Name: FUNCTION default_connection_limit(p_kind text); Type: ACL; Schema: cobranza
 
@@ -5643,11 +6147,25 @@ GRANT ALL ON FUNCTION cobranza.issue_credit_note(p_tenant bigint, p_voids bigint
 REVOKE ALL ON FUNCTION cobranza.issue_fee_invoices(p_client text, p_period text) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.issue_fee_invoices(p_client text, p_period text) TO cobranza_admin;
 
+-- Name: FUNCTION local_moment(p_at timestamp with time zone, p_zone text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.local_moment(p_at timestamp with time zone, p_zone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.local_moment(p_at timestamp with time zone, p_zone text) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.local_moment(p_at timestamp with time zone, p_zone text) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.local_moment(p_at timestamp with time zone, p_zone text) TO cobranza_lawyer;
+
 -- Name: FUNCTION lock_billing(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.lock_billing() FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.lock_billing() TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.lock_billing() TO cobranza_collector;
+
+-- Name: FUNCTION lock_debtor_contacts(p_tenant bigint, p_case bigint); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.lock_debtor_contacts(p_tenant bigint, p_case bigint) TO cobranza_lawyer;
 
 -- Name: FUNCTION today(); Type: ACL; Schema: cobranza
 
@@ -6180,6 +6698,14 @@ GRANT INSERT(body) ON TABLE cobranza.case_event TO cobranza_collector;
 GRANT INSERT(body) ON TABLE cobranza.case_event TO cobranza_lawyer;
 GRANT SELECT(body) ON TABLE cobranza.case_event TO cobranza_client;
 
+-- Name: COLUMN case_event.occurred_at; Type: ACL; Schema: cobranza
+
+GRANT SELECT(occurred_at) ON TABLE cobranza.case_event TO cobranza_client;
+
+-- Name: COLUMN case_event.rule_override; Type: ACL; Schema: cobranza
+
+GRANT INSERT(rule_override) ON TABLE cobranza.case_event TO cobranza_admin;
+
 -- Name: TABLE debtor; Type: ACL; Schema: cobranza
 
 GRANT SELECT ON TABLE cobranza.debtor TO cobranza_admin;
@@ -6252,6 +6778,12 @@ GRANT INSERT(region) ON TABLE cobranza.debtor TO cobranza_client;
 GRANT INSERT(salutation),UPDATE(salutation) ON TABLE cobranza.debtor TO cobranza_admin;
 GRANT INSERT(salutation),UPDATE(salutation) ON TABLE cobranza.debtor TO cobranza_collector;
 GRANT INSERT(salutation) ON TABLE cobranza.debtor TO cobranza_client;
+
+-- Name: COLUMN debtor.time_zone; Type: ACL; Schema: cobranza
+
+GRANT INSERT(time_zone),UPDATE(time_zone) ON TABLE cobranza.debtor TO cobranza_admin;
+GRANT INSERT(time_zone),UPDATE(time_zone) ON TABLE cobranza.debtor TO cobranza_collector;
+GRANT INSERT(time_zone) ON TABLE cobranza.debtor TO cobranza_client;
 
 -- Name: TABLE invoice; Type: ACL; Schema: cobranza
 
@@ -6374,6 +6906,43 @@ GRANT SELECT ON TABLE cobranza.client_case_summary TO cobranza_collector;
 GRANT SELECT ON TABLE cobranza.client_case_summary TO cobranza_lawyer;
 GRANT SELECT ON TABLE cobranza.client_case_summary TO cobranza_client;
 
+-- Name: TABLE contact_authorisation; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.contact_authorisation TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.contact_authorisation TO cobranza_collector;
+GRANT SELECT ON TABLE cobranza.contact_authorisation TO cobranza_client;
+
+-- Name: COLUMN contact_authorisation.tenant_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(tenant_id) ON TABLE cobranza.contact_authorisation TO cobranza_admin;
+GRANT INSERT(tenant_id) ON TABLE cobranza.contact_authorisation TO cobranza_collector;
+
+-- Name: COLUMN contact_authorisation.debtor_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(debtor_id) ON TABLE cobranza.contact_authorisation TO cobranza_admin;
+GRANT INSERT(debtor_id) ON TABLE cobranza.contact_authorisation TO cobranza_collector;
+
+-- Name: COLUMN contact_authorisation.channel; Type: ACL; Schema: cobranza
+
+GRANT INSERT(channel) ON TABLE cobranza.contact_authorisation TO cobranza_admin;
+GRANT INSERT(channel) ON TABLE cobranza.contact_authorisation TO cobranza_collector;
+
+-- Name: COLUMN contact_authorisation.authorised_on; Type: ACL; Schema: cobranza
+
+GRANT INSERT(authorised_on) ON TABLE cobranza.contact_authorisation TO cobranza_admin;
+GRANT INSERT(authorised_on) ON TABLE cobranza.contact_authorisation TO cobranza_collector;
+
+-- Name: COLUMN contact_authorisation.source; Type: ACL; Schema: cobranza
+
+GRANT INSERT(source) ON TABLE cobranza.contact_authorisation TO cobranza_admin;
+GRANT INSERT(source) ON TABLE cobranza.contact_authorisation TO cobranza_collector;
+
+-- Name: TABLE contact_rule_hours; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.contact_rule_hours TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.contact_rule_hours TO cobranza_collector;
+GRANT SELECT ON TABLE cobranza.contact_rule_hours TO cobranza_lawyer;
+
 -- Name: TABLE court_cost; Type: ACL; Schema: cobranza
 
 GRANT SELECT ON TABLE cobranza.court_cost TO cobranza_admin;
@@ -6490,6 +7059,29 @@ GRANT SELECT ON TABLE cobranza.fee_document_line TO cobranza_admin;
 GRANT SELECT ON TABLE cobranza.fee_document_line TO cobranza_collector;
 GRANT SELECT ON TABLE cobranza.fee_document_line TO cobranza_lawyer;
 GRANT SELECT ON TABLE cobranza.fee_document_line TO cobranza_client;
+
+-- Name: TABLE holiday; Type: ACL; Schema: cobranza
+
+GRANT SELECT,DELETE ON TABLE cobranza.holiday TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.holiday TO cobranza_collector;
+GRANT SELECT ON TABLE cobranza.holiday TO cobranza_lawyer;
+GRANT SELECT ON TABLE cobranza.holiday TO cobranza_client;
+
+-- Name: COLUMN holiday.country; Type: ACL; Schema: cobranza
+
+GRANT INSERT(country) ON TABLE cobranza.holiday TO cobranza_admin;
+
+-- Name: COLUMN holiday.day; Type: ACL; Schema: cobranza
+
+GRANT INSERT(day) ON TABLE cobranza.holiday TO cobranza_admin;
+
+-- Name: COLUMN holiday.name; Type: ACL; Schema: cobranza
+
+GRANT INSERT(name) ON TABLE cobranza.holiday TO cobranza_admin;
+
+-- Name: COLUMN holiday.source; Type: ACL; Schema: cobranza
+
+GRANT INSERT(source) ON TABLE cobranza.holiday TO cobranza_admin;
 
 -- Name: TABLE import_batch; Type: ACL; Schema: cobranza
 

@@ -1,6 +1,6 @@
 /// Weekdays, business days and months: the arithmetic behind deadlines ("withdraw within 7
-/// business days") and instalment schedules. Holidays are not counted out: a deadline computed
-/// here is never later than the legal one, only sometimes earlier.
+/// business days") and instalment schedules. Holidays are the caller's to give (the `holiday`
+/// table of the debtor's country): without them only weekends are skipped.
 extension CalendarDate {
     /// ISO weekday: 1 is Monday, 7 is Sunday (1970-01-01 was a Thursday).
     public var isoWeekday: Int {
@@ -10,15 +10,16 @@ extension CalendarDate {
 
     public var isBusinessDay: Bool { isoWeekday <= 5 }
 
-    /// The `count`th business day after this date (Saturday and Sunday skipped). The SQL copy is
-    /// `cobranza.add_business_days`.
-    public func adding(businessDays count: Int) -> CalendarDate {
+    /// The `count`th business day after this date (Saturday, Sunday and `holidays` skipped). The
+    /// SQL copies are `cobranza.add_business_days(date, int)` (weekends only) and
+    /// `cobranza.add_business_days(date, int, country)` (that country's holidays too).
+    public func adding(businessDays count: Int, skipping holidays: Set<CalendarDate> = []) -> CalendarDate {
         precondition(count >= 0, "business days are counted forward")
         var date = self
         var left = count
         while left > 0 {
             date = date.adding(days: 1)
-            if date.isBusinessDay { left -= 1 }
+            if date.isBusinessDay(skipping: holidays) { left -= 1 }
         }
         return date
     }

@@ -51,8 +51,9 @@ public enum LetterRules {
     }
 
     /// The reply deadline of a letter sent on `sentOn` giving `days` days: that day when it is a
-    /// business day of the debtor's country, else the next business day.
-    public static func replyDeadline(sentOn: CalendarDate, days: Int, country: Country) -> CalendarDate {
-        sentOn.adding(days: max(0, days)).nextBusinessDay(in: country)
+    /// business day of the debtor's country, else the next business day. `holidays`: the
+    /// country's public holidays from the day the letter is sent on (the `holiday` table).
+    public static func replyDeadline(sentOn: CalendarDate, days: Int, holidays: Set<CalendarDate>) -> CalendarDate {
+        sentOn.adding(days: max(0, days)).nextBusinessDay(skipping: holidays)
     }
 }

@@ -1,11 +1,12 @@
-/// The national public holidays of each country the agency works in, so a deadline given to a
-/// debtor (a letter's reply date) never falls on a day the debtor's banks and offices are shut.
+/// The national public holidays of each country the agency works in, as the rules of each law
+/// compute them: the reference the `holiday` table's seed (0055) was written from and is held to
+/// by `ContactRulesTests.theHolidaySeedIsTheNationalRulesPlusChilesIndigenousPeoplesDay`. Deadlines and contact windows read the table, not this: it also
+/// holds what a rule cannot compute (Chile's day of the indigenous peoples on the solstice, a
+/// holiday decreed during the year, a regional one an admin adds with `holiday add`).
 ///
-/// Counted: the holidays on a fixed date, those fixed by a rule on Easter, and those a law moves
-/// by weekday (Chile's Ley 19.668 and Iglesias Evangélicas, Colombia's Ley Emiliani, Mexico's
-/// Monday holidays). Not counted: Chile's day of the indigenous peoples (the solstice, 20 or 21
-/// June) and one-off holidays decreed during the year. A deadline can therefore still land on one
-/// of those few days; it never lands on a weekend or on a holiday listed here.
+/// Counted here: the holidays on a fixed date, those fixed by a rule on Easter, and those a law
+/// moves by weekday (Chile's Ley 19.668 and Iglesias Evangélicas, Colombia's Ley Emiliani,
+/// Mexico's Monday holidays).
 public enum NationalHolidays {
     public static func contains(_ date: CalendarDate, in country: Country) -> Bool {
         holidays(year: date.year, in: country).contains(date)
@@ -79,15 +80,15 @@ public enum NationalHolidays {
 }
 
 extension CalendarDate {
-    /// A weekday that is not a national holiday of `country`.
-    public func isBusinessDay(in country: Country) -> Bool {
-        isBusinessDay && !NationalHolidays.contains(self, in: country)
+    /// A weekday that is not one of `holidays` (the debtor's country's, read from the database).
+    public func isBusinessDay(skipping holidays: Set<CalendarDate>) -> Bool {
+        isBusinessDay && !holidays.contains(self)
     }
 
-    /// This date when it is a business day of `country`, else the next one.
-    public func nextBusinessDay(in country: Country) -> CalendarDate {
+    /// This date when it is a business day, else the next one; `holidays` must reach far enough.
+    public func nextBusinessDay(skipping holidays: Set<CalendarDate>) -> CalendarDate {
         var date = self
-        while !date.isBusinessDay(in: country) { date = date.adding(days: 1) }
+        while !date.isBusinessDay(skipping: holidays) { date = date.adding(days: 1) }
         return date
     }
 }

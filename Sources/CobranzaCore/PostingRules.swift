@@ -49,7 +49,8 @@ public enum PostingRules {
     /// Business days a posting stays up after the debt is paid, settled or upheld as disputed.
     public static let withdrawalBusinessDays = 7
 
-    public static func withdrawalDeadline(closedOn: CalendarDate) -> CalendarDate {
-        closedOn.adding(businessDays: withdrawalBusinessDays)
+    /// `holidays`: the debtor's country's (the `holiday` table), as case_closed_withdrawal counts them.
+    public static func withdrawalDeadline(closedOn: CalendarDate, holidays: Set<CalendarDate> = []) -> CalendarDate {
+        closedOn.adding(businessDays: withdrawalBusinessDays, skipping: holidays)
     }
 }

@@ -7,7 +7,7 @@ public enum CommandTable {
     public static let commands: [Command] = [
         ClientCommands.add, ClientCommands.list, ClientCommands.show, ClientCommands.edit, ClientCommands.contractSet, ClientCommands.contractShow,
         UserCommands.add, UserCommands.list, UserCommands.disable, UserCommands.enable, UserCommands.password,
-        DebtorCommands.add, DebtorCommands.edit, DebtorCommands.show, DebtorCommands.list,
+        DebtorCommands.add, DebtorCommands.edit, DebtorCommands.show, DebtorCommands.list, DebtorCommands.authorize,
         SubmissionCommands.submitInvoice, SubmissionCommands.submitImport,
         SubmissionCommands.list, SubmissionCommands.show, SubmissionCommands.reject, SubmissionCommands.importPlacement,
         CaseCommands.open, CaseCommands.assign, CaseCommands.list, CaseCommands.export, CaseCommands.show, CaseCommands.portfolio,
@@ -22,6 +22,7 @@ public enum CommandTable {
         ReferralCommands.file, ReferralCommands.update, ReferralCommands.show,
         CaseCommands.close, CaseCommands.reopen,
         WorkflowCommands.agenda,
+        ContactRuleCommands.show, HolidayCommands.list, HolidayCommands.add, HolidayCommands.remove,
         ReportCommands.aging, ReportCommands.summary, ReportCommands.recovery, ReportCommands.debtors, ReportCommands.debtorHistory,
         UserCommands.whoami,
         HelpCommand.help,

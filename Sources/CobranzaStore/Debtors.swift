@@ -16,6 +16,8 @@ public struct DebtorRecord: Sendable, Equatable {
     public var city: String?
     public var region: String?
     public var country: String
+    /// The zone its contact hours are read in: its own, else its country's main one.
+    public var timeZone: String
     public var openCases: Int
 }
 
@@ -34,8 +36,13 @@ public struct Debtors {
         public var address: String?
         public var city: String?
         public var region: String?
+        /// One of its country's zones (`ContactTimeZones`); nil keeps the stored one (the
+        /// country's main zone for a new debtor).
+        public var timeZone: String?
         public init(name: String? = nil, kind: String? = nil, email: String? = nil, phone: String? = nil,
-                    address: String? = nil, city: String? = nil, region: String? = nil, salutation: String? = nil) {
+                    address: String? = nil, city: String? = nil, region: String? = nil, salutation: String? = nil,
+                    timeZone: String? = nil) {
+            self.timeZone = timeZone
             self.name = name
             self.salutation = salutation
             self.kind = kind
@@ -55,13 +62,14 @@ public struct Debtors {
             throw StoreError(field: "name", "required")
         }
         try Self.check(details)
+        try Self.checkTimeZone(details.timeZone, country: scope.country)
         do {
             try connection.withTransaction {
                 try connection.query("""
-                    INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name, kind, email, phone, address, city, region, salutation)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                    INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name, kind, email, phone, address, city, region, salutation, time_zone)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                     """, [scope.id, scope.country.code, id.normalized, name, details.kind ?? "company", details.email,
-                          details.phone, details.address, details.city, details.region, try Self.salutation(details)])
+                          details.phone, details.address, details.city, details.region, try Self.salutation(details), details.timeZone])
             }
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
             throw StoreError(field: "tax_id", "client \(scope.code) already has a debtor with tax id \(id.formatted)")
@@ -73,16 +81,17 @@ public struct Debtors {
         let scope = try TenantScope.resolve(session, client: client)
         let id = try Self.parseTaxID(taxID, country: scope.country)
         try Self.check(details)
+        try Self.checkTimeZone(details.timeZone, country: scope.country)
         if let name = details.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw StoreError(field: "name", "must not be empty") }
         let updated = try connection.withTransaction {
             try connection.query("""
                 UPDATE cobranza.debtor SET name = coalesce($3, name), kind = coalesce($4, kind), salutation = coalesce($10, salutation),
                     email = coalesce($5, email), phone = coalesce($6, phone), address = coalesce($7, address),
-                    city = coalesce($8, city), region = coalesce($9, region)
+                    city = coalesce($8, city), region = coalesce($9, region), time_zone = coalesce($11, time_zone)
                 WHERE tenant_id = $1 AND tax_id = $2
                 """, [scope.id, id.normalized, details.name?.trimmingCharacters(in: .whitespaces), details.kind,
                       details.email, details.phone, details.address, details.city, details.region,
-                      try Self.salutation(details)]).affectedRows
+                      try Self.salutation(details), details.timeZone]).affectedRows
         }
         guard updated == 1 else { throw StoreError("client \(scope.code) has no debtor with tax id \(id.formatted)") }
         return try show(taxID: taxID, client: client)
@@ -114,6 +123,7 @@ public struct Debtors {
 
     private static let select = """
         SELECT t.code, d.tax_id, d.name, d.kind, d.salutation, d.email, d.phone, d.address, d.city, d.region, d.country,
+               cobranza.debtor_time_zone(d.country, d.time_zone) AS time_zone,
                (SELECT count(*) FROM cobranza.collection_case c
                  WHERE c.tenant_id = d.tenant_id AND c.debtor_id = d.id AND c.stage <> 'closed') AS open_cases
         FROM cobranza.debtor d JOIN cobranza.tenant t ON t.id = d.tenant_id
@@ -127,7 +137,53 @@ public struct Debtors {
             name: try row.decode("name"), kind: try row.decode("kind"), salutation: try row.decodeIfPresent("salutation"), email: try row.decodeIfPresent("email"),
             phone: try row.decodeIfPresent("phone"), address: try row.decodeIfPresent("address"),
             city: try row.decodeIfPresent("city"), region: try row.decodeIfPresent("region"),
-            country: country.code, openCases: try row.decode("open_cases"))
+            country: country.code, timeZone: try row.decode("time_zone"), openCases: try row.decode("open_cases"))
+    }
+
+    /// A zone the debtor's country has, as debtor_time_zone_check allows.
+    static func checkTimeZone(_ zone: String?, country: Country) throws {
+        guard let zone else { return }
+        let zones = ContactTimeZones.zones(of: country)
+        guard zones.contains(zone) else {
+            throw StoreError(field: "time_zone", "\(zone) is not a zone of \(country.code): one of \(zones.joined(separator: ", "))")
+        }
+    }
+
+    /// Records that the debtor authorised its creditor to contact it through `channel` on `on`
+    /// (Colombia's Ley 2300: only authorised channels may be used), with where that is recorded.
+    public func authorize(taxID: String, client: String?, channel: String, on: CalendarDate, source: String) throws {
+        guard [.admin, .collector].contains(session.identity.kind) else {
+            throw StoreError("only agency admins and collectors record a debtor's authorisations")
+        }
+        let scope = try TenantScope.resolve(session, client: client)
+        let id = try Self.parseTaxID(taxID, country: scope.country)
+        let source = source.trimmingCharacters(in: .whitespaces)
+        guard !source.isEmpty, source.count <= 500 else { throw StoreError(field: "source", "1 to 500 characters") }
+        guard on <= (try session.today()) else { throw StoreError(field: "authorised_on", "\(on) is in the future") }
+        do {
+            let inserted = try connection.withTransaction {
+                try connection.query("""
+                    INSERT INTO cobranza.contact_authorisation (tenant_id, debtor_id, channel, authorised_on, source)
+                    SELECT d.tenant_id, d.id, $3, $4::date, $5 FROM cobranza.debtor d WHERE d.tenant_id = $1 AND d.tax_id = $2
+                    """, [scope.id, id.normalized, channel, on.description, source]).affectedRows
+            }
+            guard inserted == 1 else { throw StoreError("client \(scope.code) has no debtor with tax id \(id.formatted)") }
+        } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+            throw StoreError(field: "channel", "the debtor already authorised \(channel) for client \(scope.code)")
+        }
+    }
+
+    /// The channels the debtor authorised, with date and source, for `debtor show`.
+    public func authorisations(taxID: String, client: String?) throws -> [(channel: String, on: String, source: String)] {
+        let scope = try TenantScope.resolve(session, client: client)
+        let id = try Self.parseTaxID(taxID, country: scope.country)
+        return try connection.query("""
+            SELECT a.channel, a.authorised_on::text AS authorised_on, a.source FROM cobranza.contact_authorisation a
+              JOIN cobranza.debtor d ON d.tenant_id = a.tenant_id AND d.id = a.debtor_id
+             WHERE d.tenant_id = $1 AND d.tax_id = $2 ORDER BY a.channel
+            """, [scope.id, id.normalized]).rows.map { row in
+            (try row.decode("channel"), try row.decode("authorised_on"), try row.decode("source"))
+        }
     }
 
     static func parseTaxID(_ text: String, country: Country) throws -> TaxID {

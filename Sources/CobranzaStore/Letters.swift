@@ -103,7 +103,11 @@ public struct Letters {
         fields["cliente_nombre"] = try parties.decode("legal_name")
         fields["cliente_identificacion"] = try Self.taxID(try parties.decode("client_tax_id"), country: try parties.decode("client_country"))
         fields["total"] = money(total)
-        fields["plazo_respuesta"] = LetterRules.replyDeadline(sentOn: today, days: replyDays, country: target.debtorCountry).spanishLong
+        // The debtor's country's holidays as the database holds them (an admin's `holiday add`
+        // included): the one calendar deadlines and contact windows count.
+        let holidays = try Holidays(session: session).days(country: target.debtorCountry, from: today,
+                                                           through: today.adding(days: max(0, replyDays) + 60))
+        fields["plazo_respuesta"] = LetterRules.replyDeadline(sentOn: today, days: replyDays, holidays: holidays).spanishLong
         switch template.render(fields: fields, lists: sections.merging(["facturas": list]) { $1 }) {
         case .success(let text): return text
         case .failure(let refusal): throw StoreError("letter template nivel-\(level.rawValue).txt: \(refusal.message)")

@@ -18,8 +18,12 @@ public struct Steps {
         public var nextAction: CalendarDate?
         /// A letter's level; a letter without one is refused.
         public var level: LetterLevel?
+        /// An admin's reason for letting this contact through the country's contact rules
+        /// (case_event.rule_override, which only admins may write; audited with the row).
+        public var ruleOverride: String?
         public init(caseNumber: String, kind: StepKind, outcome: String? = nil, note: String? = nil, clientVisible: Bool = false,
-                    nextAction: CalendarDate? = nil, level: LetterLevel? = nil) {
+                    nextAction: CalendarDate? = nil, level: LetterLevel? = nil, ruleOverride: String? = nil) {
+            self.ruleOverride = ruleOverride
             self.caseNumber = caseNumber
             self.kind = kind
             self.outcome = outcome
@@ -50,6 +54,12 @@ public struct Steps {
         let level = kind == .letter ? step.level : nil
         if kind != .letter, step.level != nil { throw StoreError(field: "level", "only letters have a level") }
         if let note = step.note, note.count > 4000 { throw StoreError(field: "note", "at most 4000 characters") }
+        let ruleOverride = step.ruleOverride?.trimmingSpacesAndNewlines()
+        if let ruleOverride {
+            guard session.identity.kind == .admin else { throw StoreError(field: "rule_override", "only an admin may let a contact through the contact rules") }
+            guard !ruleOverride.isEmpty, ruleOverride.count <= 500 else { throw StoreError(field: "rule_override", "a reason of 1 to 500 characters") }
+            guard ContactKinds.all.contains(kind.rawValue) else { throw StoreError(field: "rule_override", "only a contact is let through the contact rules") }
+        }
         return try connection.withTransaction {
             let target = try WorkflowCase.load(session, number: step.caseNumber)
             try target.check(level.map { .letter($0) } ?? .step(kind))
@@ -65,11 +75,14 @@ public struct Steps {
                 try connection.query("UPDATE cobranza.collection_case SET next_action_date = $3::date WHERE tenant_id = $1 AND id = $2",
                                      [target.tenant, target.id, nextAction.description])
             }
+            var parameters: [(any PostgresEncodable)?] = [
+                target.tenant, target.id, kind.rawValue, level.map { "level \($0.rawValue)" } ?? outcome, step.note, step.clientVisible,
+                level.map { Int($0.rawValue) }, letter]
+            if let ruleOverride { parameters.append(ruleOverride) }
             try connection.query("""
-                INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, letter_level, body)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::smallint, $8)
-                """, [target.tenant, target.id, kind.rawValue, level.map { "level \($0.rawValue)" } ?? outcome, step.note, step.clientVisible,
-                      level.map { Int($0.rawValue) }, letter])
+                INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, letter_level, body\(ruleOverride == nil ? "" : ", rule_override"))
+                VALUES ($1, $2, $3, $4, $5, $6, $7::smallint, $8\(ruleOverride == nil ? "" : ", $9"))
+                """, parameters)
             return Logged(caseNumber: target.number, kind: kind, outcome: outcome, level: level, nextAction: nextAction, letter: letter)
         }
     }

@@ -37,17 +37,17 @@ struct LetterRulesTests {
 
     @Test func theReplyDeadlineFallsOnABusinessDayOfTheDebtorsCountry() {
         // 2026-01-25 + 5 days is Friday 30 January: a business day everywhere.
-        #expect(LetterRules.replyDeadline(sentOn: date("2026-01-25"), days: 5, country: .chile) == date("2026-01-30"))
+        #expect(LetterRules.replyDeadline(sentOn: date("2026-01-25"), days: 5, holidays: NationalHolidays.holidays(year: 2026, in: .chile)) == date("2026-01-30"))
         // + 6 days is Saturday: Monday 2 February in Chile; in Mexico that Monday is Constitution Day.
-        #expect(LetterRules.replyDeadline(sentOn: date("2026-01-25"), days: 6, country: .chile) == date("2026-02-02"))
-        #expect(LetterRules.replyDeadline(sentOn: date("2026-01-25"), days: 6, country: .mexico) == date("2026-02-03"))
+        #expect(LetterRules.replyDeadline(sentOn: date("2026-01-25"), days: 6, holidays: NationalHolidays.holidays(year: 2026, in: .chile)) == date("2026-02-02"))
+        #expect(LetterRules.replyDeadline(sentOn: date("2026-01-25"), days: 6, holidays: NationalHolidays.holidays(year: 2026, in: .mexico)) == date("2026-02-03"))
         // 18 and 19 September are Chile's; Colombia works them.
-        #expect(LetterRules.replyDeadline(sentOn: date("2026-09-11"), days: 7, country: .chile) == date("2026-09-21"))
-        #expect(LetterRules.replyDeadline(sentOn: date("2026-09-11"), days: 7, country: .colombia) == date("2026-09-18"))
+        #expect(LetterRules.replyDeadline(sentOn: date("2026-09-11"), days: 7, holidays: NationalHolidays.holidays(year: 2026, in: .chile)) == date("2026-09-21"))
+        #expect(LetterRules.replyDeadline(sentOn: date("2026-09-11"), days: 7, holidays: NationalHolidays.holidays(year: 2026, in: .colombia)) == date("2026-09-18"))
         // Easter 2026 is 5 April: Holy Thursday and Good Friday are shut in Colombia.
         #expect(NationalHolidays.easterSunday(year: 2026) == date("2026-04-05"))
         #expect(NationalHolidays.easterSunday(year: 2025) == date("2025-04-20"))
-        #expect(LetterRules.replyDeadline(sentOn: date("2026-03-26"), days: 7, country: .colombia) == date("2026-04-06"))
+        #expect(LetterRules.replyDeadline(sentOn: date("2026-03-26"), days: 7, holidays: NationalHolidays.holidays(year: 2026, in: .colombia)) == date("2026-04-06"))
         // Colombia's 12 October 2026 is a Monday already; 15 August 2026 (Saturday) moves to Monday 17.
         #expect(NationalHolidays.contains(date("2026-08-17"), in: .colombia))
         #expect(!NationalHolidays.contains(date("2026-08-17"), in: .chile))

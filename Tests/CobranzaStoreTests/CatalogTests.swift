@@ -13,6 +13,10 @@ struct CatalogTests {
         "case_counter": "one row per year of the agency-wide case numbers; no grants, only next_case_number (owner) touches it",
         "fee_counter": "one row per series and year of the fee document numbers; no grants, only reserve_fee_numbers (owner) touches it",
         "billing_lock": "one row, no data: no grants, only lock_billing (owner) locks it, so no person can hold billing",
+        "holiday": "public holidays by country, the same for every client (0055); everyone reads them, only admins insert and delete (grants), audited",
+        "contact_rule": "each country's contact law (0055), the same for every client; staff read it, migrations alone change it",
+        "contact_lock": "one row per debtor tax id, no data: no grants, only lock_debtor_contacts (owner) writes it, so contacts of one debtor are judged one at a time (0056)",
+        "contact_rule_hours": "the windows of contact_rule's hours rules (0055); staff read them, migrations alone change them",
     ]
 
     /// Every function that runs with its owner's rights, and why it must.
@@ -22,6 +26,7 @@ struct CatalogTests {
         "person_kind(name)": "names the kind of any person; person is not readable by every caller",
         "contact_check(bigint, bigint, text, timestamp with time zone)": "counts a debtor's contacts across every client and case, which the caller may not read",
         "audit()": "only the owner may insert into audit_log",
+        "lock_debtor_contacts(bigint, bigint)": "locks the debtor's row of contact_lock, which has no grants, so two contacts of one debtor (any clients) are judged one after the other (0056)",
         "audit_insert_statement()": "only the owner may insert into audit_log",
         "create_person(text, text, text, text)": "creates a login role and puts it in its group (the owner's CREATEROLE and ADMIN OPTION); checks the caller is an admin",
         "disable_person(text, text)": "alters a login role and ends its sessions, moving its open cases to the given person (case rows through the owner's trusted policies; check_case_assignee still judges the target); checks the caller is an admin",

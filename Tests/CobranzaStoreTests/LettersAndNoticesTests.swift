@@ -26,7 +26,10 @@ struct LettersAndNoticesTests {
         let others = try fixture.openCase(tenant: fixture.other, amounts: [100_000])
         let ana = try fixture.session(fixture.collector)
         let first = try ana.steps.log(.init(caseNumber: own, kind: .letter, clientVisible: true, level: .friendly))
-        let second = try ana.steps.log(.init(caseNumber: own, kind: .letter, clientVisible: false, level: .firm))
+        // Chile's contact rules keep written contacts 2 days apart: the second letter goes on Monday.
+        let monday = try fixture.session(fixture.collector)
+        try monday.connection.query("SELECT set_config('cobranza.as_of', '2026-04-06', false)")
+        let second = try monday.steps.log(.init(caseNumber: own, kind: .letter, clientVisible: false, level: .firm))
         _ = try ana.steps.log(.init(caseNumber: others, kind: .letter, clientVisible: true, level: .friendly))
 
         // What was rendered is what is stored and what is shown, byte for byte.

@@ -135,10 +135,10 @@ struct WorkflowTests {
             .constraint == "collection_case_posted_check")
         try fixture.session(fixture.collector).payments.record(.init(caseNumber: number, amount: "100.000"))
         let due: String = try ana.query("SELECT withdrawal_due::text AS d FROM cobranza.posting WHERE tenant_id = $1", [fixture.acme]).first!.decode("d")
-        #expect(due == "2026-04-13") // Thursday 2 April + 7 business days
+        #expect(due == "2026-04-14") // Thursday 2 April + 7 business days, Good Friday 3 April not one of them (0055)
         let listed = try fixture.session(fixture.collector).postings.list(withdrawalDue: true, client: nil, limit: 10)
         #expect(listed.map(\.caseNumber) == [number])
-        #expect(listed.first?.daysLeft == 11)
+        #expect(listed.first?.daysLeft == 12)
     }
 
     @Test func aDiscountedAgreementPaidInFullSettlesTheCase() throws {

@@ -13,6 +13,9 @@ enum DebtorCommands {
             CommandTable.option("address", "TEXT", help: "street address"),
             CommandTable.option("city", "TEXT", help: "city"),
             CommandTable.option("region", "TEXT", help: "region or state"),
+            // Text, not a choice: zone names are mixed case, and the store names the country's own.
+            CommandTable.option("time-zone", "ZONE", help: "the debtor's zone for contact hours, one of its country's "
+                                + "(default: its country's main zone, e.g. America/Santiago)"),
         ]
     }
 
@@ -21,7 +24,9 @@ enum DebtorCommands {
         arguments: [CommandTable.argument("TAX_ID", help: "the debtor's RUT, NIT or RFC (the client's country)")],
         options: details(nameRequired: true) + [CommandTable.clientOption],
         summary: "add a debtor of a client",
-        examples: ["debtor add 96.543.210-8 --name 'Ferretería Sur Ltda' --city Temuco --client ACME"])
+        examples: ["debtor add 96.543.210-8 --name 'Ferretería Sur Ltda' --city Temuco --client ACME",
+                   "debtor add 96.543.210-8 --name 'Pesquera Austral' --city 'Punta Arenas' --time-zone America/Punta_Arenas --client ACME"],
+        fieldLabels: ["time_zone": "--time-zone"])
     ) { invocation, context in
         let debtor = try context.session.debtors.add(
             taxID: invocation.argument("TAX_ID")!, details: details(invocation), client: invocation.option("client"))
@@ -33,7 +38,8 @@ enum DebtorCommands {
         arguments: [CommandTable.argument("TAX_ID", help: "the debtor's tax id")],
         options: details(nameRequired: false) + [CommandTable.clientOption],
         summary: "change a debtor's name or contact details (staff)",
-        examples: ["debtor edit 96.543.210-8 --phone '+56 9 1234 5678' --client ACME"])
+        examples: ["debtor edit 96.543.210-8 --phone '+56 9 1234 5678' --client ACME"],
+        fieldLabels: ["time_zone": "--time-zone"])
     ) { invocation, context in
         let debtor = try context.session.debtors.edit(
             taxID: invocation.argument("TAX_ID")!, details: details(invocation), client: invocation.option("client"))
@@ -54,7 +60,33 @@ enum DebtorCommands {
             table.columns.append(.init("grade"))
             table.rows[0].append(try context.session.debtors.grade(id) ?? "-")
         }
-        return .table(table)
+        table.columns.append(.init("time_zone"))
+        table.rows[0].append(debtor.timeZone)
+        // The channels it authorised (what Colombia's rules let the agency use): staff only.
+        guard [.admin, .collector].contains(context.session.identity.kind) else { return .table(table) }
+        let channels = try context.session.debtors.authorisations(taxID: invocation.argument("TAX_ID")!, client: invocation.option("client"))
+        guard !channels.isEmpty else { return .table(table) }
+        return .sections([.init("Debtor", table), .init("Authorised channels", ResultTable(
+            columns: [.init("channel"), .init("authorised_on"), .init("source")],
+            rows: channels.map { [$0.channel, $0.on, $0.source] }))])
+    }
+
+    static let authorize = Command(CommandSpec(
+        words: ["debtor", "authorize"],
+        arguments: [CommandTable.argument("TAX_ID", help: "the debtor's tax id")],
+        options: [CommandTable.option("channel", "CHANNEL", .choice(ContactKinds.channels), required: true,
+                                      help: ContactKinds.channels.joined(separator: "|")),
+                  CommandTable.option("on", "DATE", .date, required: true, help: "the day the debtor authorised it"),
+                  CommandTable.option("source", "TEXT", required: true, help: "where the authorisation is recorded (a signed form, a call recording)"),
+                  CommandTable.clientOption],
+        summary: "record a channel the debtor authorised (Colombia contacts only through these; staff)",
+        examples: ["debtor authorize 900.123.456-8 --channel email --on 2026-11-02 --source 'formulario firmado 2026-11-02' --client ANDES"],
+        fieldLabels: ["authorised_on": "--on"])
+    ) { invocation, context in
+        let channel: String = invocation.option("channel")!
+        try context.session.debtors.authorize(taxID: invocation.argument("TAX_ID")!, client: invocation.option("client"), channel: channel,
+                                              on: invocation.date("on")!, source: invocation.option("source")!)
+        return .message("Debtor \(invocation.argument("TAX_ID")!) authorised \(channel) on \(invocation.date("on")!).")
     }
 
     static let list = Command(CommandSpec(
@@ -77,6 +109,6 @@ enum DebtorCommands {
         Debtors.Details(
             name: invocation.option("name"), kind: invocation.option("kind")?.lowercased(), email: invocation.option("email"),
             phone: invocation.option("phone"), address: invocation.option("address"), city: invocation.option("city"),
-            region: invocation.option("region"), salutation: invocation.option("salutation"))
+            region: invocation.option("region"), salutation: invocation.option("salutation"), timeZone: invocation.option("time-zone"))
     }
 }

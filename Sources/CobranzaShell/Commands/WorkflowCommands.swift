@@ -15,20 +15,23 @@ enum WorkflowCommands {
             CommandTable.option("client-visible", help: "the client sees this step in its case view"),
             CommandTable.option("next-action", "DATE", .date, help: "when to act on the case next (it shows in the agenda)"),
             CommandTable.option("level", "1|2|3", .choice(["1", "2", "3"]), help: "a letter's level; stores the exact text sent"),
+            CommandTable.option("override", "REASON", help: "let this one contact through the country's contact rules, with the reason (admins; audited)"),
         ],
-        summary: "log a step on a case's timeline (staff; lawyers on their cases)",
+        summary: "log a step on a case's timeline, within the debtor's country's contact rules (staff; lawyers on their cases)",
         examples: ["step log C-2026-000123 call --outcome no-answer --next-action 2026-04-06",
                    "step log C-2026-000123 letter --level 1 --client-visible",
-                   "step log C-2026-000123 note --note 'debtor says the goods arrived damaged'"],
-        fieldLabels: ["letter_level": "--level"])
+                   "step log C-2026-000123 note --note 'debtor says the goods arrived damaged'",
+                   "step log C-2026-000123 call --outcome promise --override 'debtor asked to be called back tonight'"],
+        fieldLabels: ["letter_level": "--level", "rule_override": "--override"])
     ) { invocation, context in
         let logged = try context.session.steps.log(Steps.NewStep(
             caseNumber: invocation.argument("CASE")!, kind: invocation.choice("KIND")!, outcome: invocation.option("outcome"),
             note: invocation.option("note"), clientVisible: invocation.switches.contains("client-visible"),
-            nextAction: invocation.date("next-action"), level: letterLevel(invocation)))
+            nextAction: invocation.date("next-action"), level: letterLevel(invocation), ruleOverride: invocation.option("override")))
         var text = "Logged \(logged.level.map { "level \($0.rawValue) letter" } ?? logged.kind.rawValue)"
             + (logged.outcome.map { " (\($0))" } ?? "") + " on \(logged.caseNumber)"
-            + (invocation.switches.contains("client-visible") ? ", visible to the client" : "") + "."
+            + (invocation.switches.contains("client-visible") ? ", visible to the client" : "")
+            + (invocation.option("override") != nil ? ", through the contact rules by override" : "") + "."
         if let next = logged.nextAction { text += " Next action: \(next)." }
         if let letter = logged.letter {
             text += " Its text (\(letter.split(separator: "\n", omittingEmptySubsequences: false).count) lines) is kept on the timeline."
