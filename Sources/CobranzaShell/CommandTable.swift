@@ -22,7 +22,7 @@ public enum CommandTable {
         ReferralCommands.file, ReferralCommands.update, ReferralCommands.show,
         CaseCommands.close, CaseCommands.reopen,
         WorkflowCommands.agenda,
-        ReportCommands.aging, ReportCommands.summary, ReportCommands.recovery, ReportCommands.debtors, ReportCommands.debtorHistory,
+        ReportCommands.aging, ReportCommands.summary, ReportCommands.recovery, ReportCommands.collectors, ReportCommands.debtors, ReportCommands.debtorHistory,
         UserCommands.whoami,
         HelpCommand.help,
     ]
