@@ -21,7 +21,6 @@ $$;
 
 CREATE FUNCTION cobranza.age_bucket(p_days integer) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     SELECT CASE WHEN p_days <= 30 THEN '0-30' WHEN p_days <= 60 THEN '31-60' WHEN p_days <= 90 THEN '61-90'
                 WHEN p_days <= 180 THEN '91-180' WHEN p_days <= 365 THEN '181-365' ELSE '>365' END
@@ -1371,38 +1370,38 @@ $$;
 CREATE FUNCTION cobranza.invoice_balance_as_of(p_on date) RETURNS TABLE(tenant_id bigint, invoice_id bigint, case_id bigint, number text, due date, amount bigint, currency character, placed_on date, paid bigint, outstanding bigint, case_open boolean)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    SET enable_nestloop TO 'off'
     AS $$
-    WITH placed AS (
+    WITH closes AS (
+        SELECT e.tenant_id, e.case_id,
+               (array_agg(e.kind ORDER BY e.occurred_on DESC, e.id DESC) FILTER (WHERE e.occurred_on <= p_on))[1] AS last_kind,
+               bool_or(e.kind = 'closed') AS ever_closed
+          FROM cobranza.case_event e
+         WHERE e.kind IN ('closed', 'reopened')
+         GROUP BY e.tenant_id, e.case_id
+    ),
+    placed AS (
         SELECT v.tenant_id, v.id, v.case_id, v.number, v.due, v.amount, v.currency,
                greatest(s.submitted_on, c.opened_on) AS placed_on,
-               sum(v.amount) OVER (PARTITION BY v.tenant_id, v.case_id ORDER BY v.due, v.id) AS running
+               sum(v.amount) OVER (PARTITION BY v.tenant_id, v.case_id ORDER BY v.due, v.id) AS running,
+               coalesce(k.last_kind <> 'closed',
+                        NOT (c.stage = 'closed' AND c.closed_at::date <= p_on AND NOT coalesce(k.ever_closed, false))) AS open
           FROM cobranza.invoice v
           JOIN cobranza.submission s ON s.tenant_id = v.tenant_id AND s.id = v.submission_id
           JOIN cobranza.collection_case c ON c.tenant_id = v.tenant_id AND c.id = v.case_id
+          LEFT JOIN closes k ON k.tenant_id = v.tenant_id AND k.case_id = v.case_id
          WHERE v.case_id IS NOT NULL AND greatest(s.submitted_on, c.opened_on) <= p_on
     ),
     paid AS (
         SELECT y.tenant_id, y.case_id, sum(y.amount) AS paid
           FROM cobranza.payment y WHERE y.paid_on <= p_on
          GROUP BY y.tenant_id, y.case_id
-    ),
-    open_then AS (
-        SELECT c.tenant_id, c.id,
-               coalesce((SELECT e.kind <> 'closed' FROM cobranza.case_event e
-                          WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id
-                            AND e.kind IN ('closed', 'reopened') AND e.occurred_on <= p_on
-                          ORDER BY e.occurred_on DESC, e.id DESC LIMIT 1),
-                        NOT (c.stage = 'closed' AND c.closed_at::date <= p_on
-                             AND NOT EXISTS (SELECT 1 FROM cobranza.case_event x
-                                              WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id AND x.kind = 'closed'))) AS open
-          FROM cobranza.collection_case c
     )
     SELECT i.tenant_id, i.id, i.case_id, i.number, i.due, i.amount, i.currency, i.placed_on,
            least(i.amount, greatest(0, coalesce(p.paid, 0) - (i.running - i.amount)))::bigint,
            (i.amount - least(i.amount, greatest(0, coalesce(p.paid, 0) - (i.running - i.amount))))::bigint,
-           o.open
+           i.open
       FROM placed i
-      JOIN open_then o ON o.tenant_id = i.tenant_id AND o.id = i.case_id
       LEFT JOIN paid p ON p.tenant_id = i.tenant_id AND p.case_id = i.case_id
 $$;
 
@@ -2437,6 +2436,53 @@ BEGIN
                           WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id) b
      WHERE c.tenant_id = v.tenant_id AND c.id = v.case_id;
 END
+$$;
+
+-- Name: recovery_cohorts(date, date, date, bigint); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) RETURNS TABLE(measure text, cohort date, currency text, month date, code text, n bigint, amount bigint, fees bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    SET enable_nestloop TO 'off'
+    AS $$
+    WITH closes AS (
+        SELECT e.tenant_id, e.case_id,
+               (array_agg(e.kind ORDER BY e.occurred_on DESC, e.id DESC) FILTER (WHERE e.occurred_on <= p_on))[1] AS last_kind,
+               bool_or(e.kind = 'closed') AS ever_closed
+          FROM cobranza.case_event e
+         WHERE e.kind IN ('closed', 'reopened') AND (p_tenant IS NULL OR e.tenant_id = p_tenant)
+         GROUP BY e.tenant_id, e.case_id
+    ),
+    placed AS MATERIALIZED (
+        SELECT v.tenant_id, v.case_id, v.currency::text AS currency,
+               date_trunc('month', min(greatest(s.submitted_on, c.opened_on)))::date AS cohort,
+               sum(v.amount)::bigint AS placed,
+               NOT bool_or(coalesce(k.last_kind <> 'closed',
+                                    NOT (c.stage = 'closed' AND c.closed_at::date <= p_on AND NOT coalesce(k.ever_closed, false)))) AS closed,
+               min(c.close_code) AS close_code
+          FROM cobranza.invoice v
+          JOIN cobranza.submission s ON s.tenant_id = v.tenant_id AND s.id = v.submission_id
+          JOIN cobranza.collection_case c ON c.tenant_id = v.tenant_id AND c.id = v.case_id
+          LEFT JOIN closes k ON k.tenant_id = v.tenant_id AND k.case_id = v.case_id
+         WHERE v.case_id IS NOT NULL AND greatest(s.submitted_on, c.opened_on) <= p_on
+           AND (p_tenant IS NULL OR v.tenant_id = p_tenant)
+         GROUP BY v.tenant_id, v.case_id, v.currency
+        HAVING min(greatest(s.submitted_on, c.opened_on)) BETWEEN p_first AND p_last
+    ),
+    paid AS (
+        SELECT c.cohort, c.currency, date_trunc('month', p.paid_on)::date AS month,
+               sum(p.amount - p.court_costs)::bigint AS recovered, sum(p.fee)::bigint AS fees
+          FROM placed c
+          JOIN cobranza.payment p ON p.tenant_id = c.tenant_id AND p.case_id = c.case_id
+         WHERE p.paid_on <= p_on AND (p_tenant IS NULL OR p.tenant_id = p_tenant)
+         GROUP BY 1, 2, 3
+    )
+    SELECT 'placed'::text, cohort, currency, NULL::date, NULL::text, count(*)::bigint, sum(placed)::bigint, 0::bigint
+      FROM placed GROUP BY cohort, currency
+    UNION ALL
+    SELECT 'paid', cohort, currency, month, NULL, 0, recovered, fees FROM paid
+    UNION ALL
+    SELECT 'closed', cohort, currency, NULL, close_code, count(*), 0, 0 FROM placed WHERE closed GROUP BY cohort, currency, close_code
 $$;
 
 -- Name: referral_filed(); Type: FUNCTION; Schema: cobranza
@@ -5927,6 +5973,14 @@ GRANT ALL ON FUNCTION cobranza.quote_for_message(p_text text) TO cobranza_lawyer
 REVOKE ALL ON FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) TO cobranza_collector;
+
+-- Name: FUNCTION recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) TO cobranza_client;
 
 -- Name: FUNCTION referral_filed(); Type: ACL; Schema: cobranza
 
