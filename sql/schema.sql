@@ -34,7 +34,6 @@ $$;
 
 CREATE FUNCTION cobranza.age_bucket(p_days integer) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     SELECT CASE WHEN p_days <= 30 THEN '0-30' WHEN p_days <= 60 THEN '31-60' WHEN p_days <= 90 THEN '61-90'
                 WHEN p_days <= 180 THEN '91-180' WHEN p_days <= 365 THEN '181-365' ELSE '>365' END
@@ -647,6 +646,105 @@ BEGIN
     NEW.number := cobranza.next_case_number(cobranza.today());
     RETURN NEW;
 END
+$$;
+
+-- Name: collector_report(date, date, date); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.collector_report(p_from date, p_to date, p_on date) RETURNS TABLE(collector text, measure text, currency text, n bigint, amount bigint, fees bigint)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    WITH win AS (SELECT p_from AS lo, least(p_to, p_on) AS hi),
+    spans AS MATERIALIZED (
+        SELECT a.tenant_id, a.case_id, a.collector, a.since,
+               lead(a.since) OVER (PARTITION BY a.tenant_id, a.case_id ORDER BY a.since, a.seq) AS until
+          FROM (SELECT e.tenant_id, e.case_id, substring(e.note FROM '^assigned to ([^ ]+)') AS collector,
+                       e.occurred_on AS since, e.id AS seq
+                  FROM cobranza.case_event e
+                 WHERE e.kind = 'assigned' AND e.occurred_on <= p_on
+                UNION ALL
+                SELECT c.tenant_id, c.id, c.assigned_to::text, c.opened_on, 0
+                  FROM cobranza.collection_case c
+                 WHERE c.assigned_to IS NOT NULL AND c.opened_on <= p_on
+                   AND NOT EXISTS (SELECT 1 FROM cobranza.case_event e
+                                    WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.kind = 'assigned')) a
+    ),
+    promised AS (
+        SELECT p.created_by::text AS collector,
+               CASE WHEN greatest(0, coalesce(k.paid, 0) - p.paid_before) >= p.amount THEN 'promise_kept'
+                    WHEN p_on > p.due + p.grace_days THEN 'promise_broken'
+                    ELSE 'promise_pending' END AS measure
+          FROM cobranza.promise p CROSS JOIN win
+          CROSS JOIN LATERAL (SELECT sum(y.amount) AS paid FROM cobranza.payment y
+                               WHERE y.tenant_id = p.tenant_id AND y.case_id = p.case_id
+                                 AND y.paid_on <= least(p.due + p.grace_days, p_on)) k
+         WHERE p.promised_on BETWEEN win.lo AND win.hi
+    ),
+    agreed AS (
+        SELECT a.created_by::text AS collector,
+               NOT EXISTS (SELECT 1 FROM cobranza.payment_agreement b
+                            WHERE b.tenant_id = a.tenant_id AND b.case_id = a.case_id AND b.id > a.id AND b.agreed_on <= p_on)
+               AND k.paid < a.total
+               AND EXISTS (SELECT 1 FROM cobranza.instalment i
+                            WHERE i.tenant_id = a.tenant_id AND i.agreement_id = a.id AND p_on > i.due + a.default_days
+                              AND k.paid < (SELECT sum(j.amount) FROM cobranza.instalment j
+                                             WHERE j.tenant_id = i.tenant_id AND j.agreement_id = i.agreement_id
+                                               AND j.sequence <= i.sequence)) AS in_default
+          FROM cobranza.payment_agreement a CROSS JOIN win
+          CROSS JOIN LATERAL (SELECT greatest(0, coalesce(sum(y.amount), 0) - a.paid_before) AS paid FROM cobranza.payment y
+                               WHERE y.tenant_id = a.tenant_id AND y.case_id = a.case_id AND y.paid_on <= p_on) k
+         WHERE a.agreed_on BETWEEN win.lo AND win.hi
+    ),
+    facts AS (
+        SELECT s.collector, 'assigned' AS measure, NULL::text AS currency,
+               count(DISTINCT (s.tenant_id, s.case_id)) AS n, 0::numeric AS amount, 0::numeric AS fees
+          FROM spans s CROSS JOIN win
+         WHERE s.since BETWEEN win.lo AND win.hi AND s.collector IS NOT NULL
+         GROUP BY s.collector
+        UNION ALL
+        SELECT e.created_by::text, e.kind, NULL, count(*), 0, 0
+          FROM cobranza.case_event e CROSS JOIN win
+         WHERE e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
+           AND e.occurred_on BETWEEN win.lo AND win.hi
+         GROUP BY e.created_by, e.kind
+        UNION ALL
+        SELECT p.collector, p.measure, NULL, count(*), 0, 0 FROM promised p GROUP BY p.collector, p.measure
+        UNION ALL
+        SELECT a.collector, 'agreements', NULL, count(*), 0, 0 FROM agreed a GROUP BY a.collector
+        UNION ALL
+        SELECT a.collector, 'agreements_in_default', NULL, count(*), 0, 0 FROM agreed a WHERE a.in_default GROUP BY a.collector
+        UNION ALL
+        SELECT coalesce(s.collector, '(unassigned)'), 'closed_' || e.outcome, NULL, count(*), 0, 0
+          FROM cobranza.case_event e CROSS JOIN win
+          LEFT JOIN spans s ON s.tenant_id = e.tenant_id AND s.case_id = e.case_id
+                           AND s.since <= e.occurred_on AND (s.until IS NULL OR e.occurred_on < s.until)
+         WHERE e.kind = 'closed' AND e.outcome IN ('paid', 'settled') AND e.occurred_on BETWEEN win.lo AND win.hi
+         GROUP BY 1, e.outcome
+        UNION ALL
+        SELECT coalesce(s.collector, '(unassigned)'), 'recovered', y.currency::text,
+               count(*) FILTER (WHERE y.amount > 0) - count(*) FILTER (WHERE y.amount < 0),
+               sum(y.amount - y.court_costs), sum(y.fee)
+          FROM cobranza.payment y CROSS JOIN win
+          LEFT JOIN spans s ON s.tenant_id = y.tenant_id AND s.case_id = y.case_id
+                           AND s.since <= y.paid_on AND (s.until IS NULL OR y.paid_on < s.until)
+         WHERE y.paid_on BETWEEN win.lo AND win.hi
+         GROUP BY 1, y.currency
+        UNION ALL
+        SELECT s.collector, 'first_payment', NULL, count(*), sum(f.first_paid - s.since), 0
+          FROM spans s CROSS JOIN win
+          CROSS JOIN LATERAL (SELECT min(y.paid_on) AS first_paid FROM cobranza.payment y
+                               WHERE y.tenant_id = s.tenant_id AND y.case_id = s.case_id AND y.amount > 0
+                                 AND y.paid_on >= s.since AND (s.until IS NULL OR y.paid_on < s.until)
+                                 AND y.paid_on <= p_on) f
+         WHERE s.collector IS NOT NULL AND f.first_paid BETWEEN win.lo AND win.hi
+         GROUP BY s.collector
+        UNION ALL
+        SELECT p.role_name::text, 'collector', NULL, 0, 0, 0
+          FROM cobranza.person p WHERE p.kind = 'collector' AND NOT p.disabled
+    )
+    SELECT f.collector, f.measure, f.currency, f.n::bigint, f.amount::bigint, f.fees::bigint
+      FROM facts f
+     ORDER BY f.collector, f.measure, f.currency
 $$;
 
 -- Name: contact_check(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: cobranza
@@ -1521,38 +1619,38 @@ $$;
 CREATE FUNCTION cobranza.invoice_balance_as_of(p_on date) RETURNS TABLE(tenant_id bigint, invoice_id bigint, case_id bigint, number text, due date, amount bigint, currency character, placed_on date, paid bigint, outstanding bigint, case_open boolean)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    SET enable_nestloop TO 'off'
     AS $$
-    WITH placed AS (
+    WITH closes AS (
+        SELECT e.tenant_id, e.case_id,
+               (array_agg(e.kind ORDER BY e.occurred_on DESC, e.id DESC) FILTER (WHERE e.occurred_on <= p_on))[1] AS last_kind,
+               bool_or(e.kind = 'closed') AS ever_closed
+          FROM cobranza.case_event e
+         WHERE e.kind IN ('closed', 'reopened')
+         GROUP BY e.tenant_id, e.case_id
+    ),
+    placed AS (
         SELECT v.tenant_id, v.id, v.case_id, v.number, v.due, v.amount, v.currency,
                greatest(s.submitted_on, c.opened_on) AS placed_on,
-               sum(v.amount) OVER (PARTITION BY v.tenant_id, v.case_id ORDER BY v.due, v.id) AS running
+               sum(v.amount) OVER (PARTITION BY v.tenant_id, v.case_id ORDER BY v.due, v.id) AS running,
+               coalesce(k.last_kind <> 'closed',
+                        NOT (c.stage = 'closed' AND c.closed_at::date <= p_on AND NOT coalesce(k.ever_closed, false))) AS open
           FROM cobranza.invoice v
           JOIN cobranza.submission s ON s.tenant_id = v.tenant_id AND s.id = v.submission_id
           JOIN cobranza.collection_case c ON c.tenant_id = v.tenant_id AND c.id = v.case_id
+          LEFT JOIN closes k ON k.tenant_id = v.tenant_id AND k.case_id = v.case_id
          WHERE v.case_id IS NOT NULL AND greatest(s.submitted_on, c.opened_on) <= p_on
     ),
     paid AS (
         SELECT y.tenant_id, y.case_id, sum(y.amount) AS paid
           FROM cobranza.payment y WHERE y.paid_on <= p_on
          GROUP BY y.tenant_id, y.case_id
-    ),
-    open_then AS (
-        SELECT c.tenant_id, c.id,
-               coalesce((SELECT e.kind <> 'closed' FROM cobranza.case_event e
-                          WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id
-                            AND e.kind IN ('closed', 'reopened') AND e.occurred_on <= p_on
-                          ORDER BY e.occurred_on DESC, e.id DESC LIMIT 1),
-                        NOT (c.stage = 'closed' AND c.closed_at::date <= p_on
-                             AND NOT EXISTS (SELECT 1 FROM cobranza.case_event x
-                                              WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id AND x.kind = 'closed'))) AS open
-          FROM cobranza.collection_case c
     )
     SELECT i.tenant_id, i.id, i.case_id, i.number, i.due, i.amount, i.currency, i.placed_on,
            least(i.amount, greatest(0, coalesce(p.paid, 0) - (i.running - i.amount)))::bigint,
            (i.amount - least(i.amount, greatest(0, coalesce(p.paid, 0) - (i.running - i.amount))))::bigint,
-           o.open
+           i.open
       FROM placed i
-      JOIN open_then o ON o.tenant_id = i.tenant_id AND o.id = i.case_id
       LEFT JOIN paid p ON p.tenant_id = i.tenant_id AND p.case_id = i.case_id
 $$;
 
@@ -2610,6 +2708,53 @@ BEGIN
                           WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id) b
      WHERE c.tenant_id = v.tenant_id AND c.id = v.case_id;
 END
+$$;
+
+-- Name: recovery_cohorts(date, date, date, bigint); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) RETURNS TABLE(measure text, cohort date, currency text, month date, code text, n bigint, amount bigint, fees bigint)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    SET enable_nestloop TO 'off'
+    AS $$
+    WITH closes AS (
+        SELECT e.tenant_id, e.case_id,
+               (array_agg(e.kind ORDER BY e.occurred_on DESC, e.id DESC) FILTER (WHERE e.occurred_on <= p_on))[1] AS last_kind,
+               bool_or(e.kind = 'closed') AS ever_closed
+          FROM cobranza.case_event e
+         WHERE e.kind IN ('closed', 'reopened') AND (p_tenant IS NULL OR e.tenant_id = p_tenant)
+         GROUP BY e.tenant_id, e.case_id
+    ),
+    placed AS MATERIALIZED (
+        SELECT v.tenant_id, v.case_id, v.currency::text AS currency,
+               date_trunc('month', min(greatest(s.submitted_on, c.opened_on)))::date AS cohort,
+               sum(v.amount)::bigint AS placed,
+               NOT bool_or(coalesce(k.last_kind <> 'closed',
+                                    NOT (c.stage = 'closed' AND c.closed_at::date <= p_on AND NOT coalesce(k.ever_closed, false)))) AS closed,
+               min(c.close_code) AS close_code
+          FROM cobranza.invoice v
+          JOIN cobranza.submission s ON s.tenant_id = v.tenant_id AND s.id = v.submission_id
+          JOIN cobranza.collection_case c ON c.tenant_id = v.tenant_id AND c.id = v.case_id
+          LEFT JOIN closes k ON k.tenant_id = v.tenant_id AND k.case_id = v.case_id
+         WHERE v.case_id IS NOT NULL AND greatest(s.submitted_on, c.opened_on) <= p_on
+           AND (p_tenant IS NULL OR v.tenant_id = p_tenant)
+         GROUP BY v.tenant_id, v.case_id, v.currency
+        HAVING min(greatest(s.submitted_on, c.opened_on)) BETWEEN p_first AND p_last
+    ),
+    paid AS (
+        SELECT c.cohort, c.currency, date_trunc('month', p.paid_on)::date AS month,
+               sum(p.amount - p.court_costs)::bigint AS recovered, sum(p.fee)::bigint AS fees
+          FROM placed c
+          JOIN cobranza.payment p ON p.tenant_id = c.tenant_id AND p.case_id = c.case_id
+         WHERE p.paid_on <= p_on AND (p_tenant IS NULL OR p.tenant_id = p_tenant)
+         GROUP BY 1, 2, 3
+    )
+    SELECT 'placed'::text, cohort, currency, NULL::date, NULL::text, count(*)::bigint, sum(placed)::bigint, 0::bigint
+      FROM placed GROUP BY cohort, currency
+    UNION ALL
+    SELECT 'paid', cohort, currency, month, NULL, 0, recovered, fees FROM paid
+    UNION ALL
+    SELECT 'closed', cohort, currency, NULL, close_code, count(*), 0, 0 FROM placed WHERE closed GROUP BY cohort, currency, close_code
 $$;
 
 -- Name: referral_filed(); Type: FUNCTION; Schema: cobranza
@@ -5880,6 +6025,12 @@ REVOKE ALL ON FUNCTION cobranza.client_number() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION cobranza.collection_case_number() FROM PUBLIC;
 
+-- Name: FUNCTION collector_report(p_from date, p_to date, p_on date); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.collector_report(p_from date, p_to date, p_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.collector_report(p_from date, p_to date, p_on date) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.collector_report(p_from date, p_to date, p_on date) TO cobranza_collector;
+
 -- Name: FUNCTION contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) FROM PUBLIC;
@@ -6340,6 +6491,14 @@ GRANT ALL ON FUNCTION cobranza.quote_for_message(p_text text) TO cobranza_lawyer
 REVOKE ALL ON FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.record_payment(p_tenant bigint, p_case bigint, p_amount bigint, p_paid_on date, p_channel text, p_method text, p_ref text) TO cobranza_collector;
+
+-- Name: FUNCTION recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) TO cobranza_lawyer;
+GRANT ALL ON FUNCTION cobranza.recovery_cohorts(p_first date, p_last date, p_on date, p_tenant bigint) TO cobranza_client;
 
 -- Name: FUNCTION referral_filed(); Type: ACL; Schema: cobranza
 

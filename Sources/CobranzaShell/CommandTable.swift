@@ -23,7 +23,7 @@ public enum CommandTable {
         CaseCommands.close, CaseCommands.reopen,
         WorkflowCommands.agenda,
         ContactRuleCommands.show, HolidayCommands.list, HolidayCommands.add, HolidayCommands.remove,
-        ReportCommands.aging, ReportCommands.summary, ReportCommands.recovery, ReportCommands.debtors, ReportCommands.debtorHistory,
+        ReportCommands.aging, ReportCommands.summary, ReportCommands.recovery, ReportCommands.collectors, ReportCommands.debtors, ReportCommands.debtorHistory,
         UserCommands.whoami,
         HelpCommand.help,
     ]

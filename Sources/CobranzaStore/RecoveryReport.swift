@@ -86,37 +86,12 @@ extension Reports {
         let date = parameters.bind(on.description)
         let first = parameters.bind(from.firstDay.description)
         let last = parameters.bind(to.lastDay.description)
-        var tenant = "true"
-        if let client {
-            tenant = "b.tenant_id = " + parameters.bind(try TenantScope.resolve(session, client: client).id)
-        }
-        // One row per cohort, currency and month since (month NULL: the cohort's totals), and
-        // one per close code (measure 'closed').
+        var tenant = "NULL"
+        if let client { tenant = parameters.bind(try TenantScope.resolve(session, client: client).id) }
+        // One row per cohort, currency and month paid ('paid'), the cohort's cases and amount
+        // placed ('placed'), and one per close code ('closed'): cobranza.recovery_cohorts (0071).
         let rows = try connection.query("""
-            WITH placed AS (
-                SELECT b.tenant_id, b.case_id, b.currency::text AS currency,
-                       date_trunc('month', min(b.placed_on))::date AS cohort, sum(b.amount)::bigint AS placed,
-                       bool_and(NOT b.case_open) AS closed
-                  FROM cobranza.invoice_balance_as_of(\(date)::date) b WHERE \(tenant)
-                 GROUP BY b.tenant_id, b.case_id, b.currency
-                HAVING min(b.placed_on) BETWEEN \(first)::date AND \(last)::date
-            ),
-            paid AS (
-                SELECT c.cohort, c.currency, date_trunc('month', p.paid_on)::date AS month,
-                       sum(p.amount - p.court_costs)::bigint AS recovered, sum(p.fee)::bigint AS fees
-                  FROM placed c
-                  JOIN cobranza.payment p ON p.tenant_id = c.tenant_id AND p.case_id = c.case_id AND p.paid_on <= \(date)::date
-                 GROUP BY c.cohort, c.currency, date_trunc('month', p.paid_on)
-            )
-            SELECT 'placed' AS measure, cohort, currency, NULL::date AS month, NULL::text AS code,
-                   count(*)::bigint AS n, sum(placed)::bigint AS amount, 0::bigint AS fees
-              FROM placed GROUP BY cohort, currency
-            UNION ALL
-            SELECT 'paid', cohort, currency, month, NULL, 0, recovered, fees FROM paid
-            UNION ALL
-            SELECT 'closed', c.cohort, c.currency, NULL, k.close_code, count(*), 0, 0
-              FROM placed c JOIN cobranza.collection_case k ON k.tenant_id = c.tenant_id AND k.id = c.case_id
-             WHERE c.closed GROUP BY c.cohort, c.currency, k.close_code
+            SELECT * FROM cobranza.recovery_cohorts(\(first)::date, \(last)::date, \(date)::date, \(tenant)::bigint)
              ORDER BY cohort, currency, measure DESC, month, code
             """, parameters.values).rows
         let onMonth = CalendarMonth(year: on.year, month: on.month)!

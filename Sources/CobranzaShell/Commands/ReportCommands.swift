@@ -107,6 +107,52 @@ enum ReportCommands {
         return .sections(sections)
     }
 
+    static let collectors = Command(CommandSpec(
+        words: ["report", "collectors"], arguments: [],
+        options: [CommandTable.option("from", "YYYY-MM-DD", .date, help: "the window's first day"),
+                  CommandTable.option("to", "YYYY-MM-DD", .date, help: "the window's last day (or the report's day, if earlier)"),
+                  asOfOption],
+        summary: "per collector in a window: cases assigned, contacts by kind, promises kept and broken, agreements and defaults, "
+            + "recovered and fees, cases closed paid or settled, days to first payment (admins and collectors)",
+        examples: ["report collectors --from 2026-03-01 --to 2026-03-31", "report collectors --from 2026-01-01 --to 2026-03-31 --as-of 2026-02-28"])
+    ) { invocation, context in
+        guard let from = invocation.date("from") else { throw StoreError(field: "from", "is required: the window's first day") }
+        guard let to = invocation.date("to") else { throw StoreError(field: "to", "is required: the window's last day") }
+        let report = try context.session.reports.collectors(from: from, to: to, asOf: invocation.date("as-of"))
+        let window = "\(from) to \(min(to, report.asOf))"
+        guard !report.lines.isEmpty else { return .message("No collector, and nothing done from \(window).") }
+        let lines = report.lines
+        var sections: [CommandOutput.Section] = [
+            .init("Work from \(window) (contacts by who logged them)", ResultTable(
+                columns: [.init("collector"), .init("assigned", .number), .init("reminders", .number), .init("calls", .number),
+                          .init("letters", .number), .init("visits", .number), .init("messages", .number), .init("contacts", .number)],
+                rows: lines.map { l in
+                    [l.collector, String(l.assigned), String(l.reminders), String(l.calls), String(l.letters), String(l.visits),
+                     String(l.messages), String(l.reminders + l.calls + l.letters + l.visits + l.messages)]
+                })),
+            .init("Results from \(window), as of \(report.asOf) (closes and first payments by the case's assignee that day)", ResultTable(
+                columns: [.init("collector"), .init("promises", .number), .init("kept", .number), .init("broken", .number),
+                          .init("kept_pct", .number), .init("broken_pct", .number), .init("agreements", .number),
+                          .init("in_default", .number), .init("closed_paid", .number), .init("closed_settled", .number),
+                          .init("first_payments", .number), .init("avg_days_to_first_payment", .number)],
+                rows: lines.map { l in
+                    [l.collector, String(l.promises), String(l.promisesKept), String(l.promisesBroken), percentNumber(l.keptRate),
+                     percentNumber(l.brokenRate), String(l.agreements), String(l.agreementsInDefault), String(l.closedPaid),
+                     String(l.closedSettled), String(l.firstPayments),
+                     l.averageDaysToFirstPaymentTenths.map { "\($0 / 10).\($0 % 10)" }]
+                })),
+        ]
+        if !report.recovered.isEmpty {
+            let m = Formatting.money
+            sections.append(.init("Recovered from \(window) on each one's cases", ResultTable(
+                columns: [.init("collector"), .init("currency"), .init("payments", .number), .init("recovered", .money), .init("fees", .money)],
+                rows: report.recovered.map { r in
+                    [r.collector, r.currency, String(r.payments), m(r.recovered, r.currency), m(r.fees, r.currency)]
+                })))
+        }
+        return .sections(sections)
+    }
+
     /// A cohort's months since placement: what came in, the running total and its rate.
     static func curve(_ c: RecoveryReport.Cohort) -> [(month: CalendarMonth, after: Int, amount: Int64, cumulative: Int64, rate: BasisPoints?)] {
         var month = c.month
