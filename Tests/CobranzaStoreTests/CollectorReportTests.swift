@@ -48,6 +48,9 @@ struct CollectorReportTests {
         let k3 = try f.openCase(tenant: f.acme, amounts: [80_000])
         let k4 = try f.openCase(tenant: f.acme, amounts: [60_000])
         let k5 = try f.openCase(tenant: f.other, amounts: [30_000])
+        // The world is about counting who did what; its contacts, all to one debtor within a few
+        // days, would break the Chilean contact rules (ContactRulesTests holds those).
+        try f.db.asSuperuser { try $0.query("ALTER TABLE cobranza.case_event DISABLE TRIGGER case_event_contact_rules") }
 
         try assign(k1, to: ana, on: "2026-03-02")
         try assign(k2, to: ana, on: "2026-03-02")
