@@ -70,6 +70,13 @@ public struct Steps {
                 VALUES ($1, $2, $3, $4, $5, $6, $7::smallint, $8)
                 """, [target.tenant, target.id, kind.rawValue, level.map { "level \($0.rawValue)" } ?? outcome, step.note, step.clientVisible,
                       level.map { Int($0.rawValue) }, letter])
+            // A call or visit logged by hand closes the strategy's open task of that kind.
+            if kind == .call || kind == .visit {
+                try connection.query("""
+                    UPDATE cobranza.case_task SET done_on = cobranza.today()
+                     WHERE tenant_id = $1 AND case_id = $2 AND kind = $3 AND done_on IS NULL
+                    """, [target.tenant, target.id, kind.rawValue])
+            }
             return Logged(caseNumber: target.number, kind: kind, outcome: outcome, level: level, nextAction: nextAction, letter: letter)
         }
     }
