@@ -220,12 +220,9 @@ CREATE TRIGGER case_hold_check BEFORE INSERT OR UPDATE ON cobranza.case_hold
 CREATE TRIGGER case_hold_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.case_hold
     FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a hold is released, never deleted');
 
-CREATE TRIGGER strategy_audit_insert AFTER INSERT ON cobranza.strategy
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
-CREATE TRIGGER strategy_audit AFTER UPDATE OR DELETE ON cobranza.strategy FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
-CREATE TRIGGER strategy_step_audit_insert AFTER INSERT ON cobranza.strategy_step
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
-CREATE TRIGGER strategy_step_audit AFTER UPDATE ON cobranza.strategy_step FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+-- Agency-wide rows (no tenant_id), written one at a time by admins: audited row by row.
+CREATE TRIGGER strategy_audit AFTER INSERT OR UPDATE OR DELETE ON cobranza.strategy FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+CREATE TRIGGER strategy_step_audit AFTER INSERT OR UPDATE ON cobranza.strategy_step FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
 CREATE TRIGGER client_strategy_audit AFTER INSERT OR UPDATE OR DELETE ON cobranza.client_strategy
     FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
 CREATE TRIGGER case_hold_audit_insert AFTER INSERT ON cobranza.case_hold
