@@ -224,6 +224,41 @@ struct StrategyRunTests {
         #expect(try counts.decode("logged", as: Int.self) == 30)
     }
 
+    @Test func aChangedStrategyKeepsTheStepsCasesDid() throws {
+        try ladder([(5, .email, nil), (15, .call, nil)])
+        let number = try reachableCase()
+        #expect(decisions(try run("2026-04-02")) == ["email done"])
+        let admin = try fixture.session(fixture.admin)
+        // The email is edited: removed and added again on an earlier day. The case is past it: not
+        // again. (A step added after the last one a case resolved is done when its day comes.)
+        try admin.strategies.removeStep(strategy: "ladder", day: 5, action: .email)
+        try admin.strategies.addStep(.init(strategy: "ladder", day: 3, action: .email))
+        try admin.strategies.addStep(.init(strategy: "ladder", day: 20, action: .sms))
+        #expect(throws: (any Error).self) { try admin.strategies.removeStep(strategy: "ladder", day: 5, action: .email) }
+        #expect(decisions(try run("2026-04-12")) == ["call task"])
+        #expect(decisions(try run("2026-04-17")) == ["sms done"])
+        #expect(try admin.strategyRuns.log(caseNumber: number, limit: 10).map(\.action) == ["email", "call", "sms"])
+        let edited = try fixture.db.asSuperuser { su in
+            refusal(su, "UPDATE cobranza.strategy_step SET day = 7 WHERE removed_at IS NULL AND action = 'call'")
+        }
+        #expect(edited != nil, "a step is never edited in place")
+    }
+
+    @Test func aCollectorRunsOneClientsAssignedCases() throws {
+        try ladder([(5, .email, nil)])
+        let mine = try reachableCase()
+        let unassigned = try reachableCase()
+        try fixture.session(fixture.admin).cases.assign(mine, to: fixture.collector)
+        let ana = try fixture.session(fixture.collector)
+        #expect(throws: (any Error).self) { try ana.strategyRuns.run(on: nil, client: nil, dryRun: false) }
+        let report = try ana.strategyRuns.run(on: nil, client: "ACME", dryRun: false)
+        #expect(report.decisions.map(\.caseNumber) == [mine])
+        #expect(try run("2026-04-02").decisions.map(\.caseNumber) == [unassigned])
+        #expect(throws: (any Error).self, "--date after today") {
+            try ana.strategyRuns.run(on: CalendarDate(parsing: "2026-04-03"), client: "ACME", dryRun: false)
+        }
+    }
+
     @Test func anSMESeesNoneOfTheStrategyTables() throws {
         try ladder([(5, .email, nil), (15, .call, nil)])
         _ = try reachableCase()
