@@ -240,10 +240,11 @@ BEGIN
                                   FROM new_rows nr) i
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
+        small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
         copies AS (
                 SELECT nr.tenant_id, jsonb_agg(to_jsonb(nr) ORDER BY nr.id) AS rows
                   FROM new_rows nr
-                 WHERE nr.tenant_id IN (SELECT s.tenant_id FROM shares s WHERE s.n <= 100)
+                 WHERE nr.tenant_id IN (SELECT m.tenant_id FROM small m)
                  GROUP BY nr.tenant_id)
         INSERT INTO cobranza.audit_log (who, table_name, operation, tenant_id, before, after)
         SELECT session_user, TG_TABLE_NAME, 'INSERT', s.tenant_id, NULL,
@@ -271,10 +272,11 @@ BEGIN
                                   FROM new_rows nr) i
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
+        small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
         copies AS (
                 SELECT nr.tenant_id, jsonb_agg((SELECT to_jsonb(x) FROM (SELECT %s) x) ORDER BY nr.id) AS rows
                   FROM new_rows nr
-                 WHERE nr.tenant_id IN (SELECT s.tenant_id FROM shares s WHERE s.n <= 100)
+                 WHERE nr.tenant_id IN (SELECT m.tenant_id FROM small m)
                  GROUP BY nr.tenant_id)
         INSERT INTO cobranza.audit_log (who, table_name, operation, tenant_id, before, after)
         SELECT session_user, $1, 'INSERT', s.tenant_id, NULL,
@@ -2784,12 +2786,15 @@ CREATE FUNCTION cobranza.strategy_case_step_check() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
+DECLARE
+    v_on date;
 BEGIN
-    IF NEW.on_date > cobranza.today() THEN
+    SELECT n.on_date INTO v_on FROM new_rows n WHERE n.on_date > cobranza.today() LIMIT 1;
+    IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'strategy_case_step_on_date_check', COLUMN = 'on_date',
-            MESSAGE = format('on_date: %s is in the future', NEW.on_date);
+            MESSAGE = format('on_date: %s is in the future', v_on);
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$;
 
@@ -2968,7 +2973,14 @@ BEGIN
         RETURNING d.tenant_id, d.case_id, d.step_id),
     doing AS (
         SELECT pl.*, deb.name AS debtor_name, t.legal_name,
-               cobranza.format_money(cobranza.case_outstanding(pl.tenant_id, pl.case_id), pl.currency) AS owed,
+               -- case_outstanding, written out so it is planned with the statement, not called per row
+               cobranza.format_money((coalesce((SELECT sum(i.amount) FROM cobranza.invoice i
+                                                 WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id), 0)
+                                      + coalesce((SELECT sum(k.amount) FROM cobranza.court_cost k
+                                                   WHERE k.tenant_id = pl.tenant_id AND k.case_id = pl.case_id AND k.borne_by = 'debtor'), 0)
+                                      - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
+                                                   WHERE p.tenant_id = pl.tenant_id AND p.case_id = pl.case_id), 0))::bigint,
+                                     pl.currency) AS owed,
                (SELECT string_agg(format('%s (vencida el %s)', i.number, to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
                   FROM cobranza.invoice i WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id AND i.cancel_reason IS NULL) AS invoices
           FROM resolved r
@@ -5390,7 +5402,7 @@ CREATE TRIGGER strategy_case_step_audit_insert AFTER INSERT ON cobranza.strategy
 
 -- Name: strategy_case_step strategy_case_step_check; Type: TRIGGER; Schema: cobranza
 
-CREATE TRIGGER strategy_case_step_check BEFORE INSERT ON cobranza.strategy_case_step FOR EACH ROW EXECUTE FUNCTION cobranza.strategy_case_step_check();
+CREATE TRIGGER strategy_case_step_check AFTER INSERT ON cobranza.strategy_case_step REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.strategy_case_step_check();
 
 -- Name: strategy_decision strategy_decision_append_only; Type: TRIGGER; Schema: cobranza
 

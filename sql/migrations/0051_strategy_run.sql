@@ -181,21 +181,25 @@ GRANT INSERT (tenant_id, case_id, debtor_id, step_id, channel, address, subject,
 GRANT INSERT (tenant_id, case_id, kind, due, assignee, step_id, note), UPDATE (done_on)
     ON cobranza.case_task TO cobranza_admin, cobranza_collector;
 
--- A step is resolved on a day that has come (the run's --date is never after today).
+-- A step is resolved on a day that has come (the run's --date is never after today): one check
+-- per statement, since a run inserts a row per case.
 CREATE FUNCTION cobranza.strategy_case_step_check() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, cobranza, pg_temp
 AS $$
+DECLARE
+    v_on date;
 BEGIN
-    IF NEW.on_date > cobranza.today() THEN
+    SELECT n.on_date INTO v_on FROM new_rows n WHERE n.on_date > cobranza.today() LIMIT 1;
+    IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'strategy_case_step_on_date_check', COLUMN = 'on_date',
-            MESSAGE = format('on_date: %s is in the future', NEW.on_date);
+            MESSAGE = format('on_date: %s is in the future', v_on);
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$;
-CREATE TRIGGER strategy_case_step_check BEFORE INSERT ON cobranza.strategy_case_step
-    FOR EACH ROW EXECUTE FUNCTION cobranza.strategy_case_step_check();
+CREATE TRIGGER strategy_case_step_check AFTER INSERT ON cobranza.strategy_case_step
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.strategy_case_step_check();
 
 -- The run. Returns one row per decision it made (and, with decision 'letter' or 'posting-notice',
 -- the steps the caller must still carry out in the same transaction).
@@ -374,7 +378,14 @@ BEGIN
         RETURNING d.tenant_id, d.case_id, d.step_id),
     doing AS (
         SELECT pl.*, deb.name AS debtor_name, t.legal_name,
-               cobranza.format_money(cobranza.case_outstanding(pl.tenant_id, pl.case_id), pl.currency) AS owed,
+               -- case_outstanding, written out so it is planned with the statement, not called per row
+               cobranza.format_money((coalesce((SELECT sum(i.amount) FROM cobranza.invoice i
+                                                 WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id), 0)
+                                      + coalesce((SELECT sum(k.amount) FROM cobranza.court_cost k
+                                                   WHERE k.tenant_id = pl.tenant_id AND k.case_id = pl.case_id AND k.borne_by = 'debtor'), 0)
+                                      - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
+                                                   WHERE p.tenant_id = pl.tenant_id AND p.case_id = pl.case_id), 0))::bigint,
+                                     pl.currency) AS owed,
                (SELECT string_agg(format('%s (vencida el %s)', i.number, to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
                   FROM cobranza.invoice i WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id AND i.cancel_reason IS NULL) AS invoices
           FROM resolved r
