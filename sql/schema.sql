@@ -2997,7 +2997,7 @@ BEGIN
                                  'indicando el caso %s.', o.debtor_name, o.owed, o.legal_name, o.invoices, o.number)
                     ELSE format('%s: le recordamos su deuda de %s con %s (facturas %s). Caso %s.',
                                 o.debtor_name, o.owed, o.legal_name, o.invoices, o.number) END,
-               format('strategy:%s:%s:%s', o.tenant_id, o.case_id, o.step_id)
+               format('strategy-%s-%s-%s', o.tenant_id, o.case_id, o.step_id)
           FROM doing o
         RETURNING 1),
     -- (data-modifying CTEs run whether or not the final query reads them)
@@ -4181,6 +4181,7 @@ CREATE TABLE cobranza.outbound_message (
     CONSTRAINT outbound_message_channel_check CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text, 'whatsapp'::text]))),
     CONSTRAINT outbound_message_channel_text CHECK (cobranza.single_line(channel, 'channel'::text)),
     CONSTRAINT outbound_message_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT outbound_message_idempotency_key_check CHECK ((idempotency_key ~ '^[A-Za-z0-9._-]{1,128}$'::text)),
     CONSTRAINT outbound_message_idempotency_key_text CHECK (cobranza.single_line(idempotency_key, 'idempotency_key'::text)),
     CONSTRAINT outbound_message_status_check CHECK ((status = 'queued'::text)),
     CONSTRAINT outbound_message_status_text CHECK (cobranza.single_line(status, 'status'::text)),

@@ -61,6 +61,11 @@ struct StrategyRunTests {
         #expect(decisions(try run("2026-04-15")) == [])
         #expect(decisions(try run("2026-04-24")) == ["sms done"])
         #expect(try count("outbound_message") == 2)
+        // Keys the delivery worker takes as they are (letters, digits, ".", "-", "_"), one per case and step.
+        let keys = try fixture.db.asSuperuser { su in
+            try su.query("SELECT idempotency_key FROM cobranza.outbound_message ORDER BY id").rows.map { try $0.decode("idempotency_key", as: String.self) }
+        }
+        #expect(keys.count == Set(keys).count && keys.allSatisfy { $0.hasPrefix("strategy-") && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } })
         #expect(try count("case_task") == 1)
         // The unique key, not the run's care, is the guard.
         let refused = try fixture.db.asSuperuser { su in

@@ -87,6 +87,8 @@ CREATE TABLE cobranza.outbound_message (
     CONSTRAINT outbound_message_body_text CHECK (cobranza.note_text(body, 'body', 20000)),
     CONSTRAINT outbound_message_status_text CHECK (cobranza.single_line(status, 'status')),
     CONSTRAINT outbound_message_idempotency_key_text CHECK (cobranza.single_line(idempotency_key, 'idempotency_key')),
+    -- What Delivery's ProtocolText.idempotencyKey accepts (it becomes the Message-ID).
+    CONSTRAINT outbound_message_idempotency_key_check CHECK (idempotency_key ~ '^[A-Za-z0-9._-]{1,128}$'),
     CONSTRAINT outbound_message_created_by_text CHECK (cobranza.single_line(created_by::text, 'created_by'))
 );
 CREATE INDEX outbound_message_tenant_id_case_id_idx ON cobranza.outbound_message (tenant_id, case_id);
@@ -402,7 +404,7 @@ BEGIN
                                  'indicando el caso %s.', o.debtor_name, o.owed, o.legal_name, o.invoices, o.number)
                     ELSE format('%s: le recordamos su deuda de %s con %s (facturas %s). Caso %s.',
                                 o.debtor_name, o.owed, o.legal_name, o.invoices, o.number) END,
-               format('strategy:%s:%s:%s', o.tenant_id, o.case_id, o.step_id)
+               format('strategy-%s-%s-%s', o.tenant_id, o.case_id, o.step_id)
           FROM doing o
         RETURNING 1),
     -- (data-modifying CTEs run whether or not the final query reads them)
