@@ -69,6 +69,12 @@ public struct Agenda {
                       JOIN cobranza.agreement_status s ON s.tenant_id = i.tenant_id AND s.id = i.agreement_id
                      WHERE i.status <> 'paid' AND s.status IN ('active', 'default')
                     UNION ALL
+                    -- Tasks the strategy run gave the case (call, visit, referral review, authorisation).
+                    SELECT k.tenant_id, k.case_id, k.due,
+                           CASE k.kind WHEN 'authorisation' THEN 'obtain contact authorisation' ELSE k.kind END || ' (strategy)',
+                           NULL, 2
+                      FROM cobranza.case_task k WHERE k.done_on IS NULL
+                    UNION ALL
                     SELECT p.tenant_id, p.case_id, p.withdrawal_due, 'withdraw posting', NULL, 1
                       FROM cobranza.posting p WHERE p.withdrawal_due IS NOT NULL AND p.withdrawn_on IS NULL
                     UNION ALL

@@ -34,6 +34,12 @@ public struct Postings {
 
     private func notify(_ caseNumber: String) throws -> (caseNumber: String, allowedFrom: CalendarDate) {
         let target = try WorkflowCase.load(session, number: caseNumber)
+        return (target.number, try notify(target))
+    }
+
+    /// The notice for a loaded case (`posting notify`, and a strategy's posting-notice step):
+    /// the first day publication is allowed.
+    func notify(_ target: WorkflowCase) throws -> CalendarDate {
         try target.check(.notifyPosting)
         // A notice of a posting that could never be published would only frighten the debtor.
         let facts = try connection.query("""
@@ -49,7 +55,7 @@ public struct Postings {
         }
         try connection.query("INSERT INTO cobranza.posting (tenant_id, case_id) VALUES ($1, $2)", [target.tenant, target.id])
         let days = try noticeDays(target)
-        return (target.number, PostingRules.earliestPublication(noticeOn: try session.today(), country: target.debtorCountry, contractDays: days))
+        return PostingRules.earliestPublication(noticeOn: try session.today(), country: target.debtorCountry, contractDays: days)
     }
 
     public func publish(caseNumber: String, registry: String, reference: String?) throws -> String {

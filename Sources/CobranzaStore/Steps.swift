@@ -83,6 +83,13 @@ public struct Steps {
                 INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, letter_level, body\(ruleOverride == nil ? "" : ", rule_override"))
                 VALUES ($1, $2, $3, $4, $5, $6, $7::smallint, $8\(ruleOverride == nil ? "" : ", $9"))
                 """, parameters)
+            // A call or visit logged by hand closes the strategy's open task of that kind.
+            if kind == .call || kind == .visit {
+                try connection.query("""
+                    UPDATE cobranza.case_task SET done_on = cobranza.today()
+                     WHERE tenant_id = $1 AND case_id = $2 AND kind = $3 AND done_on IS NULL
+                    """, [target.tenant, target.id, kind.rawValue])
+            }
             return Logged(caseNumber: target.number, kind: kind, outcome: outcome, level: level, nextAction: nextAction, letter: letter)
         }
     }

@@ -167,6 +167,29 @@ enum CaseCommands {
         return .sections([.init("Portfolio", byStage), .init("Remitted", remittances)])
     }
 
+    static let hold = Command(CommandSpec(
+        words: ["case", "hold"],
+        arguments: [CommandTable.caseArgument],
+        options: [CommandTable.option("until", "DATE", .date, required: true, help: "the last day the strategy waits"),
+                  CommandTable.option("reason", "TEXT", required: true, help: "why the case is held")],
+        summary: "stop a case's strategy until a date (staff)",
+        examples: ["case hold C-2026-000123 --until 2026-12-20 --reason 'cliente negocia directamente'"])
+    ) { invocation, context in
+        let number = try context.session.caseHolds.hold(caseNumber: invocation.argument("CASE")!, until: invocation.date("until")!,
+                                                        reason: invocation.option("reason")!)
+        return .message("Case \(number) on hold until \(invocation.date("until")!): its strategy waits.")
+    }
+
+    static let release = Command(CommandSpec(
+        words: ["case", "release"],
+        arguments: [CommandTable.caseArgument], options: [],
+        summary: "end a case's hold: its strategy goes on at the next run (staff)",
+        examples: ["case release C-2026-000123"])
+    ) { invocation, context in
+        let number = try context.session.caseHolds.release(caseNumber: invocation.argument("CASE")!)
+        return .message("Case \(number) released: its strategy goes on at the next run.")
+    }
+
     static let close = Command(CommandSpec(
         words: ["case", "close"],
         arguments: [CommandTable.argument("CASE", .caseNumber, help: "case number")],

@@ -1,0 +1,285 @@
+import CobranzaCore
+import CobranzaStore
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+/// Issue 17, items 1 and 2: the daily run drives each open case up its ladder, one step per run,
+/// each step at most once (the database's unique key), pre-due steps too late skipped, pauses
+/// re-weighed every run, contact rules obeyed, a dry run changing nothing, and 8 runs at once
+/// doing each step once.
+@Suite("Strategy run")
+struct StrategyRunTests {
+    let fixture: PaymentFixture
+
+    init() throws {
+        fixture = try PaymentFixture()
+    }
+
+    /// A default ladder of `steps` (day, action, level).
+    func ladder(_ steps: [(Int, StrategyAction, LetterLevel?)]) throws {
+        let admin = try fixture.session(fixture.admin)
+        _ = try admin.strategies.create(name: "ladder", isDefault: true)
+        for (day, action, level) in steps {
+            try admin.strategies.addStep(.init(strategy: "ladder", day: day, action: action, level: level))
+        }
+    }
+
+    /// A case (invoice due 2025-10-31) whose debtor has an email and a phone.
+    func reachableCase() throws -> String {
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [300_000])
+        try fixture.db.asSuperuser { su in
+            try su.query("""
+                UPDATE cobranza.debtor d SET email = 'pagos@example.cl', phone = '+56 9 5555 0000'
+                  FROM cobranza.collection_case c WHERE c.number = $1 AND d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+                """, [number])
+        }
+        return number
+    }
+
+    func run(_ day: String, dryRun: Bool = false) throws -> StrategyRunReport {
+        let admin = try fixture.session(fixture.admin)
+        try admin.connection.query("SELECT set_config('cobranza.as_of', $1, false)", [day])
+        return try admin.strategyRuns.run(on: nil, client: nil, dryRun: dryRun)
+    }
+
+    func decisions(_ report: StrategyRunReport) -> [String] { report.decisions.map { "\($0.action) \($0.decision)" } }
+
+    func count(_ table: String) throws -> Int {
+        try fixture.db.asSuperuser { su in try su.query("SELECT count(*)::int AS n FROM cobranza.\(table)").first!.decode("n") }
+    }
+
+    @Test func eachStepOnceOneStepPerRunAtTheLaddersPace() throws {
+        try ladder([(5, .email, nil), (15, .call, nil), (25, .sms, nil)])
+        let number = try reachableCase()
+        // Placed long after every step's day: the first step only, then the ladder's own gaps.
+        #expect(decisions(try run("2026-04-02")) == ["email done"])
+        #expect(decisions(try run("2026-04-02")) == [], "a second run the same day does nothing")
+        #expect(decisions(try run("2026-04-11")) == [], "the call comes 10 days after the email")
+        #expect(decisions(try run("2026-04-14")) == ["call task"], "a missed day is caught up, one step")
+        #expect(decisions(try run("2026-04-15")) == [])
+        #expect(decisions(try run("2026-04-24")) == ["sms done"])
+        #expect(try count("outbound_message") == 2)
+        // Keys the delivery worker takes as they are (letters, digits, ".", "-", "_"), one per case and step.
+        let keys = try fixture.db.asSuperuser { su in
+            try su.query("SELECT idempotency_key FROM cobranza.outbound_message ORDER BY id").rows.map { try $0.decode("idempotency_key", as: String.self) }
+        }
+        #expect(keys.count == Set(keys).count && keys.allSatisfy { $0.hasPrefix("strategy-") && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } })
+        #expect(try count("case_task") == 1)
+        // The unique key, not the run's care, is the guard.
+        let refused = try fixture.db.asSuperuser { su in
+            refusal(su, """
+                INSERT INTO cobranza.strategy_case_step (tenant_id, case_id, step_id, outcome, on_date)
+                SELECT d.tenant_id, d.case_id, d.step_id, 'done', '2026-04-02' FROM cobranza.strategy_case_step d LIMIT 1
+                """)
+        }
+        #expect(refused?.constraint == "strategy_case_step_once_key")
+        let log = try fixture.session(fixture.admin).strategyRuns.log(caseNumber: number, limit: 50)
+        #expect(log.map(\.decision) == ["done", "task", "done"])
+    }
+
+    @Test func aPreDueStepWhoseDayPassedIsSkippedTooLate() throws {
+        try ladder([(-3, .reminder, nil), (5, .email, nil)])
+        _ = try reachableCase()
+        let report = try run("2026-04-02")
+        #expect(decisions(report) == ["email done", "reminder skipped"])
+        #expect(report.decisions.first { $0.action == "reminder" }?.reason.hasPrefix("too late") == true)
+    }
+
+    @Test func aDebtorWithoutAnAddressIsSkippedAndTheLadderGoesOn() throws {
+        try ladder([(5, .email, nil), (15, .call, nil)])
+        _ = try fixture.openCase(tenant: fixture.acme, amounts: [300_000])
+        let report = try run("2026-04-02")
+        #expect(decisions(report) == ["email skipped"])
+        #expect(report.decisions[0].reason.hasPrefix("no address"))
+    }
+
+    @Test func pausesAreWeighedAgainAtEveryRun() throws {
+        try ladder([(5, .email, nil), (15, .call, nil)])
+        let held = try reachableCase()
+        let promised = try reachableCase()
+        let disputed = try reachableCase()
+        let closed = try reachableCase()
+        let ana = try fixture.session(fixture.collector)
+        let admin = try fixture.session(fixture.admin)
+        _ = try admin.caseHolds.hold(caseNumber: held, until: CalendarDate(parsing: "2026-04-05")!, reason: "negocia")
+        _ = try ana.promises.add(caseNumber: promised, amount: "100.000", due: "2026-04-06", note: nil)
+        _ = try ana.disputes.open(caseNumber: disputed, reason: "factura mal emitida")
+        _ = try admin.cases.close(closed, code: .uncollectible, note: nil)
+        let first = try run("2026-04-02")
+        #expect(Set(first.decisions.map { "\($0.caseNumber) \($0.decision)" })
+                == ["\(held) paused", "\(promised) paused", "\(disputed) paused"], "a closed case takes no step")
+        #expect(first.decisions.first { $0.caseNumber == held }?.reason.hasPrefix("on hold until 2026-04-05") == true)
+        #expect(first.decisions.first { $0.caseNumber == promised }?.reason.hasPrefix("promise pending") == true)
+        #expect(first.decisions.first { $0.caseNumber == disputed }?.reason == "open dispute")
+        // The hold ran out, the promise broke (6 April + 3 grace days): both go on.
+        let later = try run("2026-04-10")
+        #expect(Set(later.decisions.map { "\($0.caseNumber) \($0.decision)" })
+                == ["\(held) done", "\(promised) done", "\(disputed) paused"])
+    }
+
+    @Test func lettersGoOneTwoThreeInTheLadderAndOnTheCase() throws {
+        let admin = try fixture.session(fixture.admin)
+        _ = try admin.strategies.create(name: "cartas", isDefault: true)
+        #expect(throws: (any Error).self) { try admin.strategies.addStep(.init(strategy: "cartas", day: 5, action: .letter, level: .firm)) }
+        let plain = try fixture.db.asSuperuser { su in
+            try su.query("SET ROLE cobranza_owner")
+            defer { _ = try? su.query("RESET ROLE") }
+            return refusal(su, """
+                INSERT INTO cobranza.strategy_step (strategy_id, day, action, letter_level)
+                SELECT id, 9, 'letter', 3 FROM cobranza.strategy WHERE name = 'cartas'
+                """)
+        }
+        #expect(plain?.message.contains("needs a level 2 letter") == true)
+        for (day, level) in [(5, LetterLevel.friendly), (10, .firm), (15, .lastNotice)] {
+            try admin.strategies.addStep(.init(strategy: "cartas", day: day, action: .letter, level: level))
+        }
+        let number = try reachableCase()
+        #expect(decisions(try run("2026-04-02")) == ["letter done"])
+        #expect(decisions(try run("2026-04-07")) == ["letter done"])
+        #expect(decisions(try run("2026-04-12")) == ["letter done"])
+        let levels = try fixture.db.asSuperuser { su in
+            try su.query("""
+                SELECT e.letter_level FROM cobranza.case_event e JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+                 WHERE c.number = $1 AND e.kind = 'letter' ORDER BY e.id
+                """, [number]).rows.map { try $0.decode("letter_level", as: Int.self) }
+        }
+        #expect(levels == [1, 2, 3])
+    }
+
+    @Test func aDryRunChangesNothing() throws {
+        try ladder([(-3, .reminder, nil), (5, .email, nil)])
+        _ = try reachableCase()
+        let dry = try run("2026-04-02", dryRun: true)
+        #expect(decisions(dry) == ["email done", "reminder skipped"])
+        for table in ["strategy_case_step", "strategy_decision", "outbound_message", "case_task"] {
+            #expect(try count(table) == 0, "\(table)")
+        }
+        #expect(decisions(try run("2026-04-02")) == ["email done", "reminder skipped"])
+    }
+
+    @Test func aContactTheRulesRefuseIsDeferredOrAwaitsAuthorisation() throws {
+        try ladder([(5, .email, nil), (15, .call, nil)])
+        let number = try reachableCase()
+        try fixture.db.asSuperuser { su in
+            try su.query("""
+                CREATE OR REPLACE FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamptz,
+                                                                  OUT rule text, OUT allowed_at timestamptz)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cobranza, pg_temp
+                AS $$ SELECT 'test-window'::text, timestamptz '2026-04-03 08:00-03' $$
+                """)
+        }
+        let deferred = try run("2026-04-02")
+        #expect(decisions(deferred) == ["email deferred"])
+        #expect(deferred.decisions[0].reason.contains("deferred by rule test-window until 2026-04-03 08:00"))
+        #expect(try count("strategy_case_step") == 0 && count("outbound_message") == 0)
+        try fixture.db.asSuperuser { su in
+            try su.query("""
+                CREATE OR REPLACE FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamptz,
+                                                                  OUT rule text, OUT allowed_at timestamptz)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cobranza, pg_temp
+                AS $$ SELECT 'no-authorised-channel'::text, NULL::timestamptz $$
+                """)
+        }
+        #expect(decisions(try run("2026-04-03")) == ["email paused"])
+        #expect(decisions(try run("2026-04-04")) == ["email paused"])
+        let tasks = try fixture.db.asSuperuser { su in
+            try su.query("SELECT kind FROM cobranza.case_task").rows.map { try $0.decode("kind", as: String.self) }
+        }
+        #expect(tasks == ["authorisation"], "one task, however many runs ask")
+        try fixture.db.asSuperuser { su in
+            try su.query("""
+                CREATE OR REPLACE FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamptz,
+                                                                  OUT rule text, OUT allowed_at timestamptz)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cobranza, pg_temp
+                AS $$ SELECT NULL::text, p_at $$
+                """)
+        }
+        #expect(decisions(try run("2026-04-05")) == ["email done"])
+        _ = number
+    }
+
+    @Test func eightRunsAtOnceDoEachStepOnce() throws {
+        try ladder([(-3, .reminder, nil), (5, .email, nil), (15, .call, nil)])
+        for _ in 0..<30 { _ = try reachableCase() }
+        let admins = try (0..<8).map { try fixture.db.addPerson("adm\($0)", kind: "admin") }
+        let db = fixture.db
+        let failures = simultaneously(8, prepare: { worker -> Session in
+            let connection = try db.connect(as: admins[worker])
+            try connection.query("SELECT set_config('cobranza.as_of', '2026-04-02', false)")
+            return try Session(connection: connection)
+        }, act: { _, session in
+            _ = try session.strategyRuns.run(on: nil, client: nil, dryRun: false)
+        })
+        #expect(failures == [])
+        let counts = try fixture.db.asSuperuser { su in
+            try su.query("""
+                SELECT (SELECT count(*)::int FROM cobranza.strategy_case_step WHERE outcome = 'done') AS done,
+                       (SELECT count(*)::int FROM cobranza.strategy_case_step WHERE outcome = 'skipped') AS skipped,
+                       (SELECT count(*)::int FROM cobranza.outbound_message) AS messages,
+                       (SELECT count(*)::int FROM cobranza.case_event WHERE kind = 'email') AS emails,
+                       (SELECT count(*)::int FROM cobranza.strategy_decision WHERE decision = 'done') AS logged
+                """).first!
+        }
+        #expect(try counts.decode("done", as: Int.self) == 30)
+        #expect(try counts.decode("skipped", as: Int.self) == 30)
+        #expect(try counts.decode("messages", as: Int.self) == 30)
+        #expect(try counts.decode("emails", as: Int.self) == 30)
+        #expect(try counts.decode("logged", as: Int.self) == 30)
+    }
+
+    @Test func aChangedStrategyKeepsTheStepsCasesDid() throws {
+        try ladder([(5, .email, nil), (15, .call, nil)])
+        let number = try reachableCase()
+        #expect(decisions(try run("2026-04-02")) == ["email done"])
+        let admin = try fixture.session(fixture.admin)
+        // The email is edited: removed and added again on an earlier day. The case is past it: not
+        // again. (A step added after the last one a case resolved is done when its day comes.)
+        try admin.strategies.removeStep(strategy: "ladder", day: 5, action: .email)
+        try admin.strategies.addStep(.init(strategy: "ladder", day: 3, action: .email))
+        try admin.strategies.addStep(.init(strategy: "ladder", day: 20, action: .sms))
+        #expect(throws: (any Error).self) { try admin.strategies.removeStep(strategy: "ladder", day: 5, action: .email) }
+        #expect(decisions(try run("2026-04-12")) == ["call task"])
+        #expect(decisions(try run("2026-04-17")) == ["sms done"])
+        #expect(try admin.strategyRuns.log(caseNumber: number, limit: 10).map(\.action) == ["email", "call", "sms"])
+        let edited = try fixture.db.asSuperuser { su in
+            refusal(su, "UPDATE cobranza.strategy_step SET day = 7 WHERE removed_at IS NULL AND action = 'call'")
+        }
+        #expect(edited != nil, "a step is never edited in place")
+    }
+
+    @Test func aCollectorRunsOneClientsAssignedCases() throws {
+        try ladder([(5, .email, nil)])
+        let mine = try reachableCase()
+        let unassigned = try reachableCase()
+        try fixture.session(fixture.admin).cases.assign(mine, to: fixture.collector)
+        let ana = try fixture.session(fixture.collector)
+        #expect(throws: (any Error).self) { try ana.strategyRuns.run(on: nil, client: nil, dryRun: false) }
+        let report = try ana.strategyRuns.run(on: nil, client: "ACME", dryRun: false)
+        #expect(report.decisions.map(\.caseNumber) == [mine])
+        #expect(try run("2026-04-02").decisions.map(\.caseNumber) == [unassigned])
+        #expect(throws: (any Error).self, "--date after today") {
+            try ana.strategyRuns.run(on: CalendarDate(parsing: "2026-04-03"), client: "ACME", dryRun: false)
+        }
+    }
+
+    @Test func anSMESeesNoneOfTheStrategyTables() throws {
+        try ladder([(5, .email, nil), (15, .call, nil)])
+        _ = try reachableCase()
+        _ = try run("2026-04-02")
+        let maria = try fixture.connect(fixture.maria)
+        for table in ["strategy", "strategy_step", "client_strategy", "case_hold", "strategy_case_step", "strategy_decision",
+                      "outbound_message", "case_task"] {
+            let seen = try? maria.query("SELECT count(*)::int AS n FROM cobranza.\(table)").first!.decode("n", as: Int.self)
+            #expect(seen == nil || seen == 0, "\(table)")
+            #expect(throws: (any Error).self, "\(table)") {
+                try maria.query("INSERT INTO cobranza.\(table) (tenant_id) VALUES (\(fixture.acme))")
+            }
+        }
+        #expect(throws: (any Error).self) { try maria.query("SELECT * FROM cobranza.strategy_run(cobranza.today(), NULL)") }
+        // What reaches the client: its contacts on the timeline, when the step is client-visible.
+        let collector = try fixture.connect(fixture.collector)
+        #expect(throws: (any Error).self) { try collector.query("SELECT * FROM cobranza.strategy_run(cobranza.today(), NULL)") }
+    }
+}
