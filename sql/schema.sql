@@ -252,10 +252,11 @@ BEGIN
                                   FROM new_rows nr) i
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
+        small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
         copies AS (
                 SELECT nr.tenant_id, jsonb_agg(to_jsonb(nr) ORDER BY nr.id) AS rows
                   FROM new_rows nr
-                 WHERE nr.tenant_id IN (SELECT s.tenant_id FROM shares s WHERE s.n <= 100)
+                 WHERE nr.tenant_id IN (SELECT m.tenant_id FROM small m)
                  GROUP BY nr.tenant_id)
         INSERT INTO cobranza.audit_log (who, table_name, operation, tenant_id, before, after)
         SELECT session_user, TG_TABLE_NAME, 'INSERT', s.tenant_id, NULL,
@@ -283,10 +284,11 @@ BEGIN
                                   FROM new_rows nr) i
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
+        small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
         copies AS (
                 SELECT nr.tenant_id, jsonb_agg((SELECT to_jsonb(x) FROM (SELECT %s) x) ORDER BY nr.id) AS rows
                   FROM new_rows nr
-                 WHERE nr.tenant_id IN (SELECT s.tenant_id FROM shares s WHERE s.n <= 100)
+                 WHERE nr.tenant_id IN (SELECT m.tenant_id FROM small m)
                  GROUP BY nr.tenant_id)
         INSERT INTO cobranza.audit_log (who, table_name, operation, tenant_id, before, after)
         SELECT session_user, $1, 'INSERT', s.tenant_id, NULL,
@@ -481,6 +483,64 @@ BEGIN
 END
 $$;
 
+-- Name: case_hold_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_hold_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_case record;
+BEGIN
+    SELECT c.number, c.stage INTO v_case FROM cobranza.collection_case c
+     WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id FOR NO KEY UPDATE;
+    IF TG_OP = 'INSERT' THEN
+        NEW.placed_on := cobranza.today();
+        NEW.placed_at := now();
+        NEW.placed_by := session_user;
+        NEW.released_on := NULL;
+        NEW.released_by := NULL;
+        NEW.reason := btrim(NEW.reason);
+        IF NEW.reason = '' THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_hold_reason_text', COLUMN = 'reason',
+                MESSAGE = 'reason: say why the case is held';
+        END IF;
+        IF NEW.until < NEW.placed_on THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_hold_until_check', COLUMN = 'until',
+                MESSAGE = format('until: %s is in the past', NEW.until);
+        END IF;
+        IF v_case.stage = 'closed' THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_open_check',
+                MESSAGE = format('case %s is closed: there is nothing to hold', v_case.number);
+        END IF;
+        IF EXISTS (SELECT 1 FROM cobranza.case_hold h WHERE h.tenant_id = NEW.tenant_id AND h.case_id = NEW.case_id
+                      AND h.released_on IS NULL AND h.until >= NEW.placed_on) THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_hold_open_check',
+                MESSAGE = format('case %s is already on hold: release it first (case release)', v_case.number);
+        END IF;
+        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note)
+        VALUES (NEW.tenant_id, NEW.case_id, 'note', format('on hold until %s: %s', NEW.until, NEW.reason));
+        RETURN NEW;
+    END IF;
+    IF OLD.released_on IS NOT NULL
+       OR (NEW.tenant_id, NEW.id, NEW.case_id, NEW.until, NEW.reason, NEW.placed_on, NEW.placed_at, NEW.placed_by)
+          IS DISTINCT FROM (OLD.tenant_id, OLD.id, OLD.case_id, OLD.until, OLD.reason, OLD.placed_on, OLD.placed_at, OLD.placed_by) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_hold_released_check',
+            MESSAGE = 'a hold is only released (case release), never changed';
+    END IF;
+    IF NEW.released_on IS NULL THEN
+        RETURN NEW;
+    END IF;
+    NEW.released_on := cobranza.today();
+    NEW.released_by := session_user;
+    IF v_case.stage <> 'closed' THEN
+        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note)
+        VALUES (NEW.tenant_id, NEW.case_id, 'note', format('hold released (it ran until %s)', NEW.until));
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: case_insert_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.case_insert_check() RETURNS trigger
@@ -507,6 +567,25 @@ CREATE FUNCTION cobranza.case_outstanding(p_tenant bigint, p_case bigint) RETURN
           + coalesce((SELECT sum(k.amount) FROM cobranza.court_cost k
                        WHERE k.tenant_id = p_tenant AND k.case_id = p_case AND k.borne_by = 'debtor'), 0)
           - coalesce((SELECT sum(p.amount) FROM cobranza.payment p WHERE p.tenant_id = p_tenant AND p.case_id = p_case), 0))::bigint
+$$;
+
+-- Name: case_task_done(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_task_done() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF OLD.done_on IS NOT NULL OR NEW.done_on IS NULL
+       OR (NEW.tenant_id, NEW.id, NEW.case_id, NEW.kind, NEW.due, NEW.assignee, NEW.step_id, NEW.note, NEW.created_at, NEW.created_by)
+          IS DISTINCT FROM (OLD.tenant_id, OLD.id, OLD.case_id, OLD.kind, OLD.due, OLD.assignee, OLD.step_id, OLD.note, OLD.created_at, OLD.created_by) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_task_done_check',
+            MESSAGE = 'a task is only closed (done), never changed';
+    END IF;
+    NEW.done_on := cobranza.today();
+    NEW.done_by := session_user;
+    RETURN NEW;
+END
 $$;
 
 -- Name: case_transition(); Type: FUNCTION; Schema: cobranza
@@ -3118,6 +3197,359 @@ BEGIN
 END
 $_$;
 
+-- Name: strategy_case_step_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.strategy_case_step_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_on date;
+BEGIN
+    SELECT n.on_date INTO v_on FROM new_rows n WHERE n.on_date > cobranza.today() LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'strategy_case_step_on_date_check', COLUMN = 'on_date',
+            MESSAGE = format('on_date: %s is in the future', v_on);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: strategy_run(date, bigint); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) RETURNS TABLE(tenant_id bigint, case_id bigint, step_id bigint, action text, letter_level smallint, client_visible boolean, decision text, reason text)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_kind text := cobranza.current_kind();
+    v_assignee name;
+    v_moment timestamptz;
+BEGIN
+    IF v_kind IS NULL OR v_kind NOT IN ('admin', 'collector') THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only admins and collectors run strategies';
+    END IF;
+    IF p_on IS NULL OR p_on > cobranza.today() THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'strategy_run_date_check', COLUMN = 'run_on',
+            MESSAGE = format('run_on: %s is after today (%s)', p_on, cobranza.today());
+    END IF;
+    IF v_kind = 'collector' THEN
+        IF p_tenant IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+                MESSAGE = 'a collector runs one client''s strategy (--client) over the cases assigned to them; only admins run every client';
+        END IF;
+        v_assignee := session_user;
+    END IF;
+    -- The moment every contact of the run is weighed at: now, or noon (Santiago) of a past day.
+    v_moment := CASE WHEN p_on = cobranza.today() THEN cobranza.now()
+                     ELSE (p_on + time '12:00') AT TIME ZONE 'America/Santiago' END;
+
+    DROP TABLE IF EXISTS pg_temp.strategy_scope;
+    DROP TABLE IF EXISTS pg_temp.strategy_plan;
+
+    -- Every open case in scope with a ladder, and where it stands on it.
+    CREATE TEMP TABLE strategy_scope ON COMMIT DROP AS
+    SELECT c.tenant_id, c.id AS case_id, c.number, c.debtor_id, c.stage, c.posted, c.assigned_to, c.opened_on, c.currency,
+           coalesce(cs.strategy_id, dflt.id) AS strategy_id,
+           inv.base_due, r.last_day, r.last_done_day, r.last_done_on, coalesce(r.done_today, false) AS done_today
+      FROM cobranza.collection_case c
+      LEFT JOIN cobranza.client_strategy cs ON cs.tenant_id = c.tenant_id
+      LEFT JOIN cobranza.strategy dflt ON dflt.is_default
+      LEFT JOIN LATERAL (SELECT min(i.due) AS base_due FROM cobranza.invoice i
+                          WHERE i.tenant_id = c.tenant_id AND i.case_id = c.id AND i.cancel_reason IS NULL) inv ON true
+      LEFT JOIN (SELECT d.tenant_id, d.case_id, max(s.day) AS last_day,
+                        (array_agg(s.day ORDER BY d.on_date DESC, s.day DESC) FILTER (WHERE d.outcome <> 'skipped'))[1] AS last_done_day,
+                        max(d.on_date) FILTER (WHERE d.outcome <> 'skipped') AS last_done_on,
+                        bool_or(d.on_date = p_on AND d.outcome <> 'skipped') AS done_today
+                   FROM cobranza.strategy_case_step d
+                   JOIN cobranza.strategy_step s ON s.id = d.step_id
+                  WHERE p_tenant IS NULL OR d.tenant_id = p_tenant
+                  GROUP BY d.tenant_id, d.case_id) r ON r.tenant_id = c.tenant_id AND r.case_id = c.id
+     WHERE c.stage <> 'closed'
+       AND (p_tenant IS NULL OR c.tenant_id = p_tenant)
+       AND (v_assignee IS NULL OR c.assigned_to = v_assignee)
+       AND coalesce(cs.strategy_id, dflt.id) IS NOT NULL;
+    ANALYZE strategy_scope;
+
+    -- Pre-due steps whose day has passed are skipped, "too late": a case placed after them starts
+    -- at its first step after the due date.
+    RETURN QUERY
+    WITH late AS (
+        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date)
+        SELECT sc.tenant_id, sc.case_id, s.id, 'skipped', p_on
+          FROM strategy_scope sc
+          JOIN cobranza.strategy_step s ON s.strategy_id = sc.strategy_id AND s.removed_at IS NULL
+         WHERE s.day < 0 AND sc.base_due + s.day < p_on AND s.day >= coalesce(sc.last_day, s.day)
+           AND NOT EXISTS (SELECT 1 FROM cobranza.strategy_case_step x
+                            WHERE x.tenant_id = sc.tenant_id AND x.case_id = sc.case_id AND x.step_id = s.id)
+        ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING
+        RETURNING d.tenant_id, d.case_id, d.step_id),
+    logged AS (
+        INSERT INTO cobranza.strategy_decision AS g (tenant_id, case_id, step_id, run_on, decision, reason)
+        SELECT l.tenant_id, l.case_id, l.step_id, p_on, 'skipped',
+               format('too late: day %s before the due date %s has passed', s.day, sc.base_due)
+          FROM late l JOIN cobranza.strategy_step s ON s.id = l.step_id
+          JOIN strategy_scope sc ON sc.tenant_id = l.tenant_id AND sc.case_id = l.case_id
+        RETURNING g.tenant_id, g.case_id, g.step_id, g.decision, g.reason)
+    SELECT g.tenant_id, g.case_id, g.step_id, s.action, s.letter_level, s.client_visible, g.decision, g.reason
+      FROM logged g JOIN cobranza.strategy_step s ON s.id = g.step_id;
+
+    -- Each case's next step (the first of its ladder not yet resolved, never one before the last
+    -- it resolved), due on the later of its own day and the last step done plus the gap between
+    -- their days, and what the run decides about it.
+    CREATE TEMP TABLE strategy_plan ON COMMIT DROP AS
+    WITH next AS (
+        SELECT sc.*, s.id AS step_id, s.action, s.letter_level, s.client_visible, s.day,
+               greatest(CASE s.from_point WHEN 'due' THEN sc.base_due ELSE sc.opened_on END + s.day,
+                        sc.last_done_on + (s.day - sc.last_done_day)) AS due_on
+          FROM strategy_scope sc
+         CROSS JOIN LATERAL (SELECT s.* FROM cobranza.strategy_step s
+                              WHERE s.strategy_id = sc.strategy_id AND s.removed_at IS NULL
+                                AND s.day >= coalesce(sc.last_day, s.day)
+                                AND NOT EXISTS (SELECT 1 FROM cobranza.strategy_case_step x
+                                                 WHERE x.tenant_id = sc.tenant_id AND x.case_id = sc.case_id AND x.step_id = s.id)
+                              ORDER BY s.day, s.id LIMIT 1) s
+         WHERE NOT sc.done_today),
+    weighed AS (
+        SELECT n.*,
+               CASE
+                 WHEN h.until IS NOT NULL THEN format('on hold until %s: %s', h.until, h.reason)
+                 WHEN n.action = 'referral-review' AND n.stage = 'judicial' THEN NULL
+                 WHEN n.stage = 'judicial' THEN 'the case is judicial: extrajudicial steps wait'
+                 WHEN EXISTS (SELECT 1 FROM cobranza.dispute x WHERE x.tenant_id = n.tenant_id AND x.case_id = n.case_id
+                                 AND x.outcome IS NULL) THEN 'open dispute'
+                 WHEN p.deadline IS NOT NULL THEN format('promise pending until %s', p.deadline)
+                 WHEN EXISTS (SELECT 1 FROM cobranza.agreement_status a WHERE a.tenant_id = n.tenant_id AND a.case_id = n.case_id
+                                 AND a.status = 'active') THEN 'payment agreement in force'
+                 WHEN n.posted AND n.action <> 'referral-review' THEN 'the case is posted: extrajudicial steps wait'
+               END AS pause,
+               CASE WHEN n.action = 'referral-review' AND n.stage = 'judicial' THEN 'the case is already judicial' END AS skip,
+               CASE n.action WHEN 'email' THEN 'email' WHEN 'sms' THEN 'sms' WHEN 'whatsapp' THEN 'whatsapp'
+                             WHEN 'reminder' THEN CASE WHEN deb.email IS NOT NULL THEN 'email' ELSE 'sms' END END AS channel,
+               CASE n.action WHEN 'email' THEN deb.email WHEN 'sms' THEN deb.phone WHEN 'whatsapp' THEN deb.phone
+                             WHEN 'reminder' THEN coalesce(deb.email, deb.phone) END AS address
+          FROM next n
+          JOIN cobranza.debtor deb ON deb.tenant_id = n.tenant_id AND deb.id = n.debtor_id
+          LEFT JOIN LATERAL (SELECT h.until, h.reason FROM cobranza.case_hold h
+                              WHERE h.tenant_id = n.tenant_id AND h.case_id = n.case_id AND h.released_on IS NULL
+                                AND h.placed_on <= p_on AND h.until >= p_on
+                              ORDER BY h.until DESC LIMIT 1) h ON true
+          LEFT JOIN LATERAL (SELECT max(ps.deadline) AS deadline FROM cobranza.promise_status ps
+                              WHERE ps.tenant_id = n.tenant_id AND ps.case_id = n.case_id AND ps.status = 'pending') p ON true
+         WHERE n.due_on <= p_on)
+    SELECT w.tenant_id, w.case_id, w.number, w.debtor_id, w.assigned_to, w.currency, w.step_id, w.action, w.letter_level,
+           w.client_visible, w.day, w.due_on, w.channel, w.address, k.rule, k.allowed_at,
+           CASE WHEN w.skip IS NOT NULL THEN 'skipped'
+                WHEN w.pause IS NOT NULL THEN 'paused'
+                WHEN k.rule IS NOT NULL AND k.allowed_at IS NOT NULL THEN 'deferred'
+                WHEN k.rule IS NOT NULL THEN 'paused'
+                WHEN w.channel IS NOT NULL AND w.address IS NULL THEN 'skipped'
+                WHEN w.action IN ('call', 'visit', 'referral-review') THEN 'task'
+                WHEN w.action IN ('letter', 'posting-notice') THEN w.action
+                ELSE 'done' END AS decision,
+           CASE WHEN w.skip IS NOT NULL THEN w.skip
+                WHEN w.pause IS NOT NULL THEN w.pause
+                WHEN k.rule IS NOT NULL AND k.allowed_at IS NOT NULL
+                     THEN format('deferred by rule %s until %s', k.rule,
+                                 to_char(k.allowed_at AT TIME ZONE 'America/Santiago', 'YYYY-MM-DD HH24:MI'))
+                WHEN k.rule IS NOT NULL THEN format('refused by rule %s: the assignee obtains the debtor''s authorisation', k.rule)
+                WHEN w.channel IS NOT NULL AND w.address IS NULL
+                     THEN format('no address: the debtor has no %s', CASE WHEN w.channel = 'email' AND w.action = 'email' THEN 'email'
+                                                                        WHEN w.action = 'reminder' THEN 'email or phone' ELSE 'phone' END)
+                WHEN w.due_on < p_on THEN format('day %s, due %s (caught up)', w.day, w.due_on)
+                ELSE format('day %s, due %s', w.day, w.due_on) END AS reason
+      FROM weighed w
+      LEFT JOIN LATERAL (SELECT q.rule, q.allowed_at FROM cobranza.contact_check(w.tenant_id, w.case_id, w.action, v_moment) q
+                          WHERE w.skip IS NULL AND w.pause IS NULL
+                            AND w.action IN ('reminder', 'email', 'sms', 'whatsapp', 'call', 'visit', 'letter')) k ON true;
+    ANALYZE strategy_plan;
+
+    -- Skipped (no address, already judicial): resolved, so the ladder moves on.
+    RETURN QUERY
+    WITH resolved AS (
+        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date)
+        SELECT pl.tenant_id, pl.case_id, pl.step_id, 'skipped', p_on FROM strategy_plan pl WHERE pl.decision = 'skipped'
+        ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING
+        RETURNING d.tenant_id, d.case_id, d.step_id),
+    logged AS (
+        INSERT INTO cobranza.strategy_decision AS g (tenant_id, case_id, step_id, run_on, decision, reason)
+        SELECT pl.tenant_id, pl.case_id, pl.step_id, p_on, pl.decision, pl.reason
+          FROM resolved r JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id
+        RETURNING g.tenant_id, g.case_id, g.step_id, g.decision, g.reason)
+    SELECT g.tenant_id, g.case_id, g.step_id, pl.action, pl.letter_level, pl.client_visible, g.decision, g.reason
+      FROM logged g JOIN strategy_plan pl ON pl.tenant_id = g.tenant_id AND pl.case_id = g.case_id;
+
+    -- Messages: queued with their text, and on the timeline as the contact they are.
+    RETURN QUERY
+    WITH resolved AS (
+        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date)
+        SELECT pl.tenant_id, pl.case_id, pl.step_id, 'done', p_on FROM strategy_plan pl WHERE pl.decision = 'done'
+        ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING
+        RETURNING d.tenant_id, d.case_id, d.step_id),
+    doing AS (
+        SELECT pl.*, deb.name AS debtor_name, t.legal_name,
+               -- case_outstanding, written out so it is planned with the statement, not called per row
+               cobranza.format_money((coalesce((SELECT sum(i.amount) FROM cobranza.invoice i
+                                                 WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id), 0)
+                                      + coalesce((SELECT sum(k.amount) FROM cobranza.court_cost k
+                                                   WHERE k.tenant_id = pl.tenant_id AND k.case_id = pl.case_id AND k.borne_by = 'debtor'), 0)
+                                      - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
+                                                   WHERE p.tenant_id = pl.tenant_id AND p.case_id = pl.case_id), 0))::bigint,
+                                     pl.currency) AS owed,
+               (SELECT string_agg(format('%s (vencida el %s)', i.number, to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
+                  FROM cobranza.invoice i WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id AND i.cancel_reason IS NULL) AS invoices
+          FROM resolved r
+          JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id
+          JOIN cobranza.debtor deb ON deb.tenant_id = pl.tenant_id AND deb.id = pl.debtor_id
+          JOIN cobranza.tenant t ON t.id = pl.tenant_id),
+    queued AS (
+        INSERT INTO cobranza.outbound_message (tenant_id, case_id, debtor_id, step_id, channel, address, subject, body, idempotency_key)
+        SELECT o.tenant_id, o.case_id, o.debtor_id, o.step_id, o.channel, o.address,
+               format('%s: caso %s', CASE WHEN o.action = 'reminder' THEN 'Recordatorio de pago' ELSE 'Aviso de deuda vencida' END, o.number),
+               CASE WHEN o.channel = 'email'
+                    THEN format(E'Estimado(a) %s:\n\nLe recordamos que mantiene una deuda de %s con %s, por las facturas %s.\n\n'
+                                 'Si ya pagó, le rogamos no considerar este mensaje. Para acordar el pago, responda a este correo '
+                                 'indicando el caso %s.', o.debtor_name, o.owed, o.legal_name, o.invoices, o.number)
+                    ELSE format('%s: le recordamos su deuda de %s con %s (facturas %s). Caso %s.',
+                                o.debtor_name, o.owed, o.legal_name, o.invoices, o.number) END,
+               format('strategy-%s-%s-%s', o.tenant_id, o.case_id, o.step_id)
+          FROM doing o
+        RETURNING 1),
+    -- (data-modifying CTEs run whether or not the final query reads them)
+    events AS (
+        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
+        SELECT o.tenant_id, o.case_id, o.action, 'queued', format('strategy: %s by %s to %s', o.action, o.channel, o.address),
+               o.client_visible, p_on
+          FROM doing o
+        RETURNING 1),
+    logged AS (
+        INSERT INTO cobranza.strategy_decision AS g (tenant_id, case_id, step_id, run_on, decision, reason)
+        SELECT o.tenant_id, o.case_id, o.step_id, p_on, 'done', o.reason || format(': %s queued to %s', o.channel, o.address)
+          FROM doing o
+        RETURNING g.tenant_id, g.case_id, g.step_id, g.decision, g.reason)
+    SELECT g.tenant_id, g.case_id, g.step_id, pl.action, pl.letter_level, pl.client_visible, g.decision, g.reason
+      FROM logged g JOIN strategy_plan pl ON pl.tenant_id = g.tenant_id AND pl.case_id = g.case_id;
+
+    -- Tasks for the assignee's agenda, due on the step's own due date.
+    RETURN QUERY
+    WITH resolved AS (
+        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date)
+        SELECT pl.tenant_id, pl.case_id, pl.step_id, 'task', p_on FROM strategy_plan pl WHERE pl.decision = 'task'
+        ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING
+        RETURNING d.tenant_id, d.case_id, d.step_id),
+    tasks AS (
+        INSERT INTO cobranza.case_task (tenant_id, case_id, kind, due, assignee, step_id, note)
+        SELECT pl.tenant_id, pl.case_id, pl.action, pl.due_on, pl.assigned_to, pl.step_id, 'strategy: ' || pl.reason
+          FROM resolved r JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id
+        RETURNING tenant_id, case_id, assignee),
+    logged AS (
+        INSERT INTO cobranza.strategy_decision AS g (tenant_id, case_id, step_id, run_on, decision, reason)
+        SELECT pl.tenant_id, pl.case_id, pl.step_id, p_on, 'task',
+               format('%s for %s: %s', pl.action, coalesce(t.assignee::text, 'nobody (the case is unassigned)'), pl.reason)
+          FROM tasks t JOIN strategy_plan pl ON pl.tenant_id = t.tenant_id AND pl.case_id = t.case_id
+        RETURNING g.tenant_id, g.case_id, g.step_id, g.decision, g.reason)
+    SELECT g.tenant_id, g.case_id, g.step_id, pl.action, pl.letter_level, pl.client_visible, g.decision, g.reason
+      FROM logged g JOIN strategy_plan pl ON pl.tenant_id = g.tenant_id AND pl.case_id = g.case_id;
+
+    -- A channel refused outright: one task to obtain the debtor's authorisation, then wait.
+    INSERT INTO cobranza.case_task (tenant_id, case_id, kind, due, assignee, step_id, note)
+    SELECT pl.tenant_id, pl.case_id, 'authorisation', p_on, pl.assigned_to, pl.step_id,
+           format('obtain contact authorisation (%s refused by rule %s)', pl.action, pl.rule)
+      FROM strategy_plan pl WHERE pl.decision = 'paused' AND pl.rule IS NOT NULL
+    ON CONFLICT (tenant_id, case_id) WHERE kind = 'authorisation' AND done_on IS NULL DO NOTHING;
+
+    -- Paused and deferred: logged (once a day for the same reason, so a second run the same day
+    -- does nothing), and weighed again at the next run.
+    RETURN QUERY
+    WITH logged AS (
+        INSERT INTO cobranza.strategy_decision AS g (tenant_id, case_id, step_id, run_on, decision, reason)
+        SELECT pl.tenant_id, pl.case_id, pl.step_id, p_on, pl.decision, pl.reason
+          FROM strategy_plan pl WHERE pl.decision IN ('paused', 'deferred')
+           AND NOT EXISTS (SELECT 1 FROM cobranza.strategy_decision x
+                            WHERE x.tenant_id = pl.tenant_id AND x.case_id = pl.case_id AND x.step_id = pl.step_id
+                              AND x.run_on = p_on AND x.decision = pl.decision AND x.reason = pl.reason)
+        RETURNING g.tenant_id, g.case_id, g.step_id, g.decision, g.reason)
+    SELECT g.tenant_id, g.case_id, g.step_id, pl.action, pl.letter_level, pl.client_visible, g.decision, g.reason
+      FROM logged g JOIN strategy_plan pl ON pl.tenant_id = g.tenant_id AND pl.case_id = g.case_id;
+
+    -- Letters and posting notices: the caller renders and records them (strategy_step_done).
+    RETURN QUERY
+    SELECT pl.tenant_id, pl.case_id, pl.step_id, pl.action, pl.letter_level, pl.client_visible, pl.decision, pl.reason
+      FROM strategy_plan pl WHERE pl.decision IN ('letter', 'posting-notice')
+     ORDER BY pl.tenant_id, pl.case_id;
+END
+$$;
+
+-- Name: strategy_step_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.strategy_step_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_conflict record;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF OLD.removed_at IS NOT NULL OR NEW.removed_at IS NULL
+           OR (NEW.strategy_id, NEW.day, NEW.action, NEW.letter_level, NEW.from_point, NEW.client_visible, NEW.added_at, NEW.added_by)
+              IS DISTINCT FROM (OLD.strategy_id, OLD.day, OLD.action, OLD.letter_level, OLD.from_point, OLD.client_visible, OLD.added_at, OLD.added_by) THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'strategy_step_removed_check',
+                MESSAGE = 'a strategy step is never edited: remove it and add another (cases keep the steps they did)';
+        END IF;
+        NEW.removed_at := now();
+        NEW.removed_by := session_user;
+        IF OLD.action = 'letter' THEN
+            SELECT s.letter_level, s.day INTO v_conflict FROM cobranza.strategy_step s
+             WHERE s.strategy_id = OLD.strategy_id AND s.removed_at IS NULL AND s.action = 'letter' AND s.letter_level > OLD.letter_level
+             ORDER BY s.letter_level LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'strategy_step_letter_order_check',
+                    MESSAGE = format('the level %s letter (day %s) needs this level %s letter before it: remove it first',
+                                     v_conflict.letter_level, v_conflict.day, OLD.letter_level);
+            END IF;
+        END IF;
+        RETURN NEW;
+    END IF;
+    NEW.removed_at := NULL;
+    NEW.removed_by := NULL;
+    NEW.added_at := now();
+    NEW.added_by := session_user;
+    IF NEW.action = 'letter' THEN
+        PERFORM 1 FROM cobranza.strategy_step s
+          WHERE s.strategy_id = NEW.strategy_id AND s.removed_at IS NULL AND s.action = 'letter'
+            AND (s.letter_level >= NEW.letter_level OR s.day >= NEW.day);
+        IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'strategy_step_letter_order_check', COLUMN = 'letter_level',
+                MESSAGE = format('letter_level: the ladder''s letters go 1, 2, 3, each on a later day: a level %s letter on day %s comes after every letter already in it',
+                                 NEW.letter_level, NEW.day);
+        END IF;
+        IF NEW.letter_level > 1 AND NOT EXISTS (
+            SELECT 1 FROM cobranza.strategy_step s
+             WHERE s.strategy_id = NEW.strategy_id AND s.removed_at IS NULL AND s.action = 'letter'
+               AND s.letter_level = NEW.letter_level - 1) THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'strategy_step_letter_order_check', COLUMN = 'letter_level',
+                MESSAGE = format('letter_level: a level %s letter needs a level %s letter earlier in the ladder',
+                                 NEW.letter_level, NEW.letter_level - 1);
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- Name: strategy_step_lock(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.strategy_step_lock() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM 1 FROM cobranza.strategy s WHERE s.id = NEW.strategy_id FOR UPDATE;
+    RETURN NEW;
+END
+$$;
+
 -- Name: submission_accepted_undisputed(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.submission_accepted_undisputed() RETURNS trigger
@@ -3579,6 +4011,39 @@ ALTER TABLE cobranza.case_event ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     CACHE 1
 );
 
+-- Name: case_hold; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.case_hold (
+    tenant_id bigint NOT NULL,
+    id bigint NOT NULL,
+    case_id bigint NOT NULL,
+    until date NOT NULL,
+    reason text NOT NULL,
+    placed_on date DEFAULT cobranza.today() NOT NULL,
+    placed_at timestamp with time zone DEFAULT now() NOT NULL,
+    placed_by name DEFAULT SESSION_USER NOT NULL,
+    released_on date,
+    released_by name,
+    CONSTRAINT case_hold_placed_by_text CHECK (cobranza.single_line((placed_by)::text, 'placed_by'::text)),
+    CONSTRAINT case_hold_reason_text CHECK (cobranza.note_text(reason, 'reason'::text, 500)),
+    CONSTRAINT case_hold_released_by_text CHECK (cobranza.single_line((released_by)::text, 'released_by'::text)),
+    CONSTRAINT case_hold_released_check CHECK (((released_on IS NULL) = (released_by IS NULL))),
+    CONSTRAINT case_hold_until_check CHECK ((until >= placed_on))
+);
+
+ALTER TABLE ONLY cobranza.case_hold FORCE ROW LEVEL SECURITY;
+
+-- Name: case_hold_id_seq; Type: SEQUENCE; Schema: cobranza
+
+ALTER TABLE cobranza.case_hold ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cobranza.case_hold_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 -- Name: debtor; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.debtor (
@@ -3725,6 +4190,43 @@ CREATE VIEW cobranza.case_summary WITH (security_invoker='true') AS
            FROM cobranza.invoice v
           WHERE ((v.tenant_id = c.tenant_id) AND (v.case_id = c.id))) i);
 
+-- Name: case_task; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.case_task (
+    tenant_id bigint NOT NULL,
+    id bigint NOT NULL,
+    case_id bigint NOT NULL,
+    kind text NOT NULL,
+    due date NOT NULL,
+    assignee name,
+    step_id bigint,
+    note text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    done_on date,
+    done_by name,
+    CONSTRAINT case_task_assignee_text CHECK (cobranza.single_line((assignee)::text, 'assignee'::text)),
+    CONSTRAINT case_task_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT case_task_done_by_text CHECK (cobranza.single_line((done_by)::text, 'done_by'::text)),
+    CONSTRAINT case_task_done_check CHECK (((done_on IS NULL) = (done_by IS NULL))),
+    CONSTRAINT case_task_kind_check CHECK ((kind = ANY (ARRAY['call'::text, 'visit'::text, 'referral-review'::text, 'authorisation'::text]))),
+    CONSTRAINT case_task_kind_text CHECK (cobranza.single_line(kind, 'kind'::text)),
+    CONSTRAINT case_task_note_text CHECK (cobranza.note_text(note, 'note'::text, 2000))
+);
+
+ALTER TABLE ONLY cobranza.case_task FORCE ROW LEVEL SECURITY;
+
+-- Name: case_task_id_seq; Type: SEQUENCE; Schema: cobranza
+
+ALTER TABLE cobranza.case_task ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cobranza.case_task_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 -- Name: client_case_summary; Type: VIEW; Schema: cobranza
 
 CREATE VIEW cobranza.client_case_summary WITH (security_invoker='true') AS
@@ -3770,6 +4272,18 @@ CREATE TABLE cobranza.client_number_counter (
 );
 
 ALTER TABLE ONLY cobranza.client_number_counter FORCE ROW LEVEL SECURITY;
+
+-- Name: client_strategy; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.client_strategy (
+    tenant_id bigint NOT NULL,
+    strategy_id bigint NOT NULL,
+    set_at timestamp with time zone DEFAULT now() NOT NULL,
+    set_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT client_strategy_set_by_text CHECK (cobranza.single_line((set_by)::text, 'set_by'::text))
+);
+
+ALTER TABLE ONLY cobranza.client_strategy FORCE ROW LEVEL SECURITY;
 
 -- Name: collection_case_id_seq; Type: SEQUENCE; Schema: cobranza
 
@@ -4172,6 +4686,47 @@ ALTER TABLE cobranza.judicial_referral ALTER COLUMN id ADD GENERATED ALWAYS AS I
     CACHE 1
 );
 
+-- Name: outbound_message; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.outbound_message (
+    tenant_id bigint NOT NULL,
+    id bigint NOT NULL,
+    case_id bigint NOT NULL,
+    debtor_id bigint NOT NULL,
+    step_id bigint,
+    channel text NOT NULL,
+    address text NOT NULL,
+    subject text NOT NULL,
+    body text NOT NULL,
+    status text DEFAULT 'queued'::text NOT NULL,
+    idempotency_key text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT outbound_message_address_text CHECK (cobranza.single_line(address, 'address'::text)),
+    CONSTRAINT outbound_message_body_text CHECK (cobranza.note_text(body, 'body'::text, 20000)),
+    CONSTRAINT outbound_message_channel_check CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text, 'whatsapp'::text]))),
+    CONSTRAINT outbound_message_channel_text CHECK (cobranza.single_line(channel, 'channel'::text)),
+    CONSTRAINT outbound_message_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT outbound_message_idempotency_key_check CHECK ((idempotency_key ~ '^[A-Za-z0-9._-]{1,128}$'::text)),
+    CONSTRAINT outbound_message_idempotency_key_text CHECK (cobranza.single_line(idempotency_key, 'idempotency_key'::text)),
+    CONSTRAINT outbound_message_status_check CHECK ((status = 'queued'::text)),
+    CONSTRAINT outbound_message_status_text CHECK (cobranza.single_line(status, 'status'::text)),
+    CONSTRAINT outbound_message_subject_text CHECK (cobranza.single_line(subject, 'subject'::text))
+);
+
+ALTER TABLE ONLY cobranza.outbound_message FORCE ROW LEVEL SECURITY;
+
+-- Name: outbound_message_id_seq; Type: SEQUENCE; Schema: cobranza
+
+ALTER TABLE cobranza.outbound_message ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cobranza.outbound_message_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 -- Name: payment_agreement_id_seq; Type: SEQUENCE; Schema: cobranza
 
 ALTER TABLE cobranza.payment_agreement ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -4355,6 +4910,132 @@ ALTER TABLE cobranza.remittance ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     CACHE 1
 );
 
+-- Name: strategy; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.strategy (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    is_default boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT strategy_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT strategy_name_check CHECK (((length(name) >= 1) AND (length(name) <= 60))),
+    CONSTRAINT strategy_name_text CHECK (cobranza.single_line(name, 'name'::text))
+);
+
+ALTER TABLE ONLY cobranza.strategy FORCE ROW LEVEL SECURITY;
+
+-- Name: strategy_case_step; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.strategy_case_step (
+    tenant_id bigint NOT NULL,
+    id bigint NOT NULL,
+    case_id bigint NOT NULL,
+    step_id bigint NOT NULL,
+    outcome text NOT NULL,
+    on_date date NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT strategy_case_step_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT strategy_case_step_outcome_check CHECK ((outcome = ANY (ARRAY['done'::text, 'skipped'::text, 'task'::text]))),
+    CONSTRAINT strategy_case_step_outcome_text CHECK (cobranza.single_line(outcome, 'outcome'::text))
+);
+
+ALTER TABLE ONLY cobranza.strategy_case_step FORCE ROW LEVEL SECURITY;
+
+-- Name: strategy_case_step_id_seq; Type: SEQUENCE; Schema: cobranza
+
+ALTER TABLE cobranza.strategy_case_step ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cobranza.strategy_case_step_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+-- Name: strategy_decision; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.strategy_decision (
+    tenant_id bigint NOT NULL,
+    id bigint NOT NULL,
+    case_id bigint NOT NULL,
+    step_id bigint NOT NULL,
+    run_on date NOT NULL,
+    decision text NOT NULL,
+    reason text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT strategy_decision_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT strategy_decision_decision_check CHECK ((decision = ANY (ARRAY['done'::text, 'skipped'::text, 'paused'::text, 'deferred'::text, 'task'::text]))),
+    CONSTRAINT strategy_decision_decision_text CHECK (cobranza.single_line(decision, 'decision'::text)),
+    CONSTRAINT strategy_decision_reason_text CHECK (cobranza.note_text(reason, 'reason'::text, 2000))
+);
+
+ALTER TABLE ONLY cobranza.strategy_decision FORCE ROW LEVEL SECURITY;
+
+-- Name: strategy_decision_id_seq; Type: SEQUENCE; Schema: cobranza
+
+ALTER TABLE cobranza.strategy_decision ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cobranza.strategy_decision_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+-- Name: strategy_id_seq; Type: SEQUENCE; Schema: cobranza
+
+ALTER TABLE cobranza.strategy ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cobranza.strategy_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+-- Name: strategy_step; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.strategy_step (
+    id bigint NOT NULL,
+    strategy_id bigint NOT NULL,
+    day integer NOT NULL,
+    action text NOT NULL,
+    letter_level smallint,
+    from_point text DEFAULT 'due'::text NOT NULL,
+    client_visible boolean DEFAULT false NOT NULL,
+    added_at timestamp with time zone DEFAULT now() NOT NULL,
+    added_by name DEFAULT SESSION_USER NOT NULL,
+    removed_at timestamp with time zone,
+    removed_by name,
+    CONSTRAINT strategy_step_action_check CHECK ((action = ANY (ARRAY['reminder'::text, 'email'::text, 'sms'::text, 'whatsapp'::text, 'call'::text, 'visit'::text, 'letter'::text, 'posting-notice'::text, 'referral-review'::text]))),
+    CONSTRAINT strategy_step_action_text CHECK (cobranza.single_line(action, 'action'::text)),
+    CONSTRAINT strategy_step_added_by_text CHECK (cobranza.single_line((added_by)::text, 'added_by'::text)),
+    CONSTRAINT strategy_step_day_check CHECK (((day >= '-365'::integer) AND (day <= 3650))),
+    CONSTRAINT strategy_step_from_check CHECK ((from_point = ANY (ARRAY['due'::text, 'opened'::text]))),
+    CONSTRAINT strategy_step_from_point_text CHECK (cobranza.single_line(from_point, 'from_point'::text)),
+    CONSTRAINT strategy_step_letter_check CHECK (((action = 'letter'::text) = (letter_level IS NOT NULL))),
+    CONSTRAINT strategy_step_letter_level_check CHECK (((letter_level >= 1) AND (letter_level <= 3))),
+    CONSTRAINT strategy_step_pre_due_check CHECK (((day >= 0) OR (from_point = 'due'::text))),
+    CONSTRAINT strategy_step_removed_by_text CHECK (cobranza.single_line((removed_by)::text, 'removed_by'::text)),
+    CONSTRAINT strategy_step_removed_check CHECK (((removed_at IS NULL) = (removed_by IS NULL)))
+);
+
+ALTER TABLE ONLY cobranza.strategy_step FORCE ROW LEVEL SECURITY;
+
+-- Name: strategy_step_id_seq; Type: SEQUENCE; Schema: cobranza
+
+ALTER TABLE cobranza.strategy_step ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cobranza.strategy_step_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 -- Name: submission; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.submission (
@@ -4441,10 +5122,25 @@ ALTER TABLE ONLY cobranza.case_counter
 ALTER TABLE ONLY cobranza.case_event
     ADD CONSTRAINT case_event_pkey PRIMARY KEY (tenant_id, id);
 
+-- Name: case_hold case_hold_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.case_hold
+    ADD CONSTRAINT case_hold_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: case_task case_task_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.case_task
+    ADD CONSTRAINT case_task_pkey PRIMARY KEY (tenant_id, id);
+
 -- Name: client_number_counter client_number_counter_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.client_number_counter
     ADD CONSTRAINT client_number_counter_pkey PRIMARY KEY (tenant_id, series);
+
+-- Name: client_strategy client_strategy_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.client_strategy
+    ADD CONSTRAINT client_strategy_pkey PRIMARY KEY (tenant_id);
 
 -- Name: collection_case collection_case_number_key; Type: CONSTRAINT; Schema: cobranza
 
@@ -4596,6 +5292,16 @@ ALTER TABLE ONLY cobranza.judicial_referral
 ALTER TABLE ONLY cobranza.judicial_referral
     ADD CONSTRAINT judicial_referral_tenant_id_case_id_key UNIQUE (tenant_id, case_id);
 
+-- Name: outbound_message outbound_message_idempotency_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.outbound_message
+    ADD CONSTRAINT outbound_message_idempotency_key UNIQUE (tenant_id, idempotency_key);
+
+-- Name: outbound_message outbound_message_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.outbound_message
+    ADD CONSTRAINT outbound_message_pkey PRIMARY KEY (tenant_id, id);
+
 -- Name: payment_agreement payment_agreement_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.payment_agreement
@@ -4651,6 +5357,36 @@ ALTER TABLE ONLY cobranza.remittance
 ALTER TABLE ONLY cobranza.remittance
     ADD CONSTRAINT remittance_reverses_once_key UNIQUE (tenant_id, reverses_id);
 
+-- Name: strategy_case_step strategy_case_step_once_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy_case_step
+    ADD CONSTRAINT strategy_case_step_once_key UNIQUE (tenant_id, case_id, step_id);
+
+-- Name: strategy_case_step strategy_case_step_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy_case_step
+    ADD CONSTRAINT strategy_case_step_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: strategy_decision strategy_decision_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy_decision
+    ADD CONSTRAINT strategy_decision_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: strategy strategy_name_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy
+    ADD CONSTRAINT strategy_name_key UNIQUE (name);
+
+-- Name: strategy strategy_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy
+    ADD CONSTRAINT strategy_pkey PRIMARY KEY (id);
+
+-- Name: strategy_step strategy_step_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy_step
+    ADD CONSTRAINT strategy_step_pkey PRIMARY KEY (id);
+
 -- Name: submission submission_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.submission
@@ -4697,6 +5433,30 @@ CREATE INDEX case_event_contact_idx ON cobranza.case_event USING btree (tenant_i
 -- Name: case_event_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
 
 CREATE INDEX case_event_tenant_id_case_id_idx ON cobranza.case_event USING btree (tenant_id, case_id, occurred_on);
+
+-- Name: case_hold_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX case_hold_tenant_id_case_id_idx ON cobranza.case_hold USING btree (tenant_id, case_id);
+
+-- Name: case_task_one_authorisation; Type: INDEX; Schema: cobranza
+
+CREATE UNIQUE INDEX case_task_one_authorisation ON cobranza.case_task USING btree (tenant_id, case_id) WHERE ((kind = 'authorisation'::text) AND (done_on IS NULL));
+
+-- Name: case_task_open_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX case_task_open_idx ON cobranza.case_task USING btree (due) WHERE (done_on IS NULL);
+
+-- Name: case_task_step_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX case_task_step_id_idx ON cobranza.case_task USING btree (step_id);
+
+-- Name: case_task_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX case_task_tenant_id_case_id_idx ON cobranza.case_task USING btree (tenant_id, case_id);
+
+-- Name: client_strategy_strategy_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX client_strategy_strategy_id_idx ON cobranza.client_strategy USING btree (strategy_id);
 
 -- Name: collection_case_assigned_to_idx; Type: INDEX; Schema: cobranza
 
@@ -4750,6 +5510,14 @@ CREATE INDEX invoice_tenant_id_submission_id_idx ON cobranza.invoice USING btree
 
 CREATE INDEX judicial_referral_lawyer_idx ON cobranza.judicial_referral USING btree (lawyer);
 
+-- Name: outbound_message_step_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX outbound_message_step_id_idx ON cobranza.outbound_message USING btree (step_id);
+
+-- Name: outbound_message_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX outbound_message_tenant_id_case_id_idx ON cobranza.outbound_message USING btree (tenant_id, case_id);
+
 -- Name: payment_agreement_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
 
 CREATE INDEX payment_agreement_tenant_id_case_id_idx ON cobranza.payment_agreement USING btree (tenant_id, case_id);
@@ -4789,6 +5557,30 @@ CREATE INDEX promise_tenant_id_case_id_idx ON cobranza.promise USING btree (tena
 -- Name: remittance_tenant_id_external_ref_key; Type: INDEX; Schema: cobranza
 
 CREATE UNIQUE INDEX remittance_tenant_id_external_ref_key ON cobranza.remittance USING btree (tenant_id, external_ref) WHERE (external_ref IS NOT NULL);
+
+-- Name: strategy_case_step_step_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX strategy_case_step_step_id_idx ON cobranza.strategy_case_step USING btree (step_id);
+
+-- Name: strategy_decision_run_on_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX strategy_decision_run_on_idx ON cobranza.strategy_decision USING btree (run_on);
+
+-- Name: strategy_decision_step_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX strategy_decision_step_id_idx ON cobranza.strategy_decision USING btree (step_id);
+
+-- Name: strategy_decision_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX strategy_decision_tenant_id_case_id_idx ON cobranza.strategy_decision USING btree (tenant_id, case_id, id);
+
+-- Name: strategy_one_default; Type: INDEX; Schema: cobranza
+
+CREATE UNIQUE INDEX strategy_one_default ON cobranza.strategy USING btree ((true)) WHERE is_default;
+
+-- Name: strategy_step_active_key; Type: INDEX; Schema: cobranza
+
+CREATE UNIQUE INDEX strategy_step_active_key ON cobranza.strategy_step USING btree (strategy_id, day, action) WHERE (removed_at IS NULL);
 
 -- Name: submission_tenant_id_batch_id_idx; Type: INDEX; Schema: cobranza
 
@@ -4841,6 +5633,42 @@ CREATE TRIGGER case_event_check BEFORE INSERT ON cobranza.case_event FOR EACH RO
 -- Name: case_event case_event_contact_rules; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER case_event_contact_rules BEFORE INSERT ON cobranza.case_event FOR EACH ROW EXECUTE FUNCTION cobranza.case_event_contact_rules();
+
+-- Name: case_hold case_hold_audit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_hold_audit AFTER UPDATE ON cobranza.case_hold FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
+-- Name: case_hold case_hold_audit_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_hold_audit_insert AFTER INSERT ON cobranza.case_hold REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
+
+-- Name: case_hold case_hold_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_hold_check BEFORE INSERT OR UPDATE ON cobranza.case_hold FOR EACH ROW EXECUTE FUNCTION cobranza.case_hold_check();
+
+-- Name: case_hold case_hold_no_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_hold_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.case_hold FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a hold is released, never deleted');
+
+-- Name: case_task case_task_audit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_task_audit AFTER UPDATE ON cobranza.case_task FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
+-- Name: case_task case_task_audit_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_task_audit_insert AFTER INSERT ON cobranza.case_task REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
+
+-- Name: case_task case_task_done; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_task_done BEFORE UPDATE ON cobranza.case_task FOR EACH ROW EXECUTE FUNCTION cobranza.case_task_done();
+
+-- Name: case_task case_task_no_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_task_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.case_task FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a task is closed, never deleted');
+
+-- Name: client_strategy client_strategy_audit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER client_strategy_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.client_strategy FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
 
 -- Name: collection_case collection_case_audit; Type: TRIGGER; Schema: cobranza
 
@@ -5034,6 +5862,14 @@ CREATE TRIGGER judicial_referral_audit_insert AFTER INSERT ON cobranza.judicial_
 
 CREATE TRIGGER judicial_referral_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.judicial_referral FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a referral is history');
 
+-- Name: outbound_message outbound_message_append_only; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER outbound_message_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.outbound_message FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a queued message is kept as it was written');
+
+-- Name: outbound_message outbound_message_audit_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER outbound_message_audit_insert AFTER INSERT ON cobranza.outbound_message REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
+
 -- Name: payment_agreement payment_agreement_append_only; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER payment_agreement_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.payment_agreement FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a new agreement replaces one in default');
@@ -5138,6 +5974,46 @@ CREATE TRIGGER remittance_audit_insert AFTER INSERT ON cobranza.remittance REFER
 
 CREATE TRIGGER remittance_prepare BEFORE INSERT ON cobranza.remittance FOR EACH ROW EXECUTE FUNCTION cobranza.remittance_prepare();
 
+-- Name: strategy strategy_audit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.strategy FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
+-- Name: strategy_case_step strategy_case_step_append_only; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_case_step_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.strategy_case_step FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a step done on a case is history');
+
+-- Name: strategy_case_step strategy_case_step_audit_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_case_step_audit_insert AFTER INSERT ON cobranza.strategy_case_step REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
+
+-- Name: strategy_case_step strategy_case_step_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_case_step_check AFTER INSERT ON cobranza.strategy_case_step REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.strategy_case_step_check();
+
+-- Name: strategy_decision strategy_decision_append_only; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_decision_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.strategy_decision FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('the run''s log is history');
+
+-- Name: strategy_decision strategy_decision_audit_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_decision_audit_insert AFTER INSERT ON cobranza.strategy_decision REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
+
+-- Name: strategy_step strategy_step_audit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_step_audit AFTER INSERT OR UPDATE ON cobranza.strategy_step FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
+-- Name: strategy_step strategy_step_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_step_check BEFORE INSERT OR UPDATE ON cobranza.strategy_step FOR EACH ROW EXECUTE FUNCTION cobranza.strategy_step_check();
+
+-- Name: strategy_step strategy_step_lock; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_step_lock BEFORE INSERT OR UPDATE ON cobranza.strategy_step FOR EACH ROW EXECUTE FUNCTION cobranza.strategy_step_lock();
+
+-- Name: strategy_step strategy_step_no_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER strategy_step_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.strategy_step FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a step is removed (removed_at), never deleted: cases keep the steps they did');
+
 -- Name: submission submission_accepted_undisputed; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER submission_accepted_undisputed BEFORE UPDATE OF status, case_id ON cobranza.submission FOR EACH ROW WHEN (((new.status = 'accepted'::text) AND (new.case_id IS NOT NULL))) EXECUTE FUNCTION cobranza.submission_accepted_undisputed();
@@ -5172,10 +6048,35 @@ ALTER TABLE ONLY cobranza.case_event
 ALTER TABLE ONLY cobranza.case_event
     ADD CONSTRAINT case_event_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
 
+-- Name: case_hold case_hold_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.case_hold
+    ADD CONSTRAINT case_hold_case_fkey FOREIGN KEY (tenant_id, case_id) REFERENCES cobranza.collection_case(tenant_id, id);
+
+-- Name: case_task case_task_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.case_task
+    ADD CONSTRAINT case_task_case_fkey FOREIGN KEY (tenant_id, case_id) REFERENCES cobranza.collection_case(tenant_id, id);
+
+-- Name: case_task case_task_step_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.case_task
+    ADD CONSTRAINT case_task_step_fkey FOREIGN KEY (step_id) REFERENCES cobranza.strategy_step(id);
+
 -- Name: client_number_counter client_number_counter_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.client_number_counter
     ADD CONSTRAINT client_number_counter_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
+
+-- Name: client_strategy client_strategy_strategy_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.client_strategy
+    ADD CONSTRAINT client_strategy_strategy_fkey FOREIGN KEY (strategy_id) REFERENCES cobranza.strategy(id);
+
+-- Name: client_strategy client_strategy_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.client_strategy
+    ADD CONSTRAINT client_strategy_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
 
 -- Name: collection_case collection_case_currency_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -5302,6 +6203,21 @@ ALTER TABLE ONLY cobranza.judicial_referral
 ALTER TABLE ONLY cobranza.judicial_referral
     ADD CONSTRAINT judicial_referral_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
 
+-- Name: outbound_message outbound_message_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.outbound_message
+    ADD CONSTRAINT outbound_message_case_fkey FOREIGN KEY (tenant_id, case_id) REFERENCES cobranza.collection_case(tenant_id, id);
+
+-- Name: outbound_message outbound_message_debtor_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.outbound_message
+    ADD CONSTRAINT outbound_message_debtor_fkey FOREIGN KEY (tenant_id, debtor_id) REFERENCES cobranza.debtor(tenant_id, id);
+
+-- Name: outbound_message outbound_message_step_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.outbound_message
+    ADD CONSTRAINT outbound_message_step_fkey FOREIGN KEY (step_id) REFERENCES cobranza.strategy_step(id);
+
 -- Name: payment_agreement payment_agreement_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.payment_agreement
@@ -5377,6 +6293,31 @@ ALTER TABLE ONLY cobranza.remittance
 ALTER TABLE ONLY cobranza.remittance
     ADD CONSTRAINT remittance_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
 
+-- Name: strategy_case_step strategy_case_step_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy_case_step
+    ADD CONSTRAINT strategy_case_step_case_fkey FOREIGN KEY (tenant_id, case_id) REFERENCES cobranza.collection_case(tenant_id, id);
+
+-- Name: strategy_case_step strategy_case_step_step_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy_case_step
+    ADD CONSTRAINT strategy_case_step_step_fkey FOREIGN KEY (step_id) REFERENCES cobranza.strategy_step(id);
+
+-- Name: strategy_decision strategy_decision_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy_decision
+    ADD CONSTRAINT strategy_decision_case_fkey FOREIGN KEY (tenant_id, case_id) REFERENCES cobranza.collection_case(tenant_id, id);
+
+-- Name: strategy_decision strategy_decision_step_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy_decision
+    ADD CONSTRAINT strategy_decision_step_fkey FOREIGN KEY (step_id) REFERENCES cobranza.strategy_step(id);
+
+-- Name: strategy_step strategy_step_strategy_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.strategy_step
+    ADD CONSTRAINT strategy_step_strategy_fkey FOREIGN KEY (strategy_id) REFERENCES cobranza.strategy(id);
+
 -- Name: submission submission_batch_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.submission
@@ -5451,6 +6392,38 @@ CREATE POLICY case_event_staff_insert ON cobranza.case_event FOR INSERT TO cobra
 
 CREATE POLICY case_event_staff_read ON cobranza.case_event FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
+-- Name: case_hold; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.case_hold ENABLE ROW LEVEL SECURITY;
+
+-- Name: case_hold case_hold_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY case_hold_owner_trusted ON cobranza.case_hold TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: case_hold case_hold_staff_all; Type: POLICY; Schema: cobranza
+
+CREATE POLICY case_hold_staff_all ON cobranza.case_hold TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: case_task; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.case_task ENABLE ROW LEVEL SECURITY;
+
+-- Name: case_task case_task_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY case_task_owner_trusted ON cobranza.case_task TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: case_task case_task_staff_insert; Type: POLICY; Schema: cobranza
+
+CREATE POLICY case_task_staff_insert ON cobranza.case_task FOR INSERT TO cobranza_admin, cobranza_collector WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: case_task case_task_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY case_task_staff_read ON cobranza.case_task FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: case_task case_task_staff_update; Type: POLICY; Schema: cobranza
+
+CREATE POLICY case_task_staff_update ON cobranza.case_task FOR UPDATE TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
 -- Name: client_number_counter; Type: ROW SECURITY; Schema: cobranza
 
 ALTER TABLE cobranza.client_number_counter ENABLE ROW LEVEL SECURITY;
@@ -5458,6 +6431,22 @@ ALTER TABLE cobranza.client_number_counter ENABLE ROW LEVEL SECURITY;
 -- Name: client_number_counter client_number_counter_owner_all; Type: POLICY; Schema: cobranza
 
 CREATE POLICY client_number_counter_owner_all ON cobranza.client_number_counter TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: client_strategy; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.client_strategy ENABLE ROW LEVEL SECURITY;
+
+-- Name: client_strategy client_strategy_admin_write; Type: POLICY; Schema: cobranza
+
+CREATE POLICY client_strategy_admin_write ON cobranza.client_strategy TO cobranza_admin USING ((( SELECT cobranza.current_kind() AS current_kind) = 'admin'::text)) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = 'admin'::text));
+
+-- Name: client_strategy client_strategy_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY client_strategy_owner_trusted ON cobranza.client_strategy TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: client_strategy client_strategy_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY client_strategy_staff_read ON cobranza.client_strategy FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
 -- Name: collection_case; Type: ROW SECURITY; Schema: cobranza
 
@@ -5725,6 +6714,22 @@ CREATE POLICY judicial_referral_owner_trusted ON cobranza.judicial_referral TO c
 
 CREATE POLICY judicial_referral_staff_all ON cobranza.judicial_referral TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
+-- Name: outbound_message; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.outbound_message ENABLE ROW LEVEL SECURITY;
+
+-- Name: outbound_message outbound_message_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY outbound_message_owner_trusted ON cobranza.outbound_message TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: outbound_message outbound_message_staff_insert; Type: POLICY; Schema: cobranza
+
+CREATE POLICY outbound_message_staff_insert ON cobranza.outbound_message FOR INSERT TO cobranza_admin, cobranza_collector WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: outbound_message outbound_message_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY outbound_message_staff_read ON cobranza.outbound_message FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
 -- Name: payment; Type: ROW SECURITY; Schema: cobranza
 
 ALTER TABLE cobranza.payment ENABLE ROW LEVEL SECURITY;
@@ -5852,6 +6857,70 @@ CREATE POLICY remittance_client_read ON cobranza.remittance FOR SELECT TO cobran
 -- Name: remittance remittance_staff_read; Type: POLICY; Schema: cobranza
 
 CREATE POLICY remittance_staff_read ON cobranza.remittance FOR SELECT TO cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = 'collector'::text));
+
+-- Name: strategy; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.strategy ENABLE ROW LEVEL SECURITY;
+
+-- Name: strategy strategy_admin_write; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_admin_write ON cobranza.strategy TO cobranza_admin USING ((( SELECT cobranza.current_kind() AS current_kind) = 'admin'::text)) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = 'admin'::text));
+
+-- Name: strategy_case_step; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.strategy_case_step ENABLE ROW LEVEL SECURITY;
+
+-- Name: strategy_case_step strategy_case_step_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_case_step_owner_trusted ON cobranza.strategy_case_step TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: strategy_case_step strategy_case_step_staff_insert; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_case_step_staff_insert ON cobranza.strategy_case_step FOR INSERT TO cobranza_admin, cobranza_collector WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: strategy_case_step strategy_case_step_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_case_step_staff_read ON cobranza.strategy_case_step FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: strategy_decision; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.strategy_decision ENABLE ROW LEVEL SECURITY;
+
+-- Name: strategy_decision strategy_decision_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_decision_owner_trusted ON cobranza.strategy_decision TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: strategy_decision strategy_decision_staff_insert; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_decision_staff_insert ON cobranza.strategy_decision FOR INSERT TO cobranza_admin, cobranza_collector WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: strategy_decision strategy_decision_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_decision_staff_read ON cobranza.strategy_decision FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: strategy strategy_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_owner_trusted ON cobranza.strategy TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: strategy strategy_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_staff_read ON cobranza.strategy FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
+
+-- Name: strategy_step; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.strategy_step ENABLE ROW LEVEL SECURITY;
+
+-- Name: strategy_step strategy_step_admin_write; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_step_admin_write ON cobranza.strategy_step TO cobranza_admin USING ((( SELECT cobranza.current_kind() AS current_kind) = 'admin'::text)) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = 'admin'::text));
+
+-- Name: strategy_step strategy_step_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_step_owner_trusted ON cobranza.strategy_step TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: strategy_step strategy_step_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY strategy_step_staff_read ON cobranza.strategy_step FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
 -- Name: submission; Type: ROW SECURITY; Schema: cobranza
 
@@ -6543,6 +7612,12 @@ GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cob
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_client;
 
+-- Name: FUNCTION strategy_run(p_on date, p_tenant bigint); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) TO cobranza_collector;
+
 -- Name: FUNCTION tenant_identity_fixed(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.tenant_identity_fixed() FROM PUBLIC;
@@ -6865,6 +7940,36 @@ GRANT SELECT(occurred_at) ON TABLE cobranza.case_event TO cobranza_client;
 
 GRANT INSERT(rule_override) ON TABLE cobranza.case_event TO cobranza_admin;
 
+-- Name: TABLE case_hold; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.case_hold TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.case_hold TO cobranza_collector;
+
+-- Name: COLUMN case_hold.tenant_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(tenant_id) ON TABLE cobranza.case_hold TO cobranza_admin;
+GRANT INSERT(tenant_id) ON TABLE cobranza.case_hold TO cobranza_collector;
+
+-- Name: COLUMN case_hold.case_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(case_id) ON TABLE cobranza.case_hold TO cobranza_admin;
+GRANT INSERT(case_id) ON TABLE cobranza.case_hold TO cobranza_collector;
+
+-- Name: COLUMN case_hold.until; Type: ACL; Schema: cobranza
+
+GRANT INSERT(until) ON TABLE cobranza.case_hold TO cobranza_admin;
+GRANT INSERT(until) ON TABLE cobranza.case_hold TO cobranza_collector;
+
+-- Name: COLUMN case_hold.reason; Type: ACL; Schema: cobranza
+
+GRANT INSERT(reason) ON TABLE cobranza.case_hold TO cobranza_admin;
+GRANT INSERT(reason) ON TABLE cobranza.case_hold TO cobranza_collector;
+
+-- Name: COLUMN case_hold.released_on; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(released_on) ON TABLE cobranza.case_hold TO cobranza_admin;
+GRANT UPDATE(released_on) ON TABLE cobranza.case_hold TO cobranza_collector;
+
 -- Name: TABLE debtor; Type: ACL; Schema: cobranza
 
 GRANT SELECT ON TABLE cobranza.debtor TO cobranza_admin;
@@ -7058,12 +8163,78 @@ GRANT SELECT ON TABLE cobranza.case_summary TO cobranza_admin;
 GRANT SELECT ON TABLE cobranza.case_summary TO cobranza_collector;
 GRANT SELECT ON TABLE cobranza.case_summary TO cobranza_lawyer;
 
+-- Name: TABLE case_task; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.case_task TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.case_task TO cobranza_collector;
+
+-- Name: COLUMN case_task.tenant_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(tenant_id) ON TABLE cobranza.case_task TO cobranza_admin;
+GRANT INSERT(tenant_id) ON TABLE cobranza.case_task TO cobranza_collector;
+
+-- Name: COLUMN case_task.case_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(case_id) ON TABLE cobranza.case_task TO cobranza_admin;
+GRANT INSERT(case_id) ON TABLE cobranza.case_task TO cobranza_collector;
+
+-- Name: COLUMN case_task.kind; Type: ACL; Schema: cobranza
+
+GRANT INSERT(kind) ON TABLE cobranza.case_task TO cobranza_admin;
+GRANT INSERT(kind) ON TABLE cobranza.case_task TO cobranza_collector;
+
+-- Name: COLUMN case_task.due; Type: ACL; Schema: cobranza
+
+GRANT INSERT(due) ON TABLE cobranza.case_task TO cobranza_admin;
+GRANT INSERT(due) ON TABLE cobranza.case_task TO cobranza_collector;
+
+-- Name: COLUMN case_task.assignee; Type: ACL; Schema: cobranza
+
+GRANT INSERT(assignee) ON TABLE cobranza.case_task TO cobranza_admin;
+GRANT INSERT(assignee) ON TABLE cobranza.case_task TO cobranza_collector;
+
+-- Name: COLUMN case_task.step_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(step_id) ON TABLE cobranza.case_task TO cobranza_admin;
+GRANT INSERT(step_id) ON TABLE cobranza.case_task TO cobranza_collector;
+
+-- Name: COLUMN case_task.note; Type: ACL; Schema: cobranza
+
+GRANT INSERT(note) ON TABLE cobranza.case_task TO cobranza_admin;
+GRANT INSERT(note) ON TABLE cobranza.case_task TO cobranza_collector;
+
+-- Name: COLUMN case_task.done_on; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(done_on) ON TABLE cobranza.case_task TO cobranza_admin;
+GRANT UPDATE(done_on) ON TABLE cobranza.case_task TO cobranza_collector;
+
 -- Name: TABLE client_case_summary; Type: ACL; Schema: cobranza
 
 GRANT SELECT ON TABLE cobranza.client_case_summary TO cobranza_admin;
 GRANT SELECT ON TABLE cobranza.client_case_summary TO cobranza_collector;
 GRANT SELECT ON TABLE cobranza.client_case_summary TO cobranza_lawyer;
 GRANT SELECT ON TABLE cobranza.client_case_summary TO cobranza_client;
+
+-- Name: TABLE client_strategy; Type: ACL; Schema: cobranza
+
+GRANT SELECT,DELETE ON TABLE cobranza.client_strategy TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.client_strategy TO cobranza_collector;
+
+-- Name: COLUMN client_strategy.tenant_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(tenant_id) ON TABLE cobranza.client_strategy TO cobranza_admin;
+
+-- Name: COLUMN client_strategy.strategy_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(strategy_id),UPDATE(strategy_id) ON TABLE cobranza.client_strategy TO cobranza_admin;
+
+-- Name: COLUMN client_strategy.set_at; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(set_at) ON TABLE cobranza.client_strategy TO cobranza_admin;
+
+-- Name: COLUMN client_strategy.set_by; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(set_by) ON TABLE cobranza.client_strategy TO cobranza_admin;
 
 -- Name: TABLE contact_authorisation; Type: ACL; Schema: cobranza
 
@@ -7338,6 +8509,56 @@ GRANT SELECT(referred_on) ON TABLE cobranza.judicial_referral TO cobranza_client
 GRANT INSERT(override_reason) ON TABLE cobranza.judicial_referral TO cobranza_admin;
 GRANT INSERT(override_reason) ON TABLE cobranza.judicial_referral TO cobranza_collector;
 
+-- Name: TABLE outbound_message; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.tenant_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(tenant_id) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(tenant_id) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.case_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(case_id) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(case_id) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.debtor_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(debtor_id) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(debtor_id) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.step_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(step_id) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(step_id) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.channel; Type: ACL; Schema: cobranza
+
+GRANT INSERT(channel) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(channel) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.address; Type: ACL; Schema: cobranza
+
+GRANT INSERT(address) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(address) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.subject; Type: ACL; Schema: cobranza
+
+GRANT INSERT(subject) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(subject) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.body; Type: ACL; Schema: cobranza
+
+GRANT INSERT(body) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(body) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.idempotency_key; Type: ACL; Schema: cobranza
+
+GRANT INSERT(idempotency_key) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(idempotency_key) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
 -- Name: TABLE person; Type: ACL; Schema: cobranza
 
 GRANT SELECT ON TABLE cobranza.person TO cobranza_admin;
@@ -7466,6 +8687,117 @@ GRANT INSERT(reverses_id) ON TABLE cobranza.remittance TO cobranza_admin;
 -- Name: COLUMN remittance.reason; Type: ACL; Schema: cobranza
 
 GRANT INSERT(reason) ON TABLE cobranza.remittance TO cobranza_admin;
+
+-- Name: TABLE strategy; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.strategy TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.strategy TO cobranza_collector;
+
+-- Name: COLUMN strategy.name; Type: ACL; Schema: cobranza
+
+GRANT INSERT(name) ON TABLE cobranza.strategy TO cobranza_admin;
+
+-- Name: COLUMN strategy.is_default; Type: ACL; Schema: cobranza
+
+GRANT INSERT(is_default),UPDATE(is_default) ON TABLE cobranza.strategy TO cobranza_admin;
+
+-- Name: TABLE strategy_case_step; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.strategy_case_step TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.strategy_case_step TO cobranza_collector;
+
+-- Name: COLUMN strategy_case_step.tenant_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(tenant_id) ON TABLE cobranza.strategy_case_step TO cobranza_admin;
+GRANT INSERT(tenant_id) ON TABLE cobranza.strategy_case_step TO cobranza_collector;
+
+-- Name: COLUMN strategy_case_step.case_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(case_id) ON TABLE cobranza.strategy_case_step TO cobranza_admin;
+GRANT INSERT(case_id) ON TABLE cobranza.strategy_case_step TO cobranza_collector;
+
+-- Name: COLUMN strategy_case_step.step_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(step_id) ON TABLE cobranza.strategy_case_step TO cobranza_admin;
+GRANT INSERT(step_id) ON TABLE cobranza.strategy_case_step TO cobranza_collector;
+
+-- Name: COLUMN strategy_case_step.outcome; Type: ACL; Schema: cobranza
+
+GRANT INSERT(outcome) ON TABLE cobranza.strategy_case_step TO cobranza_admin;
+GRANT INSERT(outcome) ON TABLE cobranza.strategy_case_step TO cobranza_collector;
+
+-- Name: COLUMN strategy_case_step.on_date; Type: ACL; Schema: cobranza
+
+GRANT INSERT(on_date) ON TABLE cobranza.strategy_case_step TO cobranza_admin;
+GRANT INSERT(on_date) ON TABLE cobranza.strategy_case_step TO cobranza_collector;
+
+-- Name: TABLE strategy_decision; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.strategy_decision TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.strategy_decision TO cobranza_collector;
+
+-- Name: COLUMN strategy_decision.tenant_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(tenant_id) ON TABLE cobranza.strategy_decision TO cobranza_admin;
+GRANT INSERT(tenant_id) ON TABLE cobranza.strategy_decision TO cobranza_collector;
+
+-- Name: COLUMN strategy_decision.case_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(case_id) ON TABLE cobranza.strategy_decision TO cobranza_admin;
+GRANT INSERT(case_id) ON TABLE cobranza.strategy_decision TO cobranza_collector;
+
+-- Name: COLUMN strategy_decision.step_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(step_id) ON TABLE cobranza.strategy_decision TO cobranza_admin;
+GRANT INSERT(step_id) ON TABLE cobranza.strategy_decision TO cobranza_collector;
+
+-- Name: COLUMN strategy_decision.run_on; Type: ACL; Schema: cobranza
+
+GRANT INSERT(run_on) ON TABLE cobranza.strategy_decision TO cobranza_admin;
+GRANT INSERT(run_on) ON TABLE cobranza.strategy_decision TO cobranza_collector;
+
+-- Name: COLUMN strategy_decision.decision; Type: ACL; Schema: cobranza
+
+GRANT INSERT(decision) ON TABLE cobranza.strategy_decision TO cobranza_admin;
+GRANT INSERT(decision) ON TABLE cobranza.strategy_decision TO cobranza_collector;
+
+-- Name: COLUMN strategy_decision.reason; Type: ACL; Schema: cobranza
+
+GRANT INSERT(reason) ON TABLE cobranza.strategy_decision TO cobranza_admin;
+GRANT INSERT(reason) ON TABLE cobranza.strategy_decision TO cobranza_collector;
+
+-- Name: TABLE strategy_step; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.strategy_step TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.strategy_step TO cobranza_collector;
+
+-- Name: COLUMN strategy_step.strategy_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(strategy_id) ON TABLE cobranza.strategy_step TO cobranza_admin;
+
+-- Name: COLUMN strategy_step.day; Type: ACL; Schema: cobranza
+
+GRANT INSERT(day) ON TABLE cobranza.strategy_step TO cobranza_admin;
+
+-- Name: COLUMN strategy_step.action; Type: ACL; Schema: cobranza
+
+GRANT INSERT(action) ON TABLE cobranza.strategy_step TO cobranza_admin;
+
+-- Name: COLUMN strategy_step.letter_level; Type: ACL; Schema: cobranza
+
+GRANT INSERT(letter_level) ON TABLE cobranza.strategy_step TO cobranza_admin;
+
+-- Name: COLUMN strategy_step.from_point; Type: ACL; Schema: cobranza
+
+GRANT INSERT(from_point) ON TABLE cobranza.strategy_step TO cobranza_admin;
+
+-- Name: COLUMN strategy_step.client_visible; Type: ACL; Schema: cobranza
+
+GRANT INSERT(client_visible) ON TABLE cobranza.strategy_step TO cobranza_admin;
+
+-- Name: COLUMN strategy_step.removed_at; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(removed_at) ON TABLE cobranza.strategy_step TO cobranza_admin;
 
 -- Name: TABLE submission; Type: ACL; Schema: cobranza
 
