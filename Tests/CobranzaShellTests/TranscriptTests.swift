@@ -61,9 +61,11 @@ struct TranscriptTests {
         return sections
     }
 
-    /// The tag of each transcript's people (see `TranscriptPeople`); the demo takes the next.
+    /// The tag of each transcript's people (see `TranscriptPeople`); the demo takes the last
+    /// character, which no transcript reaches: with 13 transcripts the next one, `d`, made the
+    /// demo's ana `and`, a word of its comments.
     static func tag(of name: String) -> Int { names.firstIndex(of: name) ?? names.count }
-    static let demoTag = names.count
+    static let demoTag = TranscriptPeople.tagCharacters.count - 1
 
     @Test(arguments: names)
     func transcript(_ name: String) async throws {

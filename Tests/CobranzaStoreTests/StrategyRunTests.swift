@@ -240,8 +240,9 @@ struct StrategyRunTests {
         try admin.strategies.addStep(.init(strategy: "ladder", day: 3, action: .email))
         try admin.strategies.addStep(.init(strategy: "ladder", day: 20, action: .sms))
         #expect(throws: (any Error).self) { try admin.strategies.removeStep(strategy: "ladder", day: 5, action: .email) }
-        #expect(decisions(try run("2026-04-12")) == ["call task"])
-        #expect(decisions(try run("2026-04-17")) == ["sms done"])
+        // Monday: a Chilean call is never on a Sunday (04-12); the SMS five ladder days later.
+        #expect(decisions(try run("2026-04-13")) == ["call task"])
+        #expect(decisions(try run("2026-04-18")) == ["sms done"])
         #expect(try admin.strategyRuns.log(caseNumber: number, limit: 10).map(\.action) == ["email", "call", "sms"])
         let edited = try fixture.db.asSuperuser { su in
             refusal(su, "UPDATE cobranza.strategy_step SET day = 7 WHERE removed_at IS NULL AND action = 'call'")
