@@ -99,10 +99,11 @@ extension Payments {
             try stage(handle, currencies: currencies)
             try connection.query("ANALYZE bank_staging")
             let codes = currencies.map(\.code.rawValue)
+            let today = try session.today()
             var attempt = 0
             while true {
                 attempt += 1
-                try judge(codes: codes)
+                try judge(codes: codes, today: today)
                 try refuseIfAnyLineIsBad()
                 do {
                     return try connection.withTransaction { try record() }
@@ -238,7 +239,7 @@ extension Payments {
     /// staged amounts. In steps, each an analysed temp table, so every join is planned on real
     /// row counts (a single statement of CTEs was planned on "1 row" and ran as nested loops:
     /// minutes for 50,000 lines).
-    private func judge(codes: [String]) throws {
+    private func judge(codes: [String], today: CalendarDate) throws {
         try connection.query("DROP TABLE IF EXISTS bank_line, bank_case, bank_contract, bank_order, bank_verdict")
         // Each line with its case, its amount in the case's currency and the payment already
         // holding its reference: the client's own (a reference is unique per client) or, for
@@ -247,7 +248,7 @@ extension Payments {
             CREATE TEMP TABLE bank_line ON COMMIT DROP AS
             SELECT l.*, h.id AS holder_id, h.label AS holder, h.described AS holder_described, h.same_line,
                    (l.problem IS NULL AND l.case_id IS NOT NULL AND l.amount_problem IS NULL) AS reached
-              FROM (SELECT s.line, s.case_number AS written_case, s.written_date, coalesce(s.written_date, cobranza.today()) AS paid_on,
+              FROM (SELECT s.line, s.case_number AS written_case, s.written_date, coalesce(s.written_date, $2::date) AS paid_on,
                            s.channel, s.method, s.ref, s.problem_column, s.problem_field, s.problem,
                            c.tenant_id, c.id AS case_id, c.number AS case_number, c.currency::text AS currency, c.stage, c.close_code,
                            c.opened_on, c.on_agreement,
@@ -266,7 +267,7 @@ extension Payments {
                       JOIN cobranza.payment p ON p.tenant_id = h.tenant_id AND p.id = h.id
                       JOIN cobranza.collection_case pc ON pc.tenant_id = p.tenant_id AND pc.id = p.case_id
                      ORDER BY p.id LIMIT 1) h ON l.case_id IS NOT NULL
-            """, [codes])
+            """, [codes, today.description])
         try connection.query("ANALYZE bank_line")
         // What each case of the file owed before it (its invoices and the court costs its debtor
         // bears, less its net payments: payment_prepare's sum), its last payment's number, and
@@ -336,7 +337,7 @@ extension Payments {
                            WHEN l.stage = 'closed' THEN 'closed'
                            WHEN o.lines_before > 0 AND c.outstanding - o.paid_before = 0 THEN 'paid'
                            WHEN o.lines_before > 0 AND c.discounted AND o.paid_before >= c.settles_after THEN 'settled'
-                           WHEN l.paid_on > cobranza.today() THEN 'future'
+                           WHEN l.paid_on > $1::date THEN 'future'
                            WHEN l.paid_on < l.opened_on THEN 'early'
                            WHEN l.amount > c.outstanding - o.paid_before THEN 'over'
                            WHEN NOT k.in_force THEN 'contract'
@@ -388,7 +389,7 @@ extension Payments {
                            format('client %s has no contract in force on %s: an admin sets one with "client contract set"', j.client, j.paid_on)
                    END AS message
               FROM judged j
-            """, [codes])
+            """, [today.description])
     }
 
     /// Throws the file's refusal when any line is refused: the first fifty, and the count.

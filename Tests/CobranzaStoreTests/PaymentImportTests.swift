@@ -114,4 +114,32 @@ struct PaymentImportTests {
         #expect(try count("SELECT count(*) AS n FROM cobranza.received_transfer WHERE external_ref IN ('R-1', 'R-2', 'R-3')") == 3)
         #expect(try count("SELECT count(*) AS n FROM cobranza.audit_log WHERE table_name = 'payment'") >= 1)
     }
+
+    /// A line that completes a discounted agreement settles the case, as recorded alone: a
+    /// later line on it finds it closed (settled), and the settlement names the payment that
+    /// completed it (agreement_settle sees each payment on a case under agreement land apart).
+    @Test func aFileThatCompletesADiscountedAgreementSettlesTheCaseAtTheRightPayment() throws {
+        try fixture.db.superuser().query("""
+            INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp, max_discount_bp)
+            VALUES ($1, 2, '2026-02-01', 1500, 2500, 1900, 1000)
+            """, [fixture.acme])
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [600_000, 400_005])
+        let ana = try fixture.session(fixture.collector)
+        try ana.payments.record(.init(caseNumber: number, amount: "100.005"))
+        #expect(try ana.agreements.create(.init(caseNumber: number, instalments: 2, firstDue: "2026-05-01", discount: "10")).total == 810_000)
+        let refused = try #require(try refusal(["\(number),405.000,,S-1", "\(number),405.000,,S-2", "\(number),1.000,,S-3"]))
+        #expect(refused.description == """
+            nothing imported: 1 problem(s)
+              line 4: case \(number) is closed (settled): payments are recorded on open cases
+            """, "\(refused)")
+        let file = try PaymentIntegrityTests.bankFile(["\(number),405.000,,S-1", "\(number),405.000,,S-2"])
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let outcome = try ana.payments.importFile(at: file)
+        #expect(outcome.recorded == 2 && outcome.closedCases == [number])
+        let note: String = try fixture.db.asSuperuser { su in
+            try su.query("SELECT e.note FROM cobranza.case_event e JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id WHERE c.number = $1 AND e.kind = 'closed'",
+                         [number]).first!.decode("note")
+        }
+        #expect(note == "agreement 1 paid in full (payment \(number)/3); the discount of $90.000 is forgiven")
+    }
 }
