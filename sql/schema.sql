@@ -2775,16 +2775,21 @@ BEGIN
            v.stage, v.fee_bp, v.fee, v.fee_note, v.contract_version, v.created_by::text,
            CASE WHEN c.close_code = 'settled' THEN 0 ELSE b.owed END,
            c.close_code,
-           (SELECT greatest(0, a.total - a.paid)::bigint FROM cobranza.agreement_status a
-             WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id AND c.stage <> 'closed' AND a.status IN ('active', 'default')
-             ORDER BY a.id DESC LIMIT 1),
+           CASE WHEN c.on_agreement AND c.stage <> 'closed' THEN
+               (SELECT greatest(0, a.total - a.paid)::bigint FROM cobranza.agreement_status a
+                 WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id AND a.status IN ('active', 'default')
+                 ORDER BY a.id DESC LIMIT 1)
+           END,
            CASE WHEN c.close_code = 'settled' THEN b.owed END
       FROM cobranza.collection_case c
-     CROSS JOIN LATERAL (SELECT coalesce(sum(x.outstanding), 0)::bigint
-                                + greatest(0, cobranza.case_outstanding(c.tenant_id, c.id)
-                                              - coalesce(sum(x.outstanding), 0))::bigint AS owed
-                           FROM cobranza.invoice_balance x
-                          WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id) b
+     CROSS JOIN LATERAL (
+            SELECT greatest(0, least(f.invoiced, f.invoiced - f.paid), f.invoiced + f.costs - f.paid)::bigint AS owed
+              FROM (SELECT (SELECT coalesce(sum(i.amount), 0) FROM cobranza.invoice i
+                             WHERE i.tenant_id = c.tenant_id AND i.case_id = c.id) AS invoiced,
+                           (SELECT coalesce(sum(k.amount), 0) FROM cobranza.court_cost k
+                             WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.borne_by = 'debtor') AS costs,
+                           (SELECT coalesce(sum(p.amount), 0) FROM cobranza.payment p
+                             WHERE p.tenant_id = c.tenant_id AND p.case_id = c.id) AS paid) f) b
      WHERE c.tenant_id = v.tenant_id AND c.id = v.case_id;
 END
 $$;

@@ -156,7 +156,7 @@ struct PaymentIntegrityTests {
         let failures = simultaneously(8, prepare: { _ in try fixture.session(fixture.collector) }, act: { worker, session in
             do {
                 let imported = try session.payments.importFile(at: files[worker])
-                outcomes.append("recorded \(imported.recorded.count)")
+                outcomes.append("recorded \(imported.recorded)")
             } catch {
                 outcomes.append("\(error)")
             }
@@ -202,9 +202,11 @@ struct PaymentIntegrityTests {
         let ana = try fixture.session(fixture.collector)
         let file = try Self.bankFile(["\(number),10.000,2026-04-01,REF-1"])
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let first = try #require(try ana.payments.importFile(at: file).recorded.first)
+        #expect(try ana.payments.importFile(at: file).recorded == 1)
+        let first = try ana.payments.show(PaymentReference(caseNumber: number, number: 1))
+        #expect(first.externalRef == "REF-1")
         let again = try ana.payments.importFile(at: file)
-        #expect(again.recorded.isEmpty && again.alreadyRecorded.map(\.line) == [2])
+        #expect(again.recorded == 0 && again.alreadyRecorded.map(\.line) == [2] && again.alreadyRecordedCount == 1)
         for line in ["\(number),9.000,2026-04-01,REF-1", "\(number),10.000,2026-03-31,REF-1", "\(other),10.000,2026-04-01,REF-1"] {
             let differing = try Self.bankFile([line])
             defer { try? FileManager.default.removeItem(atPath: differing) }

@@ -51,25 +51,18 @@ enum PaymentCommands {
         do {
             outcome = try payments.importFile(at: invocation.argument("FILE")!)
         } catch let refusal as Payments.ImportRefusal {
-            // Each line is recorded as `payment record` would record it: name its fields alike.
+            // Each line is judged as `payment record` would judge it: name its fields alike.
             throw UsageError(refusal.described(record.spec.label))
         }
-        var totals: [String: Int64] = [:]
-        for payment in outcome.recorded {
-            totals[payment.currency] = try MoneyArithmetic.add(totals[payment.currency] ?? 0, payment.amount)
-        }
-        let sums = totals.keys.sorted().map { Formatting.money(totals[$0]!, $0) }.joined(separator: ", ")
-        var lines = ["Recorded \(outcome.recorded.count) payment(s)" + (sums.isEmpty ? "." : ": \(sums).")]
-        if !outcome.alreadyRecorded.isEmpty {
-            lines.append("Skipped \(outcome.alreadyRecorded.count) line(s) already recorded (same reference): "
+        let sums = outcome.totals.keys.sorted().map { Formatting.money(outcome.totals[$0]!, $0) }.joined(separator: ", ")
+        var lines = ["Recorded \(outcome.recorded) payment(s)" + (sums.isEmpty ? "." : ": \(sums).")]
+        if outcome.alreadyRecordedCount > 0 {
+            lines.append("Skipped \(outcome.alreadyRecordedCount) line(s) already recorded (same reference): "
                 + outcome.alreadyRecorded.prefix(10).map { "line \($0.line) \($0.ref)" }.joined(separator: ", ")
-                + (outcome.alreadyRecorded.count > 10 ? ", …" : "") + ".")
+                + (outcome.alreadyRecordedCount > 10 ? ", …" : "") + ".")
         }
-        // What each case owed after its last payment of the file: nothing means it closed.
-        var owedAfter: [String: Int64] = [:]
-        for payment in outcome.recorded { owedAfter[payment.caseNumber] = payment.caseOutstanding }
-        let closed = owedAfter.filter { $0.value == 0 }.keys.sorted()
-        if !closed.isEmpty { lines.append("Paid in full and closed: \(closed.joined(separator: ", ")).") }
+        // The cases the file paid off: each closed by its last payment.
+        if !outcome.closedCases.isEmpty { lines.append("Paid in full and closed: \(outcome.closedCases.joined(separator: ", ")).") }
         return .message(lines.joined(separator: "\n"))
     }
 
