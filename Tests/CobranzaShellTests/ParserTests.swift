@@ -62,7 +62,7 @@ struct ParserTests {
         ("client add ACME --name a --name b", "client add: --name given twice"),
         ("client add ACME --name x --tax-id 1 --country AR", "client add: --country must be one of CL, CO, MX (got \"AR\")"),
         ("client list extra", "client list: unexpected argument \"extra\""),
-        ("client", "client: missing subcommand (add, list, show, edit, contract)"),
+        ("client", "client: missing subcommand (add, list, show, edit, contract, strategy)"),
         ("client contract", "client contract: missing subcommand (set, show)"),
         ("client contrat set", "unknown command \"client contrat\" (did you mean \"client contract\"?)"),
         ("client lsit", "unknown command \"client lsit\" (did you mean \"client list\"?)"),
@@ -153,7 +153,7 @@ struct CompletionTests {
 
     @Test func commandsAndSubcommands() {
         #expect(complete("cl") == ["client"])
-        #expect(complete("client ") == ["add", "contract", "edit", "list", "show"])
+        #expect(complete("client ") == ["add", "contract", "edit", "list", "show", "strategy"])
         #expect(complete("client contract ") == ["set", "show"])
         #expect(complete("client contract set ACME --vat 19 --rem") == ["--remittance"])
         #expect(complete("user d") == ["disable"])
