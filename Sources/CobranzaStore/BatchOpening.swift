@@ -34,8 +34,9 @@ extension Cases {
     /// holds) by `rule` over `collectors`. A case that already has an assignee keeps it; a case
     /// two submissions of the batch join is assigned once. With `allOrNothing`, any refusal
     /// rolls everything back. An empty `opened` and `refused` means nothing was pending.
+    /// `progress` hears each submission before it is opened; throwing from it opens nothing.
     public func open(batch reference: ClientReference, assignTo collectors: [String], rule: AssignRule = .roundRobin,
-                     allOrNothing: Bool = false) throws -> BatchOpened {
+                     allOrNothing: Bool = false, progress: WorkProgress.Handler = WorkProgress.ignore) throws -> BatchOpened {
         try session.requireStaff("open cases")
         guard let code = reference.clientCode else {
             throw StoreError(field: "batch", "say whose batch \(reference.number) is: CODE-\(reference.number), e.g. ACME-\(reference.number)")
@@ -70,7 +71,8 @@ extension Cases {
             var turn = 0
             var assignedHere: [String: String] = [:]   // case number → assignee, for cases handled in this batch
             var result = BatchOpened(batch: shownBatch, opened: [], refused: [])
-            for number in pending {
+            for (index, number) in pending.enumerated() {
+                try progress(WorkProgress(done: index, total: pending.count))
                 let submission = ClientReference(clientCode: code, number: number)
                 do {
                     let outcome = try connection.withTransaction { () throws -> (opened: Opened, who: String?, byRule: Bool) in

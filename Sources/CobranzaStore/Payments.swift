@@ -227,7 +227,7 @@ public struct Payments {
 
     /// Records every payment of a bank file (header `case,amount,date,ref[,channel,method]`) in
     /// one transaction: any bad line and nothing is recorded, every bad line is named.
-    public func importFile(at path: String) throws -> ImportOutcome {
+    public func importFile(at path: String, progress: WorkProgress.Handler = WorkProgress.ignore) throws -> ImportOutcome {
         guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(field: "file", "cannot read \(path)") }
         var reader = CSVReader()
         let records: [CSVReader.Record]
@@ -256,7 +256,8 @@ public struct Payments {
         // on one of them is a line repeated in the file, not a file imported again.
         var recordedBy: [Int64: Int] = [:]
         try connection.withTransaction {
-            for record in records.dropFirst() where !record.fields.allSatisfy({ $0.trimmingSpacesAndNewlines().isEmpty }) {
+            for (index, record) in records.dropFirst().enumerated() where !record.fields.allSatisfy({ $0.trimmingSpacesAndNewlines().isEmpty }) {
+                try progress(WorkProgress(done: index, total: records.count - 1))
                 guard record.fields.count == names.count else {
                     problems.append(.init("line \(record.line)", StoreError("has \(record.fields.count) fields, the header has \(names.count)")))
                     continue

@@ -49,7 +49,7 @@ enum PaymentCommands {
         let payments = context.session.payments
         let outcome: Payments.ImportOutcome
         do {
-            outcome = try payments.importFile(at: invocation.argument("FILE")!)
+            outcome = try payments.importFile(at: invocation.argument("FILE")!, progress: context.progress("lines"))
         } catch let refusal as Payments.ImportRefusal {
             // Each line is recorded as `payment record` would record it: name its fields alike.
             throw UsageError(refusal.described(record.spec.label))
