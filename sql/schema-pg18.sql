@@ -438,6 +438,35 @@ BEGIN
 END
 $$;
 
+-- Name: case_numbers_drawn(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_numbers_drawn() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    r      record;
+    v_key  text;
+    v_last integer;
+BEGIN
+    FOR r IN SELECT substring(number FROM 3 FOR 4)::integer AS year, min(substring(number FROM 8)::integer) AS lo,
+                    max(substring(number FROM 8)::integer) AS hi, count(*) AS n, count(DISTINCT number) AS d
+               FROM new_rows GROUP BY 1 LOOP
+        v_key := 'cobranza.drawn_case_' || r.year;
+        SELECT last_value INTO v_last FROM cobranza.case_counter WHERE year = r.year FOR UPDATE;
+        IF v_last IS DISTINCT FROM r.lo OR r.d <> r.n OR r.hi - r.lo + 1 <> r.n
+           OR coalesce(current_setting(v_key, true), '') <> r.hi::text THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', COLUMN = 'number', TABLE = 'collection_case',
+                MESSAGE = format('case numbers are drawn from the counter, one after another: C-%s-%s to C-%s-%s are not',
+                                 r.year, lpad(r.lo::text, 6, '0'), r.year, lpad(r.hi::text, 6, '0'));
+        END IF;
+        UPDATE cobranza.case_counter SET last_value = r.hi WHERE year = r.year AND last_value <> r.hi;
+        PERFORM set_config(v_key, '', true);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
 -- Name: case_outstanding(bigint, bigint); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.case_outstanding(p_tenant bigint, p_case bigint) RETURNS bigint
@@ -568,12 +597,50 @@ CREATE FUNCTION cobranza.client_number() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
+DECLARE
+    v_key   text := format('cobranza.drawn_%s_%s', TG_TABLE_NAME, NEW.tenant_id);
+    v_drawn text := current_setting(v_key, true);
 BEGIN
-    INSERT INTO cobranza.client_number_counter AS c (tenant_id, series, last_value)
-    VALUES (NEW.tenant_id, TG_TABLE_NAME, 1)
-        ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = c.last_value + 1
-        RETURNING c.last_value INTO NEW.number;
+    IF v_drawn IS NULL OR v_drawn = '' THEN
+        INSERT INTO cobranza.client_number_counter AS c (tenant_id, series, last_value)
+        VALUES (NEW.tenant_id, TG_TABLE_NAME, 1)
+            ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = c.last_value + 1
+            RETURNING c.last_value INTO NEW.number;
+    ELSE
+        NEW.number := v_drawn::integer + 1;
+    END IF;
+    PERFORM set_config(v_key, NEW.number::text, true);
     RETURN NEW;
+END
+$$;
+
+-- Name: client_numbers_drawn(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.client_numbers_drawn() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    r      record;
+    v_key  text;
+    v_last integer;
+BEGIN
+    FOR r IN SELECT tenant_id, min(number) AS lo, max(number) AS hi, count(*) AS n, count(DISTINCT number) AS d
+               FROM new_rows GROUP BY tenant_id LOOP
+        v_key := format('cobranza.drawn_%s_%s', TG_TABLE_NAME, r.tenant_id);
+        SELECT last_value INTO v_last FROM cobranza.client_number_counter
+         WHERE tenant_id = r.tenant_id AND series = TG_TABLE_NAME FOR UPDATE;
+        IF v_last IS DISTINCT FROM r.lo OR r.d <> r.n OR r.hi - r.lo + 1 <> r.n
+           OR coalesce(current_setting(v_key, true), '') <> r.hi::text THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', COLUMN = 'number', TABLE = TG_TABLE_NAME,
+                MESSAGE = format('%s numbers are drawn from the counter, one after another: %s to %s are not',
+                                 replace(TG_TABLE_NAME, '_', ' '), r.lo, r.hi);
+        END IF;
+        UPDATE cobranza.client_number_counter SET last_value = r.hi
+         WHERE tenant_id = r.tenant_id AND series = TG_TABLE_NAME AND last_value <> r.hi;
+        PERFORM set_config(v_key, '', true);
+    END LOOP;
+    RETURN NULL;
 END
 $$;
 
@@ -583,8 +650,25 @@ CREATE FUNCTION cobranza.collection_case_number() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
+DECLARE
+    v_year  integer := extract(year FROM cobranza.today())::integer;
+    v_key   text := 'cobranza.drawn_case_' || v_year;
+    v_drawn text := current_setting(v_key, true);
+    v_value integer;
 BEGIN
-    NEW.number := cobranza.next_case_number(cobranza.today());
+    IF v_drawn IS NULL OR v_drawn = '' THEN
+        NEW.number := cobranza.next_case_number(cobranza.today());
+        v_value := substring(NEW.number FROM 8)::integer;
+    ELSE
+        v_value := v_drawn::integer + 1;
+        -- As case_counter_last_value_check says it: six digits a year.
+        IF v_value > 999999 THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_counter_last_value_check',
+                MESSAGE = format('the case numbers of %s are used up (999999)', v_year);
+        END IF;
+        NEW.number := format('C-%s-%s', lpad(v_year::text, 4, '0'), lpad(v_value::text, 6, '0'));
+    END IF;
+    PERFORM set_config(v_key, v_value::text, true);
     RETURN NEW;
 END
 $$;
@@ -4293,6 +4377,10 @@ CREATE TRIGGER collection_case_insert_check BEFORE INSERT ON cobranza.collection
 
 CREATE TRIGGER collection_case_number BEFORE INSERT ON cobranza.collection_case FOR EACH ROW WHEN ((new.number IS NULL)) EXECUTE FUNCTION cobranza.collection_case_number();
 
+-- Name: collection_case collection_case_numbers_drawn; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER collection_case_numbers_drawn AFTER INSERT ON cobranza.collection_case REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.case_numbers_drawn();
+
 -- Name: collection_case collection_case_transition; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER collection_case_transition BEFORE UPDATE ON cobranza.collection_case FOR EACH ROW EXECUTE FUNCTION cobranza.case_transition();
@@ -4392,6 +4480,10 @@ CREATE TRIGGER import_batch_audit_insert AFTER INSERT ON cobranza.import_batch R
 -- Name: import_batch import_batch_number; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER import_batch_number BEFORE INSERT ON cobranza.import_batch FOR EACH ROW EXECUTE FUNCTION cobranza.client_number();
+
+-- Name: import_batch import_batch_numbers_drawn; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER import_batch_numbers_drawn AFTER INSERT ON cobranza.import_batch REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.client_numbers_drawn();
 
 -- Name: instalment instalment_append_only; Type: TRIGGER; Schema: cobranza
 
@@ -4568,6 +4660,10 @@ CREATE TRIGGER submission_audit_insert AFTER INSERT ON cobranza.submission REFER
 -- Name: submission submission_number; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER submission_number BEFORE INSERT ON cobranza.submission FOR EACH ROW EXECUTE FUNCTION cobranza.client_number();
+
+-- Name: submission submission_numbers_drawn; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_numbers_drawn AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.client_numbers_drawn();
 
 -- Name: tenant tenant_audit; Type: TRIGGER; Schema: cobranza
 
@@ -5370,6 +5466,10 @@ REVOKE ALL ON FUNCTION cobranza.case_event_check() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION cobranza.case_insert_check() FROM PUBLIC;
 
+-- Name: FUNCTION case_numbers_drawn(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.case_numbers_drawn() FROM PUBLIC;
+
 -- Name: FUNCTION case_outstanding(p_tenant bigint, p_case bigint); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.case_outstanding(p_tenant bigint, p_case bigint) FROM PUBLIC;
@@ -5397,6 +5497,10 @@ REVOKE ALL ON FUNCTION cobranza.check_case_assignee() FROM PUBLIC;
 -- Name: FUNCTION client_number(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.client_number() FROM PUBLIC;
+
+-- Name: FUNCTION client_numbers_drawn(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.client_numbers_drawn() FROM PUBLIC;
 
 -- Name: FUNCTION collection_case_number(); Type: ACL; Schema: cobranza
 

@@ -37,6 +37,8 @@ struct CatalogTests {
         "reserve_fee_numbers(text, date, integer)": "the fee counter has no grants",
         "fee_document_number()": "draws the fee document number for the row being inserted; its inserter may not call reserve_fee_numbers",
         "client_number()": "draws a submission's or import batch's per-client number (0019) from client_number_counter, which has no grants, for the row being inserted",
+        "client_numbers_drawn()": "checks a statement's submission or import batch numbers against client_number_counter, which has no grants, and writes its last value once per statement (0065)",
+        "case_numbers_drawn()": "checks a statement's case numbers against case_counter, which has no grants, and writes its last value once per statement (0065)",
         "payment_prepare()": "writes the frozen fee and closes or reopens a paid case, moves only the owner may make; claims an agency-channel bank reference in received_transfer, which no person may write; asks caller_is_admin (owner only) whether a billed payment may be reversed",
         "invoice_cancelling()": "locks the case row before weighing what is unpaid on the invoice, as a payment does, which the client who cancels its own invoice may not; the row has passed the caller's policies (0031)",
         "invoice_cancelled()": "writes the timeline and closes the case as withdrawn when a client's cancellation leaves nothing owed, which the client may not (0031)",
