@@ -1540,6 +1540,56 @@ BEGIN
 END
 $$;
 
+-- Name: invoice_submission_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_submission_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v record;
+BEGIN
+    PERFORM 1 FROM cobranza.submission s
+      JOIN (SELECT DISTINCT tenant_id, submission_id FROM new_rows) n ON s.tenant_id = n.tenant_id AND s.id = n.submission_id
+       FOR KEY SHARE OF s;
+    SELECT n.tenant_id, n.submission_id, n.debtor_id, n.currency INTO v
+      FROM new_rows n
+     WHERE NOT EXISTS (SELECT 1 FROM cobranza.submission s
+                        WHERE s.tenant_id = n.tenant_id AND s.id = n.submission_id
+                          AND s.debtor_id = n.debtor_id AND s.currency = n.currency)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
+            TABLE = 'invoice', SCHEMA = 'cobranza',
+            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
+            DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
+                            v.tenant_id, v.submission_id, v.debtor_id, v.currency);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: invoice_submission_row_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_submission_row_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM 1 FROM cobranza.submission s
+     WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id AND s.debtor_id = NEW.debtor_id AND s.currency = NEW.currency
+       FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
+            TABLE = 'invoice', SCHEMA = 'cobranza',
+            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
+            DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
+                            NEW.tenant_id, NEW.submission_id, NEW.debtor_id, NEW.currency);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Name: invoice_totals_bound(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.invoice_totals_bound() RETURNS trigger
@@ -2801,6 +2851,34 @@ BEGIN
             MESSAGE = format('case %s is disputed: its debtor''s new submission waits until the dispute is resolved', v_number);
     END IF;
     RETURN NEW;
+END
+$$;
+
+-- Name: submission_referenced_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_referenced_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.invoice) THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = 'cannot truncate a table referenced in a foreign key constraint',
+                DETAIL = 'Table "invoice" references "submission" (invoice_submission_fkey).';
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF EXISTS (SELECT 1 FROM cobranza.invoice i
+                WHERE i.tenant_id = OLD.tenant_id AND i.submission_id = OLD.id
+                  AND i.debtor_id = OLD.debtor_id AND i.currency = OLD.currency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
+            TABLE = 'submission', SCHEMA = 'cobranza',
+            MESSAGE = 'update or delete on table "submission" violates foreign key constraint "invoice_submission_fkey" on table "invoice"',
+            DETAIL = format('Key (tenant_id, id, debtor_id, currency)=(%s, %s, %s, %s) is still referenced from table "invoice".',
+                            OLD.tenant_id, OLD.id, OLD.debtor_id, OLD.currency);
+    END IF;
+    RETURN NULL;
 END
 $$;
 
@@ -4521,6 +4599,14 @@ CREATE TRIGGER invoice_overdue_insert AFTER INSERT ON cobranza.invoice REFERENCI
 
 CREATE TRIGGER invoice_overdue_update AFTER UPDATE ON cobranza.invoice REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_overdue_check();
 
+-- Name: invoice invoice_submission_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_submission_check AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_submission_check();
+
+-- Name: invoice invoice_submission_update_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_submission_update_check AFTER UPDATE OF tenant_id, submission_id, debtor_id, currency ON cobranza.invoice FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.submission_id IS DISTINCT FROM new.submission_id)) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency))) EXECUTE FUNCTION cobranza.invoice_submission_row_check();
+
 -- Name: invoice invoice_totals_bound_insert; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER invoice_totals_bound_insert AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_totals_bound();
@@ -4665,6 +4751,18 @@ CREATE TRIGGER submission_number BEFORE INSERT ON cobranza.submission FOR EACH R
 
 CREATE TRIGGER submission_numbers_drawn AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.client_numbers_drawn();
 
+-- Name: submission submission_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_referenced_delete AFTER DELETE ON cobranza.submission FOR EACH ROW EXECUTE FUNCTION cobranza.submission_referenced_check();
+
+-- Name: submission submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_referenced_truncate BEFORE TRUNCATE ON cobranza.submission FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_referenced_check();
+
+-- Name: submission submission_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_referenced_update AFTER UPDATE OF tenant_id, id, debtor_id, currency ON cobranza.submission FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id)) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency))) EXECUTE FUNCTION cobranza.submission_referenced_check();
+
 -- Name: tenant tenant_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER tenant_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -4787,11 +4885,6 @@ ALTER TABLE ONLY cobranza.invoice
 
 ALTER TABLE ONLY cobranza.invoice
     ADD CONSTRAINT invoice_case_fkey FOREIGN KEY (tenant_id, case_id, debtor_id, currency) REFERENCES cobranza.collection_case(tenant_id, id, debtor_id, currency);
-
--- Name: invoice invoice_submission_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.invoice
-    ADD CONSTRAINT invoice_submission_fkey FOREIGN KEY (tenant_id, submission_id, debtor_id, currency) REFERENCES cobranza.submission(tenant_id, id, debtor_id, currency);
 
 -- Name: judicial_referral judicial_referral_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -5350,6 +5443,10 @@ CREATE POLICY submission_client_insert ON cobranza.submission FOR INSERT TO cobr
 
 CREATE POLICY submission_client_read ON cobranza.submission FOR SELECT TO cobranza_client USING ((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)));
 
+-- Name: submission submission_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY submission_owner_trusted ON cobranza.submission TO cobranza_owner USING (true) WITH CHECK (true);
+
 -- Name: submission submission_staff_all; Type: POLICY; Schema: cobranza
 
 CREATE POLICY submission_staff_all ON cobranza.submission TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
@@ -5737,6 +5834,14 @@ GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigin
 GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_client;
 
+-- Name: FUNCTION invoice_submission_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_submission_check() FROM PUBLIC;
+
+-- Name: FUNCTION invoice_submission_row_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_submission_row_check() FROM PUBLIC;
+
 -- Name: FUNCTION issue_credit_note(p_tenant bigint, p_voids bigint, p_reversals bigint[], p_vat_bp integer, p_currency character, p_reason text); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.issue_credit_note(p_tenant bigint, p_voids bigint, p_reversals bigint[], p_vat_bp integer, p_currency character, p_reason text) FROM PUBLIC;
@@ -5969,6 +6074,10 @@ GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cob
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cobranza_client;
+
+-- Name: FUNCTION submission_referenced_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_referenced_check() FROM PUBLIC;
 
 -- Name: FUNCTION tenant_identity_fixed(); Type: ACL; Schema: cobranza
 
