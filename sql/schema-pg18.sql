@@ -1547,11 +1547,21 @@ CREATE FUNCTION cobranza.invoice_submission_check() RETURNS trigger
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
 DECLARE
-    v record;
+    v        record;
+    v_keys   bigint;
+    v_locked bigint;
 BEGIN
-    PERFORM 1 FROM cobranza.submission s
-      JOIN (SELECT DISTINCT tenant_id, submission_id FROM new_rows) n ON s.tenant_id = n.tenant_id AND s.id = n.submission_id
-       FOR KEY SHARE OF s;
+    -- Each distinct key once (a placement has ten invoices a submission): the submissions that
+    -- match are locked, and only if fewer match than there are keys is one that does not named.
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, submission_id, debtor_id, currency FROM new_rows),
+    locked AS (
+        SELECT 1 FROM cobranza.submission s
+          JOIN keys n ON s.tenant_id = n.tenant_id AND s.id = n.submission_id AND s.debtor_id = n.debtor_id AND s.currency = n.currency
+           FOR KEY SHARE OF s)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked = v_keys THEN
+        RETURN NULL;
+    END IF;
     SELECT n.tenant_id, n.submission_id, n.debtor_id, n.currency INTO v
       FROM new_rows n
      WHERE NOT EXISTS (SELECT 1 FROM cobranza.submission s
