@@ -17,6 +17,12 @@ void cobranza_install_sigint_handler(void) {
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0; // no SA_RESTART: a blocked read() must return EINTR
     sigaction(SIGINT, &action, NULL);
+    // A launcher may hand us SIGINT blocked (a blocked mask is inherited across exec): Ctrl-C
+    // and kill -INT would then stay pending for ever and never cancel anything.
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &interrupt, NULL);
 }
 
 int cobranza_take_sigint(void) {

@@ -25,6 +25,9 @@ public struct CommandContext {
     /// Writes output as it is made, before the command returns (`case export`, which streams
     /// every row rather than hold them for one table); the shell's standard output.
     let write: (String) -> Void
+    /// A long command's progress report counting `unit` (`rows`): the shell draws it on a
+    /// terminal and throws `WorkCancelled` from it after Ctrl-C.
+    let progress: (_ unit: String) -> WorkProgress.Handler
 
     var isStaff: Bool { session.identity.kind.isStaff }
 }

@@ -7,8 +7,9 @@ public struct CommandRunner {
     let context: CommandContext
 
     public init(session: Session, write: @escaping (String) -> Void = { _ in },
+                progress: @escaping (_ unit: String) -> WorkProgress.Handler = { _ in WorkProgress.ignore },
                 askPassword: @escaping (_ user: String) throws -> String) {
-        context = CommandContext(session: session, askPassword: askPassword, write: write)
+        context = CommandContext(session: session, askPassword: askPassword, write: write, progress: progress)
     }
 
     public func run(_ invocation: Invocation) throws -> CommandOutput {

@@ -7,6 +7,7 @@ import Postgres
 final class InterruptWatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var running = true
+    private var interrupted = false
     private let token: CancelToken?
 
     init(token: CancelToken?) {
@@ -23,6 +24,10 @@ final class InterruptWatcher: @unchecked Sendable {
         _ = cobranza_take_sigint()
     }
 
+    /// Whether Ctrl-C came while the command ran: work the client does itself (reading a file)
+    /// checks this at each progress report, since the server's cancel cannot stop it.
+    var wasInterrupted: Bool { lock.withLock { interrupted } }
+
     private func watch() {
         while true {
             lock.lock()
@@ -32,6 +37,8 @@ final class InterruptWatcher: @unchecked Sendable {
             if cobranza_sigint_is_pending() != 0 {
                 _ = cobranza_take_sigint()
                 token?.cancel()
+                // Set after the server was asked, so the client's own abort follows the cancel.
+                lock.withLock { interrupted = true }
             }
             usleep(20_000)
         }

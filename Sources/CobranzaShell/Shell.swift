@@ -174,7 +174,14 @@ public final class Shell {
             } else if let invocation = try parser.parse(trimmed) {
                 let watcher = InterruptWatcher(token: session.connection.makeCancelToken())
                 defer { watcher.stop() }
-                let runner = CommandRunner(session: session, write: { [console] in console.out($0) }) { [interactive] user in
+                let meter = ProgressMeter(label: invocation.spec.name) { watcher.wasInterrupted }
+                defer { meter.clear() }
+                let write: (String) -> Void = { [console] text in
+                    // Rows written to the terminal itself would tangle with the progress line.
+                    if Console.stdoutIsTerminal { meter.hide() }
+                    console.out(text)
+                }
+                let runner = CommandRunner(session: session, write: write, progress: meter.handler(unit:)) { [interactive] user in
                     guard interactive || PasswordPrompt.isAvailable else {
                         throw UsageError("\(invocation.spec.name): give --password-file FILE when not on a terminal")
                     }

@@ -79,8 +79,9 @@ extension Payments {
 
     /// Records every payment of a bank file (header `case,amount,date,ref[,channel,method]`) in
     /// one transaction: any bad line and nothing is recorded, every bad line is counted and the
-    /// first fifty are named.
-    public func importFile(at path: String) throws -> ImportOutcome {
+    /// first fifty are named. `progress` hears the lines read after each chunk of the file (with
+    /// the share of its bytes), then each set-wise step; throwing from it rolls everything back.
+    public func importFile(at path: String, progress: WorkProgress.Handler = WorkProgress.ignore) throws -> ImportOutcome {
         guard [.admin, .collector].contains(session.identity.kind) else {
             throw StoreError("only agency admins and collectors record payments")
         }
@@ -96,15 +97,18 @@ extension Payments {
                     problem_column text, problem_field text, problem text
                 ) ON COMMIT DROP
                 """)
-            try stage(handle, currencies: currencies)
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            let lines = try stage(handle, currencies: currencies, size: size, progress: progress)
             try connection.query("ANALYZE bank_staging")
             let codes = currencies.map(\.code.rawValue)
             let today = try session.today()
             var attempt = 0
             while true {
                 attempt += 1
+                try progress(WorkProgress(done: lines, step: "checking"))
                 try judge(codes: codes, today: today)
                 try refuseIfAnyLineIsBad()
+                try progress(WorkProgress(done: lines, step: "recording"))
                 do {
                     return try connection.withTransaction { try record() }
                 } catch {
@@ -122,9 +126,12 @@ extension Payments {
 
     /// Streams the file into `bank_staging`: the header checked first, each line's columns read
     /// as `payment record` reads them, its first problem staged with it.
-    private func stage(_ handle: FileHandle, currencies: [Currency]) throws {
+    /// Returns how many lines it staged.
+    private func stage(_ handle: FileHandle, currencies: [Currency], size: Int?, progress: WorkProgress.Handler) throws -> Int {
         var reader = CSVReader()
         var names: [String]?
+        var lines = 0
+        var bytes = 0
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 18)
         // Reads records into the buffer (the writer is not captured: a nested function holding
@@ -137,12 +144,15 @@ extension Payments {
                 }
                 if record.fields.allSatisfy({ $0.trimmingSpacesAndNewlines().isEmpty }) { continue }
                 Self.stageLine(record, names: names, currencies: currencies, into: &buffer)
+                lines += 1
             }
         }
         try connection.copyIn("COPY bank_staging FROM STDIN") { writer in
             do {
                 while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+                    bytes += chunk.count
                     try take(try reader.feed(chunk))
+                    try progress(WorkProgress(done: lines, share: size.map { $0 > 0 ? Double(bytes) / Double($0) : 1 }))
                     if buffer.count >= 1 << 18 {
                         try writer.write(buffer)
                         buffer.removeAll(keepingCapacity: true)
@@ -155,6 +165,7 @@ extension Payments {
             guard names != nil else { throw ImportRefusal(problems: [.init("line 1", StoreError("the file is empty"))]) }
             if !buffer.isEmpty { try writer.write(buffer) }
         }
+        return lines
     }
 
     /// The header's column names, or a refusal naming what is missing or unknown.

@@ -71,7 +71,7 @@ public struct Placements {
             invoice.currency ?? "", invoice.note ?? "",
         ])
         do {
-            return try run(client: client, fileName: nil, checksum: nil, skipInvalid: false) { stage in
+            return try run(client: client, fileName: nil, checksum: nil, skipInvalid: false, progress: WorkProgress.ignore) { stage in
                 try stage(record, header)
             }
         } catch let refusal as Refusal {
@@ -81,17 +81,25 @@ public struct Placements {
 
     // MARK: - A file
 
-    public func importFile(at path: String, client: String?, skipInvalid: Bool) throws -> Outcome {
+    /// `progress` hears the rows read after each chunk of the file (with the share of its bytes
+    /// read), then each set-wise step; throwing from it stops the import and keeps nothing.
+    public func importFile(at path: String, client: String?, skipInvalid: Bool,
+                           progress: WorkProgress.Handler = WorkProgress.ignore) throws -> Outcome {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError("cannot read \(path)") }
         defer { try? handle.close() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         var checksum = FNV1a()
-        return try run(client: client, fileName: URL(fileURLWithPath: path).lastPathComponent, checksum: { checksum.hex }, skipInvalid: skipInvalid) { stage in
+        return try run(client: client, fileName: URL(fileURLWithPath: path).lastPathComponent, checksum: { checksum.hex }, skipInvalid: skipInvalid,
+                       progress: progress) { stage in
             var reader = CSVReader()
             var header: PlacementHeader?
+            var rows = 0
+            var bytes = 0
             func take(_ records: [CSVReader.Record]) throws {
                 for record in records {
                     if let header {
                         try stage(record, header)
+                        rows += 1
                     } else {
                         do { header = try PlacementHeader(record.fields) } catch {
                             throw Refusal(problems: error.problems, totalBadRows: 1)
@@ -102,7 +110,9 @@ public struct Placements {
             do {
                 while let chunk = try handle.read(upToCount: 1 << 18), !chunk.isEmpty {
                     checksum.add(chunk)
+                    bytes += chunk.count
                     try take(try reader.feed(chunk))
+                    try progress(WorkProgress(done: rows, share: size.map { $0 > 0 ? Double(bytes) / Double($0) : 1 }))
                 }
                 try take(try reader.finish())
             } catch let failure as CSVReader.Failure {
@@ -117,7 +127,7 @@ public struct Placements {
     typealias Stage = (CSVReader.Record, PlacementHeader) throws -> Void
 
     private func run(client: String?, fileName: String?, checksum: (() -> String)?, skipInvalid: Bool,
-                     produce: (Stage) throws -> Void) throws -> Outcome {
+                     progress: WorkProgress.Handler, produce: (Stage) throws -> Void) throws -> Outcome {
         try connection.withTransaction {
             let scope = try TenantScope.resolve(session, client: client)
             let context = PlacementContext(
@@ -160,6 +170,7 @@ public struct Placements {
                 if !buffer.isEmpty { try writer.write(buffer) }
             }
             if rows == 0 { throw StoreError("nothing to import: the file has a header and no rows") }
+            try progress(WorkProgress(done: rows, step: "checking"))
             try connection.query("ANALYZE placement_staging")
 
             // Whole-file and stored-data rules, set-wise.
@@ -236,6 +247,7 @@ public struct Placements {
                     throw StoreError("nothing imported: this file was already imported (same contents)")
                 }
             }
+            try progress(WorkProgress(done: good, step: "inserting debtors"))
             let newDebtors = try connection.query("""
                 INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name, kind, email, phone, address, city, region)
                 SELECT DISTINCT ON (tax_id) $1::bigint, $2, tax_id, name, kind, email, phone, address, city, region
@@ -252,6 +264,7 @@ public struct Placements {
                 JOIN cobranza.debtor d ON d.tenant_id = $1 AND d.country = $2 AND d.tax_id = p.tax_id
                 """, [scope.id, scope.country.code])
             try connection.query("ANALYZE placement_debtor")
+            try progress(WorkProgress(done: good, step: "inserting submissions"))
             try connection.query("""
                 CREATE TEMP TABLE placement_submission ON COMMIT DROP AS
                 WITH submitted AS (
@@ -262,6 +275,7 @@ public struct Placements {
                 FROM submitted s JOIN placement_debtor pd ON pd.debtor_id = s.debtor_id AND pd.currency = s.currency
                 """, [scope.id, batch?.id])
             try connection.query("ANALYZE placement_submission")
+            try progress(WorkProgress(done: good, step: "inserting invoices"))
             let inserted = try connection.query("""
                 INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency, note)
                 SELECT $1, sub.id, sub.debtor_id, s.number, s.issued, s.due, s.amount, s.currency, s.note

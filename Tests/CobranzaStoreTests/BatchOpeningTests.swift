@@ -117,6 +117,78 @@ struct BatchOpeningTests {
         #expect(try pending() == 1)
     }
 
+    /// The set-wise path (item 4) makes the writes the one-by-one loop made: a debtor's open
+    /// case is joined (and keeps its holder), new cases are numbered gaplessly in submission
+    /// order, the turn passes only on cases the rule assigns, every invoice moves, and each
+    /// case gets its 'opened' and, when assigned here, its 'assigned' event.
+    @Test func aBatchJoiningHeldAndUnheldCasesIsOpenedAsOneByOneWould() throws {
+        let admin = try fixture.session(fixture.admin)
+        let held = try fixture.openCase(tenant: fixture.acme, amounts: [1_000])
+        try admin.cases.assign(held, to: bea)
+        let unheld = try fixture.openCase(tenant: fixture.acme, amounts: [1_000])
+        func rut(_ caseNumber: String) throws -> String {
+            try fixture.db.asSuperuser { try $0.query("""
+                SELECT d.tax_id FROM cobranza.collection_case c JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+                 WHERE c.number = $1
+                """, [caseNumber]).first!.decode("tax_id") }
+        }
+        let heldRUT = try rut(held), unheldRUT = try rut(unheld)
+        try place([(TestCluster.randomRUT(), 2), (heldRUT, 1), (TestCluster.randomRUT(), 1), (unheldRUT, 3), (TestCluster.randomRUT(), 1)])
+        let submissions: [(reference: String, rut: String, invoices: Int)] = try fixture.db.asSuperuser { su in
+            try su.query("""
+                SELECT 'ACME-' || s.number AS reference, d.tax_id, (SELECT count(*) FROM cobranza.invoice i WHERE i.submission_id = s.id) AS n
+                  FROM cobranza.submission s JOIN cobranza.debtor d ON d.tenant_id = s.tenant_id AND d.id = s.debtor_id
+                 WHERE s.batch_id IS NOT NULL ORDER BY s.number
+                """).rows.map { (try $0.decode("reference"), try $0.decode("tax_id"), try $0.decode("n")) }
+        }
+        let result = try admin.cases.open(batch: batch, assignTo: [fixture.collector, bea], rule: .roundRobin)
+        #expect(result.refused.isEmpty)
+        #expect(result.opened.map(\.opened.submission) == submissions.map(\.reference))
+        #expect(result.opened.map(\.opened.invoices) == submissions.map(\.invoices))
+        #expect(result.opened.map(\.opened.total) == submissions.map { Int64($0.invoices) * 10_000 })
+        var turn = 0
+        let expected: [String] = submissions.map { submission in
+            if submission.rut == heldRUT { return bea }
+            defer { turn += 1 }
+            return [fixture.collector, bea][turn % 2]
+        }
+        #expect(result.opened.map(\.assignedTo) == expected)
+        for (opened, _) in result.opened {
+            let rut = submissions.first { $0.reference == opened.submission }!.rut
+            #expect(opened.joinedExisting == (rut == heldRUT || rut == unheldRUT))
+            if rut == heldRUT { #expect(opened.caseNumber == held) }
+            if rut == unheldRUT { #expect(opened.caseNumber == unheld) }
+        }
+        // New cases: consecutive numbers, in submission order, right after the last one.
+        let fresh = result.opened.filter { !$0.opened.joinedExisting }.map { Int($0.opened.caseNumber.suffix(6))! }
+        #expect(fresh == Array(fresh.first!..<(fresh.first! + fresh.count)))
+        #expect(fresh.first! == Int(unheld.suffix(6))! + 1)
+        try fixture.db.asSuperuser { su in
+            let left = try su.query("""
+                SELECT (SELECT count(*) FROM cobranza.submission WHERE batch_id IS NOT NULL AND (status <> 'accepted' OR case_id IS NULL)) AS submissions,
+                       (SELECT count(*) FROM cobranza.invoice i JOIN cobranza.submission s ON s.id = i.submission_id
+                         WHERE s.batch_id IS NOT NULL AND i.case_id IS DISTINCT FROM s.case_id) AS invoices
+                """).first!
+            #expect(try left.decode("submissions", as: Int.self) == 0)
+            #expect(try left.decode("invoices", as: Int.self) == 0)
+            for (opened, who) in result.opened {
+                let number = String(opened.submission.split(separator: "-").last!)
+                let events = try su.query("""
+                    SELECT kind, note FROM cobranza.case_event e JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+                     WHERE c.number = $1 AND (e.note LIKE '%submission ' || $2 || ' %' OR (e.kind = 'assigned' AND e.id > (
+                           SELECT max(id) FROM cobranza.case_event WHERE kind = 'opened' AND note LIKE '%submission ' || $2 || ' %')))
+                     ORDER BY e.id
+                    """, [opened.caseNumber, number]).rows
+                    .map { "\(try $0.decode("kind", as: String.self)): \(try $0.decode("note", as: String.self))" }
+                let n = opened.invoices
+                let openedNote = (opened.joinedExisting ? "opened: submission \(number) joined the case" : "opened: case opened from submission \(number)")
+                    + " (\(n) invoice\(n == 1 ? "" : "s"))"
+                let byRule = opened.caseNumber != held
+                #expect(events == [openedNote] + (byRule ? ["assigned: assigned to \(who!)"] : []), "\(opened.caseNumber)")
+            }
+        }
+    }
+
     @Test func onlyStaffOpenABatch() throws {
         try place([(TestCluster.randomRUT(), 1)])
         #expect(throws: (any Error).self) { try fixture.session(fixture.maria).cases.open(batch: batch, assignTo: []) }

@@ -17,7 +17,9 @@ public final class RunningProgram: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         if onTerminal {
             // -e: script exits with the program's status; -f: output flushed as it comes.
-            let command = argv.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            // exec: the program itself holds the terminal, so Ctrl-C reaches it and not a shell
+            // that would die of it and report 130 in the program's place.
+            let command = "exec " + argv.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
             process.arguments = ["-qefc", command, "/dev/null"]
         } else {
@@ -38,6 +40,14 @@ public final class RunningProgram: @unchecked Sendable {
 
     /// Everything the program wrote so far, as text.
     public var text: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
+
+    /// The program's process id (under `onTerminal`, the id of `script`, which holds its terminal).
+    public var pid: pid_t { process.processIdentifier }
+
+    /// Bytes as typed, with no newline: `\u{03}` on a terminal is Ctrl-C.
+    public func type(_ keys: String) {
+        try? input.fileHandleForWriting.write(contentsOf: Data(keys.utf8))
+    }
 
     public func send(_ line: String) {
         try? input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))

@@ -3,6 +3,7 @@
 // readline's configuration lives in C globals and its interrupt handling needs a real C signal
 // handler; Swift reaches them only through these functions (defined once, in shim.c).
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -44,7 +44,8 @@ enum CaseCommands {
         }
         let result = try context.session.cases.open(
             batch: batch, assignTo: collectors, rule: invocation.choice("assign-by") ?? .roundRobin,
-            allOrNothing: invocation.switches.contains("all-or-nothing"))
+            allOrNothing: invocation.switches.contains("all-or-nothing"),
+            progress: context.progress("submissions"))
         if result.opened.isEmpty && result.refused.isEmpty { return .message("nothing to open in batch \(result.batch)") }
         let opened = ResultTable(
             columns: [.init("submission"), .init("case"), .init("debtor"), .init("joined", .boolean), .init("invoices", .number),

@@ -14,11 +14,15 @@ extension CaseCommands {
     ) { invocation, context in
         let staff = context.isStaff
         var header = true
+        var rows = 0
+        let progress = context.progress("cases")
         try context.session.cases.export(client: invocation.option("client"), stage: invocation.choice("stage")) { summary in
             let text = Renderer.csvText(caseTable([summary], staff: staff))
             // Each row's table repeats the header: write it once.
             context.write(header ? text : String(text[text.index(after: text.firstIndex(of: "\n")!)...]))
             header = false
+            rows += 1
+            try progress(WorkProgress(done: rows))
         }
         if header { context.write(Renderer.csvText(caseTable([], staff: staff))) }
         return .nothing

@@ -49,7 +49,7 @@ enum PaymentCommands {
         let payments = context.session.payments
         let outcome: Payments.ImportOutcome
         do {
-            outcome = try payments.importFile(at: invocation.argument("FILE")!)
+            outcome = try payments.importFile(at: invocation.argument("FILE")!, progress: context.progress("lines"))
         } catch let refusal as Payments.ImportRefusal {
             // Each line is judged as `payment record` would judge it: name its fields alike.
             throw UsageError(refusal.described(record.spec.label))

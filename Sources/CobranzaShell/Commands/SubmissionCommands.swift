@@ -49,7 +49,8 @@ enum SubmissionCommands {
     /// client) are one import: the database decides who may place for whom.
     @Sendable static func importFile(_ invocation: Invocation, _ context: CommandContext) throws -> CommandOutput {
         let outcome = try context.session.placements.importFile(
-            at: invocation.argument("FILE")!, client: invocation.option("client"), skipInvalid: invocation.switches.contains("skip-invalid"))
+            at: invocation.argument("FILE")!, client: invocation.option("client"), skipInvalid: invocation.switches.contains("skip-invalid"),
+            progress: context.progress("rows"))
         var lines = ["Imported \(outcome.invoices) invoice(s) in \(outcome.submissions.count) submission(s)"
             + (outcome.newDebtors > 0 ? ", \(outcome.newDebtors) new debtor(s)" : "")
             + (outcome.batch.map { " (batch \($0))" } ?? "") + "."]
