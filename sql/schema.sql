@@ -557,6 +557,35 @@ BEGIN
 END
 $$;
 
+-- Name: case_numbers_drawn(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_numbers_drawn() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    r      record;
+    v_key  text;
+    v_last integer;
+BEGIN
+    FOR r IN SELECT substring(number FROM 3 FOR 4)::integer AS year, min(substring(number FROM 8)::integer) AS lo,
+                    max(substring(number FROM 8)::integer) AS hi, count(*) AS n, count(DISTINCT number) AS d
+               FROM new_rows GROUP BY 1 LOOP
+        v_key := 'cobranza.drawn_case_' || r.year;
+        SELECT last_value INTO v_last FROM cobranza.case_counter WHERE year = r.year FOR UPDATE;
+        IF v_last IS DISTINCT FROM r.lo OR r.d <> r.n OR r.hi - r.lo + 1 <> r.n
+           OR coalesce(current_setting(v_key, true), '') <> r.hi::text THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', COLUMN = 'number', TABLE = 'collection_case',
+                MESSAGE = format('case numbers are drawn from the counter, one after another: C-%s-%s to C-%s-%s are not',
+                                 r.year, lpad(r.lo::text, 6, '0'), r.year, lpad(r.hi::text, 6, '0'));
+        END IF;
+        UPDATE cobranza.case_counter SET last_value = r.hi WHERE year = r.year AND last_value <> r.hi;
+        PERFORM set_config(v_key, '', true);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
 -- Name: case_outstanding(bigint, bigint); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.case_outstanding(p_tenant bigint, p_case bigint) RETURNS bigint
@@ -706,12 +735,50 @@ CREATE FUNCTION cobranza.client_number() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
+DECLARE
+    v_key   text := format('cobranza.drawn_%s_%s', TG_TABLE_NAME, NEW.tenant_id);
+    v_drawn text := current_setting(v_key, true);
 BEGIN
-    INSERT INTO cobranza.client_number_counter AS c (tenant_id, series, last_value)
-    VALUES (NEW.tenant_id, TG_TABLE_NAME, 1)
-        ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = c.last_value + 1
-        RETURNING c.last_value INTO NEW.number;
+    IF v_drawn IS NULL OR v_drawn = '' THEN
+        INSERT INTO cobranza.client_number_counter AS c (tenant_id, series, last_value)
+        VALUES (NEW.tenant_id, TG_TABLE_NAME, 1)
+            ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = c.last_value + 1
+            RETURNING c.last_value INTO NEW.number;
+    ELSE
+        NEW.number := v_drawn::integer + 1;
+    END IF;
+    PERFORM set_config(v_key, NEW.number::text, true);
     RETURN NEW;
+END
+$$;
+
+-- Name: client_numbers_drawn(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.client_numbers_drawn() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    r      record;
+    v_key  text;
+    v_last integer;
+BEGIN
+    FOR r IN SELECT tenant_id, min(number) AS lo, max(number) AS hi, count(*) AS n, count(DISTINCT number) AS d
+               FROM new_rows GROUP BY tenant_id LOOP
+        v_key := format('cobranza.drawn_%s_%s', TG_TABLE_NAME, r.tenant_id);
+        SELECT last_value INTO v_last FROM cobranza.client_number_counter
+         WHERE tenant_id = r.tenant_id AND series = TG_TABLE_NAME FOR UPDATE;
+        IF v_last IS DISTINCT FROM r.lo OR r.d <> r.n OR r.hi - r.lo + 1 <> r.n
+           OR coalesce(current_setting(v_key, true), '') <> r.hi::text THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', COLUMN = 'number', TABLE = TG_TABLE_NAME,
+                MESSAGE = format('%s numbers are drawn from the counter, one after another: %s to %s are not',
+                                 replace(TG_TABLE_NAME, '_', ' '), r.lo, r.hi);
+        END IF;
+        UPDATE cobranza.client_number_counter SET last_value = r.hi
+         WHERE tenant_id = r.tenant_id AND series = TG_TABLE_NAME AND last_value <> r.hi;
+        PERFORM set_config(v_key, '', true);
+    END LOOP;
+    RETURN NULL;
 END
 $$;
 
@@ -721,8 +788,25 @@ CREATE FUNCTION cobranza.collection_case_number() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
+DECLARE
+    v_year  integer := extract(year FROM cobranza.today())::integer;
+    v_key   text := 'cobranza.drawn_case_' || v_year;
+    v_drawn text := current_setting(v_key, true);
+    v_value integer;
 BEGIN
-    NEW.number := cobranza.next_case_number(cobranza.today());
+    IF v_drawn IS NULL OR v_drawn = '' THEN
+        NEW.number := cobranza.next_case_number(cobranza.today());
+        v_value := substring(NEW.number FROM 8)::integer;
+    ELSE
+        v_value := v_drawn::integer + 1;
+        -- As case_counter_last_value_check says it: six digits a year.
+        IF v_value > 999999 THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_counter_last_value_check',
+                MESSAGE = format('the case numbers of %s are used up (999999)', v_year);
+        END IF;
+        NEW.number := format('C-%s-%s', lpad(v_year::text, 4, '0'), lpad(v_value::text, 6, '0'));
+    END IF;
+    PERFORM set_config(v_key, v_value::text, true);
     RETURN NEW;
 END
 $$;
@@ -1877,6 +1961,66 @@ BEGIN
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',
             MESSAGE = format('due: %s is in the future: only overdue invoices can be placed (invoice %s)', v_due, v_number);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: invoice_submission_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_submission_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v        record;
+    v_keys   bigint;
+    v_locked bigint;
+BEGIN
+    -- Each distinct key once (a placement has ten invoices a submission): the submissions that
+    -- match are locked, and only if fewer match than there are keys is one that does not named.
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, submission_id, debtor_id, currency FROM new_rows),
+    locked AS (
+        SELECT 1 FROM cobranza.submission s
+          JOIN keys n ON s.tenant_id = n.tenant_id AND s.id = n.submission_id AND s.debtor_id = n.debtor_id AND s.currency = n.currency
+           FOR KEY SHARE OF s)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked = v_keys THEN
+        RETURN NULL;
+    END IF;
+    SELECT n.tenant_id, n.submission_id, n.debtor_id, n.currency INTO v
+      FROM new_rows n
+     WHERE NOT EXISTS (SELECT 1 FROM cobranza.submission s
+                        WHERE s.tenant_id = n.tenant_id AND s.id = n.submission_id
+                          AND s.debtor_id = n.debtor_id AND s.currency = n.currency)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
+            TABLE = 'invoice', SCHEMA = 'cobranza',
+            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
+            DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
+                            v.tenant_id, v.submission_id, v.debtor_id, v.currency);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: invoice_submission_row_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_submission_row_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM 1 FROM cobranza.submission s
+     WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id AND s.debtor_id = NEW.debtor_id AND s.currency = NEW.currency
+       FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
+            TABLE = 'invoice', SCHEMA = 'cobranza',
+            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
+            DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
+                            NEW.tenant_id, NEW.submission_id, NEW.debtor_id, NEW.currency);
     END IF;
     RETURN NULL;
 END
@@ -3369,6 +3513,19 @@ BEGIN
       LEFT JOIN LATERAL (SELECT q.rule, q.allowed_at FROM cobranza.contact_check(w.tenant_id, w.case_id, w.action, v_moment) q
                           WHERE w.skip IS NULL AND w.pause IS NULL
                             AND w.action IN ('reminder', 'email', 'sms', 'whatsapp', 'call', 'visit', 'letter')) k ON true;
+    -- One contact per debtor per run: the rules count a debtor's contacts by tax id across every
+    -- case and client, and each case above was weighed against the contacts made before this run
+    -- only. The first case of a debtor goes ahead; the others wait for the next run, where the
+    -- rules see this run's contact.
+    UPDATE strategy_plan pl
+       SET decision = 'deferred',
+           reason = 'another contact to the same debtor in this run: weighed again at the next run'
+      FROM (SELECT p.tenant_id, p.case_id,
+                   row_number() OVER (PARTITION BY d.country, d.tax_id ORDER BY p.tenant_id, p.case_id) AS nth
+              FROM strategy_plan p
+              JOIN cobranza.debtor d ON d.tenant_id = p.tenant_id AND d.id = p.debtor_id
+             WHERE p.decision IN ('done', 'letter')) x
+     WHERE x.tenant_id = pl.tenant_id AND x.case_id = pl.case_id AND x.nth > 1;
     ANALYZE strategy_plan;
 
     -- Skipped (no address, already judicial): resolved, so the ladder moves on.
@@ -3571,6 +3728,34 @@ BEGIN
             MESSAGE = format('case %s is disputed: its debtor''s new submission waits until the dispute is resolved', v_number);
     END IF;
     RETURN NEW;
+END
+$$;
+
+-- Name: submission_referenced_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_referenced_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.invoice) THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = 'cannot truncate a table referenced in a foreign key constraint',
+                DETAIL = 'Table "invoice" references "submission" (invoice_submission_fkey).';
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF EXISTS (SELECT 1 FROM cobranza.invoice i
+                WHERE i.tenant_id = OLD.tenant_id AND i.submission_id = OLD.id
+                  AND i.debtor_id = OLD.debtor_id AND i.currency = OLD.currency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
+            TABLE = 'submission', SCHEMA = 'cobranza',
+            MESSAGE = 'update or delete on table "submission" violates foreign key constraint "invoice_submission_fkey" on table "invoice"',
+            DETAIL = format('Key (tenant_id, id, debtor_id, currency)=(%s, %s, %s, %s) is still referenced from table "invoice".',
+                            OLD.tenant_id, OLD.id, OLD.debtor_id, OLD.currency);
+    END IF;
+    RETURN NULL;
 END
 $$;
 
@@ -5699,6 +5884,10 @@ CREATE TRIGGER collection_case_insert_check BEFORE INSERT ON cobranza.collection
 
 CREATE TRIGGER collection_case_number BEFORE INSERT ON cobranza.collection_case FOR EACH ROW WHEN ((new.number IS NULL)) EXECUTE FUNCTION cobranza.collection_case_number();
 
+-- Name: collection_case collection_case_numbers_drawn; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER collection_case_numbers_drawn AFTER INSERT ON cobranza.collection_case REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.case_numbers_drawn();
+
 -- Name: collection_case collection_case_transition; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER collection_case_transition BEFORE UPDATE ON cobranza.collection_case FOR EACH ROW EXECUTE FUNCTION cobranza.case_transition();
@@ -5811,6 +6000,10 @@ CREATE TRIGGER import_batch_audit_insert AFTER INSERT ON cobranza.import_batch R
 
 CREATE TRIGGER import_batch_number BEFORE INSERT ON cobranza.import_batch FOR EACH ROW EXECUTE FUNCTION cobranza.client_number();
 
+-- Name: import_batch import_batch_numbers_drawn; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER import_batch_numbers_drawn AFTER INSERT ON cobranza.import_batch REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.client_numbers_drawn();
+
 -- Name: instalment instalment_append_only; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER instalment_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.instalment FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a new agreement replaces one in default');
@@ -5846,6 +6039,14 @@ CREATE TRIGGER invoice_overdue_insert AFTER INSERT ON cobranza.invoice REFERENCI
 -- Name: invoice invoice_overdue_update; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER invoice_overdue_update AFTER UPDATE ON cobranza.invoice REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_overdue_check();
+
+-- Name: invoice invoice_submission_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_submission_check AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_submission_check();
+
+-- Name: invoice invoice_submission_update_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_submission_update_check AFTER UPDATE OF tenant_id, submission_id, debtor_id, currency ON cobranza.invoice FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.submission_id IS DISTINCT FROM new.submission_id)) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency))) EXECUTE FUNCTION cobranza.invoice_submission_row_check();
 
 -- Name: invoice invoice_totals_bound_insert; Type: TRIGGER; Schema: cobranza
 
@@ -6035,6 +6236,22 @@ CREATE TRIGGER submission_audit_insert AFTER INSERT ON cobranza.submission REFER
 
 CREATE TRIGGER submission_number BEFORE INSERT ON cobranza.submission FOR EACH ROW EXECUTE FUNCTION cobranza.client_number();
 
+-- Name: submission submission_numbers_drawn; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_numbers_drawn AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.client_numbers_drawn();
+
+-- Name: submission submission_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_referenced_delete AFTER DELETE ON cobranza.submission FOR EACH ROW EXECUTE FUNCTION cobranza.submission_referenced_check();
+
+-- Name: submission submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_referenced_truncate BEFORE TRUNCATE ON cobranza.submission FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_referenced_check();
+
+-- Name: submission submission_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_referenced_update AFTER UPDATE OF tenant_id, id, debtor_id, currency ON cobranza.submission FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id)) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency))) EXECUTE FUNCTION cobranza.submission_referenced_check();
+
 -- Name: tenant tenant_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER tenant_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -6192,11 +6409,6 @@ ALTER TABLE ONLY cobranza.invoice
 
 ALTER TABLE ONLY cobranza.invoice
     ADD CONSTRAINT invoice_case_fkey FOREIGN KEY (tenant_id, case_id, debtor_id, currency) REFERENCES cobranza.collection_case(tenant_id, id, debtor_id, currency);
-
--- Name: invoice invoice_submission_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.invoice
-    ADD CONSTRAINT invoice_submission_fkey FOREIGN KEY (tenant_id, submission_id, debtor_id, currency) REFERENCES cobranza.submission(tenant_id, id, debtor_id, currency);
 
 -- Name: judicial_referral judicial_referral_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -6939,6 +7151,10 @@ CREATE POLICY submission_client_insert ON cobranza.submission FOR INSERT TO cobr
 
 CREATE POLICY submission_client_read ON cobranza.submission FOR SELECT TO cobranza_client USING ((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)));
 
+-- Name: submission submission_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY submission_owner_trusted ON cobranza.submission TO cobranza_owner USING (true) WITH CHECK (true);
+
 -- Name: submission submission_staff_all; Type: POLICY; Schema: cobranza
 
 CREATE POLICY submission_staff_all ON cobranza.submission TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
@@ -7067,6 +7283,10 @@ REVOKE ALL ON FUNCTION cobranza.case_event_contact_rules() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION cobranza.case_insert_check() FROM PUBLIC;
 
+-- Name: FUNCTION case_numbers_drawn(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.case_numbers_drawn() FROM PUBLIC;
+
 -- Name: FUNCTION case_outstanding(p_tenant bigint, p_case bigint); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.case_outstanding(p_tenant bigint, p_case bigint) FROM PUBLIC;
@@ -7094,6 +7314,10 @@ REVOKE ALL ON FUNCTION cobranza.check_case_assignee() FROM PUBLIC;
 -- Name: FUNCTION client_number(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.client_number() FROM PUBLIC;
+
+-- Name: FUNCTION client_numbers_drawn(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.client_numbers_drawn() FROM PUBLIC;
 
 -- Name: FUNCTION collection_case_number(); Type: ACL; Schema: cobranza
 
@@ -7362,6 +7586,14 @@ GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigin
 GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_client;
 
+-- Name: FUNCTION invoice_submission_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_submission_check() FROM PUBLIC;
+
+-- Name: FUNCTION invoice_submission_row_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_submission_row_check() FROM PUBLIC;
+
 -- Name: FUNCTION issue_credit_note(p_tenant bigint, p_voids bigint, p_reversals bigint[], p_vat_bp integer, p_currency character, p_reason text); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.issue_credit_note(p_tenant bigint, p_voids bigint, p_reversals bigint[], p_vat_bp integer, p_currency character, p_reason text) FROM PUBLIC;
@@ -7622,6 +7854,10 @@ GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cob
 REVOKE ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) TO cobranza_collector;
+
+-- Name: FUNCTION submission_referenced_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_referenced_check() FROM PUBLIC;
 
 -- Name: FUNCTION tenant_identity_fixed(); Type: ACL; Schema: cobranza
 

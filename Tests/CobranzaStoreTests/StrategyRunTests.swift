@@ -79,6 +79,31 @@ struct StrategyRunTests {
         #expect(log.map(\.decision) == ["done", "task", "done"])
     }
 
+    /// The contact rules count a debtor by tax id across clients, and every case of a run is
+    /// weighed before any of its contacts is written: two clients' cases of one debtor got two
+    /// emails in one statement, and the second broke Chile's 48 hours (found by the strategy
+    /// bench, whose clients share debtors). One contact per debtor per run; the other case waits.
+    @Test func oneContactPerDebtorPerRun() throws {
+        try ladder([(5, .email, nil)])
+        let first = try reachableCase()
+        let second = try fixture.openCase(tenant: fixture.other, amounts: [100_000])
+        try fixture.db.asSuperuser { su in
+            try su.query("""
+                UPDATE cobranza.debtor d SET tax_id = f.tax_id, email = f.email
+                  FROM cobranza.collection_case c, cobranza.collection_case fc, cobranza.debtor f
+                 WHERE c.number = $1 AND d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+                   AND fc.number = $2 AND f.tenant_id = fc.tenant_id AND f.id = fc.debtor_id
+                """, [second, first])
+        }
+        let report = try run("2026-04-02")
+        #expect(decisions(report).sorted() == ["email deferred", "email done"])
+        #expect(report.decisions.first { $0.decision == "deferred" }?.reason.contains("same debtor") == true)
+        #expect(try count("outbound_message") == 1)
+        // Two days later (48 hours on), the other client's case gets its email.
+        #expect(decisions(try run("2026-04-04")) == ["email done"])
+        #expect(try count("outbound_message") == 2)
+    }
+
     @Test func aPreDueStepWhoseDayPassedIsSkippedTooLate() throws {
         try ladder([(-3, .reminder, nil), (5, .email, nil)])
         _ = try reachableCase()

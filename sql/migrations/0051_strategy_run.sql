@@ -354,6 +354,19 @@ BEGIN
       LEFT JOIN LATERAL (SELECT q.rule, q.allowed_at FROM cobranza.contact_check(w.tenant_id, w.case_id, w.action, v_moment) q
                           WHERE w.skip IS NULL AND w.pause IS NULL
                             AND w.action IN ('reminder', 'email', 'sms', 'whatsapp', 'call', 'visit', 'letter')) k ON true;
+    -- One contact per debtor per run: the rules count a debtor's contacts by tax id across every
+    -- case and client, and each case above was weighed against the contacts made before this run
+    -- only. The first case of a debtor goes ahead; the others wait for the next run, where the
+    -- rules see this run's contact.
+    UPDATE strategy_plan pl
+       SET decision = 'deferred',
+           reason = 'another contact to the same debtor in this run: weighed again at the next run'
+      FROM (SELECT p.tenant_id, p.case_id,
+                   row_number() OVER (PARTITION BY d.country, d.tax_id ORDER BY p.tenant_id, p.case_id) AS nth
+              FROM strategy_plan p
+              JOIN cobranza.debtor d ON d.tenant_id = p.tenant_id AND d.id = p.debtor_id
+             WHERE p.decision IN ('done', 'letter')) x
+     WHERE x.tenant_id = pl.tenant_id AND x.case_id = pl.case_id AND x.nth > 1;
     ANALYZE strategy_plan;
 
     -- Skipped (no address, already judicial): resolved, so the ladder moves on.
