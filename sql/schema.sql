@@ -1319,6 +1319,9 @@ $$;
 
 CREATE FUNCTION cobranza.debtor_contacts(p_country text, p_tax_id text, p_kinds text[], p_after timestamp with time zone, p_until timestamp with time zone) RETURNS TABLE(occurred_at timestamp with time zone, kind text)
     LANGUAGE plpgsql STABLE
+    SET enable_seqscan TO 'off'
+    SET enable_hashjoin TO 'off'
+    SET enable_mergejoin TO 'off'
     AS $$
 BEGIN
     RETURN QUERY

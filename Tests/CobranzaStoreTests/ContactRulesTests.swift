@@ -225,6 +225,28 @@ struct ContactRulesTests {
 
     // MARK: - Holidays
 
+    /// The lookup every contact makes plans index lookups even where case_event's statistics
+    /// say it is empty (a new installation): a plan cached on an empty table scanned the whole
+    /// table once per contact, and the strategy bench's run of 100,000 contacts never ended.
+    @Test func aDebtorsContactsAreLookedUpByIndexWhateverTheStatistics() throws {
+        let su = try db.superuser()
+        try su.query("ANALYZE cobranza.case_event")
+        try su.query("LOAD 'auto_explain'")
+        for setting in ["auto_explain.log_min_duration = 0", "auto_explain.log_nested_statements = on", "auto_explain.log_level = notice"] {
+            try su.query("SET " + setting)
+        }
+        _ = su.takeNotices()
+        // Past the five custom plans, to the generic one PL/pgSQL then keeps.
+        for _ in 0..<8 {
+            try su.query("""
+                SELECT count(*) FROM cobranza.debtor_contacts('CL', '11111111-1', ARRAY['email'], now() - interval '7 days', now())
+                """)
+        }
+        let plans = su.takeNotices().map(\.message).filter { $0.contains("case_event") }
+        #expect(plans.count >= 8, "auto_explain showed the lookup's plans: \(plans.count)")
+        #expect(plans.allSatisfy { !$0.contains("Seq Scan") }, "\(plans.last ?? "")")
+    }
+
     @Test func theHolidaySeedIsTheNationalRulesPlusChilesIndigenousPeoplesDay() throws {
         let su = try db.superuser()
         for country in [Country.chile, .colombia, .mexico] {
