@@ -3481,7 +3481,9 @@ BEGIN
                CASE n.action WHEN 'email' THEN 'email' WHEN 'sms' THEN 'sms' WHEN 'whatsapp' THEN 'whatsapp'
                              WHEN 'reminder' THEN CASE WHEN deb.email IS NOT NULL THEN 'email' ELSE 'sms' END END AS channel,
                CASE n.action WHEN 'email' THEN deb.email WHEN 'sms' THEN deb.phone WHEN 'whatsapp' THEN deb.phone
-                             WHEN 'reminder' THEN coalesce(deb.email, deb.phone) END AS address
+                             WHEN 'reminder' THEN coalesce(deb.email, deb.phone) END AS address,
+               -- The debtor's own clock, for a deferral's moment (debtor_time_zone: 0055).
+               cobranza.debtor_time_zone(deb.country, deb.time_zone) AS zone
           FROM next n
           JOIN cobranza.debtor deb ON deb.tenant_id = n.tenant_id AND deb.id = n.debtor_id
           LEFT JOIN LATERAL (SELECT h.until, h.reason FROM cobranza.case_hold h
@@ -3504,8 +3506,7 @@ BEGIN
            CASE WHEN w.skip IS NOT NULL THEN w.skip
                 WHEN w.pause IS NOT NULL THEN w.pause
                 WHEN k.rule IS NOT NULL AND k.allowed_at IS NOT NULL
-                     THEN format('deferred by rule %s until %s', k.rule,
-                                 to_char(k.allowed_at AT TIME ZONE 'America/Santiago', 'YYYY-MM-DD HH24:MI'))
+                     THEN format('deferred by rule %s until %s', k.rule, cobranza.local_moment(k.allowed_at, w.zone))
                 WHEN k.rule IS NOT NULL THEN format('refused by rule %s: the assignee obtains the debtor''s authorisation', k.rule)
                 WHEN w.channel IS NOT NULL AND w.address IS NULL
                      THEN format('no address: the debtor has no %s', CASE WHEN w.channel = 'email' AND w.action = 'email' THEN 'email'

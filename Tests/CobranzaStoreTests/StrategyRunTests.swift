@@ -197,7 +197,7 @@ struct StrategyRunTests {
         }
         let deferred = try run("2026-04-02")
         #expect(decisions(deferred) == ["email deferred"])
-        #expect(deferred.decisions[0].reason.contains("deferred by rule test-window until 2026-04-03 08:00"))
+        #expect(deferred.decisions[0].reason.contains("deferred by rule test-window until Friday 2026-04-03 08:00 America/Santiago"))
         #expect(try count("strategy_case_step") == 0 && count("outbound_message") == 0)
         try fixture.db.asSuperuser { su in
             try su.query("""
