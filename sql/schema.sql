@@ -2384,6 +2384,61 @@ CREATE FUNCTION cobranza.now() RETURNS timestamp with time zone
                 ELSE pg_catalog.now() END
 $_$;
 
+-- Name: outbound_message_opt_out_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.outbound_message_opt_out_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_channel text;
+    v_case    bigint;
+BEGIN
+    SELECT n.channel, n.case_id INTO v_channel, v_case
+      FROM new_rows n
+      JOIN cobranza.debtor_opt_out o ON o.tenant_id = n.tenant_id AND o.debtor_id = n.debtor_id AND o.channel = n.channel
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'outbound_message_opt_out_check', COLUMN = 'channel',
+            MESSAGE = format('channel: the debtor of case %s opted out of %s', v_case, v_channel);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: outbound_message_transition(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.outbound_message_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF (NEW.tenant_id, NEW.id, NEW.case_id, NEW.debtor_id, NEW.step_id, NEW.channel, NEW.address, NEW.subject, NEW.body,
+        NEW.idempotency_key, NEW.created_at, NEW.created_by, NEW.template, NEW.client_visible)
+       IS DISTINCT FROM
+       (OLD.tenant_id, OLD.id, OLD.case_id, OLD.debtor_id, OLD.step_id, OLD.channel, OLD.address, OLD.subject, OLD.body,
+        OLD.idempotency_key, OLD.created_at, OLD.created_by, OLD.template, OLD.client_visible) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'outbound_message_written_check',
+            MESSAGE = 'a message is kept as it was written: only its delivery status changes';
+    END IF;
+    IF NEW.attempts < OLD.attempts THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'outbound_message_attempts_check',
+            COLUMN = 'attempts', MESSAGE = 'attempts: a message''s attempts only grow';
+    END IF;
+    IF OLD.event_id IS NOT NULL AND NEW.event_id IS DISTINCT FROM OLD.event_id THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'outbound_message_event_check',
+            COLUMN = 'event_id', MESSAGE = 'event_id: a sent message''s contact is recorded once';
+    END IF;
+    IF NOT ((OLD.status, NEW.status) IN (('queued', 'sending'), ('queued', 'failed'), ('queued', 'queued'),
+                                         ('sending', 'queued'), ('sending', 'sent'), ('sending', 'failed'), ('sending', 'bounced'),
+                                         ('sent', 'bounced'), ('failed', 'queued'))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'outbound_message_status_transition_check',
+            COLUMN = 'status', MESSAGE = format('status: a %s message can''t become %s', OLD.status, NEW.status);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: overdue_more_than(date, integer, date); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) RETURNS boolean
@@ -4627,6 +4682,29 @@ ALTER TABLE cobranza.debtor ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+-- Name: debtor_opt_out; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.debtor_opt_out (
+    tenant_id bigint DEFAULT cobranza.current_tenant() NOT NULL,
+    debtor_id bigint NOT NULL,
+    channel text NOT NULL,
+    opted_out_on date DEFAULT cobranza.today() NOT NULL,
+    source text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT debtor_opt_out_channel_check CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text, 'whatsapp'::text]))),
+    CONSTRAINT debtor_opt_out_channel_text CHECK (cobranza.single_line(channel, 'channel'::text)),
+    CONSTRAINT debtor_opt_out_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
+    CONSTRAINT debtor_opt_out_source_check CHECK (((length(btrim(source)) >= 1) AND (length(btrim(source)) <= 500))),
+    CONSTRAINT debtor_opt_out_source_text CHECK (cobranza.single_line(source, 'source'::text))
+);
+
+ALTER TABLE ONLY cobranza.debtor_opt_out FORCE ROW LEVEL SECURITY;
+
+-- Name: TABLE debtor_opt_out; Type: COMMENT; Schema: cobranza
+
+COMMENT ON TABLE cobranza.debtor_opt_out IS 'the channels a debtor asked not to be contacted through, with the day and where it was said';
+
 -- Name: dispute; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.dispute (
@@ -4896,19 +4974,47 @@ CREATE TABLE cobranza.outbound_message (
     idempotency_key text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    template text,
+    client_visible boolean DEFAULT false NOT NULL,
+    not_before timestamp with time zone DEFAULT cobranza.now() NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    provider_id text,
+    claimed_at timestamp with time zone,
+    sent_at timestamp with time zone,
+    event_id bigint,
     CONSTRAINT outbound_message_address_text CHECK (cobranza.single_line(address, 'address'::text)),
+    CONSTRAINT outbound_message_attempts_check CHECK (((attempts >= 0) AND (attempts <= 1000))),
     CONSTRAINT outbound_message_body_text CHECK (cobranza.note_text(body, 'body'::text, 20000)),
     CONSTRAINT outbound_message_channel_check CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text, 'whatsapp'::text]))),
     CONSTRAINT outbound_message_channel_text CHECK (cobranza.single_line(channel, 'channel'::text)),
+    CONSTRAINT outbound_message_claimed_check CHECK (((status = 'sending'::text) = (claimed_at IS NOT NULL))),
     CONSTRAINT outbound_message_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT outbound_message_idempotency_key_check CHECK ((idempotency_key ~ '^[A-Za-z0-9._-]{1,128}$'::text)),
     CONSTRAINT outbound_message_idempotency_key_text CHECK (cobranza.single_line(idempotency_key, 'idempotency_key'::text)),
-    CONSTRAINT outbound_message_status_check CHECK ((status = 'queued'::text)),
+    CONSTRAINT outbound_message_last_error_text CHECK (cobranza.note_text(last_error, 'last_error'::text, 2000)),
+    CONSTRAINT outbound_message_provider_id_check CHECK (((length(provider_id) >= 1) AND (length(provider_id) <= 200))),
+    CONSTRAINT outbound_message_provider_id_text CHECK (cobranza.single_line(provider_id, 'provider_id'::text)),
+    CONSTRAINT outbound_message_sent_check CHECK (((status <> 'sent'::text) OR (sent_at IS NOT NULL))),
+    CONSTRAINT outbound_message_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text, 'bounced'::text]))),
     CONSTRAINT outbound_message_status_text CHECK (cobranza.single_line(status, 'status'::text)),
-    CONSTRAINT outbound_message_subject_text CHECK (cobranza.single_line(subject, 'subject'::text))
+    CONSTRAINT outbound_message_subject_text CHECK (cobranza.single_line(subject, 'subject'::text)),
+    CONSTRAINT outbound_message_template_check CHECK ((template ~ '^[a-z0-9-]{1,64}$'::text))
 );
 
 ALTER TABLE ONLY cobranza.outbound_message FORCE ROW LEVEL SECURITY;
+
+-- Name: COLUMN outbound_message.template; Type: COMMENT; Schema: cobranza
+
+COMMENT ON COLUMN cobranza.outbound_message.template IS 'the templates/avisos kind that rendered it (NULL: the strategy run''s own text)';
+
+-- Name: COLUMN outbound_message.not_before; Type: COMMENT; Schema: cobranza
+
+COMMENT ON COLUMN cobranza.outbound_message.not_before IS 'the first moment it may be sent: moved by a contact-rule deferral or a retry''s backoff';
+
+-- Name: COLUMN outbound_message.event_id; Type: COMMENT; Schema: cobranza
+
+COMMENT ON COLUMN cobranza.outbound_message.event_id IS 'the case event that records the contact, written when it was sent';
 
 -- Name: outbound_message_id_seq; Type: SEQUENCE; Schema: cobranza
 
@@ -5401,6 +5507,11 @@ ALTER TABLE ONLY cobranza.court_cost
 ALTER TABLE ONLY cobranza.currency
     ADD CONSTRAINT currency_pkey PRIMARY KEY (code);
 
+-- Name: debtor_opt_out debtor_opt_out_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.debtor_opt_out
+    ADD CONSTRAINT debtor_opt_out_pkey PRIMARY KEY (tenant_id, debtor_id, channel);
+
 -- Name: debtor debtor_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.debtor
@@ -5704,6 +5815,14 @@ CREATE INDEX invoice_tenant_id_submission_id_idx ON cobranza.invoice USING btree
 
 CREATE INDEX judicial_referral_lawyer_idx ON cobranza.judicial_referral USING btree (lawyer);
 
+-- Name: outbound_message_due_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX outbound_message_due_idx ON cobranza.outbound_message USING btree (not_before) WHERE (status = 'queued'::text);
+
+-- Name: outbound_message_status_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX outbound_message_status_idx ON cobranza.outbound_message USING btree (tenant_id, status);
+
 -- Name: outbound_message_step_id_idx; Type: INDEX; Schema: cobranza
 
 CREATE INDEX outbound_message_step_id_idx ON cobranza.outbound_message USING btree (step_id);
@@ -5936,6 +6055,10 @@ CREATE TRIGGER debtor_audit AFTER DELETE OR UPDATE ON cobranza.debtor FOR EACH R
 
 CREATE TRIGGER debtor_audit_insert AFTER INSERT ON cobranza.debtor REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
+-- Name: debtor_opt_out debtor_opt_out_audit; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_opt_out_audit AFTER INSERT OR DELETE ON cobranza.debtor_opt_out FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
 -- Name: dispute dispute_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER dispute_audit AFTER UPDATE ON cobranza.dispute FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -6072,13 +6195,25 @@ CREATE TRIGGER judicial_referral_audit_insert AFTER INSERT ON cobranza.judicial_
 
 CREATE TRIGGER judicial_referral_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.judicial_referral FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a referral is history');
 
--- Name: outbound_message outbound_message_append_only; Type: TRIGGER; Schema: cobranza
+-- Name: outbound_message outbound_message_audit; Type: TRIGGER; Schema: cobranza
 
-CREATE TRIGGER outbound_message_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.outbound_message FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a queued message is kept as it was written');
+CREATE TRIGGER outbound_message_audit AFTER UPDATE ON cobranza.outbound_message FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
 
 -- Name: outbound_message outbound_message_audit_insert; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER outbound_message_audit_insert AFTER INSERT ON cobranza.outbound_message REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
+
+-- Name: outbound_message outbound_message_no_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER outbound_message_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.outbound_message FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a message is kept, never deleted');
+
+-- Name: outbound_message outbound_message_opt_out; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER outbound_message_opt_out AFTER INSERT ON cobranza.outbound_message REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.outbound_message_opt_out_check();
+
+-- Name: outbound_message outbound_message_transition; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER outbound_message_transition BEFORE UPDATE ON cobranza.outbound_message FOR EACH ROW EXECUTE FUNCTION cobranza.outbound_message_transition();
 
 -- Name: payment_agreement payment_agreement_append_only; Type: TRIGGER; Schema: cobranza
 
@@ -6344,6 +6479,11 @@ ALTER TABLE ONLY cobranza.court_cost
 ALTER TABLE ONLY cobranza.court_cost
     ADD CONSTRAINT court_cost_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
 
+-- Name: debtor_opt_out debtor_opt_out_debtor_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.debtor_opt_out
+    ADD CONSTRAINT debtor_opt_out_debtor_fkey FOREIGN KEY (tenant_id, debtor_id) REFERENCES cobranza.debtor(tenant_id, id);
+
 -- Name: debtor debtor_tenant_country_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.debtor
@@ -6433,6 +6573,11 @@ ALTER TABLE ONLY cobranza.outbound_message
 
 ALTER TABLE ONLY cobranza.outbound_message
     ADD CONSTRAINT outbound_message_debtor_fkey FOREIGN KEY (tenant_id, debtor_id) REFERENCES cobranza.debtor(tenant_id, id);
+
+-- Name: outbound_message outbound_message_event_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.outbound_message
+    ADD CONSTRAINT outbound_message_event_fkey FOREIGN KEY (tenant_id, event_id) REFERENCES cobranza.case_event(tenant_id, id);
 
 -- Name: outbound_message outbound_message_step_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -6780,6 +6925,22 @@ CREATE POLICY debtor_client_read ON cobranza.debtor FOR SELECT TO cobranza_clien
 CREATE POLICY debtor_lawyer_read ON cobranza.debtor FOR SELECT TO cobranza_lawyer USING ((EXISTS ( SELECT 1
    FROM cobranza.collection_case c
   WHERE ((c.tenant_id = debtor.tenant_id) AND (c.debtor_id = debtor.id)))));
+
+-- Name: debtor_opt_out; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.debtor_opt_out ENABLE ROW LEVEL SECURITY;
+
+-- Name: debtor_opt_out debtor_opt_out_client_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY debtor_opt_out_client_read ON cobranza.debtor_opt_out FOR SELECT TO cobranza_client USING ((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)));
+
+-- Name: debtor_opt_out debtor_opt_out_owner_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY debtor_opt_out_owner_read ON cobranza.debtor_opt_out FOR SELECT TO cobranza_owner USING (true);
+
+-- Name: debtor_opt_out debtor_opt_out_staff_all; Type: POLICY; Schema: cobranza
+
+CREATE POLICY debtor_opt_out_staff_all ON cobranza.debtor_opt_out TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
 -- Name: debtor debtor_owner_read; Type: POLICY; Schema: cobranza
 
@@ -7738,6 +7899,14 @@ GRANT ALL ON FUNCTION cobranza.lock_open_case(p_tenant bigint, p_case bigint, p_
 
 REVOKE ALL ON FUNCTION cobranza.next_case_number(p_on date) FROM PUBLIC;
 
+-- Name: FUNCTION outbound_message_opt_out_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.outbound_message_opt_out_check() FROM PUBLIC;
+
+-- Name: FUNCTION outbound_message_transition(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.outbound_message_transition() FROM PUBLIC;
+
 -- Name: FUNCTION overdue_more_than(p_due date, p_months integer, p_on date); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.overdue_more_than(p_due date, p_months integer, p_on date) FROM PUBLIC;
@@ -8561,6 +8730,37 @@ GRANT SELECT ON TABLE cobranza.currency TO cobranza_admin;
 GRANT SELECT ON TABLE cobranza.currency TO cobranza_collector;
 GRANT SELECT ON TABLE cobranza.currency TO cobranza_lawyer;
 GRANT SELECT ON TABLE cobranza.currency TO cobranza_client;
+
+-- Name: TABLE debtor_opt_out; Type: ACL; Schema: cobranza
+
+GRANT SELECT,DELETE ON TABLE cobranza.debtor_opt_out TO cobranza_admin;
+GRANT SELECT,DELETE ON TABLE cobranza.debtor_opt_out TO cobranza_collector;
+GRANT SELECT ON TABLE cobranza.debtor_opt_out TO cobranza_client;
+
+-- Name: COLUMN debtor_opt_out.tenant_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(tenant_id) ON TABLE cobranza.debtor_opt_out TO cobranza_admin;
+GRANT INSERT(tenant_id) ON TABLE cobranza.debtor_opt_out TO cobranza_collector;
+
+-- Name: COLUMN debtor_opt_out.debtor_id; Type: ACL; Schema: cobranza
+
+GRANT INSERT(debtor_id) ON TABLE cobranza.debtor_opt_out TO cobranza_admin;
+GRANT INSERT(debtor_id) ON TABLE cobranza.debtor_opt_out TO cobranza_collector;
+
+-- Name: COLUMN debtor_opt_out.channel; Type: ACL; Schema: cobranza
+
+GRANT INSERT(channel) ON TABLE cobranza.debtor_opt_out TO cobranza_admin;
+GRANT INSERT(channel) ON TABLE cobranza.debtor_opt_out TO cobranza_collector;
+
+-- Name: COLUMN debtor_opt_out.opted_out_on; Type: ACL; Schema: cobranza
+
+GRANT INSERT(opted_out_on) ON TABLE cobranza.debtor_opt_out TO cobranza_admin;
+GRANT INSERT(opted_out_on) ON TABLE cobranza.debtor_opt_out TO cobranza_collector;
+
+-- Name: COLUMN debtor_opt_out.source; Type: ACL; Schema: cobranza
+
+GRANT INSERT(source) ON TABLE cobranza.debtor_opt_out TO cobranza_admin;
+GRANT INSERT(source) ON TABLE cobranza.debtor_opt_out TO cobranza_collector;
 
 -- Name: TABLE dispute; Type: ACL; Schema: cobranza
 

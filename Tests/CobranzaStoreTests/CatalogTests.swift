@@ -27,6 +27,7 @@ struct CatalogTests {
         "contact_check(bigint, bigint, text, timestamp with time zone)": "counts a debtor's contacts across every client and case, which the caller may not read",
         "audit()": "only the owner may insert into audit_log",
         "lock_debtor_contacts(bigint, bigint)": "locks the debtor's row of contact_lock, which has no grants, so two contacts of one debtor (any clients) are judged one after the other (0056)",
+        "outbound_message_opt_out_check()": "reads the debtor's opt-outs whoever queues the message (a collector may read them too; a client-owned writer could not), so no channel the debtor refused is queued (0077)",
         "audit_insert_statement()": "only the owner may insert into audit_log",
         "create_person(text, text, text, text)": "creates a login role and puts it in its group (the owner's CREATEROLE and ADMIN OPTION); checks the caller is an admin",
         "disable_person(text, text)": "alters a login role and ends its sessions, moving its open cases to the given person (case rows through the owner's trusted policies; check_case_assignee still judges the target); checks the caller is an admin",
