@@ -7112,6 +7112,10 @@ CREATE POLICY outbound_message_staff_insert ON cobranza.outbound_message FOR INS
 
 CREATE POLICY outbound_message_staff_read ON cobranza.outbound_message FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
+-- Name: outbound_message outbound_message_staff_retry; Type: POLICY; Schema: cobranza
+
+CREATE POLICY outbound_message_staff_retry ON cobranza.outbound_message FOR UPDATE TO cobranza_admin, cobranza_collector USING (((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])) AND (status = 'failed'::text))) WITH CHECK (((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])) AND (status = 'queued'::text)));
+
 -- Name: payment; Type: ROW SECURITY; Schema: cobranza
 
 ALTER TABLE cobranza.payment ENABLE ROW LEVEL SECURITY;
@@ -8999,10 +9003,30 @@ GRANT INSERT(subject) ON TABLE cobranza.outbound_message TO cobranza_collector;
 GRANT INSERT(body) ON TABLE cobranza.outbound_message TO cobranza_admin;
 GRANT INSERT(body) ON TABLE cobranza.outbound_message TO cobranza_collector;
 
+-- Name: COLUMN outbound_message.status; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(status) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT UPDATE(status) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
 -- Name: COLUMN outbound_message.idempotency_key; Type: ACL; Schema: cobranza
 
 GRANT INSERT(idempotency_key) ON TABLE cobranza.outbound_message TO cobranza_admin;
 GRANT INSERT(idempotency_key) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.template; Type: ACL; Schema: cobranza
+
+GRANT INSERT(template) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(template) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.client_visible; Type: ACL; Schema: cobranza
+
+GRANT INSERT(client_visible) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(client_visible) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.not_before; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(not_before) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT UPDATE(not_before) ON TABLE cobranza.outbound_message TO cobranza_collector;
 
 -- Name: TABLE person; Type: ACL; Schema: cobranza
 
