@@ -232,12 +232,13 @@ struct TranscriptTests {
             demo.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"], tag: Self.demoTag, text: demo)
         let script = try demo.split(separator: "\n", omittingEmptySubsequences: false)
             .map { try people.command(String($0)) }.joined(separator: "\n")
-        let (loaded, maria, pending, created) = try await offThePool {
+        let (loaded, maria, pending, notices, created) = try await offThePool {
             let db = try Self.database(for: people)
             let admin = people.login("admin")
             return (try Self.run(as: admin, on: "2026-11-23", in: db, flags: ["--on-error-stop"], input: script),
                     try Self.run(as: people.login("maria"), on: "2026-11-23", in: db, flags: [], input: "case list\ncase show C-2026-000001\n"),
                     try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "submission list --pending\n"),
+                    try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "notice list\n"),
                     try Self.people(in: db))
         }
         #expect(created.allSatisfy { people.plain[$0] != nil } && created.count == 5, "the demo's people: \(created)")
@@ -248,5 +249,6 @@ struct TranscriptTests {
         }
         #expect(!maria.output.contains("el gerente"), "an internal note reached the client")
         #expect(pending.output.contains("ANDES") && !pending.output.contains("ACME"), "\(pending.output)")
+        #expect(notices.output.contains("pagos@ferreteriasur.cl") && notices.output.contains("queued"), "the demo's notice: \(notices.output)")
     }
 }
