@@ -2745,6 +2745,20 @@ BEGIN
 END
 $$;
 
+-- Name: phone_e164(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.phone_e164(p_phone text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT CASE WHEN d ~ '^\+[1-9][0-9]{7,14}$' THEN d END
+      FROM (SELECT CASE WHEN t ~ '^\+[0-9 ().-]*$' THEN pg_catalog.translate(t, ' ().-', '') END AS d
+              FROM (SELECT pg_catalog.btrim(p_phone, E' \t' || pg_catalog.chr(160)) AS t) y) x
+$_$;
+
+-- Name: FUNCTION phone_e164(p_phone text); Type: COMMENT; Schema: cobranza
+
+COMMENT ON FUNCTION cobranza.phone_e164(p_phone text) IS 'a phone as written, in E.164 (+56955551234), or NULL when it cannot be';
+
 -- Name: posting_effects(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.posting_effects() RETURNS trigger

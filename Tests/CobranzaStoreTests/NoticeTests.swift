@@ -246,4 +246,22 @@ struct NoticeTests {
         #expect(timeline.contains { $0.kind == "email" && $0.outcome == "sent" }, "the client sees the contact")
         #expect(try ana.cases.show(number).events.contains { $0.kind == "email" })
     }
+
+    /// cobranza.phone_e164 (0085), for whoever queues from SQL, is ContactAddress.phone.
+    @Test func phoneRuleIsTheSameInSQL() throws {
+        var samples = ["+56 9 5555 1234", "+57 (601) 345-6789", " +52.55.1234.5678 ", "\t+56912345678\u{00A0}", "2 2345 6789", "+0 1234 5678",
+                       "+56 9", "+5691234567890123", "+56 9 1234 567x", "+56\n912345678", "", "+", "++56912345678", "+56_912345678"]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("+0123456789 ().-x\t")
+        for _ in 0..<300 {
+            samples.append(String((0..<Int.random(in: 0...20, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        let sql: [String?] = try fixture.db.asSuperuser { su in
+            try su.query("SELECT cobranza.phone_e164(p) AS e FROM unnest($1::text[]) WITH ORDINALITY AS u(p, n) ORDER BY n", [samples])
+                .rows.map { try $0.decodeIfPresent("e") }
+        }
+        for (sample, database) in zip(samples, sql) {
+            #expect(database == ContactAddress.phone(sample), "\(sample.debugDescription)")
+        }
+    }
 }

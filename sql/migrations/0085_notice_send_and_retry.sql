@@ -23,4 +23,17 @@ CREATE POLICY outbound_message_staff_retry ON cobranza.outbound_message FOR UPDA
     USING ((SELECT cobranza.current_kind()) IN ('admin', 'collector') AND status = 'failed')
     WITH CHECK ((SELECT cobranza.current_kind()) IN ('admin', 'collector') AND status = 'queued');
 
+-- A phone as people write it ('+56 9 5555 1234', '+57 (601) 345-6789') in the E.164 form SMS and
+-- WhatsApp providers take ('+56955551234'), or NULL when it has no country code or is not 8 to
+-- 15 digits: the rule of CobranzaCore's ContactAddress.phone, which `debtor contact` stores and
+-- `notice send` queues (NoticeTests holds the two to each other). For whoever queues from SQL
+-- (the strategy run) and the worker: debtor.phone keeps what was typed or imported.
+CREATE FUNCTION cobranza.phone_e164(p_phone text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN d ~ '^\+[1-9][0-9]{7,14}$' THEN d END
+      FROM (SELECT CASE WHEN t ~ '^\+[0-9 ().-]*$' THEN pg_catalog.translate(t, ' ().-', '') END AS d
+              FROM (SELECT pg_catalog.btrim(p_phone, E' \t' || pg_catalog.chr(160)) AS t) y) x
+$$;
+COMMENT ON FUNCTION cobranza.phone_e164(text) IS 'a phone as written, in E.164 (+56955551234), or NULL when it cannot be';
+
 RESET ROLE;
