@@ -91,12 +91,12 @@ enum DebtorCommands {
                   CommandTable.option("phone", "NUMBER", help: "for SMS and WhatsApp, in international form (+56 9 1234 5678)"),
                   CommandTable.option("opt-out", "CHANNEL[,CHANNEL…]", help: "channels the debtor refused: email, sms, whatsapp (nothing is sent through them)"),
                   CommandTable.option("opt-in", "CHANNEL[,CHANNEL…]", help: "channels the debtor takes back"),
-                  CommandTable.option("source", "TEXT", help: "where the debtor said so (a reply BAJA, a call)"),
+                  CommandTable.option("source", "TEXT", help: "where the debtor refused a channel, kept with --opt-out (a reply BAJA, a call)"),
                   CommandTable.clientOption],
         summary: "set how notices reach a debtor: email, phone, channels refused (staff)",
         examples: ["debtor contact 96.543.210-8 --email pagos@sur.cl --phone '+56 9 5555 1234' --client ACME",
                    "debtor contact 96.543.210-8 --opt-out sms,whatsapp --source 'respondió BAJA' --client ACME",
-                   "debtor contact 96.543.210-8 --opt-in sms --source 'llamada 2026-12-03' --client ACME"])
+                   "debtor contact 96.543.210-8 --opt-in sms --client ACME"])
     ) { invocation, context in
         let split = { (name: String) in (invocation.option(name) ?? "").split(separator: ",").map(String.init) }
         let result = try context.session.debtors.contact(
@@ -104,7 +104,9 @@ enum DebtorCommands {
             change: Debtors.ContactChange(email: invocation.option("email"), phone: invocation.option("phone"),
                                           optOut: split("opt-out"), optIn: split("opt-in"), source: invocation.option("source")))
         let table = debtorTable([result.debtor])
-        return result.optOuts.isEmpty ? .table(table) : .sections([.init("Debtor", table), optOutSection(result.optOuts)])
+        // After an --opt-out or --opt-in, the channels refused now, even none.
+        let changedChannels = invocation.option("opt-out") != nil || invocation.option("opt-in") != nil
+        return result.optOuts.isEmpty && !changedChannels ? .table(table) : .sections([.init("Debtor", table), optOutSection(result.optOuts)])
     }
 
     static let authorize = Command(CommandSpec(
