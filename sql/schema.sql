@@ -1991,6 +1991,8 @@ DECLARE
     v_number text;
     v_due date;
     v_days integer;
+    v_case text;
+    v_stage text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         WITH future AS (
@@ -2020,6 +2022,20 @@ BEGIN
         SELECT f.number, f.due, k.days INTO v_number, v_due, v_days
           FROM future f JOIN terms k ON k.tenant_id = f.tenant_id
          WHERE f.due > v_today + k.days ORDER BY f.due DESC LIMIT 1;
+        IF NOT FOUND THEN
+            SELECT n.number, n.due, c.number, CASE WHEN c.stage = 'judicial' THEN 'judicial' ELSE 'posted' END
+              INTO v_number, v_due, v_case, v_stage
+              FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
+              JOIN cobranza.collection_case c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
+             WHERE n.due > v_today AND o.case_id IS NULL AND (c.stage = 'judicial' OR c.posted)
+             ORDER BY n.due DESC LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',
+                    MESSAGE = format('due: %s is not yet due and case %s is %s: an invoice not yet due joins no such case (invoice %s)',
+                                     v_due, v_case, v_stage, v_number);
+            END IF;
+            RETURN NULL;
+        END IF;
     END IF;
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',
@@ -6345,6 +6361,10 @@ CREATE TRIGGER posting_not_yet_due BEFORE INSERT ON cobranza.posting FOR EACH RO
 -- Name: posting posting_notified; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER posting_notified BEFORE INSERT ON cobranza.posting FOR EACH ROW EXECUTE FUNCTION cobranza.posting_notified();
+
+-- Name: posting posting_publish_not_yet_due; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER posting_publish_not_yet_due BEFORE UPDATE ON cobranza.posting FOR EACH ROW WHEN (((old.published_on IS NULL) AND (new.published_on IS NOT NULL))) EXECUTE FUNCTION cobranza.case_not_yet_due_check();
 
 -- Name: posting posting_transition; Type: TRIGGER; Schema: cobranza
 

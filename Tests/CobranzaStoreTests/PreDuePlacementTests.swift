@@ -110,6 +110,43 @@ struct PreDuePlacementTests {
             """, [tenant, caseID]) == nil)
     }
 
+    /// A posted debt stays due: an invoice not yet due that joins a noticed case holds its
+    /// publication back (Swift and the database) until it falls due, and none joins a case once
+    /// published or judicial.
+    @Test func noPublicationOfAnInvoiceNotYetDueAndNoneJoinsAPostedCase() throws {
+        let admin = try fixture.session(fixture.admin)
+        var changes = Contracts.Changes()
+        changes.postingNoticeDays = 0
+        try admin.contracts.set(client: "ACME", changes)
+        let overdue = try fixture.openCase(tenant: fixture.acme, amounts: [300_000])
+        let taxID: String = try fixture.db.asSuperuser { su in
+            try su.query("""
+                SELECT d.tax_id FROM cobranza.collection_case c JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+                 WHERE c.number = $1
+                """, [overdue]).first!.decode("tax_id")
+        }
+        _ = try admin.postings.notify(caseNumber: overdue)
+        func place(_ number: String, due: String) throws -> Cases.Opened {
+            let placed = try admin.placements.submit(.init(
+                debtorTaxID: taxID, debtorName: "Deudor", number: number, issued: "2026-03-01", due: due, amount: "50.000"), client: "ACME")
+            return try admin.cases.open(submission: try #require(ClientReference(parsing: placed.submissions[0])), assignTo: nil)
+        }
+        #expect(try place("P-1", due: "2026-04-06").caseNumber == overdue, "it joins the debtor's open case")
+        let held = #expect(throws: StoreError.self) { try admin.postings.publish(caseNumber: overdue, registry: "Boletín Comercial", reference: nil) }
+        #expect(held?.description.contains("an invoice falls due on 2026-04-06: a debt is posted only once it is due") == true)
+        let plain = try fixture.connect(fixture.admin)
+        let refused = refusal(plain, """
+            UPDATE cobranza.posting p SET published_on = cobranza.today(), registry = 'Boletín Comercial'
+              FROM cobranza.collection_case c WHERE c.number = $1 AND p.tenant_id = c.tenant_id AND p.case_id = c.id
+            """, [overdue])
+        #expect(refused?.message == "invoice P-1 is not yet due (due 2026-04-06): a debt is posted only once it is due")
+        // Once due it is published; then a new invoice not yet due may not join the posted case.
+        try admin.connection.query("SELECT set_config('cobranza.as_of', '2026-04-06', false)")
+        _ = try admin.postings.publish(caseNumber: overdue, registry: "Boletín Comercial", reference: nil)
+        let joining = #expect(throws: (any Error).self) { try place("P-2", due: "2026-04-10") }
+        #expect("\(String(describing: joining))".contains("due: 2026-04-10 is not yet due and case \(overdue) is posted"))
+    }
+
     /// A ladder's letter counted from the opening, on a case not yet due: paused with the
     /// database's refusal, and weighed again at the next run.
     @Test func aLetterStepBeforeTheDueDateIsPausedByTheRefusal() throws {

@@ -8,7 +8,9 @@
 --     today + N, naming the column and the rule; as before, only the rows a statement wrote are
 --     read, and the rows whose due date is not in the future cost one comparison each.
 --   * An invoice joining a case (case open, batch opening: case_id set) is checked again, so a
---     term lowered after the placement is honoured when the case is opened.
+--     term lowered after the placement is honoured when the case is opened; and an invoice not
+--     yet due does not join a case already judicial or posted (a debt not due is neither sued
+--     nor published: it waits for its due date, or goes to a case of its own once that closes).
 -- What must not happen to a debt not yet due (a letter demanding it, a posting, a referral) is
 -- refused by 0101.
 
@@ -28,6 +30,8 @@ DECLARE
     v_number text;
     v_due date;
     v_days integer;
+    v_case text;
+    v_stage text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         WITH future AS (
@@ -57,6 +61,20 @@ BEGIN
         SELECT f.number, f.due, k.days INTO v_number, v_due, v_days
           FROM future f JOIN terms k ON k.tenant_id = f.tenant_id
          WHERE f.due > v_today + k.days ORDER BY f.due DESC LIMIT 1;
+        IF NOT FOUND THEN
+            SELECT n.number, n.due, c.number, CASE WHEN c.stage = 'judicial' THEN 'judicial' ELSE 'posted' END
+              INTO v_number, v_due, v_case, v_stage
+              FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
+              JOIN cobranza.collection_case c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
+             WHERE n.due > v_today AND o.case_id IS NULL AND (c.stage = 'judicial' OR c.posted)
+             ORDER BY n.due DESC LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',
+                    MESSAGE = format('due: %s is not yet due and case %s is %s: an invoice not yet due joins no such case (invoice %s)',
+                                     v_due, v_case, v_stage, v_number);
+            END IF;
+            RETURN NULL;
+        END IF;
     END IF;
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',

@@ -3,8 +3,8 @@
 -- Nothing firmer may happen while any of the case's invoices (not cancelled) is not yet due:
 --   * a letter (levels 1 to 3 all demand payment, the last threatens posting and court), on the
 --     letter's own date;
---   * a posting notice (a registry publishes unpaid debts, and one not yet due is not unpaid; the
---     notice is the posting's first step and publication needs it);
+--   * a posting notice or its publication (a registry publishes unpaid debts, and one not yet due
+--     is not unpaid);
 --   * a referral to court.
 -- One trigger function over the three tables, before the rows' own checks would write anything;
 -- it reads the case's invoices with the writer's rights, as the rows' other checks do.
@@ -46,6 +46,9 @@ CREATE TRIGGER case_event_letter_not_yet_due BEFORE INSERT ON cobranza.case_even
     FOR EACH ROW WHEN (NEW.kind = 'letter') EXECUTE FUNCTION cobranza.case_not_yet_due_check();
 CREATE TRIGGER posting_not_yet_due BEFORE INSERT ON cobranza.posting
     FOR EACH ROW EXECUTE FUNCTION cobranza.case_not_yet_due_check();
+CREATE TRIGGER posting_publish_not_yet_due BEFORE UPDATE ON cobranza.posting
+    FOR EACH ROW WHEN (OLD.published_on IS NULL AND NEW.published_on IS NOT NULL)
+    EXECUTE FUNCTION cobranza.case_not_yet_due_check();
 CREATE TRIGGER judicial_referral_not_yet_due BEFORE INSERT ON cobranza.judicial_referral
     FOR EACH ROW EXECUTE FUNCTION cobranza.case_not_yet_due_check();
 
