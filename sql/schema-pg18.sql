@@ -2008,8 +2008,10 @@ BEGIN
           FROM future f JOIN terms k ON k.tenant_id = f.tenant_id
          WHERE f.due > v_today + k.days ORDER BY f.due DESC LIMIT 1;
     ELSE
-        WITH future AS (
-            SELECT n.tenant_id, n.number, n.due FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
+        -- One pass over the rows changed: a due date moved, or an invoice joining a case.
+        WITH future AS MATERIALIZED (
+            SELECT n.tenant_id, n.number, n.due, n.case_id, (o.case_id IS NULL AND n.case_id IS NOT NULL) AS joining
+              FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
              WHERE n.due > v_today
                AND (n.due IS DISTINCT FROM o.due OR (o.case_id IS NULL AND n.case_id IS NOT NULL))
         ), terms AS (
@@ -2019,22 +2021,16 @@ BEGIN
                               ORDER BY k.version DESC LIMIT 1), 0) AS days
               FROM (SELECT DISTINCT f.tenant_id FROM future f) t
         )
-        SELECT f.number, f.due, k.days INTO v_number, v_due, v_days
+        SELECT f.number, f.due, k.days, c.number, CASE WHEN c.stage = 'judicial' THEN 'judicial' ELSE 'posted' END
+          INTO v_number, v_due, v_days, v_case, v_stage
           FROM future f JOIN terms k ON k.tenant_id = f.tenant_id
-         WHERE f.due > v_today + k.days ORDER BY f.due DESC LIMIT 1;
-        IF NOT FOUND THEN
-            SELECT n.number, n.due, c.number, CASE WHEN c.stage = 'judicial' THEN 'judicial' ELSE 'posted' END
-              INTO v_number, v_due, v_case, v_stage
-              FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
-              JOIN cobranza.collection_case c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
-             WHERE n.due > v_today AND o.case_id IS NULL AND (c.stage = 'judicial' OR c.posted)
-             ORDER BY n.due DESC LIMIT 1;
-            IF FOUND THEN
-                RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',
-                    MESSAGE = format('due: %s is not yet due and case %s is %s: an invoice not yet due joins no such case (invoice %s)',
-                                     v_due, v_case, v_stage, v_number);
-            END IF;
-            RETURN NULL;
+          LEFT JOIN cobranza.collection_case c ON f.joining AND c.tenant_id = f.tenant_id AND c.id = f.case_id
+         WHERE f.due > v_today + k.days OR c.stage = 'judicial' OR c.posted
+         ORDER BY f.due > v_today + k.days DESC, f.due DESC LIMIT 1;
+        IF FOUND AND v_due <= v_today + v_days THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',
+                MESSAGE = format('due: %s is not yet due and case %s is %s: an invoice not yet due joins no such case (invoice %s)',
+                                 v_due, v_case, v_stage, v_number);
         END IF;
     END IF;
     IF FOUND THEN
