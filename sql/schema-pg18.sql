@@ -35,8 +35,8 @@ $$;
 CREATE FUNCTION cobranza.age_bucket(p_days integer) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-    SELECT CASE WHEN p_days <= 30 THEN '0-30' WHEN p_days <= 60 THEN '31-60' WHEN p_days <= 90 THEN '61-90'
-                WHEN p_days <= 180 THEN '91-180' WHEN p_days <= 365 THEN '181-365' ELSE '>365' END
+    SELECT CASE WHEN p_days < 0 THEN 'not due' WHEN p_days <= 30 THEN '0-30' WHEN p_days <= 60 THEN '31-60'
+                WHEN p_days <= 90 THEN '61-90' WHEN p_days <= 180 THEN '91-180' WHEN p_days <= 365 THEN '181-365' ELSE '>365' END
 $$;
 
 -- Name: agreement_prepare(); Type: FUNCTION; Schema: cobranza
@@ -552,6 +552,39 @@ BEGIN
        OR NEW.disputed OR NEW.posted OR NEW.on_agreement OR NEW.on_promise THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_stage_check',
             MESSAGE = 'a new case opens extrajudicial with nothing under way; the workflow commands move it on';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- Name: case_not_yet_due_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_not_yet_due_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_on date;
+    v_what text;
+    v_number text;
+    v_due date;
+BEGIN
+    IF TG_TABLE_NAME = 'case_event' THEN
+        v_on := coalesce(NEW.occurred_on, cobranza.today());
+        v_what := 'a letter demands only what is due';
+    ELSIF TG_TABLE_NAME = 'posting' THEN
+        v_on := cobranza.today();
+        v_what := 'a debt is posted only once it is due';
+    ELSE
+        v_on := cobranza.today();
+        v_what := 'a case goes to court only once its invoices are due';
+    END IF;
+    SELECT i.number, i.due INTO v_number, v_due FROM cobranza.invoice i
+     WHERE i.tenant_id = NEW.tenant_id AND i.case_id = NEW.case_id AND i.due > v_on AND i.cancel_reason IS NULL
+     ORDER BY i.due DESC, i.number LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'case_not_yet_due_check',
+            MESSAGE = format('invoice %s is not yet due (due %s): %s', v_number, v_due, v_what);
     END IF;
     RETURN NEW;
 END
@@ -1126,6 +1159,7 @@ CREATE TABLE cobranza.contract (
     follow_up_days integer DEFAULT 7 NOT NULL,
     court_costs text DEFAULT 'client'::text NOT NULL,
     court_costs_vat boolean DEFAULT false NOT NULL,
+    pre_due_days integer DEFAULT 0 NOT NULL,
     CONSTRAINT contract_agreement_default_days_check CHECK (((agreement_default_days >= 1) AND (agreement_default_days <= 365))),
     CONSTRAINT contract_court_costs_check CHECK ((court_costs = ANY (ARRAY['client'::text, 'debtor'::text, 'agency'::text]))),
     CONSTRAINT contract_court_costs_text CHECK (cobranza.single_line(court_costs, 'court_costs'::text)),
@@ -1139,6 +1173,7 @@ CREATE TABLE cobranza.contract (
     CONSTRAINT contract_minimum_fee_bound CHECK (cobranza.bounded_amount(minimum_fee, 'minimum_fee'::text)),
     CONSTRAINT contract_minimum_fee_check CHECK ((minimum_fee >= 0)),
     CONSTRAINT contract_posting_notice_days_check CHECK (((posting_notice_days >= 0) AND (posting_notice_days <= 365))),
+    CONSTRAINT contract_pre_due_days_check CHECK (((pre_due_days >= 0) AND (pre_due_days <= 60))),
     CONSTRAINT contract_promise_grace_days_check CHECK (((promise_grace_days >= 0) AND (promise_grace_days <= 60))),
     CONSTRAINT contract_rate_with_surcharge_check CHECK (((GREATEST(extrajudicial_bp, judicial_bp) + GREATEST(surcharge_12m_bp, surcharge_24m_bp)) <= 5000)),
     CONSTRAINT contract_remittance_check CHECK ((remittance = ANY (ARRAY['net'::text, 'gross'::text]))),
@@ -1952,18 +1987,58 @@ CREATE FUNCTION cobranza.invoice_overdue_check() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
+    v_today constant date := cobranza.today();
     v_number text;
     v_due date;
+    v_days integer;
+    v_case text;
+    v_stage text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        SELECT n.number, n.due INTO v_number, v_due FROM new_rows n WHERE n.due > cobranza.today() ORDER BY n.due DESC LIMIT 1;
+        WITH future AS (
+            SELECT n.tenant_id, n.number, n.due FROM new_rows n WHERE n.due > v_today
+        ), terms AS (
+            SELECT t.tenant_id,
+                   coalesce((SELECT k.pre_due_days FROM cobranza.contract k
+                              WHERE k.tenant_id = t.tenant_id AND k.effective_on <= v_today
+                              ORDER BY k.version DESC LIMIT 1), 0) AS days
+              FROM (SELECT DISTINCT f.tenant_id FROM future f) t
+        )
+        SELECT f.number, f.due, k.days INTO v_number, v_due, v_days
+          FROM future f JOIN terms k ON k.tenant_id = f.tenant_id
+         WHERE f.due > v_today + k.days ORDER BY f.due DESC LIMIT 1;
     ELSE
-        SELECT n.number, n.due INTO v_number, v_due FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
-         WHERE n.due > cobranza.today() AND n.due IS DISTINCT FROM o.due ORDER BY n.due DESC LIMIT 1;
+        -- One pass over the rows changed: a due date moved, or an invoice joining a case.
+        WITH future AS MATERIALIZED (
+            SELECT n.tenant_id, n.number, n.due, n.case_id, (o.case_id IS NULL AND n.case_id IS NOT NULL) AS joining
+              FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
+             WHERE n.due > v_today
+               AND (n.due IS DISTINCT FROM o.due OR (o.case_id IS NULL AND n.case_id IS NOT NULL))
+        ), terms AS (
+            SELECT t.tenant_id,
+                   coalesce((SELECT k.pre_due_days FROM cobranza.contract k
+                              WHERE k.tenant_id = t.tenant_id AND k.effective_on <= v_today
+                              ORDER BY k.version DESC LIMIT 1), 0) AS days
+              FROM (SELECT DISTINCT f.tenant_id FROM future f) t
+        )
+        SELECT f.number, f.due, k.days, c.number, CASE WHEN c.stage = 'judicial' THEN 'judicial' ELSE 'posted' END
+          INTO v_number, v_due, v_days, v_case, v_stage
+          FROM future f JOIN terms k ON k.tenant_id = f.tenant_id
+          LEFT JOIN cobranza.collection_case c ON f.joining AND c.tenant_id = f.tenant_id AND c.id = f.case_id
+         WHERE f.due > v_today + k.days OR c.stage = 'judicial' OR c.posted
+         ORDER BY f.due > v_today + k.days DESC, f.due DESC LIMIT 1;
+        IF FOUND AND v_due <= v_today + v_days THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',
+                MESSAGE = format('due: %s is not yet due and case %s is %s: an invoice not yet due joins no such case (invoice %s)',
+                                 v_due, v_case, v_stage, v_number);
+        END IF;
     END IF;
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_due_check', COLUMN = 'due',
-            MESSAGE = format('due: %s is in the future: only overdue invoices can be placed (invoice %s)', v_due, v_number);
+            MESSAGE = format('due: %s is not yet due and %s (invoice %s)', v_due,
+                             CASE WHEN v_days = 0 THEN 'the contract admits only invoices already due'
+                                  ELSE format('the contract admits invoices due within %s day%s', v_days, CASE WHEN v_days = 1 THEN '' ELSE 's' END) END,
+                             v_number);
     END IF;
     RETURN NULL;
 END
@@ -5961,6 +6036,10 @@ CREATE TRIGGER case_event_check BEFORE INSERT ON cobranza.case_event FOR EACH RO
 
 CREATE TRIGGER case_event_contact_rules BEFORE INSERT ON cobranza.case_event FOR EACH ROW EXECUTE FUNCTION cobranza.case_event_contact_rules();
 
+-- Name: case_event case_event_letter_not_yet_due; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER case_event_letter_not_yet_due BEFORE INSERT ON cobranza.case_event FOR EACH ROW WHEN ((new.kind = 'letter'::text)) EXECUTE FUNCTION cobranza.case_not_yet_due_check();
+
 -- Name: case_hold case_hold_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER case_hold_audit AFTER UPDATE ON cobranza.case_hold FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -6209,6 +6288,10 @@ CREATE TRIGGER judicial_referral_audit_insert AFTER INSERT ON cobranza.judicial_
 
 CREATE TRIGGER judicial_referral_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.judicial_referral FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a referral is history');
 
+-- Name: judicial_referral judicial_referral_not_yet_due; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER judicial_referral_not_yet_due BEFORE INSERT ON cobranza.judicial_referral FOR EACH ROW EXECUTE FUNCTION cobranza.case_not_yet_due_check();
+
 -- Name: outbound_message outbound_message_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER outbound_message_audit AFTER UPDATE ON cobranza.outbound_message FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -6281,9 +6364,17 @@ CREATE TRIGGER posting_effects AFTER UPDATE ON cobranza.posting FOR EACH ROW EXE
 
 CREATE TRIGGER posting_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.posting FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('postings are withdrawn, never deleted');
 
+-- Name: posting posting_not_yet_due; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER posting_not_yet_due BEFORE INSERT ON cobranza.posting FOR EACH ROW EXECUTE FUNCTION cobranza.case_not_yet_due_check();
+
 -- Name: posting posting_notified; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER posting_notified BEFORE INSERT ON cobranza.posting FOR EACH ROW EXECUTE FUNCTION cobranza.posting_notified();
+
+-- Name: posting posting_publish_not_yet_due; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER posting_publish_not_yet_due BEFORE UPDATE ON cobranza.posting FOR EACH ROW WHEN (((old.published_on IS NULL) AND (new.published_on IS NOT NULL))) EXECUTE FUNCTION cobranza.case_not_yet_due_check();
 
 -- Name: posting posting_transition; Type: TRIGGER; Schema: cobranza
 
@@ -7466,6 +7557,10 @@ REVOKE ALL ON FUNCTION cobranza.case_event_contact_rules() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION cobranza.case_insert_check() FROM PUBLIC;
 
+-- Name: FUNCTION case_not_yet_due_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.case_not_yet_due_check() FROM PUBLIC;
+
 -- Name: FUNCTION case_numbers_drawn(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.case_numbers_drawn() FROM PUBLIC;
@@ -7623,6 +7718,10 @@ GRANT INSERT(court_costs) ON TABLE cobranza.contract TO cobranza_admin;
 -- Name: COLUMN contract.court_costs_vat; Type: ACL; Schema: cobranza
 
 GRANT INSERT(court_costs_vat) ON TABLE cobranza.contract TO cobranza_admin;
+
+-- Name: COLUMN contract.pre_due_days; Type: ACL; Schema: cobranza
+
+GRANT INSERT(pre_due_days) ON TABLE cobranza.contract TO cobranza_admin;
 
 -- Name: FUNCTION contract_on(p_tenant bigint, p_on date); Type: ACL; Schema: cobranza
 

@@ -67,18 +67,32 @@ public struct PlacementProblemList: Error, Equatable, Sendable {
 }
 
 /// What validation needs to know about the world: the client's country (debtors' tax ids follow
-/// it), its default currency, the known currencies, and today.
+/// it), its default currency, the known currencies, today, and how many days ahead of their due
+/// date the client's contract hands invoices over (`pre_due_days`, 0100).
 public struct PlacementContext: Sendable {
     public var country: Country
     public var defaultCurrency: CurrencyCode
     public var currencies: [CurrencyCode: Currency]
     public var today: CalendarDate
+    /// 0: only invoices already due; N: also invoices due within the next N days (pre-collection).
+    public var preDueDays: Int
 
-    public init(country: Country, defaultCurrency: CurrencyCode, currencies: [CurrencyCode: Currency], today: CalendarDate) {
+    public init(country: Country, defaultCurrency: CurrencyCode, currencies: [CurrencyCode: Currency], today: CalendarDate,
+                preDueDays: Int = 0) {
         self.country = country
         self.defaultCurrency = defaultCurrency
         self.currencies = currencies
         self.today = today
+        self.preDueDays = preDueDays
+    }
+
+    /// Why an invoice due `due` may not be placed today, or nil when it may: the rule the
+    /// database's `invoice_overdue_check` words the same way.
+    public func notYetDueProblem(_ due: CalendarDate) -> String? {
+        guard due > today.adding(days: preDueDays) else { return nil }
+        return "\(due) is not yet due and " + (preDueDays == 0
+            ? "the contract admits only invoices already due"
+            : "the contract admits invoices due within \(preDueDays) day\(preDueDays == 1 ? "" : "s")")
     }
 }
 
@@ -149,7 +163,7 @@ extension PlacementRow {
         let note = limited("note", max: Self.longestNote)
         let issued = date("issued")
         let due = date("due")
-        if let due, due > context.today { problem("due", "\(due) is in the future: only overdue invoices can be placed") }
+        if let due, let rule = context.notYetDueProblem(due) { problem("due", rule) }
         if let issued, let due, issued > due { problem("issued", "\(issued) is after the due date \(due)") }
 
         var currency: Currency?

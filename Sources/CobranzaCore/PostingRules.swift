@@ -32,9 +32,14 @@ public enum PostingRules {
     }
 
     /// Every reason the debt may not be published on `on`, worded for the person trying.
+    /// `latestDue`: the last due date of the case's invoices (not cancelled); a debt not yet due
+    /// is not published (pre-collection, 0101's `posting_publish_not_yet_due`).
     public static func refusals(on: CalendarDate, country: Country, contractDays: Int, consent: Bool, disputed: Bool,
-                                noticeOn: CalendarDate?, oldestDue: CalendarDate?) -> [String] {
+                                noticeOn: CalendarDate?, oldestDue: CalendarDate?, latestDue: CalendarDate? = nil) -> [String] {
         var reasons = barriers(on: on, country: country, consent: consent, disputed: disputed, oldestDue: oldestDue)
+        if let latestDue, latestDue > on {
+            reasons.append("an invoice falls due on \(latestDue): a debt is posted only once it is due")
+        }
         if let noticeOn {
             let allowed = earliestPublication(noticeOn: noticeOn, country: country, contractDays: contractDays)
             if on < allowed {

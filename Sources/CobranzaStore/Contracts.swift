@@ -35,6 +35,9 @@ public struct WorkflowTerms: Sendable, Equatable {
     public var agreementDefaultDays: Int = 30
     /// Days an assigned open case may go without a step before it shows in the agenda.
     public var followUpDays: Int = 7
+    /// Days before its due date an invoice may be placed (pre-collection, 0100): 0 admits only
+    /// invoices already due.
+    public var preDueDays: Int = 0
     public init() {}
 }
 
@@ -62,6 +65,7 @@ public struct Contracts {
         public var postingNoticeDays: Int?
         public var agreementDefaultDays: Int?
         public var followUpDays: Int?
+        public var preDueDays: Int?
         public var courtCosts: CourtCostBearer?
         public var courtCostsVAT: Bool?
         public init() {}
@@ -120,6 +124,7 @@ public struct Contracts {
             workflow.postingNoticeDays = try days(changes.postingNoticeDays, "posting_notice", 0...365) ?? workflow.postingNoticeDays
             workflow.agreementDefaultDays = try days(changes.agreementDefaultDays, "default_after", 1...365) ?? workflow.agreementDefaultDays
             workflow.followUpDays = try days(changes.followUpDays, "follow_up", 1...365) ?? workflow.followUpDays
+            workflow.preDueDays = try days(changes.preDueDays, "pre_due", 0...60) ?? workflow.preDueDays
             if let discount = changes.maxDiscount {
                 guard discount.value <= 10_000 else { throw StoreError(field: "max_discount", "at most 100") }
                 workflow.maxDiscount = discount
@@ -131,9 +136,9 @@ public struct Contracts {
                 INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, surcharge_12m_bp,
                     surcharge_24m_bp, minimum_fee, vat_bp, direct_earns_fee, remittance, posting_consent, judicial_threshold,
                     promise_grace_days, max_discount_bp, posting_notice_days, agreement_default_days, follow_up_days,
-                    court_costs, court_costs_vat)
+                    court_costs, court_costs_vat, pre_due_days)
                 VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::integer, $15::integer, $16::integer, $17::integer,
-                        $18::integer, $19, $20)
+                        $18::integer, $19, $20, $21::integer)
                 RETURNING *, effective_on::text AS effective
                 """, [scope.id, terms.version, effective.description, terms.extrajudicialRate.value, terms.judicialRate.value,
                       terms.surchargeOver12Months.value, terms.surchargeOver24Months.value, terms.minimumFee, terms.vatRate.value,
@@ -142,7 +147,7 @@ public struct Contracts {
                       try amount(changes.judicialThreshold, "judicial_threshold") ?? previous?.judicialThreshold ?? 0,
                       workflow.promiseGraceDays, workflow.maxDiscount.value, workflow.postingNoticeDays, workflow.agreementDefaultDays,
                       workflow.followUpDays, (changes.courtCosts ?? previous?.courtCosts ?? .client).rawValue,
-                      changes.courtCostsVAT ?? previous?.courtCostsVAT ?? false])
+                      changes.courtCostsVAT ?? previous?.courtCostsVAT ?? false, workflow.preDueDays])
             return try Self.record(inserted.first!, scope: scope)
         }
     }
@@ -174,7 +179,20 @@ public struct Contracts {
         terms.postingNoticeDays = try row.decode("posting_notice_days")
         terms.agreementDefaultDays = try row.decode("agreement_default_days")
         terms.followUpDays = try row.decode("follow_up_days")
+        terms.preDueDays = try row.decode("pre_due_days")
         return terms
+    }
+}
+
+extension Contracts {
+    /// How many days ahead of its due date the client's contract in force today admits an
+    /// invoice (0 without a contract): what intake validates against, as the database does. Read from the
+    /// table, which an SME reads its own rows of (`contract_on` is staff's).
+    static func preDueDays(_ connection: Connection, tenant: Int64) throws -> Int {
+        try connection.query("""
+            SELECT coalesce((SELECT k.pre_due_days FROM cobranza.contract k WHERE k.tenant_id = $1 AND k.effective_on <= cobranza.today()
+                              ORDER BY k.version DESC LIMIT 1), 0) AS days
+            """, [tenant]).first!.decode("days")
     }
 }
 

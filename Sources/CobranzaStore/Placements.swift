@@ -132,7 +132,8 @@ public struct Placements {
             let scope = try TenantScope.resolve(session, client: client)
             let context = PlacementContext(
                 country: scope.country, defaultCurrency: scope.currency,
-                currencies: try session.currencies(), today: try session.today())
+                currencies: try session.currencies(), today: try session.today(),
+                preDueDays: try Contracts.preDueDays(connection, tenant: scope.id))
             try connection.query("""
                 CREATE TEMP TABLE placement_staging (
                     line int NOT NULL, tax_id text NOT NULL, name text NOT NULL, kind text NOT NULL,

@@ -71,7 +71,9 @@ public struct Postings {
         let facts = try connection.query("""
             SELECT p.notice_on::text AS notice_on, coalesce(k.posting_consent, false) AS consent,
                    coalesce(k.posting_notice_days, 15) AS notice_days,
-                   (SELECT min(i.due)::text FROM cobranza.invoice i WHERE i.tenant_id = p.tenant_id AND i.case_id = p.case_id) AS oldest_due
+                   (SELECT min(i.due)::text FROM cobranza.invoice i WHERE i.tenant_id = p.tenant_id AND i.case_id = p.case_id) AS oldest_due,
+                   (SELECT max(i.due)::text FROM cobranza.invoice i
+                     WHERE i.tenant_id = p.tenant_id AND i.case_id = p.case_id AND i.cancel_reason IS NULL) AS latest_due
               FROM cobranza.posting p
               LEFT JOIN LATERAL (SELECT (cobranza.contract_on(p.tenant_id, cobranza.today())).*) k ON true
              WHERE p.tenant_id = $1 AND p.case_id = $2 AND p.withdrawn_on IS NULL
@@ -79,7 +81,8 @@ public struct Postings {
         let refusals = PostingRules.refusals(
             on: try session.today(), country: target.debtorCountry, contractDays: try facts.decode("notice_days"), consent: try facts.decode("consent"),
             disputed: target.everythingOwedDisputed, noticeOn: CalendarDate(parsing: try facts.decode("notice_on")),
-            oldestDue: try facts.decodeIfPresent("oldest_due", as: String.self).flatMap(CalendarDate.init(parsing:)))
+            oldestDue: try facts.decodeIfPresent("oldest_due", as: String.self).flatMap(CalendarDate.init(parsing:)),
+            latestDue: try facts.decodeIfPresent("latest_due", as: String.self).flatMap(CalendarDate.init(parsing:)))
         if let first = refusals.first { throw StoreError("case \(target.number) cannot be posted yet: \(first)") }
         try connection.query("""
             UPDATE cobranza.posting SET published_on = cobranza.today(), registry = $3, reference = $4

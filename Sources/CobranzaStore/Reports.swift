@@ -8,8 +8,9 @@ import Postgres
 /// say. Amounts are summed per currency, never across; the database adds them up (a sum too
 /// large for bigint is an error there, never a wrong number here).
 public struct AgingReport: Sendable, Equatable {
-    /// The age buckets in days past due, in order (`cobranza.age_bucket`).
-    public static let buckets = ["0-30", "31-60", "61-90", "91-180", "181-365", ">365"]
+    /// The age buckets in days past due, in order (`cobranza.age_bucket`); "not due" holds the
+    /// invoices placed before their due date (pre-collection, 0102).
+    public static let buckets = ["not due", "0-30", "31-60", "61-90", "91-180", "181-365", ">365"]
 
     public enum Grouping: String, CaseIterable, Sendable { case client, collector }
 
@@ -132,7 +133,8 @@ public struct Reports {
             if lines[key] == nil {
                 order.append(key)
                 lines[key] = AgingReport.Line(group: everyGroup ? nil : group, currency: currency,
-                                              counts: Array(repeating: 0, count: 6), amounts: Array(repeating: 0, count: 6),
+                                              counts: Array(repeating: 0, count: AgingReport.buckets.count),
+                                              amounts: Array(repeating: 0, count: AgingReport.buckets.count),
                                               invoices: 0, outstanding: 0)
             }
             let invoices = Int(try row.decode("invoices", as: Int64.self))

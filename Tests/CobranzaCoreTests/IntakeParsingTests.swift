@@ -192,9 +192,28 @@ struct PlacementTests {
         #expect(list.problems == [
             PlacementProblem(line: 7, column: "debtor_tax_id", rule: "check digit does not match (expected 8)"),
             PlacementProblem(line: 7, column: "debtor_name", rule: "is required"),
-            PlacementProblem(line: 7, column: "due", rule: "2026-05-01 is in the future: only overdue invoices can be placed"),
+            PlacementProblem(line: 7, column: "due", rule: "2026-05-01 is not yet due and the contract admits only invoices already due"),
             PlacementProblem(line: 7, column: "amount", rule: "CLP has no decimals"),
         ])
+    }
+
+    /// Pre-collection: a contract's pre_due_days admits invoices due within that many days, the
+    /// last day included, and the refusal names the window.
+    @Test func aContractsPreDueDaysAdmitInvoicesDueWithinThem() throws {
+        var ahead = context
+        ahead.preDueDays = 5
+        let fields = ["96.543.210-8", "X", "F-1", "2026-03-01", "2026-03-21", "10", ""]
+        #expect(try PlacementRow.validate(.init(line: 2, fields: fields), header: header, context: ahead).get().due.description == "2026-03-21")
+        var late = fields
+        late[4] = "2026-03-22"
+        guard case .failure(let list) = PlacementRow.validate(.init(line: 2, fields: late), header: header, context: ahead) else {
+            Issue.record("a due date past the window should be refused")
+            return
+        }
+        #expect(list.problems == [PlacementProblem(line: 2, column: "due", rule: "2026-03-22 is not yet due and the contract admits invoices due within 5 days")])
+        ahead.preDueDays = 1
+        #expect(ahead.notYetDueProblem(CalendarDate(year: 2026, month: 3, day: 18)!) == "2026-03-18 is not yet due and the contract admits invoices due within 1 day")
+        #expect(ahead.notYetDueProblem(CalendarDate(year: 2026, month: 3, day: 17)!) == nil)
     }
 
     @Test func issuedAfterDueAndUnknownCurrency() {

@@ -228,18 +228,20 @@ struct TranscriptTests {
         let demo = try String(contentsOf: Self.directory.appendingPathComponent("../../scripts/demo.txt").standardizedFileURL, encoding: .utf8)
             .replacingOccurrences(of: "@PASSWORD_FILE@", with: passwordFile.path)
             .replacingOccurrences(of: "@YEAR@", with: "2026")
+            .replacingOccurrences(of: "@IN_3_DAYS@", with: "2026-11-26")
         let people = try TranscriptPeople(
             demo.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"], tag: Self.demoTag, text: demo)
         let script = try demo.split(separator: "\n", omittingEmptySubsequences: false)
             .map { try people.command(String($0)) }.joined(separator: "\n")
-        let (loaded, maria, pending, notices, created) = try await offThePool {
+        let (loaded, maria, pending, notices, created, log) = try await offThePool {
             let db = try Self.database(for: people)
             let admin = people.login("admin")
             return (try Self.run(as: admin, on: "2026-11-23", in: db, flags: ["--on-error-stop"], input: script),
                     try Self.run(as: people.login("maria"), on: "2026-11-23", in: db, flags: [], input: "case list\ncase show C-2026-000001\n"),
                     try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "submission list --pending\n"),
                     try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "notice list\n"),
-                    try Self.people(in: db))
+                    try Self.people(in: db),
+                    try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "strategy log --case C-2026-000003\n"))
         }
         #expect(created.allSatisfy { people.plain[$0] != nil } && created.count == 5, "the demo's people: \(created)")
         #expect(loaded.status == 0, "\(loaded.output)")
@@ -250,5 +252,7 @@ struct TranscriptTests {
         #expect(!maria.output.contains("el gerente"), "an internal note reached the client")
         #expect(pending.output.contains("ANDES") && !pending.output.contains("ACME"), "\(pending.output)")
         #expect(notices.output.contains("pagos@ferreteriasur.cl") && notices.output.contains("queued"), "the demo's notice: \(notices.output)")
+        // Pre-collection: the invoice due in three days gets its day -3 reminder in the demo's run.
+        #expect(log.output.contains("reminder | done"), "\(log.output)")
     }
 }

@@ -65,8 +65,55 @@ struct PlacementRulesTests {
             """
         let error = refusal(insert, [submission, debtor, "F-1", "2026-03-02"])
         #expect(error?.column == "due")
-        #expect(error?.message.contains("due: 2026-03-02 is in the future") == true)
+        #expect(error?.message.contains("due: 2026-03-02 is not yet due and the contract admits only invoices already due") == true)
         #expect(refusal(insert, [submission, debtor, "F-2", "2026-03-01"]) == nil)
+    }
+
+    /// Pre-collection (0100): the contract in force today admits invoices due within its
+    /// pre_due_days, and not one day more, whoever inserts; an admin's later version with 0 is
+    /// honoured when the invoice joins a case.
+    @Test func anInvoiceDueWithinTheContractsPreDueDaysIsAdmitted() throws {
+        let owner = try db.superuser()
+        try owner.query("""
+            INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp, pre_due_days)
+            VALUES ($1, 1, '2026-02-01', 1500, 2500, 1900, 5)
+            """, [acme])
+        let (debtor, submission) = try submission()
+        let insert = """
+            INSERT INTO cobranza.invoice (submission_id, debtor_id, number, issued, due, amount, currency)
+            VALUES ($1, $2, $3, '2026-01-01', $4::date, 1000, 'CLP')
+            """
+        #expect(refusal(insert, [submission, debtor, "F-1", "2026-03-06"]) == nil)
+        let error = refusal(insert, [submission, debtor, "F-2", "2026-03-07"])
+        #expect(error?.column == "due")
+        #expect(error?.message == "due: 2026-03-07 is not yet due and the contract admits invoices due within 5 days (invoice F-2)")
+        // A row of an SME's own cannot widen the window: the term is an admin's.
+        #expect(refusal("""
+            INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp, pre_due_days)
+            VALUES ($1, 2, '2026-03-01', 1500, 2500, 1900, 60)
+            """, [acme]) != nil)
+        #expect(throws: PostgresError.self) {
+            try owner.query("""
+                INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp, pre_due_days)
+                VALUES ($1, 2, '2026-03-01', 1500, 2500, 1900, 61)
+                """, [acme])
+        }
+        // The term lowered to 0 today: the invoice placed yesterday's way may no longer join a case.
+        try owner.query("""
+            INSERT INTO cobranza.contract (tenant_id, version, effective_on, extrajudicial_bp, judicial_bp, vat_bp, pre_due_days)
+            VALUES ($1, 2, '2026-03-01', 1500, 2500, 1900, 0)
+            """, [acme])
+        let admin = try db.connect(as: try db.addPerson("admin", kind: "admin"))
+        try admin.query("SELECT set_config('cobranza.as_of', '2026-03-01', false)")
+        let opening = #expect(throws: PostgresError.self) {
+            try admin.withTransaction {
+                let caseID: Int64 = try admin.query("""
+                    INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency) VALUES ($1, $2, 'CLP') RETURNING id
+                    """, [acme, debtor]).first!.decode("id")
+                try admin.query("UPDATE cobranza.invoice SET case_id = $2 WHERE tenant_id = $1 AND number = 'F-1'", [acme, caseID])
+            }
+        }
+        #expect(opening?.message == "due: 2026-03-06 is not yet due and the contract admits only invoices already due (invoice F-1)")
     }
 
     @Test func staffCannotMoveADueDateIntoTheFuture() throws {

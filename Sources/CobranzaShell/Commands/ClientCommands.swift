@@ -72,13 +72,14 @@ enum ClientCommands {
             CommandTable.option("posting-notice", "DAYS", .count(0...365, unit: "days"), help: "days of notice before posting a Chilean or Mexican debtor (default 15; Colombia is 20 by law)"),
             CommandTable.option("default-after", "DAYS", .count(1...365, unit: "days"), help: "days an instalment may stay unpaid before its agreement is in default (default 30)"),
             CommandTable.option("follow-up", "DAYS", .count(1...365, unit: "days"), help: "days an assigned open case may go without a step before it shows in the agenda (default 7)"),
+            CommandTable.option("pre-due", "DAYS", .count(0...60, unit: "days"), help: "pre-collection: invoices due within the next DAYS days may be placed, so a ladder's pre-due reminder is sent (default 0: only invoices already due)"),
             CommandTable.option("court-costs", "client|debtor|agency", .choice(CourtCostBearer.allCases.map(\.rawValue)), help: "who bears court costs recorded on a referral: client (default; billed as their own lines on the next fee invoice), debtor (added to what the case owes, collected after the invoices, earning no fee) or agency (absorbed)"),
             CommandTable.option("court-costs-vat", "yes|no", .choice(["yes", "no"]), help: "court costs billed to the client carry VAT (default no: a pass-through)"),
             CommandTable.option("effective", "DATE", .date, help: "when the version takes effect (default today; never before the last one)"),
         ],
         summary: "add a version of a client's contract; unchanged terms carry over (admins)",
         examples: ["client contract set ACME --extrajudicial-rate 15 --judicial-rate 25 --minimum-fee 5.000",
-                   "client contract set ACME --vat 19 --effective 2026-07-01"],
+                   "client contract set ACME --vat 19 --effective 2026-07-01", "client contract set ACME --pre-due 5"],
         fieldLabels: ["client": "CODE", "effective_on": "--effective"])
     ) { invocation, context in
         var changes = Contracts.Changes()
@@ -98,6 +99,7 @@ enum ClientCommands {
         changes.postingNoticeDays = invocation.count("posting-notice")
         changes.agreementDefaultDays = invocation.count("default-after")
         changes.followUpDays = invocation.count("follow-up")
+        changes.preDueDays = invocation.count("pre-due")
         changes.courtCosts = invocation.choice("court-costs")
         changes.courtCostsVAT = invocation.option("court-costs-vat").map { $0.lowercased() == "yes" }
         let contract = try context.session.contracts.set(client: invocation.argument("CODE")!, changes)
@@ -119,7 +121,7 @@ enum ClientCommands {
                       .init("surcharge_12m"), .init("surcharge_24m"), .init("minimum_fee", .money), .init("vat"), .init("direct_earns"),
                       .init("remittance"), .init("posting"), .init("judicial_threshold", .money), .init("promise_grace", .number),
                       .init("max_discount"), .init("posting_notice", .number), .init("default_after", .number),
-                      .init("follow_up", .number), .init("court_costs"), .init("court_costs_vat"), .init("set_by")],
+                      .init("follow_up", .number), .init("pre_due", .number), .init("court_costs"), .init("court_costs_vat"), .init("set_by")],
             rows: versions.map { v in
                 let t = v.terms
                 return [String(t.version), t.effective.description, v.currency, t.extrajudicialRate.description, t.judicialRate.description,
@@ -128,7 +130,7 @@ enum ClientCommands {
                         v.postingConsent ? "yes" : "no", money(v.judicialThreshold, v.currency),
                         String(v.workflow.promiseGraceDays), v.workflow.maxDiscount.description,
                         String(v.workflow.postingNoticeDays), String(v.workflow.agreementDefaultDays),
-                        String(v.workflow.followUpDays), v.courtCosts.rawValue, v.courtCostsVAT ? "yes" : "no", v.createdBy]
+                        String(v.workflow.followUpDays), String(v.workflow.preDueDays), v.courtCosts.rawValue, v.courtCostsVAT ? "yes" : "no", v.createdBy]
             }))
     }
 

@@ -16,7 +16,7 @@ enum ReportCommands {
                   CommandTable.option("by", "WHAT", .choice(AgingReport.Grouping.allCases.map(\.rawValue)),
                                       help: "a line per client (default) or per collector (staff)"),
                   asOfOption],
-        summary: "money outstanding on open invoices by days past due (0-30 … >365), counts and amounts, with totals and a chart",
+        summary: "money outstanding on open invoices by days past due (not due, 0-30 … >365), counts and amounts, with totals and a chart",
         examples: ["report aging", "report aging --by collector --currency CLP", "report aging --client ACME --as-of 2026-03-31"])
     ) { invocation, context in
         let report = try context.session.reports.aging(
