@@ -123,6 +123,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
 extension String {
     func trimmingSpaces() -> String {
+        // Nearly every field of a placement file has nothing to trim: said from its first and
+        // last bytes (a space, a tab, or the bytes a no-break space starts and ends with), it
+        // costs no walk over its characters. Anything else goes the careful way below.
+        let bytes = utf8
+        guard let first = bytes.first, let last = bytes.last,
+              first == 32 || first == 9 || first == 0xC2 || last == 32 || last == 9 || last == 0xA0 else { return self }
         var scalars = Substring(self)
         while let first = scalars.first, first == " " || first == "\t" || first == "\u{00A0}" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" || last == "\u{00A0}" { scalars.removeLast() }

@@ -11,6 +11,10 @@ public enum ControlCharacters {
     /// The first control character of `text` and its 1-based position in characters, as the
     /// database counts them; newlines and tabs pass when `allowingLineBreaks`.
     public static func first(in text: String, allowingLineBreaks: Bool = false) -> (scalar: Unicode.Scalar, position: Int)? {
+        // Every control character is a byte under 0x20, DEL, or (C1) a two-byte sequence that
+        // starts with 0xC2: text without those bytes has none, found without decoding it (this
+        // runs for every column of every row of a placement file).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) { return nil }
         var position = 0
         for scalar in text.unicodeScalars {
             position += 1

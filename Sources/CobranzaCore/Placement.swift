@@ -39,6 +39,8 @@ public struct PlacementHeader: Sendable {
                                   "debtor_city", "debtor_region", "note"]
 
     let index: [String: Int]
+    /// The columns in the file's order, for checks that go over every column of every row.
+    let ordered: [(name: String, position: Int)]
 
     /// Reads the header; unknown or missing columns are refused up front.
     public init(_ fields: [String]) throws(PlacementProblemList) {
@@ -58,6 +60,7 @@ public struct PlacementHeader: Sendable {
         }
         guard problems.isEmpty else { throw PlacementProblemList(problems: problems) }
         self.index = index
+        ordered = index.sorted { $0.value < $1.value }.map { (name: $0.key, position: $0.value) }
     }
 }
 
@@ -122,13 +125,15 @@ extension PlacementRow {
         func problem(_ column: String, _ rule: String) { problems.append(.init(line: record.line, column: column, rule: rule)) }
         func limited(_ column: String, max: Int) -> String? {
             guard let text = value(column) else { return nil }
-            if text.count > max { problem(column, "longer than \(max) characters") }
+            // No more bytes than the limit is no more characters either (counting characters walks
+            // them all).
+            if text.utf8.count > max, text.count > max { problem(column, "longer than \(max) characters") }
             return text
         }
 
         // Every column refuses control characters, as the database does (0016); a note may
         // span lines. Said here so the row is named by line and column.
-        for (column, position) in header.index.sorted(by: { $0.value < $1.value }) where position < trimmed.count {
+        for (column, position) in header.ordered where position < trimmed.count {
             guard let text = trimmed[position],
                   let bad = ControlCharacters.first(in: text, allowingLineBreaks: column == "note") else { continue }
             problem(column, "control character \(ControlCharacters.name(bad.scalar)) at character \(bad.position) is not allowed")
