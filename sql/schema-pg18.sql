@@ -5115,7 +5115,8 @@ CREATE TABLE cobranza.outbound_message (
     CONSTRAINT outbound_message_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text, 'bounced'::text]))),
     CONSTRAINT outbound_message_status_text CHECK (cobranza.single_line(status, 'status'::text)),
     CONSTRAINT outbound_message_subject_text CHECK (cobranza.single_line(subject, 'subject'::text)),
-    CONSTRAINT outbound_message_template_check CHECK ((template ~ '^[a-z0-9-]{1,64}$'::text))
+    CONSTRAINT outbound_message_template_check CHECK ((template ~ '^[a-z0-9-]{1,64}$'::text)),
+    CONSTRAINT outbound_message_template_text CHECK (cobranza.single_line(template, 'template'::text))
 );
 
 ALTER TABLE ONLY cobranza.outbound_message FORCE ROW LEVEL SECURITY;

@@ -23,7 +23,8 @@ SET LOCAL ROLE cobranza_owner;
 
 ALTER TABLE cobranza.outbound_message
     ADD COLUMN template       text
-        CONSTRAINT outbound_message_template_check CHECK (template ~ '^[a-z0-9-]{1,64}$'),
+        CONSTRAINT outbound_message_template_check CHECK (template ~ '^[a-z0-9-]{1,64}$')
+        CONSTRAINT outbound_message_template_text CHECK (cobranza.single_line(template, 'template')),
     ADD COLUMN client_visible boolean NOT NULL DEFAULT false,
     ADD COLUMN not_before     timestamptz NOT NULL DEFAULT cobranza.now(),
     ADD COLUMN attempts       integer NOT NULL DEFAULT 0
