@@ -93,7 +93,8 @@ struct Worker: ParsableCommand {
                 throw StoreError("cannot find the sql/ directory with the migrations (set COBRANZA_SQL_DIR)")
             }
             let cluster = EmbeddedCluster(root: EmbeddedCluster.defaultRoot(environment: environment))
-            try cluster.prepare(migrations: try Migrator(directory: sql), environment: environment)
+            let notes = try cluster.prepare(migrations: try Migrator(directory: sql), environment: environment)
+            notes.forEach { FileHandle.standardError.write(Data(("cobranza: " + $0 + "\n").utf8)) }
             parameters = user == nil ? try cluster.workerConnectionParameters() : try cluster.connectionParameters(user: user)
         case .server(let planned):
             parameters = planned.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
