@@ -2570,6 +2570,9 @@ BEGIN
         verdict := 'refused';
         rule := v_check.rule;
         allowed_at := v_check.allowed_at;
+        -- The moment as the debtor's clock shows it, as the rules' own refusals name it.
+        SELECT cobranza.local_moment(v_check.allowed_at, cobranza.debtor_time_zone(d.country, d.time_zone)) INTO reason
+          FROM cobranza.debtor d WHERE d.tenant_id = p_tenant AND d.id = v_message.debtor_id;
         RETURN;
     END IF;
     verdict := 'send';

@@ -15,8 +15,9 @@ public enum DeliveryDecision {
         /// The debtor refused this channel; `reason` says when and where.
         case optedOut(reason: String)
         /// A contact rule refuses it now; `allowedAt` is the first moment it allows (the
-        /// database's timestamptz text, handed back as it came), nil when no moment ever will.
-        case refused(rule: String, allowedAt: String?)
+        /// database's timestamptz text, handed back as it came), nil when no moment ever will;
+        /// `localMoment` the same moment as the debtor's clock shows it, for people to read.
+        case refused(rule: String, allowedAt: String?, localMoment: String? = nil)
     }
 
     /// How the channel answered the send.
@@ -72,9 +73,9 @@ public enum DeliveryDecision {
             return .abandoned
         case .optedOut(let reason):
             return .failed(reason: reason)
-        case .refused(let rule, let allowedAt?):
-            return .requeue(notBefore: .at(allowedAt), reason: "deferred by \(rule) until \(allowedAt)", kind: .deferred)
-        case .refused(let rule, nil):
+        case .refused(let rule, let allowedAt?, let localMoment):
+            return .requeue(notBefore: .at(allowedAt), reason: "deferred by \(rule) until \(localMoment ?? allowedAt)", kind: .deferred)
+        case .refused(let rule, nil, _):
             return .failed(reason: "refused by \(rule): no moment allows it")
         }
     }

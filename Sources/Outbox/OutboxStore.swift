@@ -59,7 +59,8 @@ public struct OutboxStore {
         switch try row.decode("verdict", as: String.self) {
         case "send": return .send
         case "opted_out": return .optedOut(reason: try row.decodeIfPresent("reason") ?? "the debtor opted out")
-        case "refused": return .refused(rule: try row.decode("rule"), allowedAt: try row.decodeIfPresent("allowed_at"))
+        case "refused":
+            return .refused(rule: try row.decode("rule"), allowedAt: try row.decodeIfPresent("allowed_at"), localMoment: try row.decodeIfPresent("reason"))
         default: return .lost
         }
     }

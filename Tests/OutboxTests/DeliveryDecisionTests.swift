@@ -9,9 +9,10 @@ struct DeliveryDecisionTests {
     let policy = RetryPolicy(maxAttempts: 4, baseMilliseconds: 1_000, capMilliseconds: 5_000)
 
     @Test func aRuleThatNamesAMomentDefersWhateverTheAttempts() {
-        let settlement = DeliveryDecision.beforeSending(.refused(rule: "CO-HOURS (x)", allowedAt: "2026-12-07 07:00:00-05"))
-        #expect(settlement == .requeue(notBefore: .at("2026-12-07 07:00:00-05"),
-                                       reason: "deferred by CO-HOURS (x) until 2026-12-07 07:00:00-05", kind: .deferred))
+        let settlement = DeliveryDecision.beforeSending(.refused(rule: "CO-HOURS (x)", allowedAt: "2026-12-07 12:00:00+00",
+                                                                 localMoment: "Monday 2026-12-07 07:00 America/Bogota"))
+        #expect(settlement == .requeue(notBefore: .at("2026-12-07 12:00:00+00"),
+                                       reason: "deferred by CO-HOURS (x) until Monday 2026-12-07 07:00 America/Bogota", kind: .deferred))
     }
 
     @Test func aRuleThatSaysNeverOrAnOptOutFails() {

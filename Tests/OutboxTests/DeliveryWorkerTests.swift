@@ -109,6 +109,7 @@ struct DeliveryWorkerTests {
         let deferred = try world.message(mail, zone: "America/Bogota")
         #expect(deferred.status == "queued" && deferred.notBefore == "2026-12-07 07:00")
         #expect(deferred.lastError?.hasPrefix("deferred by CO-HOURS") == true, "\(deferred.lastError ?? "")")
+        #expect(deferred.lastError?.hasSuffix(" until Monday 2026-12-07 07:00 America/Bogota") == true, "\(deferred.lastError ?? "")")
         #expect(try world.mailMessageIDs() == [], "nothing left on Sunday")
         #expect(try world.deliveryWorker(asOf: "2026-12-07T06:59-05").deliverDue() == DeliveryWorker.Summary(), "not before 07:00")
         #expect(try world.deliveryWorker(asOf: "2026-12-07T07:00-05").deliverDue().sent == 1)

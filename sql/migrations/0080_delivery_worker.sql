@@ -155,7 +155,8 @@ GRANT EXECUTE ON FUNCTION cobranza.outbox_claim(text[], integer, interval) TO co
 -- The gate before a send
 ------------------------------------------------------------------------------------------------
 -- verdict: 'send'; 'lost' (no longer this claim's: reclaimed after the lease); 'opted_out'
--- (reason says since when); 'refused' (rule, and allowed_at, NULL when no moment allows it).
+-- (reason says since when); 'refused' (rule, and allowed_at, NULL when no moment allows it;
+-- reason: that moment on the debtor's clock, "Monday 2026-12-07 07:00 America/Bogota").
 CREATE FUNCTION cobranza.outbox_gate(p_tenant bigint, p_id bigint, p_claim timestamptz,
                                      OUT verdict text, OUT rule text, OUT allowed_at timestamptz, OUT reason text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -190,6 +191,9 @@ BEGIN
         verdict := 'refused';
         rule := v_check.rule;
         allowed_at := v_check.allowed_at;
+        -- The moment as the debtor's clock shows it, as the rules' own refusals name it.
+        SELECT cobranza.local_moment(v_check.allowed_at, cobranza.debtor_time_zone(d.country, d.time_zone)) INTO reason
+          FROM cobranza.debtor d WHERE d.tenant_id = p_tenant AND d.id = v_message.debtor_id;
         RETURN;
     END IF;
     verdict := 'send';
