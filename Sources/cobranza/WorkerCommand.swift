@@ -10,7 +10,8 @@ import Postgres
 /// cobranza_worker, see 0080_delivery_worker.sql) with the same connection settings as the shell;
 /// with nothing configured, the embedded database's own "worker" login. The channels come from
 /// canales.conf (COBRANZA_CHANNELS_CONF). Exit codes: 0 done (or stopped by SIGINT/SIGTERM),
-/// 1 a configuration error, 2 the database unreachable or lost.
+/// 1 a configuration error, 2 the database unreachable (--once, or at start).
+/// Running, a connection lost later is opened again every 2 seconds until it succeeds.
 struct Worker: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Deliver queued notices (email, SMS, WhatsApp) as they fall due.",
@@ -67,20 +68,52 @@ struct Worker: ParsableCommand {
             Self.fail("cannot reach the database: \(error)")
             throw ExitCode(2)
         }
-        let worker = DeliveryWorker(connection: database, sender: dispatcher, options: options)
-        do {
-            if once {
+        if once {
+            let worker = DeliveryWorker(connection: database, sender: dispatcher, options: options)
+            do {
                 let summary = try worker.deliverDue(stop: stop.isRequested)
                 FileHandle.standardOutput.write(Data(("worker: " + summary.line + "\n").utf8))
-            } else {
+            } catch {
+                Self.fail(database.isAlive ? "\(error)" : "the database connection was lost: \(error)")
+                throw ExitCode(database.isAlive ? 1 : 2)
+            }
+            return
+        }
+        // Running: a lost connection (a restart, a failover) is opened again after a pause; what
+        // this worker had claimed and not settled is taken back by the lease, so nothing is lost.
+        var current = database
+        while !stop.isRequested() {
+            let worker = DeliveryWorker(connection: current, sender: dispatcher, options: options)
+            do {
                 try worker.run(stop: stop.isRequested) { summary in
                     FileHandle.standardOutput.write(Data(("worker: " + summary.line + "\n").utf8))
                 }
+                return
+            } catch {
+                guard !current.isAlive || !current.pollIsAlive() else {
+                    Self.fail("\(error)")
+                    throw ExitCode(1)
+                }
+                Self.fail("the database connection was lost (\(error)); connecting again")
             }
-        } catch {
-            Self.fail(database.isAlive ? "\(error)" : "the database connection was lost: \(error)")
-            throw ExitCode(database.isAlive ? 1 : 2)
+            while !stop.isRequested() {
+                Self.pause(seconds: Self.reconnectSeconds, unless: stop.isRequested)
+                if stop.isRequested() { return }
+                do {
+                    current = try open(environment: environment)
+                    break
+                } catch {
+                    Self.fail("cannot reach the database: \(error)")
+                }
+            }
         }
+    }
+
+    /// The pause between two attempts to reach a lost database.
+    static let reconnectSeconds = 2
+
+    static func pause(seconds: Int, unless stop: () -> Bool) {
+        for _ in 0..<(seconds * 10) where !stop() { usleep(100_000) }
     }
 
     /// The connection: a named server as the shell reaches it, else the embedded database's worker.

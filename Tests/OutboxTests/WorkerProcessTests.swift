@@ -101,6 +101,21 @@ struct WorkerProcessTests {
         #expect(try running.wait(seconds: 10) == 0, "a clean stop")
     }
 
+    @Test("a running worker whose connection is cut connects again and goes on delivering")
+    func reconnects() throws {
+        let world = try OutboxWorld()
+        let running = try BackgroundProcess([Subprocess.cobranzaBinary, "worker", "-d", try conninfo(world)], environment: environment(world))
+        defer { running.kill() }
+        let worker = world.worker
+        #expect(waitUntil(timeout: .seconds(20)) {
+            (try? world.db.asSuperuser { su in try su.query("SELECT 1 FROM pg_stat_activity WHERE usename = $1", [worker]).first != nil }) == true
+        })
+        try world.db.asSuperuser { su in _ = try su.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", [worker]) }
+        try world.queue(.email, to: "d@example.cl", on: world.openCase(), key: "k-after-cut")
+        #expect(waitUntil(timeout: .seconds(30)) { (try? world.mailMessageIDs().count) == 1 }, "delivered by the reconnected worker")
+        #expect(running.isRunning)
+    }
+
     @Test("the embedded database has a worker of its own: `cobranza worker --once` works with nothing configured")
     func embeddedWorker() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-embedded-\(TestCluster.uniqueSuffix())")
