@@ -26,7 +26,7 @@ struct Worker: ParsableCommand {
     var once = false
     @Option(help: "Messages claimed at a time (1 to 1000).")
     var batch = 10
-    @Option(help: "Seconds a claimed message stays this worker's; after that a worker that died is presumed dead and the message is sent again.")
+    @Option(help: "Seconds a claimed message stays this worker's; after that, still unsent (its worker died), any worker takes it back and sends it under the same key.")
     var lease = 300
     @Option(help: "Attempts before a message whose send keeps failing is marked failed.")
     var maxAttempts = 8
