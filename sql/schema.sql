@@ -2944,6 +2944,20 @@ BEGIN
 END
 $$;
 
+-- Name: phone_e164(text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.phone_e164(p_phone text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT CASE WHEN d ~ '^\+[1-9][0-9]{7,14}$' THEN d END
+      FROM (SELECT CASE WHEN t ~ '^\+[0-9 ().-]*$' THEN pg_catalog.translate(t, ' ().-', '') END AS d
+              FROM (SELECT pg_catalog.btrim(p_phone, E' \t' || pg_catalog.chr(160)) AS t) y) x
+$_$;
+
+-- Name: FUNCTION phone_e164(p_phone text); Type: COMMENT; Schema: cobranza
+
+COMMENT ON FUNCTION cobranza.phone_e164(p_phone text) IS 'a phone as written, in E.164 (+56955551234), or NULL when it cannot be';
+
 -- Name: posting_effects(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.posting_effects() RETURNS trigger
@@ -7323,6 +7337,10 @@ CREATE POLICY outbound_message_staff_insert ON cobranza.outbound_message FOR INS
 
 CREATE POLICY outbound_message_staff_read ON cobranza.outbound_message FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
+-- Name: outbound_message outbound_message_staff_retry; Type: POLICY; Schema: cobranza
+
+CREATE POLICY outbound_message_staff_retry ON cobranza.outbound_message FOR UPDATE TO cobranza_admin, cobranza_collector USING (((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])) AND (status = 'failed'::text))) WITH CHECK (((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])) AND (status = 'queued'::text)));
+
 -- Name: payment; Type: ROW SECURITY; Schema: cobranza
 
 ALTER TABLE cobranza.payment ENABLE ROW LEVEL SECURITY;
@@ -9240,10 +9258,30 @@ GRANT INSERT(subject) ON TABLE cobranza.outbound_message TO cobranza_collector;
 GRANT INSERT(body) ON TABLE cobranza.outbound_message TO cobranza_admin;
 GRANT INSERT(body) ON TABLE cobranza.outbound_message TO cobranza_collector;
 
+-- Name: COLUMN outbound_message.status; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(status) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT UPDATE(status) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
 -- Name: COLUMN outbound_message.idempotency_key; Type: ACL; Schema: cobranza
 
 GRANT INSERT(idempotency_key) ON TABLE cobranza.outbound_message TO cobranza_admin;
 GRANT INSERT(idempotency_key) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.template; Type: ACL; Schema: cobranza
+
+GRANT INSERT(template) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(template) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.client_visible; Type: ACL; Schema: cobranza
+
+GRANT INSERT(client_visible) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT INSERT(client_visible) ON TABLE cobranza.outbound_message TO cobranza_collector;
+
+-- Name: COLUMN outbound_message.not_before; Type: ACL; Schema: cobranza
+
+GRANT UPDATE(not_before) ON TABLE cobranza.outbound_message TO cobranza_admin;
+GRANT UPDATE(not_before) ON TABLE cobranza.outbound_message TO cobranza_collector;
 
 -- Name: TABLE person; Type: ACL; Schema: cobranza
 

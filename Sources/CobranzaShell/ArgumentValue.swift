@@ -90,8 +90,12 @@ extension Invocation {
         if case .amount(let value) = typed[name] { value } else { nil }
     }
 
-    /// A `.choice` value as its enum; the parser has already refused anything else.
+    /// A `.choice` value as its enum; the parser has already refused anything else. The parser
+    /// matches choices whatever their case, so the raw value is tried as typed, then in lower and
+    /// upper case: most choices are lower-case words, country codes are upper case.
     public func choice<Value: RawRepresentable>(_ name: String, as type: Value.Type = Value.self) -> Value? where Value.RawValue == String {
-        (options[name] ?? arguments[name]).flatMap { Value(rawValue: $0.lowercased()) }
+        (options[name] ?? arguments[name]).flatMap { typed in
+            Value(rawValue: typed) ?? Value(rawValue: typed.lowercased()) ?? Value(rawValue: typed.uppercased())
+        }
     }
 }

@@ -7,7 +7,7 @@ public enum CommandTable {
     public static let commands: [Command] = [
         ClientCommands.add, ClientCommands.list, ClientCommands.show, ClientCommands.edit, ClientCommands.contractSet, ClientCommands.contractShow,
         UserCommands.add, UserCommands.list, UserCommands.disable, UserCommands.enable, UserCommands.password,
-        DebtorCommands.add, DebtorCommands.edit, DebtorCommands.show, DebtorCommands.list, DebtorCommands.authorize,
+        DebtorCommands.add, DebtorCommands.edit, DebtorCommands.show, DebtorCommands.list, DebtorCommands.authorize, DebtorCommands.contact,
         SubmissionCommands.submitInvoice, SubmissionCommands.submitImport,
         SubmissionCommands.list, SubmissionCommands.show, SubmissionCommands.reject, SubmissionCommands.importPlacement,
         CaseCommands.open, CaseCommands.assign, CaseCommands.list, CaseCommands.export, CaseCommands.show, CaseCommands.portfolio,
@@ -23,6 +23,7 @@ public enum CommandTable {
         CaseCommands.close, CaseCommands.reopen, CaseCommands.hold, CaseCommands.release,
         StrategyCommands.create, StrategyCommands.makeDefault, StrategyCommands.stepAdd, StrategyCommands.stepRemove,
         StrategyCommands.show, StrategyCommands.list, StrategyCommands.clientSet, StrategyCommands.run, StrategyCommands.log,
+        NoticeCommands.send, NoticeCommands.list, NoticeCommands.show, NoticeCommands.retry,
         WorkflowCommands.agenda,
         ContactRuleCommands.show, HolidayCommands.list, HolidayCommands.add, HolidayCommands.remove,
         ReportCommands.aging, ReportCommands.summary, ReportCommands.recovery, ReportCommands.collectors, ReportCommands.debtors, ReportCommands.debtorHistory,

@@ -87,4 +87,13 @@ public enum ErrorMessage {
     public static func isConnectionLost(_ error: any Error) -> Bool {
         (error as? PostgresError)?.kind == .connectionLost
     }
+
+    /// Ctrl-C, caught either between rows (`WorkCancelled`) or by the server's cancel request.
+    /// A statement or lock timeout is also `query_canceled`, but it is a failure, not the user
+    /// stopping the work: the server says "due to user request" only for a cancel request.
+    public static func isCancellation(_ error: any Error) -> Bool {
+        if error is WorkCancelled { return true }
+        guard let postgres = error as? PostgresError, postgres.sqlState == .queryCanceled else { return false }
+        return postgres.message.contains("user request")
+    }
 }

@@ -19,12 +19,14 @@ public final class Shell {
     }
 
     /// Process exit codes, as psql's: 0 ok, 1 a command failed, 2 connection lost, 3 a script
-    /// stopped at its first error under --on-error-stop.
+    /// stopped at its first error under --on-error-stop, or stopped by Ctrl-C.
     public enum ExitCode: Int32, Sendable {
         case ok = 0, failed = 1, connectionLost = 2, stoppedOnError = 3
     }
 
-    enum Outcome { case ok, failed, quit, connectionLost }
+    /// `cancelled`: Ctrl-C stopped the command. The interactive loop goes on; a script stops,
+    /// as psql's does (its EXIT_USER), since the lines after it assumed it had run.
+    enum Outcome { case ok, failed, cancelled, quit, connectionLost }
 
     var session: Session
     var renderer: Renderer
@@ -73,6 +75,7 @@ public final class Shell {
             case .ok: continue
             case .quit: return failed ? .failed : .ok
             case .connectionLost: return .connectionLost
+            case .cancelled: return .stoppedOnError
             case .failed:
                 failed = true
                 if options.onErrorStop { return .stoppedOnError }
@@ -117,7 +120,7 @@ public final class Shell {
                 case .quit: return .ok
                 case .connectionLost:
                     if !recover(&link, from: .lostDuringCommand) { return .connectionLost }
-                case .ok, .failed: continue
+                case .ok, .failed, .cancelled: continue
                 }
             }
         }
@@ -195,7 +198,7 @@ public final class Shell {
         } catch {
             console.error("error: " + (location.map { TerminalText.escaped("\($0): ") } ?? "") + ErrorMessage.line(for: error))
             if ErrorMessage.isConnectionLost(error) || !session.connection.isAlive { return .connectionLost }
-            outcome = .failed
+            outcome = ErrorMessage.isCancellation(error) ? .cancelled : .failed
         }
         if timing { console.out("Time: \(Self.milliseconds(ContinuousClock.now - started)) ms\n") }
         return outcome
@@ -227,7 +230,8 @@ public final class Shell {
             switch runScript(lines: ScriptLine.lines(of: data), source: path) {
             case .ok: return .ok
             case .connectionLost: return .connectionLost
-            case .failed, .stoppedOnError: return .failed
+            case .failed: return .failed
+            case .stoppedOnError: return options.onErrorStop ? .failed : .cancelled
             }
         }
         return .ok

@@ -15,7 +15,7 @@ struct Cobranza: ParsableCommand {
             With no server named (-d, -h, DATABASE_URL, PGHOST, PGSERVICE) it uses the embedded \
             database under $COBRANZA_DATA (default ~/.local/share/cobranza), creating it on first use.
             Exit codes: 0 ok, 1 a command failed, 2 connection lost, 3 a script stopped at its \
-            first error under --on-error-stop.
+            first error under --on-error-stop, or by Ctrl-C.
             """,
         subcommands: [Interactive.self, Database.self, Worker.self],
         defaultSubcommand: Interactive.self,

@@ -178,4 +178,14 @@ struct CompletionTests {
         #expect(complete("\\c m") == ["maria"])
         #expect(complete("help us") == ["user"])
     }
+
+    @Test func notices() {
+        #expect(complete("notice ") == ["list", "retry", "send", "show"])
+        #expect(complete("notice send C-2026-00000") == ["C-2026-000001", "C-2026-000002"])
+        #expect(complete("notice send C-2026-000001 --channel ") == ["email", "sms", "whatsapp"])
+        #expect(complete("notice send C-2026-000001 --template recordatorio-p") == ["recordatorio-previo", "recordatorio-promesa"])
+        #expect(complete("notice list --case C-2026-000002 --status f") == ["failed"])
+        #expect(complete("debtor con") == ["contact"])
+        #expect(complete("debtor contact 96.543.210-8 --opt") == ["--opt-in", "--opt-out"])
+    }
 }

@@ -52,8 +52,9 @@ struct TranscriptPeople: Sendable {
 
     /// A run's tag: digits first, then lower-case letters (a role name keeps needing no quotes).
     /// Every tagged name of a run ends in its tag, so two runs never share one, even where a
-    /// letter tag gives a name back unchanged (`ana` with tag `a`).
-    static let tagCharacters = Array("0123456789abcdefghijklmnopqrstuvwxyz")
+    /// letter tag gives a name back unchanged (`ana` with tag `a`). No `d`: the fourteenth
+    /// transcript made `ana` the word `and`, which every transcript's comments use.
+    static let tagCharacters = Array("0123456789abcefghijklmnopqrstuvwxyz")
 
     static func isRoleName(_ name: String) -> Bool {
         name.wholeMatch(of: /[a-z][a-z0-9_]{1,40}/) != nil

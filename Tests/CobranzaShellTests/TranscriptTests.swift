@@ -10,6 +10,21 @@ import TestSupport
 /// database with the clock pinned (2026-03-16, or the section's `on=DATE`), and compares. `@PASSWORD_FILE@` and `@FILES@`
 /// (Tests/Transcripts/files) stand for paths. COBRANZA_ACCEPT=1 rewrites the transcripts.
 ///
+/// What happens outside the shell between two sections is written on lines of its own before the
+/// next `@as`, and carried out in order before that section runs (they print nothing; one that
+/// fails fails the transcript with its reason):
+/// - `@servers` starts the channels' loopback servers (scripts/test-smtp-server.py, and
+///   scripts/test-provider-server.py for SMS and WhatsApp) for the rest of the transcript and
+///   writes a `canales.conf` pointing at them, which every later shell and `@run` reads through
+///   `COBRANZA_CHANNELS_CONF` (`TranscriptServers`).
+/// - `@run cobranza ARGS…` runs the binary with ARGS (split at spaces, no quoting) as the run's
+///   admin, clock pinned as the next section's, e.g. `@run cobranza worker --once`; it must exit 0,
+///   and its output is not compared (a worker's timings vary).
+/// - `@received email|sms|whatsapp N`: the servers hold exactly N messages of that channel (mails
+///   received; messages the provider created, so a retry under the same key is not counted).
+/// - `@sql STATEMENT` runs one statement as the tables' owner (`cobranza_owner`), clock pinned as
+///   the next section's: the part of a program the transcript does not run (a worker's failure).
+///
 /// Transcripts run at once, each in its own database. Roles are cluster-wide, so each run's
 /// people log in under names tagged for that run and read back as written (`TranscriptPeople`).
 @Suite("Transcripts")
@@ -27,6 +42,8 @@ struct TranscriptTests {
         var flags: [String]
         var lines: [String] = []
         var exitCode: Int32 = 0
+        /// `@servers`, `@run`, `@received`, `@sql` lines written before the section's `@as`.
+        var directives: [String] = []
         var input: String {
             lines.filter { Self.command(in: $0) != nil || $0.hasPrefix("#") }
                 .map { Self.command(in: $0) ?? $0 }.joined(separator: "\n") + "\n"
@@ -45,10 +62,14 @@ struct TranscriptTests {
 
     static func sections(_ text: String) -> [Section] {
         var sections: [Section] = []
+        var pending: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if line.hasPrefix("@as ") {
                 let words = line.dropFirst(4).split(separator: " ").map(String.init)
-                sections.append(Section(user: words[0], flags: Array(words.dropFirst())))
+                sections.append(Section(user: words[0], flags: Array(words.dropFirst()), directives: pending))
+                pending = []
+            } else if Self.isDirective(line) {
+                pending.append(line)
             } else if line.hasPrefix("@exit ") {
                 sections[sections.count - 1].exitCode = Int32(line.dropFirst(6)) ?? -1
             } else if !sections.isEmpty {
@@ -59,6 +80,45 @@ struct TranscriptTests {
             while sections[index].lines.last == "" { sections[index].lines.removeLast() }
         }
         return sections
+    }
+
+    static func isDirective(_ line: String) -> Bool {
+        line == "@servers" || ["@run ", "@received ", "@sql "].contains { line.hasPrefix($0) }
+    }
+
+    /// Carries out one directive line (see the type's comment) before a section runs as of `day`.
+    static func perform(_ directive: String, day: String, db: TestDatabase, admin: String,
+                        servers: inout TranscriptServers?, environment: inout [String: String]) throws {
+        if directive == "@servers" {
+            guard servers == nil else { throw TranscriptDirectiveFailure("@servers: already started") }
+            let started = try TranscriptServers()
+            servers = started
+            environment["COBRANZA_CHANNELS_CONF"] = started.configuration.path
+        } else if directive.hasPrefix("@run ") {
+            let words = directive.dropFirst(5).split(separator: " ").map(String.init)
+            guard words.first == "cobranza" else { throw TranscriptDirectiveFailure("\(directive): only `@run cobranza ARGS…` is run") }
+            let settings = try TestCluster.settings()
+            let result = try Subprocess.run(
+                [Subprocess.cobranzaBinary, "-h", settings.host, "-p", settings.port, "-d", db.name, "-U", admin] + words.dropFirst(),
+                environment: baseEnvironment(day: day).merging(environment) { $1 })
+            guard result.status == 0 else { throw TranscriptDirectiveFailure("\(directive) exited \(result.status):\n\(result.output)") }
+        } else if directive.hasPrefix("@received ") {
+            let words = directive.dropFirst(10).split(separator: " ").map(String.init)
+            guard words.count == 2, ["email", "sms", "whatsapp"].contains(words[0]), let expected = Int(words[1]) else {
+                throw TranscriptDirectiveFailure("\(directive): write @received email|sms|whatsapp N")
+            }
+            guard let servers else { throw TranscriptDirectiveFailure("\(directive): no @servers before it") }
+            let received = try servers.received(words[0])
+            guard received == expected else { throw TranscriptDirectiveFailure("\(directive): the servers hold \(received)") }
+        } else if directive.hasPrefix("@sql ") {
+            let statement = String(directive.dropFirst(5))
+            try db.asSuperuser { su in
+                try su.query("SELECT set_config('cobranza.as_of', $1, false)", [day])
+                try su.query("SET ROLE cobranza_owner")
+                defer { _ = try? su.query("RESET ROLE"); _ = try? su.query("RESET cobranza.as_of") }
+                do { try su.query(statement) } catch { throw TranscriptDirectiveFailure("\(directive): \(error)") }
+            }
+        }
     }
 
     /// The tag of each transcript's people (see `TranscriptPeople`); the demo takes the last
@@ -90,11 +150,17 @@ struct TranscriptTests {
         // transcripts wait on their shells side by side.
         let (results, created) = try await offThePool {
             let db = try Self.database(for: people)
+            var servers: TranscriptServers?
+            var environment: [String: String] = [:]
+            defer { servers?.stop() }
             let results = try zip(sections, inputs).map { section, input in
                 // `@as USER on=YYYY-MM-DD` moves the pinned clock for that section (month-end work).
                 let day = section.flags.first { $0.hasPrefix("on=") }.map { String($0.dropFirst(3)) } ?? "2026-03-16"
+                for directive in section.directives {
+                    try Self.perform(directive, day: day, db: db, admin: people.login("admin"), servers: &servers, environment: &environment)
+                }
                 return try Self.run(as: people.login(section.user), on: day, in: db,
-                                    flags: ["-a"] + section.flags.filter { !$0.hasPrefix("on=") }, input: input)
+                                    flags: ["-a"] + section.flags.filter { !$0.hasPrefix("on=") }, input: input, environment: environment)
             }
             return (results, try Self.people(in: db))
         }
@@ -103,6 +169,7 @@ struct TranscriptTests {
         var actualText = ""
         for (section, result) in zip(sections, results) {
             let output = people.output(result.output)
+            actualText += section.directives.map { $0 + "\n" }.joined()
             actualText += "@as " + ([section.user] + section.flags).joined(separator: " ") + "\n" + output
             if result.status != 0 { actualText += "@exit \(result.status)\n" }
             actualText += "\n"
@@ -137,16 +204,20 @@ struct TranscriptTests {
     }
 
     /// The real binary as `user`, with the clock pinned to `day`.
-    static func run(as user: String, on day: String, in db: TestDatabase, flags: [String], input: String) throws -> Subprocess.Result {
+    static func run(as user: String, on day: String, in db: TestDatabase, flags: [String], input: String,
+                    environment: [String: String] = [:]) throws -> Subprocess.Result {
         let settings = try TestCluster.settings()
         return try Subprocess.run(
             [Subprocess.cobranzaBinary, "-h", settings.host, "-p", settings.port, "-d", db.name, "-U", user] + flags,
-            input: input,
-            environment: [
-                "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
-                "PGPASSWORD": TestDatabase.password, "PGOPTIONS": "-c cobranza.as_of=\(day)",
-                "COBRANZA_HISTORY": "/dev/null", "LANG": "C.UTF-8",
-            ])
+            input: input, environment: baseEnvironment(day: day).merging(environment) { $1 })
+    }
+
+    static func baseEnvironment(day: String) -> [String: String] {
+        [
+            "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
+            "PGPASSWORD": TestDatabase.password, "PGOPTIONS": "-c cobranza.as_of=\(day)",
+            "COBRANZA_HISTORY": "/dev/null", "LANG": "C.UTF-8",
+        ]
     }
 
     /// `scripts/run --demo` feeds scripts/demo.txt to the shell as the first admin: it must run
@@ -161,12 +232,13 @@ struct TranscriptTests {
             demo.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"], tag: Self.demoTag, text: demo)
         let script = try demo.split(separator: "\n", omittingEmptySubsequences: false)
             .map { try people.command(String($0)) }.joined(separator: "\n")
-        let (loaded, maria, pending, created) = try await offThePool {
+        let (loaded, maria, pending, notices, created) = try await offThePool {
             let db = try Self.database(for: people)
             let admin = people.login("admin")
             return (try Self.run(as: admin, on: "2026-11-23", in: db, flags: ["--on-error-stop"], input: script),
                     try Self.run(as: people.login("maria"), on: "2026-11-23", in: db, flags: [], input: "case list\ncase show C-2026-000001\n"),
                     try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "submission list --pending\n"),
+                    try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "notice list\n"),
                     try Self.people(in: db))
         }
         #expect(created.allSatisfy { people.plain[$0] != nil } && created.count == 5, "the demo's people: \(created)")
@@ -177,5 +249,6 @@ struct TranscriptTests {
         }
         #expect(!maria.output.contains("el gerente"), "an internal note reached the client")
         #expect(pending.output.contains("ANDES") && !pending.output.contains("ACME"), "\(pending.output)")
+        #expect(notices.output.contains("pagos@ferreteriasur.cl") && notices.output.contains("queued"), "the demo's notice: \(notices.output)")
     }
 }

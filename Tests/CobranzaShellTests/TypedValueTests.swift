@@ -22,6 +22,17 @@ struct TypedValueTests {
         #expect(try parser.parse("case list")?.count("limit") == nil)
     }
 
+    /// A choice is matched whatever the case the user typed, including enums whose raw values are
+    /// upper case (country codes): lower-casing alone turned "CL" into nil.
+    @Test func choicesMatchWhateverTheCase() throws {
+        for typed in ["CL", "cl", "Cl"] {
+            let client = try #require(try parser.parse("client add ACME --name Acme --tax-id 76.123.456-0 --country \(typed)"))
+            #expect(client.choice("country", as: Country.self) == .chile, "\(typed)")
+        }
+        let payment = try #require(try parser.parse("payment record C-1 300 --channel Direct"))
+        #expect(payment.choice("channel", as: PaymentChannel.self) == .direct)
+    }
+
     @Test(arguments: [
         ("payment record C-1 300 --date 2026-02-30", "--date: \"2026-02-30\" is not a date (2026-03-31 or 31/03/2026)"),
         ("statement --period 2026-3", "--period: \"2026-3\" is not a month (write YYYY-MM)"),

@@ -62,13 +62,51 @@ enum DebtorCommands {
         }
         table.columns.append(.init("time_zone"))
         table.rows[0].append(debtor.timeZone)
+        var sections: [CommandOutput.Section] = []
         // The channels it authorised (what Colombia's rules let the agency use): staff only.
-        guard [.admin, .collector].contains(context.session.identity.kind) else { return .table(table) }
-        let channels = try context.session.debtors.authorisations(taxID: invocation.argument("TAX_ID")!, client: invocation.option("client"))
-        guard !channels.isEmpty else { return .table(table) }
-        return .sections([.init("Debtor", table), .init("Authorised channels", ResultTable(
-            columns: [.init("channel"), .init("authorised_on"), .init("source")],
-            rows: channels.map { [$0.channel, $0.on, $0.source] }))])
+        if [.admin, .collector].contains(context.session.identity.kind) {
+            let channels = try context.session.debtors.authorisations(taxID: invocation.argument("TAX_ID")!, client: invocation.option("client"))
+            if !channels.isEmpty {
+                sections.append(.init("Authorised channels", ResultTable(
+                    columns: [.init("channel"), .init("authorised_on"), .init("source")],
+                    rows: channels.map { [$0.channel, $0.on, $0.source] })))
+            }
+        }
+        // The channels it refused: its client reads them too (0077), so it knows why a notice did not go.
+        let optOuts = context.session.identity.kind == .lawyer ? []
+            : try context.session.debtors.optOuts(taxID: invocation.argument("TAX_ID")!, client: invocation.option("client"))
+        if !optOuts.isEmpty { sections.append(optOutSection(optOuts)) }
+        return sections.isEmpty ? .table(table) : .sections([.init("Debtor", table)] + sections)
+    }
+
+    static func optOutSection(_ optOuts: [DebtorOptOut]) -> CommandOutput.Section {
+        .init("Opted out", ResultTable(columns: [.init("channel"), .init("opted_out_on"), .init("source")],
+                                       rows: optOuts.map { [$0.channel, $0.on.description, $0.source] }))
+    }
+
+    static let contact = Command(CommandSpec(
+        words: ["debtor", "contact"],
+        arguments: [CommandTable.argument("TAX_ID", help: "the debtor's tax id")],
+        options: [CommandTable.option("email", "ADDR", help: "the address notices by email go to"),
+                  CommandTable.option("phone", "NUMBER", help: "for SMS and WhatsApp, in international form (+56 9 1234 5678)"),
+                  CommandTable.option("opt-out", "CHANNEL[,CHANNEL…]", help: "channels the debtor refused: email, sms, whatsapp (nothing is sent through them)"),
+                  CommandTable.option("opt-in", "CHANNEL[,CHANNEL…]", help: "channels the debtor takes back"),
+                  CommandTable.option("source", "TEXT", help: "where the debtor refused a channel, kept with --opt-out (a reply BAJA, a call)"),
+                  CommandTable.clientOption],
+        summary: "set how notices reach a debtor: email, phone, channels refused (staff)",
+        examples: ["debtor contact 96.543.210-8 --email pagos@sur.cl --phone '+56 9 5555 1234' --client ACME",
+                   "debtor contact 96.543.210-8 --opt-out sms,whatsapp --source 'respondió BAJA' --client ACME",
+                   "debtor contact 96.543.210-8 --opt-in sms --client ACME"])
+    ) { invocation, context in
+        let split = { (name: String) in (invocation.option(name) ?? "").split(separator: ",").map(String.init) }
+        let result = try context.session.debtors.contact(
+            taxID: invocation.argument("TAX_ID")!, client: invocation.option("client"),
+            change: Debtors.ContactChange(email: invocation.option("email"), phone: invocation.option("phone"),
+                                          optOut: split("opt-out"), optIn: split("opt-in"), source: invocation.option("source")))
+        let table = debtorTable([result.debtor])
+        // After an --opt-out or --opt-in, the channels refused now, even none.
+        let changedChannels = invocation.option("opt-out") != nil || invocation.option("opt-in") != nil
+        return result.optOuts.isEmpty && !changedChannels ? .table(table) : .sections([.init("Debtor", table), optOutSection(result.optOuts)])
     }
 
     static let authorize = Command(CommandSpec(
