@@ -30,6 +30,9 @@ let package = Package(
         // Notices that leave the building: email by SMTP and SMS/WhatsApp through an HTTP provider.
         .target(name: "Delivery", dependencies: ["CCurl", "CobranzaCore"]),
         .target(name: "CobranzaCore"),
+        // The delivery worker (`cobranza worker`): claims the outbox's due messages, sends them
+        // through Delivery, records what happened. Its decisions are pure (DeliveryDecision).
+        .target(name: "Outbox", dependencies: ["Delivery", "Postgres", "CobranzaCore"]),
         .target(name: "CobranzaStore", dependencies: ["Postgres", "CobranzaCore"]),
         .target(name: "CobranzaShell", dependencies: ["CobranzaStore", "CReadline"]),
         .executableTarget(
@@ -38,6 +41,8 @@ let package = Package(
                 "CobranzaShell",
                 "CobranzaStore",
                 "Postgres",
+                "Outbox",
+                "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +53,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CobranzaCoreTests", dependencies: ["CobranzaCore"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Delivery", "CobranzaCore", "TestSupport"]),
         .testTarget(name: "CobranzaStoreTests", dependencies: ["CobranzaStore", "TestSupport"]),
         .testTarget(
             name: "CobranzaShellTests", dependencies: ["CobranzaShell", "TestSupport"],

@@ -1328,6 +1328,48 @@ BEGIN
 END
 $_$;
 
+-- Name: create_worker(text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.create_worker(p_name text, p_password text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    SET password_encryption TO 'scram-sha-256'
+    AS $_$
+BEGIN
+    IF NOT cobranza.caller_is_admin() THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = 'only agency admins can add a delivery worker';
+    END IF;
+    IF p_name IS NULL OR p_name !~ '^[a-z][a-z0-9_]{1,40}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('worker name "%s" must be 2-41 characters: a lowercase letter, then lowercase letters, digits or _',
+                             cobranza.quote_for_message(coalesce(p_name, '')));
+    END IF;
+    IF p_name LIKE 'pg\_%' OR p_name LIKE 'cobranza%'
+       OR p_name IN ('public', 'none', 'current_user', 'current_role', 'session_user') THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('worker name "%s" is reserved: it must not start with pg_ or cobranza', p_name);
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_name) THEN
+        RAISE EXCEPTION USING ERRCODE = 'unique_violation', MESSAGE = format('user "%s" already exists', p_name);
+    END IF;
+    IF p_password IS NULL OR length(p_password) < 8 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'password must be at least 8 characters';
+    END IF;
+    IF p_password ~ '^md5[0-9a-f]{32}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'password must not be an MD5 hash';
+    END IF;
+    -- As in create_person: errors re-raised so no CONTEXT quotes the statement and its password.
+    BEGIN
+        EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE cobranza_worker', p_name, p_password);
+    EXCEPTION
+        WHEN unique_violation OR duplicate_object THEN
+            RAISE EXCEPTION USING ERRCODE = 'unique_violation', MESSAGE = format('user "%s" already exists', p_name);
+        WHEN OTHERS THEN
+            RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM;
+    END;
+END
+$_$;
+
 -- Name: current_kind(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.current_kind() RETURNS text
@@ -2486,6 +2528,18 @@ CREATE FUNCTION cobranza.now() RETURNS timestamp with time zone
                 ELSE pg_catalog.now() END
 $_$;
 
+-- Name: outbound_message_notify(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.outbound_message_notify() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM pg_catalog.pg_notify('cobranza_outbox', '');
+    RETURN NULL;
+END
+$$;
+
 -- Name: outbound_message_opt_out_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.outbound_message_opt_out_check() RETURNS trigger
@@ -2539,6 +2593,151 @@ BEGIN
     END IF;
     RETURN NEW;
 END
+$$;
+
+-- Name: outbox_claim(text[], integer, interval); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.outbox_claim(p_channels text[], p_limit integer, p_lease interval) RETURNS TABLE(tenant_id bigint, id bigint, case_id bigint, channel text, address text, subject text, body text, idempotency_key text, attempts integer, claimed_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+    IF pg_catalog.pg_has_role(session_user, 'cobranza_worker', 'MEMBER') IS NOT TRUE THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = 'only a delivery worker claims messages';
+    END IF;
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 OR p_lease IS NULL OR p_lease < interval '1 second' THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'a claim takes 1 to 1000 messages and a lease of at least a second';
+    END IF;
+    -- A claim older than the lease belongs to a worker that died (or hung) mid-send: back to the
+    -- queue, as it was written, to be sent again under the same key. One it still holds (its
+    -- gate keeps the row locked through the send) is skipped.
+    UPDATE cobranza.outbound_message m
+       SET status = 'queued', claimed_at = NULL,
+           last_error = format('the worker that claimed it at %s did not finish (lease %s)', m.claimed_at, p_lease)
+      FROM (SELECT s.tenant_id, s.id FROM cobranza.outbound_message s
+             WHERE s.status = 'sending' AND s.claimed_at < pg_catalog.clock_timestamp() - p_lease
+             FOR UPDATE SKIP LOCKED) stale
+     WHERE m.tenant_id = stale.tenant_id AND m.id = stale.id;
+    -- claimed_at is the real clock (a lease is a real duration) and names the claim: the gate and
+    -- the settlement hold the worker to it, so a reclaimed message is settled by its new owner only.
+    RETURN QUERY
+    WITH claimed AS (
+    UPDATE cobranza.outbound_message m
+       SET status = 'sending', attempts = m.attempts + 1, claimed_at = pg_catalog.clock_timestamp()
+      FROM (SELECT q.tenant_id, q.id FROM cobranza.outbound_message q
+             WHERE q.status = 'queued' AND q.not_before <= cobranza.now() AND q.channel = ANY (p_channels)
+             ORDER BY q.not_before, q.id
+             LIMIT p_limit
+             FOR UPDATE SKIP LOCKED) due
+     WHERE m.tenant_id = due.tenant_id AND m.id = due.id
+    RETURNING m.tenant_id, m.id, m.case_id, m.channel, m.address, m.subject, m.body, m.idempotency_key, m.attempts, m.claimed_at)
+    SELECT c.tenant_id, c.id, c.case_id, c.channel, c.address, c.subject, c.body, c.idempotency_key, c.attempts, c.claimed_at
+      FROM claimed c ORDER BY c.id;
+END
+$$;
+
+-- Name: outbox_gate(bigint, bigint, timestamp with time zone); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.outbox_gate(p_tenant bigint, p_id bigint, p_claim timestamp with time zone, OUT verdict text, OUT rule text, OUT allowed_at timestamp with time zone, OUT reason text) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_message cobranza.outbound_message;
+    v_opt_out cobranza.debtor_opt_out;
+    v_check   record;
+BEGIN
+    IF pg_catalog.pg_has_role(session_user, 'cobranza_worker', 'MEMBER') IS NOT TRUE THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = 'only a delivery worker sends messages';
+    END IF;
+    SELECT m.* INTO v_message FROM cobranza.outbound_message m WHERE m.tenant_id = p_tenant AND m.id = p_id FOR UPDATE;
+    IF NOT FOUND OR v_message.status <> 'sending' OR v_message.claimed_at IS DISTINCT FROM p_claim THEN
+        verdict := 'lost';
+        RETURN;
+    END IF;
+    -- Held until the transaction ends: across the send and the contact's event, so no other
+    -- contact of this debtor is judged in between (0056).
+    PERFORM cobranza.lock_debtor_contacts(p_tenant, v_message.case_id);
+    SELECT o.* INTO v_opt_out FROM cobranza.debtor_opt_out o
+     WHERE o.tenant_id = p_tenant AND o.debtor_id = v_message.debtor_id AND o.channel = v_message.channel;
+    IF FOUND THEN
+        verdict := 'opted_out';
+        reason := format('the debtor opted out of %s on %s (%s)', v_message.channel, v_opt_out.opted_out_on, v_opt_out.source);
+        RETURN;
+    END IF;
+    SELECT * INTO v_check FROM cobranza.contact_check(p_tenant, v_message.case_id, v_message.channel, cobranza.now());
+    IF v_check.rule IS NOT NULL THEN
+        verdict := 'refused';
+        rule := v_check.rule;
+        allowed_at := v_check.allowed_at;
+        -- The moment as the debtor's clock shows it, as the rules' own refusals name it.
+        SELECT cobranza.local_moment(v_check.allowed_at, cobranza.debtor_time_zone(d.country, d.time_zone)) INTO reason
+          FROM cobranza.debtor d WHERE d.tenant_id = p_tenant AND d.id = v_message.debtor_id;
+        RETURN;
+    END IF;
+    verdict := 'send';
+END
+$$;
+
+-- Name: outbox_settle(bigint, bigint, timestamp with time zone, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.outbox_settle(p_tenant bigint, p_id bigint, p_claim timestamp with time zone, p_status text, p_not_before timestamp with time zone, p_error text, p_provider_id text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_message cobranza.outbound_message;
+    v_event   bigint;
+BEGIN
+    IF pg_catalog.pg_has_role(session_user, 'cobranza_worker', 'MEMBER') IS NOT TRUE THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = 'only a delivery worker settles messages';
+    END IF;
+    SELECT m.* INTO v_message FROM cobranza.outbound_message m WHERE m.tenant_id = p_tenant AND m.id = p_id FOR UPDATE;
+    IF NOT FOUND OR v_message.status <> 'sending' OR v_message.claimed_at IS DISTINCT FROM p_claim THEN
+        RAISE EXCEPTION USING ERRCODE = 'serialization_failure', CONSTRAINT = 'outbound_message_claimed_check',
+            MESSAGE = format('message %s is no longer this worker''s to settle (its claim expired)', p_id);
+    END IF;
+    CASE p_status
+    WHEN 'sent' THEN
+        -- The contact happens now: kind = the channel, through the contact rules' trigger.
+        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible)
+        VALUES (p_tenant, v_message.case_id, v_message.channel, 'sent',
+                left(format('%s to %s%s', v_message.channel, v_message.address,
+                            CASE WHEN v_message.channel = 'email' THEN ': ' || v_message.subject ELSE '' END), 2000),
+                v_message.client_visible)
+        RETURNING id INTO v_event;
+        UPDATE cobranza.outbound_message m
+           SET status = 'sent', sent_at = cobranza.now(), provider_id = p_provider_id, event_id = v_event,
+               claimed_at = NULL, last_error = NULL
+         WHERE m.tenant_id = p_tenant AND m.id = p_id;
+    WHEN 'queued' THEN
+        UPDATE cobranza.outbound_message m
+           SET status = 'queued', not_before = coalesce(p_not_before, cobranza.now()), last_error = p_error, claimed_at = NULL
+         WHERE m.tenant_id = p_tenant AND m.id = p_id;
+    WHEN 'failed', 'bounced' THEN
+        UPDATE cobranza.outbound_message m
+           SET status = p_status, last_error = coalesce(p_error, 'failed'), claimed_at = NULL
+         WHERE m.tenant_id = p_tenant AND m.id = p_id;
+    ELSE
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', COLUMN = 'status',
+            MESSAGE = format('status: a message is settled sent, queued, failed or bounced, not %s', p_status);
+    END CASE;
+    RETURN v_event;
+END
+$$;
+
+-- Name: outbox_wait(text[]); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.outbox_wait(p_channels text[]) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+    SELECT greatest(0, ceil(extract(epoch FROM min(m.not_before) - cobranza.now()) * 1000))::bigint
+      FROM cobranza.outbound_message m
+     WHERE m.status = 'queued' AND m.channel = ANY (p_channels)
+       AND pg_catalog.pg_has_role(session_user, 'cobranza_worker', 'MEMBER')
 $$;
 
 -- Name: overdue_more_than(date, integer, date); Type: FUNCTION; Schema: cobranza
@@ -5932,6 +6131,10 @@ CREATE INDEX invoice_tenant_id_submission_id_idx ON cobranza.invoice USING btree
 
 CREATE INDEX judicial_referral_lawyer_idx ON cobranza.judicial_referral USING btree (lawyer);
 
+-- Name: outbound_message_claimed_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX outbound_message_claimed_idx ON cobranza.outbound_message USING btree (claimed_at) WHERE (status = 'sending'::text);
+
 -- Name: outbound_message_due_idx; Type: INDEX; Schema: cobranza
 
 CREATE INDEX outbound_message_due_idx ON cobranza.outbound_message USING btree (not_before) WHERE (status = 'queued'::text);
@@ -6331,6 +6534,14 @@ CREATE TRIGGER outbound_message_audit_insert AFTER INSERT ON cobranza.outbound_m
 -- Name: outbound_message outbound_message_no_delete; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER outbound_message_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.outbound_message FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a message is kept, never deleted');
+
+-- Name: outbound_message outbound_message_notify_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER outbound_message_notify_insert AFTER INSERT ON cobranza.outbound_message FOR EACH STATEMENT EXECUTE FUNCTION cobranza.outbound_message_notify();
+
+-- Name: outbound_message outbound_message_notify_requeue; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER outbound_message_notify_requeue AFTER UPDATE OF status ON cobranza.outbound_message FOR EACH ROW WHEN (((new.status = 'queued'::text) AND (old.status <> 'queued'::text))) EXECUTE FUNCTION cobranza.outbound_message_notify();
 
 -- Name: outbound_message outbound_message_opt_out; Type: TRIGGER; Schema: cobranza
 
@@ -7492,6 +7703,7 @@ GRANT USAGE ON SCHEMA cobranza TO cobranza_collector;
 GRANT USAGE ON SCHEMA cobranza TO cobranza_lawyer;
 GRANT USAGE ON SCHEMA cobranza TO cobranza_client;
 GRANT USAGE ON SCHEMA cobranza TO cobranza_lookup;
+GRANT USAGE ON SCHEMA cobranza TO cobranza_worker;
 
 -- Name: FUNCTION add_business_days(p_from date, p_days integer); Type: ACL; Schema: cobranza
 
@@ -7771,6 +7983,11 @@ REVOKE ALL ON FUNCTION cobranza.court_cost_prepare() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cobranza.create_person(p_name text, p_kind text, p_client_code text, p_password text) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.create_person(p_name text, p_kind text, p_client_code text, p_password text) TO cobranza_admin;
 
+-- Name: FUNCTION create_worker(p_name text, p_password text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.create_worker(p_name text, p_password text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.create_worker(p_name text, p_password text) TO cobranza_admin;
+
 -- Name: FUNCTION current_kind(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.current_kind() FROM PUBLIC;
@@ -8044,6 +8261,10 @@ GRANT ALL ON FUNCTION cobranza.lock_open_case(p_tenant bigint, p_case bigint, p_
 
 REVOKE ALL ON FUNCTION cobranza.next_case_number(p_on date) FROM PUBLIC;
 
+-- Name: FUNCTION outbound_message_notify(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.outbound_message_notify() FROM PUBLIC;
+
 -- Name: FUNCTION outbound_message_opt_out_check(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.outbound_message_opt_out_check() FROM PUBLIC;
@@ -8051,6 +8272,26 @@ REVOKE ALL ON FUNCTION cobranza.outbound_message_opt_out_check() FROM PUBLIC;
 -- Name: FUNCTION outbound_message_transition(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.outbound_message_transition() FROM PUBLIC;
+
+-- Name: FUNCTION outbox_claim(p_channels text[], p_limit integer, p_lease interval); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.outbox_claim(p_channels text[], p_limit integer, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.outbox_claim(p_channels text[], p_limit integer, p_lease interval) TO cobranza_worker;
+
+-- Name: FUNCTION outbox_gate(p_tenant bigint, p_id bigint, p_claim timestamp with time zone, OUT verdict text, OUT rule text, OUT allowed_at timestamp with time zone, OUT reason text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.outbox_gate(p_tenant bigint, p_id bigint, p_claim timestamp with time zone, OUT verdict text, OUT rule text, OUT allowed_at timestamp with time zone, OUT reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.outbox_gate(p_tenant bigint, p_id bigint, p_claim timestamp with time zone, OUT verdict text, OUT rule text, OUT allowed_at timestamp with time zone, OUT reason text) TO cobranza_worker;
+
+-- Name: FUNCTION outbox_settle(p_tenant bigint, p_id bigint, p_claim timestamp with time zone, p_status text, p_not_before timestamp with time zone, p_error text, p_provider_id text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.outbox_settle(p_tenant bigint, p_id bigint, p_claim timestamp with time zone, p_status text, p_not_before timestamp with time zone, p_error text, p_provider_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.outbox_settle(p_tenant bigint, p_id bigint, p_claim timestamp with time zone, p_status text, p_not_before timestamp with time zone, p_error text, p_provider_id text) TO cobranza_worker;
+
+-- Name: FUNCTION outbox_wait(p_channels text[]); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.outbox_wait(p_channels text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.outbox_wait(p_channels text[]) TO cobranza_worker;
 
 -- Name: FUNCTION overdue_more_than(p_due date, p_months integer, p_on date); Type: ACL; Schema: cobranza
 

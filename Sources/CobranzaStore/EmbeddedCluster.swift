@@ -9,6 +9,8 @@ public struct EmbeddedCluster: Sendable {
 
     public static let databaseName = "cobranza"
     public static let firstAdmin = "admin"
+    /// The delivery worker's login (`cobranza worker`), made with the cluster.
+    public static let worker = "worker"
     static let superuser = "postgres"
     static let port = "5432"
 
@@ -29,6 +31,7 @@ public struct EmbeddedCluster: Sendable {
     var logFile: URL { root.appendingPathComponent("postgres.log") }
     var superuserPasswordFile: URL { root.appendingPathComponent("superuser.password") }
     public var adminPasswordFile: URL { root.appendingPathComponent("admin.password") }
+    public var workerPasswordFile: URL { root.appendingPathComponent("worker.password") }
 
     public var isInitialized: Bool {
         FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path)
@@ -62,6 +65,7 @@ public struct EmbeddedCluster: Sendable {
         }
         if !applied.isEmpty { notes.append("applied \(applied.count) migration(s)") }
         if try ensureFirstAdmin() { notes.append("created the first admin \"\(Self.firstAdmin)\" (password in \(adminPasswordFile.path))") }
+        if try ensureWorker() { notes.append("created the delivery worker \"\(Self.worker)\" (password in \(workerPasswordFile.path))") }
         return notes
     }
 
@@ -73,6 +77,12 @@ public struct EmbeddedCluster: Sendable {
         ]
         if user == nil { parameters.append(("password", try readSecret(adminPasswordFile))) }
         return parameters
+    }
+
+    /// libpq parameters for the delivery worker's login, with its stored password.
+    public func workerConnectionParameters() throws -> [(keyword: String, value: String)] {
+        [("host", socketDirectory.path), ("port", Self.port), ("dbname", Self.databaseName), ("user", Self.worker),
+         ("password", try readSecret(workerPasswordFile))]
     }
 
     public func stop(environment: [String: String]) throws -> Bool {
@@ -220,6 +230,22 @@ public struct EmbeddedCluster: Sendable {
             try connection.withTransaction {
                 try connection.query("SELECT cobranza.create_person($1, 'admin', NULL, $2)", [Self.firstAdmin, verifier])
                 try writeSecret(password, to: adminPasswordFile)
+            }
+            return true
+        }
+    }
+
+    /// The worker's login, made once (0080_delivery_worker.sql: a member of cobranza_worker only),
+    /// through create_worker as the first admin would, so `cobranza worker` works out of the box.
+    private func ensureWorker() throws -> Bool {
+        try withSuperuser { connection in
+            let exists = try connection.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", [Self.worker]).first != nil
+            guard !exists else { return false }
+            let password = Self.generatePassword()
+            let verifier = try connection.scramVerifier(password: password, user: Self.worker)
+            try connection.withTransaction {
+                try connection.query("SELECT cobranza.create_worker($1, $2)", [Self.worker, verifier])
+                try writeSecret(password, to: workerPasswordFile)
             }
             return true
         }

@@ -17,7 +17,7 @@ struct Cobranza: ParsableCommand {
             Exit codes: 0 ok, 1 a command failed, 2 connection lost, 3 a script stopped at its \
             first error under --on-error-stop, or by Ctrl-C.
             """,
-        subcommands: [Interactive.self, Database.self],
+        subcommands: [Interactive.self, Database.self, Worker.self],
         defaultSubcommand: Interactive.self,
         helpNames: [.customShort("?"), .long])
 

@@ -18,7 +18,8 @@ import TestSupport
 ///   writes a `canales.conf` pointing at them, which every later shell and `@run` reads through
 ///   `COBRANZA_CHANNELS_CONF` (`TranscriptServers`).
 /// - `@run cobranza ARGS…` runs the binary with ARGS (split at spaces, no quoting) as the run's
-///   admin, clock pinned as the next section's, e.g. `@run cobranza worker --once`; it must exit 0,
+///   admin — `@run cobranza worker …` as the database's delivery worker (`deliveryWorker`) —,
+///   clock pinned as the next section's, e.g. `@run cobranza worker --once`; it must exit 0,
 ///   and its output is not compared (a worker's timings vary).
 /// - `@received email|sms|whatsapp N`: the servers hold exactly N messages of that channel (mails
 ///   received; messages the provider created, so a retry under the same key is not counted).
@@ -87,7 +88,7 @@ struct TranscriptTests {
     }
 
     /// Carries out one directive line (see the type's comment) before a section runs as of `day`.
-    static func perform(_ directive: String, day: String, db: TestDatabase, admin: String,
+    static func perform(_ directive: String, day: String, db: TestDatabase, admin: String, worker workerLogin: String?,
                         servers: inout TranscriptServers?, environment: inout [String: String]) throws {
         if directive == "@servers" {
             guard servers == nil else { throw TranscriptDirectiveFailure("@servers: already started") }
@@ -98,8 +99,12 @@ struct TranscriptTests {
             let words = directive.dropFirst(5).split(separator: " ").map(String.init)
             guard words.first == "cobranza" else { throw TranscriptDirectiveFailure("\(directive): only `@run cobranza ARGS…` is run") }
             let settings = try TestCluster.settings()
+            // `cobranza worker` logs in as the transcript's delivery worker, not as a person.
+            let worker = words.dropFirst().first == "worker"
+            let connection = ["-h", settings.host, "-p", settings.port, "-d", db.name,
+                              "-U", worker ? try deliveryWorker(db, login: workerLogin ?? "worker") : admin]
             let result = try Subprocess.run(
-                [Subprocess.cobranzaBinary, "-h", settings.host, "-p", settings.port, "-d", db.name, "-U", admin] + words.dropFirst(),
+                [Subprocess.cobranzaBinary] + (worker ? ["worker"] + connection + words.dropFirst(2) : connection + words.dropFirst()),
                 environment: baseEnvironment(day: day).merging(environment) { $1 })
             guard result.status == 0 else { throw TranscriptDirectiveFailure("\(directive) exited \(result.status):\n\(result.output)") }
         } else if directive.hasPrefix("@received ") {
@@ -121,6 +126,17 @@ struct TranscriptTests {
         }
     }
 
+    /// The transcript's delivery worker (0080_delivery_worker.sql), made on first use through
+    /// create_worker under the run's tagged name for `worker` (the timeline shows it as `worker`).
+    static func deliveryWorker(_ db: TestDatabase, login: String) throws -> String {
+        try db.asSuperuser { su in
+            if try su.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", [login]).first == nil {
+                try su.query("SELECT cobranza.create_worker($1, $2)", [login, TestDatabase.password])
+            }
+        }
+        return login
+    }
+
     /// The tag of each transcript's people (see `TranscriptPeople`); the demo takes the last
     /// character, which no transcript reaches: with 13 transcripts the next one, `d`, made the
     /// demo's ana `and`, a word of its comments.
@@ -140,7 +156,8 @@ struct TranscriptTests {
         #expect(!sections.isEmpty, "\(name) has no @as section")
 
         let people = try TranscriptPeople(
-            sections.map(\.user) + text.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"],
+            sections.map(\.user) + text.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"]
+                + (text.contains("@run cobranza worker") ? ["worker"] : []),
             tag: Self.tag(of: name), text: text)
         let inputs = try sections.map { section in
             try section.input.split(separator: "\n", omittingEmptySubsequences: false)
@@ -157,7 +174,8 @@ struct TranscriptTests {
                 // `@as USER on=YYYY-MM-DD` moves the pinned clock for that section (month-end work).
                 let day = section.flags.first { $0.hasPrefix("on=") }.map { String($0.dropFirst(3)) } ?? "2026-03-16"
                 for directive in section.directives {
-                    try Self.perform(directive, day: day, db: db, admin: people.login("admin"), servers: &servers, environment: &environment)
+                    try Self.perform(directive, day: day, db: db, admin: people.login("admin"), worker: people.tagged["worker"],
+                                     servers: &servers, environment: &environment)
                 }
                 return try Self.run(as: people.login(section.user), on: day, in: db,
                                     flags: ["-a"] + section.flags.filter { !$0.hasPrefix("on=") }, input: input, environment: environment)

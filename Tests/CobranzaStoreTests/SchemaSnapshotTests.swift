@@ -12,7 +12,7 @@ struct SchemaSnapshotTests {
     /// leftover (people get random names), not schema.
     static let migrationRoles: Set<String> = [
         "PUBLIC", "cobranza_owner", "cobranza_lookup", "cobranza_clock",
-        "cobranza_admin", "cobranza_collector", "cobranza_lawyer", "cobranza_client",
+        "cobranza_admin", "cobranza_collector", "cobranza_lawyer", "cobranza_client", "cobranza_worker",
     ]
 
     @Test func schemaFileIsWhatTheMigrationsBuild() throws {

@@ -47,7 +47,7 @@ public enum TestCluster {
         try Migrator(directory: sql).migrate(connection)
         // Tests pin "today" with cobranza.as_of, which only members of cobranza_clock may do
         // (0007_clock.sql). Roles are cluster-wide, and this cluster is the suite's own.
-        try admin.query("GRANT cobranza_clock TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client")
+        try admin.query("GRANT cobranza_clock TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client, cobranza_worker")
         return name
     }
 
@@ -77,7 +77,7 @@ public enum TestCluster {
     private static func grantPeopleConnect(_ name: String) throws -> TestDatabase {
         try maintenance.use { admin in
             try admin.query("REVOKE CONNECT, TEMPORARY ON DATABASE \(name) FROM PUBLIC")
-            try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(name) TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client")
+            try admin.query("GRANT CONNECT, TEMPORARY ON DATABASE \(name) TO cobranza_admin, cobranza_collector, cobranza_lawyer, cobranza_client, cobranza_worker")
         }
         return TestDatabase(name: name)
     }
