@@ -3587,7 +3587,7 @@ BEGIN
           FROM cobranza.debtor_opt_out o
          GROUP BY o.tenant_id, o.debtor_id),
     reached AS (
-        SELECT n.*, deb.email, deb.phone, coalesce(oo.email, false) AS no_email, coalesce(oo.sms, false) AS no_sms,
+        SELECT n.*, deb.country, deb.tax_id, deb.email, deb.phone, coalesce(oo.email, false) AS no_email, coalesce(oo.sms, false) AS no_sms,
                coalesce(oo.whatsapp, false) AS no_whatsapp,
                -- The debtor's own clock, for a deferral's moment (debtor_time_zone: 0055).
                cobranza.debtor_time_zone(deb.country, deb.time_zone) AS zone,
@@ -3602,7 +3602,7 @@ BEGIN
           LEFT JOIN LATERAL (SELECT max(ps.deadline) AS deadline FROM cobranza.promise_status ps
                               WHERE ps.tenant_id = n.tenant_id AND ps.case_id = n.case_id AND ps.status = 'pending') p ON true
          WHERE n.due_on <= p_on)
-    SELECT row_number() OVER () AS n, r.tenant_id, r.case_id, r.number, r.debtor_id, r.assigned_to, r.currency, r.step_id,
+    SELECT row_number() OVER () AS n, r.tenant_id, r.case_id, r.number, r.debtor_id, r.country, r.tax_id, r.assigned_to, r.currency, r.step_id,
            r.action, r.letter_level, r.client_visible, r.day, r.due_on, r.zone,
            CASE
              WHEN r.hold_until IS NOT NULL THEN format('on hold until %s: %s', r.hold_until, r.hold_reason)
@@ -3637,7 +3637,11 @@ BEGIN
     ANALYZE strategy_weighed;
 
     -- What the contact rules say of each contact at the run's moment (a message by its channel,
-    -- as the worker will write it), set-wise; then what the run decides.
+    -- as the worker will write it), set-wise; then what the run decides. One contact per debtor
+    -- per run: the rules count a debtor's contacts by tax id across every case and client, and
+    -- each case here is weighed against the contacts made before this run only (a queued message
+    -- is not a contact until it is sent). The first case of a debtor goes ahead; the others wait
+    -- for the next run.
     CREATE TEMP TABLE strategy_plan ON COMMIT DROP AS
     WITH asked AS (
         SELECT w.n, w.tenant_id, w.case_id, coalesce(w.channel, w.action) AS kind
@@ -3651,8 +3655,17 @@ BEGIN
                        array_agg(a.kind) AS kinds, array_agg(v_moment) AS moments FROM asked a) x
          CROSS JOIN LATERAL cobranza.contact_checks(x.keys, x.tenants, x.cases, x.kinds, x.moments) k
          WHERE k.rule IS NOT NULL)
-    SELECT w.tenant_id, w.case_id, w.number, w.debtor_id, w.assigned_to, w.currency, w.step_id, w.action, w.letter_level,
-           w.client_visible, w.day, w.due_on, w.channel, w.address, k.rule, k.allowed_at,
+    SELECT d.tenant_id, d.case_id, d.number, d.debtor_id, d.assigned_to, d.currency, d.step_id, d.action, d.letter_level,
+           d.client_visible, d.day, d.due_on, d.channel, d.address, d.rule, d.allowed_at,
+           CASE WHEN d.contact AND d.nth > 1 THEN 'deferred' ELSE d.decision0 END AS decision,
+           CASE WHEN d.contact AND d.nth > 1 THEN 'another contact to the same debtor in this run: weighed again at the next run'
+                ELSE d.reason0 END AS reason
+      FROM (SELECT p.*, p.decision0 IN ('done', 'letter') AS contact,
+                   row_number() OVER (PARTITION BY p.country, p.tax_id, p.decision0 IN ('done', 'letter')
+                                      ORDER BY p.tenant_id, p.case_id) AS nth
+              FROM (
+    SELECT w.tenant_id, w.case_id, w.number, w.debtor_id, w.country, w.tax_id, w.assigned_to, w.currency, w.step_id, w.action,
+           w.letter_level, w.client_visible, w.day, w.due_on, w.channel, w.address, k.rule, k.allowed_at,
            CASE WHEN w.skip IS NOT NULL THEN 'skipped'
                 WHEN w.pause IS NOT NULL THEN 'paused'
                 WHEN w.channel IS NOT NULL AND w.address IS NULL THEN 'skipped'
@@ -3661,7 +3674,7 @@ BEGIN
                 WHEN k.rule IS NOT NULL THEN 'paused'
                 WHEN w.action IN ('call', 'visit', 'referral-review') THEN 'task'
                 WHEN w.action IN ('letter', 'posting-notice') THEN w.action
-                ELSE 'done' END AS decision,
+                ELSE 'done' END AS decision0,
            CASE WHEN w.skip IS NOT NULL THEN w.skip
                 WHEN w.pause IS NOT NULL THEN w.pause
                 WHEN w.channel IS NOT NULL AND w.address IS NULL
@@ -3672,22 +3685,9 @@ BEGIN
                      THEN format('deferred by rule %s until %s', k.rule, cobranza.local_moment(k.allowed_at, w.zone))
                 WHEN k.rule IS NOT NULL THEN format('refused by rule %s: the assignee obtains the debtor''s authorisation', k.rule)
                 WHEN w.due_on < p_on THEN format('day %s, due %s (caught up)', w.day, w.due_on)
-                ELSE format('day %s, due %s', w.day, w.due_on) END AS reason
+                ELSE format('day %s, due %s', w.day, w.due_on) END AS reason0
       FROM strategy_weighed w
-      LEFT JOIN checked k ON k.key = w.n;
-    -- One contact per debtor per run: the rules count a debtor's contacts by tax id across every
-    -- case and client, and each case above was weighed against the contacts made before this run
-    -- only (a queued message is not a contact until it is sent). The first case of a debtor goes
-    -- ahead; the others wait for the next run.
-    UPDATE strategy_plan pl
-       SET decision = 'deferred',
-           reason = 'another contact to the same debtor in this run: weighed again at the next run'
-      FROM (SELECT p.tenant_id, p.case_id,
-                   row_number() OVER (PARTITION BY d.country, d.tax_id ORDER BY p.tenant_id, p.case_id) AS nth
-              FROM strategy_plan p
-              JOIN cobranza.debtor d ON d.tenant_id = p.tenant_id AND d.id = p.debtor_id
-             WHERE p.decision IN ('done', 'letter')) x
-     WHERE x.tenant_id = pl.tenant_id AND x.case_id = pl.case_id AND x.nth > 1;
+      LEFT JOIN checked k ON k.key = w.n) p) d;
     ANALYZE strategy_plan;
 
     -- Skipped (no address, already judicial): resolved, so the ladder moves on.
@@ -3710,21 +3710,27 @@ BEGIN
         RETURNING d.tenant_id, d.case_id, d.step_id, d.outcome, d.reason),
     doing AS (
         SELECT pl.*, deb.name AS debtor_name, t.legal_name,
-               -- case_outstanding, written out so it is planned with the statement, not called per row
-               cobranza.format_money((coalesce((SELECT sum(i.amount) FROM cobranza.invoice i
-                                                 WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id), 0)
-                                      + coalesce((SELECT sum(k.amount) FROM cobranza.court_cost k
-                                                   WHERE k.tenant_id = pl.tenant_id AND k.case_id = pl.case_id AND k.borne_by = 'debtor'), 0)
-                                      - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
-                                                   WHERE p.tenant_id = pl.tenant_id AND p.case_id = pl.case_id), 0))::bigint,
+               -- case_outstanding, written out so it is planned with the statement (one pass over
+               -- each table, grouped), not called per row
+               cobranza.format_money((coalesce(inv.total, 0) + coalesce(cc.total, 0) - coalesce(pay.total, 0))::bigint,
                                      pl.currency) AS owed,
-               (SELECT string_agg(format('%s (vencida el %s)', i.number, to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
-                  FROM cobranza.invoice i WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id AND i.cancel_reason IS NULL) AS invoices,
+               inv.listed AS invoices,
                r.outcome, r.reason AS done_reason
           FROM resolved r
           JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id
           JOIN cobranza.debtor deb ON deb.tenant_id = pl.tenant_id AND deb.id = pl.debtor_id
-          JOIN cobranza.tenant t ON t.id = pl.tenant_id),
+          JOIN cobranza.tenant t ON t.id = pl.tenant_id
+          LEFT JOIN (SELECT i.tenant_id, i.case_id, sum(i.amount) AS total,
+                            string_agg(format('%s (vencida el %s)', i.number, to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
+                                FILTER (WHERE i.cancel_reason IS NULL) AS listed
+                       FROM cobranza.invoice i
+                      WHERE (i.tenant_id, i.case_id) IN (SELECT x.tenant_id, x.case_id FROM strategy_plan x WHERE x.decision = 'done')
+                      GROUP BY i.tenant_id, i.case_id) inv ON inv.tenant_id = pl.tenant_id AND inv.case_id = pl.case_id
+          LEFT JOIN (SELECT k.tenant_id, k.case_id, sum(k.amount) AS total FROM cobranza.court_cost k WHERE k.borne_by = 'debtor'
+                      GROUP BY k.tenant_id, k.case_id) cc ON cc.tenant_id = pl.tenant_id AND cc.case_id = pl.case_id
+          LEFT JOIN (SELECT p.tenant_id, p.case_id, sum(p.amount) AS total FROM cobranza.payment p
+                      WHERE (p.tenant_id, p.case_id) IN (SELECT x.tenant_id, x.case_id FROM strategy_plan x WHERE x.decision = 'done')
+                      GROUP BY p.tenant_id, p.case_id) pay ON pay.tenant_id = pl.tenant_id AND pay.case_id = pl.case_id),
     -- (data-modifying CTEs run whether or not the final query reads them)
     queued AS (
         INSERT INTO cobranza.outbound_message (tenant_id, case_id, debtor_id, step_id, channel, address, subject, body,
