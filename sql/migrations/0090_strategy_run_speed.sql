@@ -332,27 +332,23 @@ BEGIN
         RETURNING d.tenant_id, d.case_id, d.step_id, d.outcome, d.reason),
     doing AS (
         SELECT pl.*, deb.name AS debtor_name, t.legal_name,
-               -- case_outstanding, written out so it is planned with the statement (one pass over
-               -- each table, grouped), not called per row
-               cobranza.format_money((coalesce(inv.total, 0) + coalesce(cc.total, 0) - coalesce(pay.total, 0))::bigint,
+               -- case_outstanding, written out so it is planned with the statement, not called per
+               -- row. (Grouped joins instead were planned as nested loops over the aggregate, on
+               -- the one-row estimate of the rows just inserted: quadratic at 100,000 cases.)
+               cobranza.format_money((coalesce((SELECT sum(i.amount) FROM cobranza.invoice i
+                                                 WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id), 0)
+                                      + coalesce((SELECT sum(k.amount) FROM cobranza.court_cost k
+                                                   WHERE k.tenant_id = pl.tenant_id AND k.case_id = pl.case_id AND k.borne_by = 'debtor'), 0)
+                                      - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
+                                                   WHERE p.tenant_id = pl.tenant_id AND p.case_id = pl.case_id), 0))::bigint,
                                      pl.currency) AS owed,
-               inv.listed AS invoices,
+               (SELECT string_agg(format('%s (vencida el %s)', i.number, to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
+                  FROM cobranza.invoice i WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id AND i.cancel_reason IS NULL) AS invoices,
                r.outcome, r.reason AS done_reason
           FROM resolved r
           JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id
           JOIN cobranza.debtor deb ON deb.tenant_id = pl.tenant_id AND deb.id = pl.debtor_id
-          JOIN cobranza.tenant t ON t.id = pl.tenant_id
-          LEFT JOIN (SELECT i.tenant_id, i.case_id, sum(i.amount) AS total,
-                            string_agg(format('%s (vencida el %s)', i.number, to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
-                                FILTER (WHERE i.cancel_reason IS NULL) AS listed
-                       FROM cobranza.invoice i
-                      WHERE (i.tenant_id, i.case_id) IN (SELECT x.tenant_id, x.case_id FROM strategy_plan x WHERE x.decision = 'done')
-                      GROUP BY i.tenant_id, i.case_id) inv ON inv.tenant_id = pl.tenant_id AND inv.case_id = pl.case_id
-          LEFT JOIN (SELECT k.tenant_id, k.case_id, sum(k.amount) AS total FROM cobranza.court_cost k WHERE k.borne_by = 'debtor'
-                      GROUP BY k.tenant_id, k.case_id) cc ON cc.tenant_id = pl.tenant_id AND cc.case_id = pl.case_id
-          LEFT JOIN (SELECT p.tenant_id, p.case_id, sum(p.amount) AS total FROM cobranza.payment p
-                      WHERE (p.tenant_id, p.case_id) IN (SELECT x.tenant_id, x.case_id FROM strategy_plan x WHERE x.decision = 'done')
-                      GROUP BY p.tenant_id, p.case_id) pay ON pay.tenant_id = pl.tenant_id AND pay.case_id = pl.case_id),
+          JOIN cobranza.tenant t ON t.id = pl.tenant_id),
     -- (data-modifying CTEs run whether or not the final query reads them)
     queued AS (
         INSERT INTO cobranza.outbound_message (tenant_id, case_id, debtor_id, step_id, channel, address, subject, body,
