@@ -253,7 +253,7 @@ BEGIN
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
         small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
-        copies AS (
+        copies AS MATERIALIZED (
                 SELECT nr.tenant_id, jsonb_agg(to_jsonb(nr) ORDER BY nr.id) AS rows
                   FROM new_rows nr
                  WHERE nr.tenant_id IN (SELECT m.tenant_id FROM small m)
@@ -285,7 +285,7 @@ BEGIN
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
         small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
-        copies AS (
+        copies AS MATERIALIZED (
                 SELECT nr.tenant_id, jsonb_agg((SELECT to_jsonb(x) FROM (SELECT %s) x) ORDER BY nr.id) AS rows
                   FROM new_rows nr
                  WHERE nr.tenant_id IN (SELECT m.tenant_id FROM small m)
@@ -995,6 +995,73 @@ BEGIN
         END IF;
     END LOOP;
     allowed_at := NULL;
+END
+$$;
+
+-- Name: contact_checks(bigint[], bigint[], bigint[], text[], timestamp with time zone[]); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.contact_checks(p_keys bigint[], p_tenants bigint[], p_cases bigint[], p_kinds text[], p_moments timestamp with time zone[]) RETURNS TABLE(key bigint, rule text, allowed_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_lo timestamptz;
+    v_hi timestamptz;
+BEGIN
+    -- Contacts that could count against any moment asked: the longest period of any rule before
+    -- the earliest, and the rest of the day of the latest (a daily rule counts the local day).
+    SELECT min(m) - make_interval(days => coalesce((SELECT max(r.period_days) FROM cobranza.contact_rule r), 0) + 1),
+           max(m) + interval '1 day'
+      INTO v_lo, v_hi
+      FROM unnest(p_moments) m;
+    RETURN QUERY
+    WITH asked AS MATERIALIZED (
+        SELECT a.key, a.tenant_id, a.case_id, a.kind, a.at, d.country, d.tax_id,
+               cobranza.debtor_time_zone(d.country, d.time_zone) AS zone
+          FROM unnest(p_keys, p_tenants, p_cases, p_kinds, p_moments) AS a(key, tenant_id, case_id, kind, at)
+          LEFT JOIN cobranza.collection_case c ON c.tenant_id = a.tenant_id AND c.id = a.case_id
+          LEFT JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id),
+    -- Debtors (country, tax id) with a contact near the moments: their rows are asked one by one.
+    near AS MATERIALIZED (
+        SELECT DISTINCT d.country, d.tax_id
+          FROM cobranza.case_event e
+          JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+          JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+         WHERE e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
+           AND e.occurred_at > v_lo AND e.occurred_at <= v_hi),
+    -- Whether the pack in force lets a kind through at a moment on its own, with no contact near:
+    -- no rule forbids it or needs an authorisation, every hour window holds the moment.
+    plain AS (
+        SELECT x.country, x.zone, x.kind, x.at,
+               NOT EXISTS (
+                   SELECT 1 FROM cobranza.contact_rule r
+                    WHERE r.country = x.country AND x.kind = ANY (r.kinds)
+                      AND r.effective_from = (SELECT max(f.effective_from) FROM cobranza.contact_rule f
+                                               WHERE f.country = x.country AND f.effective_from <= (x.at AT TIME ZONE x.zone)::date)
+                      AND (r.limit_kind IN ('forbidden', 'authorised')
+                           OR r.limit_kind = 'hours'
+                              AND (r.closed_on_holidays AND EXISTS (SELECT 1 FROM cobranza.holiday h
+                                                                     WHERE h.country = r.country AND h.day = (x.at AT TIME ZONE x.zone)::date)
+                                   OR NOT EXISTS (SELECT 1 FROM cobranza.contact_rule_hours w
+                                                   WHERE (w.country, w.effective_from, w.code) = (r.country, r.effective_from, r.code)
+                                                     AND w.isodow = extract(isodow FROM (x.at AT TIME ZONE x.zone))
+                                                     AND (x.at AT TIME ZONE x.zone)::time >= w.opens
+                                                     AND (x.at AT TIME ZONE x.zone)::time < w.closes)))) AS ok
+          FROM (SELECT DISTINCT a.country, a.zone, a.kind, a.at FROM asked a WHERE a.country IS NOT NULL) x),
+    judged AS MATERIALIZED (
+        SELECT a.*,
+               a.country IS NOT NULL
+               AND (a.at IS NULL OR a.kind NOT IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
+                    OR coalesce(p.ok, false) AND NOT EXISTS (SELECT 1 FROM near n WHERE n.country = a.country AND n.tax_id = a.tax_id))
+                   AS allowed
+          FROM asked a
+          LEFT JOIN plain p ON p.country = a.country AND p.zone = a.zone AND p.kind = a.kind AND p.at = a.at)
+    SELECT j.key, NULL::text, j.at FROM judged j WHERE j.allowed
+    UNION ALL
+    SELECT j.key, k.rule, k.allowed_at
+      FROM judged j CROSS JOIN LATERAL cobranza.contact_check(j.tenant_id, j.case_id, j.kind, j.at) k
+     WHERE NOT j.allowed;
 END
 $$;
 
@@ -3769,6 +3836,7 @@ BEGIN
                      ELSE (p_on + time '12:00') AT TIME ZONE 'America/Santiago' END;
 
     DROP TABLE IF EXISTS pg_temp.strategy_scope;
+    DROP TABLE IF EXISTS pg_temp.strategy_weighed;
     DROP TABLE IF EXISTS pg_temp.strategy_plan;
 
     -- Every open case in scope with a ladder, and where it stands on it.
@@ -3799,29 +3867,23 @@ BEGIN
     -- at its first step after the due date.
     RETURN QUERY
     WITH late AS (
-        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date)
-        SELECT sc.tenant_id, sc.case_id, s.id, 'skipped', p_on
+        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date, reason)
+        SELECT sc.tenant_id, sc.case_id, s.id, 'skipped', p_on,
+               format('too late: day %s before the due date %s has passed', s.day, sc.base_due)
           FROM strategy_scope sc
           JOIN cobranza.strategy_step s ON s.strategy_id = sc.strategy_id AND s.removed_at IS NULL
          WHERE s.day < 0 AND sc.base_due + s.day < p_on AND s.day >= coalesce(sc.last_day, s.day)
            AND NOT EXISTS (SELECT 1 FROM cobranza.strategy_case_step x
                             WHERE x.tenant_id = sc.tenant_id AND x.case_id = sc.case_id AND x.step_id = s.id)
         ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING
-        RETURNING d.tenant_id, d.case_id, d.step_id),
-    logged AS (
-        INSERT INTO cobranza.strategy_decision AS g (tenant_id, case_id, step_id, run_on, decision, reason)
-        SELECT l.tenant_id, l.case_id, l.step_id, p_on, 'skipped',
-               format('too late: day %s before the due date %s has passed', s.day, sc.base_due)
-          FROM late l JOIN cobranza.strategy_step s ON s.id = l.step_id
-          JOIN strategy_scope sc ON sc.tenant_id = l.tenant_id AND sc.case_id = l.case_id
-        RETURNING g.tenant_id, g.case_id, g.step_id, g.decision, g.reason)
-    SELECT g.tenant_id, g.case_id, g.step_id, s.action, s.letter_level, s.client_visible, g.decision, g.reason
-      FROM logged g JOIN cobranza.strategy_step s ON s.id = g.step_id;
+        RETURNING d.tenant_id, d.case_id, d.step_id, d.outcome, d.reason)
+    SELECT l.tenant_id, l.case_id, l.step_id, s.action, s.letter_level, s.client_visible, l.outcome, l.reason
+      FROM late l JOIN cobranza.strategy_step s ON s.id = l.step_id;
 
     -- Each case's next step (the first of its ladder not yet resolved, never one before the last
     -- it resolved), due on the later of its own day and the last step done plus the gap between
-    -- their days, and what the run decides about it.
-    CREATE TEMP TABLE strategy_plan ON COMMIT DROP AS
+    -- their days, what would stop it, and where a message would go.
+    CREATE TEMP TABLE strategy_weighed ON COMMIT DROP AS
     WITH next AS (
         SELECT sc.*, s.id AS step_id, s.action, s.letter_level, s.client_visible, s.day,
                greatest(CASE s.from_point WHEN 'due' THEN sc.base_due ELSE sc.opened_on END + s.day,
@@ -3834,28 +3896,20 @@ BEGIN
                                                  WHERE x.tenant_id = sc.tenant_id AND x.case_id = sc.case_id AND x.step_id = s.id)
                               ORDER BY s.day, s.id LIMIT 1) s
          WHERE NOT sc.done_today),
-    weighed AS (
-        SELECT n.*,
-               CASE
-                 WHEN h.until IS NOT NULL THEN format('on hold until %s: %s', h.until, h.reason)
-                 WHEN n.action = 'referral-review' AND n.stage = 'judicial' THEN NULL
-                 WHEN n.stage = 'judicial' THEN 'the case is judicial: extrajudicial steps wait'
-                 WHEN EXISTS (SELECT 1 FROM cobranza.dispute x WHERE x.tenant_id = n.tenant_id AND x.case_id = n.case_id
-                                 AND x.outcome IS NULL) THEN 'open dispute'
-                 WHEN p.deadline IS NOT NULL THEN format('promise pending until %s', p.deadline)
-                 WHEN EXISTS (SELECT 1 FROM cobranza.agreement_status a WHERE a.tenant_id = n.tenant_id AND a.case_id = n.case_id
-                                 AND a.status = 'active') THEN 'payment agreement in force'
-                 WHEN n.posted AND n.action <> 'referral-review' THEN 'the case is posted: extrajudicial steps wait'
-               END AS pause,
-               CASE WHEN n.action = 'referral-review' AND n.stage = 'judicial' THEN 'the case is already judicial' END AS skip,
-               CASE n.action WHEN 'email' THEN 'email' WHEN 'sms' THEN 'sms' WHEN 'whatsapp' THEN 'whatsapp'
-                             WHEN 'reminder' THEN CASE WHEN deb.email IS NOT NULL THEN 'email' ELSE 'sms' END END AS channel,
-               CASE n.action WHEN 'email' THEN deb.email WHEN 'sms' THEN deb.phone WHEN 'whatsapp' THEN deb.phone
-                             WHEN 'reminder' THEN coalesce(deb.email, deb.phone) END AS address,
+    refused AS (
+        SELECT o.tenant_id, o.debtor_id, bool_or(o.channel = 'email') AS email, bool_or(o.channel = 'sms') AS sms,
+               bool_or(o.channel = 'whatsapp') AS whatsapp
+          FROM cobranza.debtor_opt_out o
+         GROUP BY o.tenant_id, o.debtor_id),
+    reached AS (
+        SELECT n.*, deb.country, deb.tax_id, deb.email, deb.phone, coalesce(oo.email, false) AS no_email, coalesce(oo.sms, false) AS no_sms,
+               coalesce(oo.whatsapp, false) AS no_whatsapp,
                -- The debtor's own clock, for a deferral's moment (debtor_time_zone: 0055).
-               cobranza.debtor_time_zone(deb.country, deb.time_zone) AS zone
+               cobranza.debtor_time_zone(deb.country, deb.time_zone) AS zone,
+               h.until AS hold_until, h.reason AS hold_reason, p.deadline AS promise_deadline
           FROM next n
           JOIN cobranza.debtor deb ON deb.tenant_id = n.tenant_id AND deb.id = n.debtor_id
+          LEFT JOIN refused oo ON oo.tenant_id = n.tenant_id AND oo.debtor_id = n.debtor_id
           LEFT JOIN LATERAL (SELECT h.until, h.reason FROM cobranza.case_hold h
                               WHERE h.tenant_id = n.tenant_id AND h.case_id = n.case_id AND h.released_on IS NULL
                                 AND h.placed_on <= p_on AND h.until >= p_on
@@ -3863,70 +3917,117 @@ BEGIN
           LEFT JOIN LATERAL (SELECT max(ps.deadline) AS deadline FROM cobranza.promise_status ps
                               WHERE ps.tenant_id = n.tenant_id AND ps.case_id = n.case_id AND ps.status = 'pending') p ON true
          WHERE n.due_on <= p_on)
-    SELECT w.tenant_id, w.case_id, w.number, w.debtor_id, w.assigned_to, w.currency, w.step_id, w.action, w.letter_level,
-           w.client_visible, w.day, w.due_on, w.channel, w.address, k.rule, k.allowed_at,
+    SELECT row_number() OVER () AS n, r.tenant_id, r.case_id, r.number, r.debtor_id, r.country, r.tax_id, r.assigned_to, r.currency, r.step_id,
+           r.action, r.letter_level, r.client_visible, r.day, r.due_on, r.zone,
+           CASE
+             WHEN r.hold_until IS NOT NULL THEN format('on hold until %s: %s', r.hold_until, r.hold_reason)
+             WHEN r.action = 'referral-review' AND r.stage = 'judicial' THEN NULL
+             WHEN r.stage = 'judicial' THEN 'the case is judicial: extrajudicial steps wait'
+             WHEN EXISTS (SELECT 1 FROM cobranza.dispute x WHERE x.tenant_id = r.tenant_id AND x.case_id = r.case_id
+                             AND x.outcome IS NULL) THEN 'open dispute'
+             WHEN r.promise_deadline IS NOT NULL THEN format('promise pending until %s', r.promise_deadline)
+             WHEN EXISTS (SELECT 1 FROM cobranza.agreement_status a WHERE a.tenant_id = r.tenant_id AND a.case_id = r.case_id
+                             AND a.status = 'active') THEN 'payment agreement in force'
+             WHEN r.posted AND r.action <> 'referral-review' THEN 'the case is posted: extrajudicial steps wait'
+           END AS pause,
+           CASE WHEN r.action = 'referral-review' AND r.stage = 'judicial' THEN 'the case is already judicial' END AS skip,
+           -- A reminder goes by email, else SMS, through a channel the debtor has not refused.
+           CASE r.action WHEN 'email' THEN 'email' WHEN 'sms' THEN 'sms' WHEN 'whatsapp' THEN 'whatsapp'
+                         WHEN 'reminder' THEN CASE WHEN r.email IS NOT NULL AND NOT r.no_email THEN 'email'
+                                                   WHEN r.phone IS NOT NULL AND NOT r.no_sms THEN 'sms'
+                                                   WHEN r.email IS NOT NULL THEN 'email' ELSE 'sms' END END AS channel,
+           CASE r.action WHEN 'email' THEN r.email WHEN 'sms' THEN r.phone WHEN 'whatsapp' THEN r.phone
+                         WHEN 'reminder' THEN CASE WHEN r.email IS NOT NULL AND NOT r.no_email THEN r.email
+                                                   WHEN r.phone IS NOT NULL AND NOT r.no_sms THEN r.phone
+                                                   ELSE coalesce(r.email, r.phone) END END AS address,
+           CASE r.action WHEN 'email' THEN CASE WHEN r.no_email THEN 'email' END
+                         WHEN 'sms' THEN CASE WHEN r.no_sms THEN 'SMS' END
+                         WHEN 'whatsapp' THEN CASE WHEN r.no_whatsapp THEN 'WhatsApp' END
+                         WHEN 'reminder' THEN CASE WHEN (r.email IS NULL OR r.no_email) AND (r.phone IS NULL OR r.no_sms)
+                                                        AND (r.email IS NOT NULL OR r.phone IS NOT NULL)
+                                                   THEN concat_ws(' and ', CASE WHEN r.email IS NOT NULL THEN 'email' END,
+                                                                           CASE WHEN r.phone IS NOT NULL THEN 'SMS' END) END
+           END AS opted_out
+      FROM reached r;
+    ANALYZE strategy_weighed;
+
+    -- What the contact rules say of each contact at the run's moment (a message by its channel,
+    -- as the worker will write it), set-wise; then what the run decides. One contact per debtor
+    -- per run: the rules count a debtor's contacts by tax id across every case and client, and
+    -- each case here is weighed against the contacts made before this run only (a queued message
+    -- is not a contact until it is sent). The first case of a debtor goes ahead; the others wait
+    -- for the next run.
+    CREATE TEMP TABLE strategy_plan ON COMMIT DROP AS
+    WITH asked AS (
+        SELECT w.n, w.tenant_id, w.case_id, coalesce(w.channel, w.action) AS kind
+          FROM strategy_weighed w
+         WHERE w.skip IS NULL AND w.pause IS NULL AND w.opted_out IS NULL
+           AND (w.channel IS NULL OR w.address IS NOT NULL)
+           AND w.action IN ('reminder', 'email', 'sms', 'whatsapp', 'call', 'visit', 'letter')),
+    checked AS (
+        SELECT k.key, k.rule, k.allowed_at
+          FROM (SELECT array_agg(a.n) AS keys, array_agg(a.tenant_id) AS tenants, array_agg(a.case_id) AS cases,
+                       array_agg(a.kind) AS kinds, array_agg(v_moment) AS moments FROM asked a) x
+         CROSS JOIN LATERAL cobranza.contact_checks(x.keys, x.tenants, x.cases, x.kinds, x.moments) k
+         WHERE k.rule IS NOT NULL)
+    SELECT d.tenant_id, d.case_id, d.number, d.debtor_id, d.assigned_to, d.currency, d.step_id, d.action, d.letter_level,
+           d.client_visible, d.day, d.due_on, d.channel, d.address, d.rule, d.allowed_at,
+           CASE WHEN d.contact AND d.nth > 1 THEN 'deferred' ELSE d.decision0 END AS decision,
+           CASE WHEN d.contact AND d.nth > 1 THEN 'another contact to the same debtor in this run: weighed again at the next run'
+                ELSE d.reason0 END AS reason
+      FROM (SELECT p.*, p.decision0 IN ('done', 'letter') AS contact,
+                   row_number() OVER (PARTITION BY p.country, p.tax_id, p.decision0 IN ('done', 'letter')
+                                      ORDER BY p.tenant_id, p.case_id) AS nth
+              FROM (
+    SELECT w.tenant_id, w.case_id, w.number, w.debtor_id, w.country, w.tax_id, w.assigned_to, w.currency, w.step_id, w.action,
+           w.letter_level, w.client_visible, w.day, w.due_on, w.channel, w.address, k.rule, k.allowed_at,
            CASE WHEN w.skip IS NOT NULL THEN 'skipped'
                 WHEN w.pause IS NOT NULL THEN 'paused'
+                WHEN w.channel IS NOT NULL AND w.address IS NULL THEN 'skipped'
+                WHEN w.opted_out IS NOT NULL THEN 'paused'
                 WHEN k.rule IS NOT NULL AND k.allowed_at IS NOT NULL THEN 'deferred'
                 WHEN k.rule IS NOT NULL THEN 'paused'
-                WHEN w.channel IS NOT NULL AND w.address IS NULL THEN 'skipped'
                 WHEN w.action IN ('call', 'visit', 'referral-review') THEN 'task'
                 WHEN w.action IN ('letter', 'posting-notice') THEN w.action
-                ELSE 'done' END AS decision,
+                ELSE 'done' END AS decision0,
            CASE WHEN w.skip IS NOT NULL THEN w.skip
                 WHEN w.pause IS NOT NULL THEN w.pause
-                WHEN k.rule IS NOT NULL AND k.allowed_at IS NOT NULL
-                     THEN format('deferred by rule %s until %s', k.rule, cobranza.local_moment(k.allowed_at, w.zone))
-                WHEN k.rule IS NOT NULL THEN format('refused by rule %s: the assignee obtains the debtor''s authorisation', k.rule)
                 WHEN w.channel IS NOT NULL AND w.address IS NULL
                      THEN format('no address: the debtor has no %s', CASE WHEN w.channel = 'email' AND w.action = 'email' THEN 'email'
                                                                         WHEN w.action = 'reminder' THEN 'email or phone' ELSE 'phone' END)
+                WHEN w.opted_out IS NOT NULL THEN format('opted out of %s', w.opted_out)
+                WHEN k.rule IS NOT NULL AND k.allowed_at IS NOT NULL
+                     THEN format('deferred by rule %s until %s', k.rule, cobranza.local_moment(k.allowed_at, w.zone))
+                WHEN k.rule IS NOT NULL THEN format('refused by rule %s: the assignee obtains the debtor''s authorisation', k.rule)
                 WHEN w.due_on < p_on THEN format('day %s, due %s (caught up)', w.day, w.due_on)
-                ELSE format('day %s, due %s', w.day, w.due_on) END AS reason
-      FROM weighed w
-      LEFT JOIN LATERAL (SELECT q.rule, q.allowed_at FROM cobranza.contact_check(w.tenant_id, w.case_id, w.action, v_moment) q
-                          WHERE w.skip IS NULL AND w.pause IS NULL
-                            AND w.action IN ('reminder', 'email', 'sms', 'whatsapp', 'call', 'visit', 'letter')) k ON true;
-    -- One contact per debtor per run: the rules count a debtor's contacts by tax id across every
-    -- case and client, and each case above was weighed against the contacts made before this run
-    -- only. The first case of a debtor goes ahead; the others wait for the next run, where the
-    -- rules see this run's contact.
-    UPDATE strategy_plan pl
-       SET decision = 'deferred',
-           reason = 'another contact to the same debtor in this run: weighed again at the next run'
-      FROM (SELECT p.tenant_id, p.case_id,
-                   row_number() OVER (PARTITION BY d.country, d.tax_id ORDER BY p.tenant_id, p.case_id) AS nth
-              FROM strategy_plan p
-              JOIN cobranza.debtor d ON d.tenant_id = p.tenant_id AND d.id = p.debtor_id
-             WHERE p.decision IN ('done', 'letter')) x
-     WHERE x.tenant_id = pl.tenant_id AND x.case_id = pl.case_id AND x.nth > 1;
+                ELSE format('day %s, due %s', w.day, w.due_on) END AS reason0
+      FROM strategy_weighed w
+      LEFT JOIN checked k ON k.key = w.n) p) d;
     ANALYZE strategy_plan;
 
     -- Skipped (no address, already judicial): resolved, so the ladder moves on.
     RETURN QUERY
     WITH resolved AS (
-        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date)
-        SELECT pl.tenant_id, pl.case_id, pl.step_id, 'skipped', p_on FROM strategy_plan pl WHERE pl.decision = 'skipped'
+        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date, reason)
+        SELECT pl.tenant_id, pl.case_id, pl.step_id, 'skipped', p_on, pl.reason FROM strategy_plan pl WHERE pl.decision = 'skipped'
         ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING
-        RETURNING d.tenant_id, d.case_id, d.step_id),
-    logged AS (
-        INSERT INTO cobranza.strategy_decision AS g (tenant_id, case_id, step_id, run_on, decision, reason)
-        SELECT pl.tenant_id, pl.case_id, pl.step_id, p_on, pl.decision, pl.reason
-          FROM resolved r JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id
-        RETURNING g.tenant_id, g.case_id, g.step_id, g.decision, g.reason)
-    SELECT g.tenant_id, g.case_id, g.step_id, pl.action, pl.letter_level, pl.client_visible, g.decision, g.reason
-      FROM logged g JOIN strategy_plan pl ON pl.tenant_id = g.tenant_id AND pl.case_id = g.case_id;
+        RETURNING d.tenant_id, d.case_id, d.step_id, d.outcome, d.reason)
+    SELECT r.tenant_id, r.case_id, r.step_id, pl.action, pl.letter_level, pl.client_visible, r.outcome, r.reason
+      FROM resolved r JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id;
 
-    -- Messages: queued with their text, and on the timeline as the contact they are.
+    -- Messages: queued with their text, to be sent (and so become contacts) by the delivery worker.
     RETURN QUERY
     WITH resolved AS (
-        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date)
-        SELECT pl.tenant_id, pl.case_id, pl.step_id, 'done', p_on FROM strategy_plan pl WHERE pl.decision = 'done'
+        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date, reason)
+        SELECT pl.tenant_id, pl.case_id, pl.step_id, 'done', p_on, pl.reason || format(': %s queued to %s', pl.channel, pl.address)
+          FROM strategy_plan pl WHERE pl.decision = 'done'
         ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING
-        RETURNING d.tenant_id, d.case_id, d.step_id),
+        RETURNING d.tenant_id, d.case_id, d.step_id, d.outcome, d.reason),
     doing AS (
         SELECT pl.*, deb.name AS debtor_name, t.legal_name,
-               -- case_outstanding, written out so it is planned with the statement, not called per row
+               -- case_outstanding, written out so it is planned with the statement, not called per
+               -- row. (Grouped joins instead were planned as nested loops over the aggregate, on
+               -- the one-row estimate of the rows just inserted: quadratic at 100,000 cases.)
                cobranza.format_money((coalesce((SELECT sum(i.amount) FROM cobranza.invoice i
                                                  WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id), 0)
                                       + coalesce((SELECT sum(k.amount) FROM cobranza.court_cost k
@@ -3935,13 +4036,16 @@ BEGIN
                                                    WHERE p.tenant_id = pl.tenant_id AND p.case_id = pl.case_id), 0))::bigint,
                                      pl.currency) AS owed,
                (SELECT string_agg(format('%s (vencida el %s)', i.number, to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
-                  FROM cobranza.invoice i WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id AND i.cancel_reason IS NULL) AS invoices
+                  FROM cobranza.invoice i WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id AND i.cancel_reason IS NULL) AS invoices,
+               r.outcome, r.reason AS done_reason
           FROM resolved r
           JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id
           JOIN cobranza.debtor deb ON deb.tenant_id = pl.tenant_id AND deb.id = pl.debtor_id
           JOIN cobranza.tenant t ON t.id = pl.tenant_id),
+    -- (data-modifying CTEs run whether or not the final query reads them)
     queued AS (
-        INSERT INTO cobranza.outbound_message (tenant_id, case_id, debtor_id, step_id, channel, address, subject, body, idempotency_key)
+        INSERT INTO cobranza.outbound_message (tenant_id, case_id, debtor_id, step_id, channel, address, subject, body,
+                                               idempotency_key, client_visible)
         SELECT o.tenant_id, o.case_id, o.debtor_id, o.step_id, o.channel, o.address,
                format('%s: caso %s', CASE WHEN o.action = 'reminder' THEN 'Recordatorio de pago' ELSE 'Aviso de deuda vencida' END, o.number),
                CASE WHEN o.channel = 'email'
@@ -3950,44 +4054,29 @@ BEGIN
                                  'indicando el caso %s.', o.debtor_name, o.owed, o.legal_name, o.invoices, o.number)
                     ELSE format('%s: le recordamos su deuda de %s con %s (facturas %s). Caso %s.',
                                 o.debtor_name, o.owed, o.legal_name, o.invoices, o.number) END,
-               format('strategy-%s-%s-%s', o.tenant_id, o.case_id, o.step_id)
+               format('strategy-%s-%s-%s', o.tenant_id, o.case_id, o.step_id),
+               o.client_visible
           FROM doing o
-        RETURNING 1),
-    -- (data-modifying CTEs run whether or not the final query reads them)
-    events AS (
-        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
-        SELECT o.tenant_id, o.case_id, o.action, 'queued', format('strategy: %s by %s to %s', o.action, o.channel, o.address),
-               o.client_visible, p_on
-          FROM doing o
-        RETURNING 1),
-    logged AS (
-        INSERT INTO cobranza.strategy_decision AS g (tenant_id, case_id, step_id, run_on, decision, reason)
-        SELECT o.tenant_id, o.case_id, o.step_id, p_on, 'done', o.reason || format(': %s queued to %s', o.channel, o.address)
-          FROM doing o
-        RETURNING g.tenant_id, g.case_id, g.step_id, g.decision, g.reason)
-    SELECT g.tenant_id, g.case_id, g.step_id, pl.action, pl.letter_level, pl.client_visible, g.decision, g.reason
-      FROM logged g JOIN strategy_plan pl ON pl.tenant_id = g.tenant_id AND pl.case_id = g.case_id;
+        RETURNING 1)
+    SELECT o.tenant_id, o.case_id, o.step_id, o.action, o.letter_level, o.client_visible, o.outcome, o.done_reason
+      FROM doing o;
 
     -- Tasks for the assignee's agenda, due on the step's own due date.
     RETURN QUERY
     WITH resolved AS (
-        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date)
-        SELECT pl.tenant_id, pl.case_id, pl.step_id, 'task', p_on FROM strategy_plan pl WHERE pl.decision = 'task'
+        INSERT INTO cobranza.strategy_case_step AS d (tenant_id, case_id, step_id, outcome, on_date, reason)
+        SELECT pl.tenant_id, pl.case_id, pl.step_id, 'task', p_on,
+               format('%s for %s: %s', pl.action, coalesce(pl.assigned_to::text, 'nobody (the case is unassigned)'), pl.reason)
+          FROM strategy_plan pl WHERE pl.decision = 'task'
         ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING
-        RETURNING d.tenant_id, d.case_id, d.step_id),
+        RETURNING d.tenant_id, d.case_id, d.step_id, d.outcome, d.reason),
     tasks AS (
         INSERT INTO cobranza.case_task (tenant_id, case_id, kind, due, assignee, step_id, note)
         SELECT pl.tenant_id, pl.case_id, pl.action, pl.due_on, pl.assigned_to, pl.step_id, 'strategy: ' || pl.reason
           FROM resolved r JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id
-        RETURNING tenant_id, case_id, assignee),
-    logged AS (
-        INSERT INTO cobranza.strategy_decision AS g (tenant_id, case_id, step_id, run_on, decision, reason)
-        SELECT pl.tenant_id, pl.case_id, pl.step_id, p_on, 'task',
-               format('%s for %s: %s', pl.action, coalesce(t.assignee::text, 'nobody (the case is unassigned)'), pl.reason)
-          FROM tasks t JOIN strategy_plan pl ON pl.tenant_id = t.tenant_id AND pl.case_id = t.case_id
-        RETURNING g.tenant_id, g.case_id, g.step_id, g.decision, g.reason)
-    SELECT g.tenant_id, g.case_id, g.step_id, pl.action, pl.letter_level, pl.client_visible, g.decision, g.reason
-      FROM logged g JOIN strategy_plan pl ON pl.tenant_id = g.tenant_id AND pl.case_id = g.case_id;
+        RETURNING 1)
+    SELECT r.tenant_id, r.case_id, r.step_id, pl.action, pl.letter_level, pl.client_visible, r.outcome, r.reason
+      FROM resolved r JOIN strategy_plan pl ON pl.tenant_id = r.tenant_id AND pl.case_id = r.case_id;
 
     -- A channel refused outright: one task to obtain the debtor's authorisation, then wait.
     INSERT INTO cobranza.case_task (tenant_id, case_id, kind, due, assignee, step_id, note)
@@ -5552,12 +5641,18 @@ CREATE TABLE cobranza.strategy_case_step (
     on_date date NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
+    reason text,
     CONSTRAINT strategy_case_step_created_by_text CHECK (cobranza.single_line((created_by)::text, 'created_by'::text)),
     CONSTRAINT strategy_case_step_outcome_check CHECK ((outcome = ANY (ARRAY['done'::text, 'skipped'::text, 'task'::text]))),
-    CONSTRAINT strategy_case_step_outcome_text CHECK (cobranza.single_line(outcome, 'outcome'::text))
+    CONSTRAINT strategy_case_step_outcome_text CHECK (cobranza.single_line(outcome, 'outcome'::text)),
+    CONSTRAINT strategy_case_step_reason_text CHECK (cobranza.note_text(reason, 'reason'::text, 2000))
 );
 
 ALTER TABLE ONLY cobranza.strategy_case_step FORCE ROW LEVEL SECURITY;
+
+-- Name: COLUMN strategy_case_step.reason; Type: COMMENT; Schema: cobranza
+
+COMMENT ON COLUMN cobranza.strategy_case_step.reason IS 'why, for strategy log (NULL: before 0090, the reason is in strategy_decision)';
 
 -- Name: strategy_case_step_id_seq; Type: SEQUENCE; Schema: cobranza
 
@@ -6050,6 +6145,10 @@ CREATE INDEX audit_log_tenant_id_at_idx ON cobranza.audit_log USING btree (tenan
 -- Name: case_event_contact_idx; Type: INDEX; Schema: cobranza
 
 CREATE INDEX case_event_contact_idx ON cobranza.case_event USING btree (tenant_id, case_id, occurred_at) WHERE (kind = ANY (ARRAY['reminder'::text, 'call'::text, 'letter'::text, 'visit'::text, 'email'::text, 'sms'::text, 'whatsapp'::text]));
+
+-- Name: case_event_contact_moment_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX case_event_contact_moment_idx ON cobranza.case_event USING btree (occurred_at) WHERE (kind = ANY (ARRAY['reminder'::text, 'call'::text, 'letter'::text, 'visit'::text, 'email'::text, 'sms'::text, 'whatsapp'::text]));
 
 -- Name: case_event_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
 
@@ -7854,6 +7953,13 @@ GRANT ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_k
 GRANT ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamp with time zone, OUT rule text, OUT allowed_at timestamp with time zone) TO cobranza_lawyer;
 
+-- Name: FUNCTION contact_checks(p_keys bigint[], p_tenants bigint[], p_cases bigint[], p_kinds text[], p_moments timestamp with time zone[]); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.contact_checks(p_keys bigint[], p_tenants bigint[], p_cases bigint[], p_kinds text[], p_moments timestamp with time zone[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION cobranza.contact_checks(p_keys bigint[], p_tenants bigint[], p_cases bigint[], p_kinds text[], p_moments timestamp with time zone[]) TO cobranza_admin;
+GRANT ALL ON FUNCTION cobranza.contact_checks(p_keys bigint[], p_tenants bigint[], p_cases bigint[], p_kinds text[], p_moments timestamp with time zone[]) TO cobranza_collector;
+GRANT ALL ON FUNCTION cobranza.contact_checks(p_keys bigint[], p_tenants bigint[], p_cases bigint[], p_kinds text[], p_moments timestamp with time zone[]) TO cobranza_lawyer;
+
 -- Name: TABLE contact_rule; Type: ACL; Schema: cobranza
 
 GRANT SELECT ON TABLE cobranza.contact_rule TO cobranza_admin;
@@ -9581,6 +9687,11 @@ GRANT INSERT(outcome) ON TABLE cobranza.strategy_case_step TO cobranza_collector
 
 GRANT INSERT(on_date) ON TABLE cobranza.strategy_case_step TO cobranza_admin;
 GRANT INSERT(on_date) ON TABLE cobranza.strategy_case_step TO cobranza_collector;
+
+-- Name: COLUMN strategy_case_step.reason; Type: ACL; Schema: cobranza
+
+GRANT INSERT(reason) ON TABLE cobranza.strategy_case_step TO cobranza_admin;
+GRANT INSERT(reason) ON TABLE cobranza.strategy_case_step TO cobranza_collector;
 
 -- Name: TABLE strategy_decision; Type: ACL; Schema: cobranza
 

@@ -39,7 +39,7 @@ public struct StrategyLogEntry: Sendable, Equatable {
     public var by: String
 }
 
-/// The daily run of the strategies (issue 17, item 2): `cobranza.strategy_run` (0051) weighs every
+/// The daily run of the strategies (issue 17, item 2): `cobranza.strategy_run` (0051, 0090) weighs every
 /// open case in scope set-wise and does the messages, tasks, skips, pauses and deferrals in SQL;
 /// letters and posting notices it hands back are rendered and recorded here, each behind the
 /// same unique (case, step) key, in the same transaction. One transaction per run; a dry run is
@@ -103,14 +103,20 @@ public struct StrategyRuns {
         do {
             let done: String? = try connection.withTransaction {
                 // The unique key first: a run already doing this step makes this one wait, then skip.
+                // A letter's step keeps its reason (strategy log reads it there); a posting
+                // notice's reason names the publication date only known once notified, so it
+                // is logged in strategy_decision.
+                let level = decision.level.flatMap(LetterLevel.init(rawValue:))
+                let letterReason = level.map { "\(decision.reason): letter level \($0.rawValue) sent" }
                 guard try connection.query("""
-                    INSERT INTO cobranza.strategy_case_step (tenant_id, case_id, step_id, outcome, on_date)
-                    VALUES ($1, $2, $3, 'done', $4::date) ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING RETURNING id
-                    """, [tenant, caseID, step, on.description]).first != nil else { return nil }
+                    INSERT INTO cobranza.strategy_case_step (tenant_id, case_id, step_id, outcome, on_date, reason)
+                    VALUES ($1, $2, $3, 'done', $4::date, $5) ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING RETURNING id
+                    """, [tenant, caseID, step, on.description, decision.decision == "letter" ? letterReason : nil]).first != nil
+                else { return nil }
                 let target = try WorkflowCase.load(session, number: decision.caseNumber)
                 let what: String
                 if decision.decision == "letter" {
-                    guard let level = decision.level.flatMap(LetterLevel.init(rawValue:)) else { throw StoreError("a letter step without its level") }
+                    guard let level, let letterReason else { throw StoreError("a letter step without its level") }
                     try target.check(.letter(level))
                     let body = try Letters(session: session).render(target, level: level)
                     try connection.query("""
@@ -118,12 +124,12 @@ public struct StrategyRuns {
                         VALUES ($1, $2, 'letter', $3, 'strategy: letter', $4, $5::smallint, $6, $7::date)
                         """, [tenant, caseID, "level \(level.rawValue)", try row.decode("client_visible", as: Bool.self), Int(level.rawValue),
                               body, on.description])
-                    what = "\(decision.reason): letter level \(level.rawValue) sent"
+                    what = letterReason
                 } else {
                     let allowed = try Postings(session: session).notify(target)
                     what = "\(decision.reason): posting notice sent, publication allowed from \(allowed)"
+                    try log(tenant: tenant, caseID: caseID, step: step, on: on, decision: "done", reason: what)
                 }
-                try log(tenant: tenant, caseID: caseID, step: step, on: on, decision: "done", reason: what)
                 return what
             }
             guard let done else { return nil }
@@ -158,18 +164,28 @@ public struct StrategyRuns {
                 throw CaseLookup.notFound(CaseLookup.normalized(caseNumber))
             }
         }
+        // What a step resolved (done, skipped, task) is recorded with its reason in
+        // strategy_case_step (0090); what it did not (paused, deferred, and steps before 0090) in
+        // strategy_decision. A run's rows share its transaction's moment: the steps it resolved
+        // come first, then what it left waiting.
         let sql = """
             SELECT * FROM (
                 SELECT g.run_on::text AS run_on, c.number, t.code, s.name, p.day,
-                       p.action || coalesce(' ' || p.letter_level, '') AS action, g.decision, g.reason, g.created_by::text AS by, g.id
-                  FROM cobranza.strategy_decision g
+                       p.action || coalesce(' ' || p.letter_level, '') AS action, g.decision, g.reason, g.created_by::text AS by,
+                       g.created_at, g.rank, g.id
+                  FROM (SELECT x.tenant_id, x.case_id, x.step_id, x.on_date AS run_on, x.outcome AS decision, x.reason,
+                               x.created_by, x.created_at, 0 AS rank, x.id
+                          FROM cobranza.strategy_case_step x WHERE x.reason IS NOT NULL
+                        UNION ALL
+                        SELECT x.tenant_id, x.case_id, x.step_id, x.run_on, x.decision, x.reason, x.created_by, x.created_at, 1, x.id
+                          FROM cobranza.strategy_decision x) g
                   JOIN cobranza.collection_case c ON c.tenant_id = g.tenant_id AND c.id = g.case_id
                   JOIN cobranza.tenant t ON t.id = g.tenant_id
                   JOIN cobranza.strategy_step p ON p.id = g.step_id
                   JOIN cobranza.strategy s ON s.id = p.strategy_id
                  \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                 ORDER BY g.id DESC LIMIT \(parameters.bind(limit))) x
-             ORDER BY x.id
+                 ORDER BY g.created_at DESC, g.rank DESC, g.id DESC LIMIT \(parameters.bind(limit))) x
+             ORDER BY x.created_at, x.rank, x.id
             """
         return try connection.query(sql, parameters.values).rows.map { row in
             StrategyLogEntry(runOn: try row.decode("run_on"), caseNumber: try row.decode("number"), client: try row.decode("code"),

@@ -25,6 +25,7 @@ struct CatalogTests {
         "current_kind()": "as current_tenant()",
         "person_kind(name)": "names the kind of any person; person is not readable by every caller",
         "contact_check(bigint, bigint, text, timestamp with time zone)": "counts a debtor's contacts across every client and case, which the caller may not read",
+        "contact_checks(bigint[], bigint[], bigint[], text[], timestamp with time zone[])": "contact_check for many contacts at once (0090): finds the debtors contacted near the moments across every client and case, which the caller may not read",
         "audit()": "only the owner may insert into audit_log",
         "lock_debtor_contacts(bigint, bigint)": "locks the debtor's row of contact_lock, which has no grants, so two contacts of one debtor (any clients) are judged one after the other (0056)",
         "outbound_message_opt_out_check()": "reads the debtor's opt-outs whoever queues the message (a collector may read them too; a client-owned writer could not), so no channel the debtor refused is queued (0077)",

@@ -168,6 +168,77 @@ struct ContactRulesTests {
         #expect(refusal(second, sql, [clb, atB])?.message.hasPrefix("sms refused by CL-WRITTEN-GAP") == true)
     }
 
+    /// The database's last word holds for a statement of many contacts too: each row is judged
+    /// against the contacts before it, those of the same statement included, and the refusal names
+    /// the rule and the next moment as for one row.
+    @Test func aMultiRowInsertByPlainSQLIsJudgedRowByRow() throws {
+        let rut = TestCluster.randomRUT()
+        let atA = try openCase(cla, country: "CL", taxID: rut)
+        let atB = try openCase(clb, country: "CL", taxID: rut)
+        let other = try openCase(clb, country: "CL", taxID: TestCluster.randomRUT())
+        let ana = try db.connect(as: collector)
+        try ana.query("SELECT set_config('cobranza.as_of', '2026-12-07T10:00', false)")
+        let refused = refusal(ana, """
+            INSERT INTO cobranza.case_event (tenant_id, case_id, kind)
+            VALUES ($1, $2, 'email'), ($3, $4, 'email'), ($3, $5, 'sms')
+            """, [cla, atA, clb, other, atB])
+        #expect(refused?.constraint == "contact_rule_check")
+        #expect(refused?.message == "sms refused by CL-WRITTEN-GAP (written contacts at least 2 days (48 hours) apart): "
+                + "next allowed Wednesday 2026-12-09 10:00 America/Santiago")
+        let written: Int = try db.superuser().query("SELECT count(*)::int AS n FROM cobranza.case_event WHERE case_id = ANY ($1::bigint[])",
+                                                    ["{\(atA),\(atB),\(other)}"]).first!.decode("n")
+        #expect(written == 0, "a refused statement writes none of its rows")
+        // A Sunday: the note goes, the call does not.
+        try ana.query("SELECT set_config('cobranza.as_of', '2026-12-06T11:00', false)")
+        let sunday = refusal(ana, """
+            INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome) VALUES ($1, $2, 'note', NULL), ($1, $2, 'call', 'no-answer')
+            """, [cla, atA])
+        #expect(sunday?.message.hasPrefix("call refused by CL-CALL-HOURS") == true)
+        #expect(sunday?.message.hasSuffix("next allowed Monday 2026-12-07 08:00 America/Santiago") == true)
+    }
+
+    /// contact_checks (0090) judges a set of contacts at once, asking contact_check only for the
+    /// few that are not plainly allowed: its answers are contact_check's, row for row, across
+    /// countries, kinds, hours, holidays and a debtor contacted recently.
+    @Test func contactChecksAnswersAsContactCheckRowByRow() throws {
+        let rut = TestCluster.randomRUT()
+        let atA = try openCase(cla, country: "CL", taxID: rut)
+        _ = try openCase(clb, country: "CL", taxID: rut)
+        _ = try openCase(clb, country: "CL", taxID: TestCluster.randomRUT())
+        _ = try openCase(col, country: "CO", taxID: "900123456-8")
+        _ = try openCase(mex, country: "MX", taxID: "GODE561231GR8")
+        #expect(try log(collector, cla, atA, "email", at: "2026-12-07T09:00") == nil)
+        #expect(try log(collector, cla, atA, "call", at: "2026-12-07T09:30") == nil)
+        let ana = try db.connect(as: collector)
+        let row = try ana.query("""
+            WITH asked AS MATERIALIZED (
+                SELECT row_number() OVER (ORDER BY c.tenant_id, c.id, k.kind, m.at)::bigint AS key, c.tenant_id, c.id AS case_id, k.kind, m.at
+                  FROM cobranza.collection_case c
+                 CROSS JOIN unnest(ARRAY['email', 'sms', 'whatsapp', 'reminder', 'letter', 'call', 'visit', 'note']) k(kind)
+                 CROSS JOIN unnest(ARRAY[timestamptz '2026-12-06 11:00-03', '2026-12-07 07:30-03', '2026-12-07 10:00-03',
+                                         '2026-12-07 21:00-03', '2026-12-08 10:00-03', '2026-12-09 10:00-03', '2026-12-10 10:00-05',
+                                         '2026-12-16 10:00-03', '2026-12-19 09:00-06']) m(at)
+                 WHERE c.tenant_id = ANY ($1::bigint[])),
+            together AS (
+                SELECT s.* FROM cobranza.contact_checks(
+                    (SELECT array_agg(a.key ORDER BY a.key) FROM asked a), (SELECT array_agg(a.tenant_id ORDER BY a.key) FROM asked a),
+                    (SELECT array_agg(a.case_id ORDER BY a.key) FROM asked a), (SELECT array_agg(a.kind ORDER BY a.key) FROM asked a),
+                    (SELECT array_agg(a.at ORDER BY a.key) FROM asked a)) s),
+            alone AS (SELECT a.key, r.rule, r.allowed_at FROM asked a CROSS JOIN LATERAL cobranza.contact_check(a.tenant_id, a.case_id, a.kind, a.at) r)
+            SELECT (SELECT count(*)::int FROM asked) AS asked,
+                   (SELECT count(*)::int FROM together) AS answered,
+                   (SELECT count(*)::int FROM alone WHERE rule IS NOT NULL) AS refused,
+                   (SELECT count(*)::int FROM alone WHERE rule IS NULL) AS allowed,
+                   (SELECT count(*)::int FROM alone o LEFT JOIN together t ON t.key = o.key
+                     WHERE t.key IS NULL OR (o.rule, o.allowed_at) IS DISTINCT FROM (t.rule, t.allowed_at)) AS differ
+            """, ["{\(cla),\(clb),\(col),\(mex)}"]).first!
+        #expect(try row.decode("asked", as: Int.self) == 5 * 8 * 9)
+        #expect(try row.decode("answered", as: Int.self) == 5 * 8 * 9)
+        #expect(try row.decode("refused", as: Int.self) > 50)
+        #expect(try row.decode("allowed", as: Int.self) > 50)
+        #expect(try row.decode("differ", as: Int.self) == 0)
+    }
+
     // MARK: - Colombia
 
     @Test func colombiaContactsOnlyThroughAuthorisedChannelsInItsHoursOnceADayOneChannelAWeek() throws {

@@ -77,6 +77,81 @@ struct StrategyRunTests {
         #expect(refused?.constraint == "strategy_case_step_once_key")
         let log = try fixture.session(fixture.admin).strategyRuns.log(caseNumber: number, limit: 50)
         #expect(log.map(\.decision) == ["done", "task", "done"])
+        #expect(log.map(\.reason) == ["day 5, due 2025-11-05 (caught up): email queued to pagos@example.cl",
+                                      "call for nobody (the case is unassigned): day 15, due 2026-04-12 (caught up)",
+                                      "day 25, due 2026-04-24: sms queued to +56 9 5555 0000"])
+        #expect(try count("strategy_decision") == 0, "what strategy_case_step records is not logged twice")
+    }
+
+    /// A message is a contact when it is sent (0077): the run queues it with no case event (the
+    /// delivery worker writes it when it sends), visible to the client when the step is.
+    @Test func aQueuedMessageIsNoContactUntilItIsSent() throws {
+        let admin = try fixture.session(fixture.admin)
+        _ = try admin.strategies.create(name: "ladder", isDefault: true)
+        try admin.strategies.addStep(.init(strategy: "ladder", day: 5, action: .email, clientVisible: true))
+        try admin.strategies.addStep(.init(strategy: "ladder", day: 6, action: .sms))
+        let number = try reachableCase()
+        #expect(decisions(try run("2026-04-02")) == ["email done"])
+        let queued = try fixture.db.asSuperuser { su in
+            try su.query("""
+                SELECT m.status, m.client_visible, m.event_id IS NULL AS unsent,
+                       (SELECT count(*)::int FROM cobranza.case_event e WHERE e.tenant_id = m.tenant_id AND e.case_id = m.case_id) AS events
+                  FROM cobranza.outbound_message m JOIN cobranza.collection_case c ON c.tenant_id = m.tenant_id AND c.id = m.case_id
+                 WHERE c.number = $1
+                """, [number]).first!
+        }
+        #expect(try queued.decode("status", as: String.self) == "queued")
+        #expect(try queued.decode("client_visible", as: Bool.self))
+        #expect(try queued.decode("unsent", as: Bool.self))
+        #expect(try queued.decode("events", as: Int.self) == 0)
+        // Not a contact yet: a written contact by hand the next day is within Chile's 48 hours of
+        // the run but not of a contact, and goes.
+        let ana = try fixture.session(fixture.collector)
+        try ana.connection.query("SELECT set_config('cobranza.as_of', '2026-04-03', false)")
+        try fixture.session(fixture.admin).cases.assign(number, to: fixture.collector)
+        try ana.connection.query("""
+            INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome)
+            SELECT tenant_id, id, 'whatsapp', NULL FROM cobranza.collection_case WHERE number = $1
+            """, [number])
+        // That one is a contact: the run's SMS the day after waits for its 48 hours.
+        let deferred = try run("2026-04-04")
+        #expect(decisions(deferred) == ["sms deferred"])
+        #expect(deferred.decisions[0].reason.hasPrefix("deferred by rule CL-WRITTEN-GAP"))
+        #expect(decisions(try run("2026-04-05")) == ["sms done"])
+        let visible = try fixture.db.asSuperuser { su in
+            try su.query("SELECT client_visible FROM cobranza.outbound_message WHERE channel = 'sms'").first!.decode("client_visible", as: Bool.self)
+        }
+        #expect(visible == false)
+    }
+
+    /// Nothing is queued to a channel the debtor refused: a reminder takes the other channel, a
+    /// step with no channel left waits ("opted out of …") and is weighed again at the next run.
+    @Test func aRefusedChannelIsNeverQueued() throws {
+        try ladder([(5, .reminder, nil), (15, .email, nil)])
+        let noEmail = try reachableCase()
+        let neither = try reachableCase()
+        let free = try reachableCase()
+        try fixture.db.asSuperuser { su in
+            try su.query("""
+                INSERT INTO cobranza.debtor_opt_out (tenant_id, debtor_id, channel, source)
+                SELECT c.tenant_id, c.debtor_id, ch, 'pidió no más correos'
+                  FROM cobranza.collection_case c, unnest(CASE WHEN c.number = $1 THEN ARRAY['email'] ELSE ARRAY['email', 'sms'] END) ch
+                 WHERE c.number IN ($1, $2)
+                """, [noEmail, neither])
+        }
+        let first = try run("2026-04-02")
+        #expect(Set(first.decisions.map { "\($0.caseNumber) \($0.decision) \($0.reason)" }) == [
+            "\(noEmail) done day 5, due 2025-11-05 (caught up): sms queued to +56 9 5555 0000",
+            "\(neither) paused opted out of email and SMS",
+            "\(free) done day 5, due 2025-11-05 (caught up): email queued to pagos@example.cl",
+        ])
+        let second = try run("2026-04-12")
+        #expect(Set(second.decisions.map { "\($0.caseNumber) \($0.decision) \($0.reason)" }) == [
+            "\(noEmail) paused opted out of email",
+            "\(neither) paused opted out of email and SMS",
+            "\(free) done day 15, due 2026-04-12: email queued to pagos@example.cl",
+        ])
+        #expect(try count("outbound_message") == 3)
     }
 
     /// The contact rules count a debtor by tax id across clients, and every case of a run is
@@ -188,6 +263,17 @@ struct StrategyRunTests {
         try ladder([(5, .email, nil), (15, .call, nil)])
         let number = try reachableCase()
         try fixture.db.asSuperuser { su in
+            // The run asks contact_checks, which answers plainly allowed contacts itself: here it
+            // asks the stubbed contact_check for every one (that the two agree is
+            // ContactRulesTests.contactChecksAnswersAsContactCheckRowByRow).
+            try su.query("""
+                CREATE OR REPLACE FUNCTION cobranza.contact_checks(p_keys bigint[], p_tenants bigint[], p_cases bigint[], p_kinds text[],
+                                                                   p_moments timestamptz[])
+                    RETURNS TABLE (key bigint, rule text, allowed_at timestamptz)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cobranza, pg_temp
+                AS $$ SELECT a.key, c.rule, c.allowed_at FROM unnest(p_keys, p_tenants, p_cases, p_kinds, p_moments) a(key, t, k, kind, m)
+                           CROSS JOIN LATERAL cobranza.contact_check(a.t, a.k, a.kind, a.m) c $$
+                """)
             try su.query("""
                 CREATE OR REPLACE FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamptz,
                                                                   OUT rule text, OUT allowed_at timestamptz)
@@ -244,14 +330,16 @@ struct StrategyRunTests {
                        (SELECT count(*)::int FROM cobranza.strategy_case_step WHERE outcome = 'skipped') AS skipped,
                        (SELECT count(*)::int FROM cobranza.outbound_message) AS messages,
                        (SELECT count(*)::int FROM cobranza.case_event WHERE kind = 'email') AS emails,
-                       (SELECT count(*)::int FROM cobranza.strategy_decision WHERE decision = 'done') AS logged
+                       (SELECT count(*)::int FROM cobranza.strategy_case_step WHERE outcome = 'done' AND reason LIKE '%queued to%') AS logged,
+                       (SELECT count(*)::int FROM cobranza.strategy_decision) AS waiting
                 """).first!
         }
         #expect(try counts.decode("done", as: Int.self) == 30)
         #expect(try counts.decode("skipped", as: Int.self) == 30)
         #expect(try counts.decode("messages", as: Int.self) == 30)
-        #expect(try counts.decode("emails", as: Int.self) == 30)
+        #expect(try counts.decode("emails", as: Int.self) == 0, "queued, not sent: no contact yet")
         #expect(try counts.decode("logged", as: Int.self) == 30)
+        #expect(try counts.decode("waiting", as: Int.self) == 0)
     }
 
     @Test func aChangedStrategyKeepsTheStepsCasesDid() throws {
