@@ -152,7 +152,9 @@ struct DeliveryWorkerTests {
         }
         #expect(errors.value == [])
         #expect(summaries.value.map(\.sent).reduce(0, +) == 40)
-        #expect(summaries.value.allSatisfy { $0.sent > 0 }, "both worked: \(summaries.value.map(\.sent))")
+        // Not asserted: that each worker sent some. On a loaded machine one may claim every batch
+        // before the other connects, which is correct behaviour; what must hold is below.
+        #expect(summaries.value.count == 2)
         let mail = try world.mailMessageIDs()
         #expect(mail.count == 20 && Set(mail).count == 20)
         let created = try world.providerCreated()
