@@ -3902,7 +3902,9 @@ BEGIN
           FROM cobranza.debtor_opt_out o
          GROUP BY o.tenant_id, o.debtor_id),
     reached AS (
-        SELECT n.*, deb.country, deb.tax_id, deb.email, deb.phone, coalesce(oo.email, false) AS no_email, coalesce(oo.sms, false) AS no_sms,
+        SELECT n.*, deb.country, deb.tax_id, deb.email,
+               -- a phone as providers take it (+56955551234); one that can't be is no phone
+               cobranza.phone_e164(deb.phone) AS phone, coalesce(oo.email, false) AS no_email, coalesce(oo.sms, false) AS no_sms,
                coalesce(oo.whatsapp, false) AS no_whatsapp,
                -- The debtor's own clock, for a deferral's moment (debtor_time_zone: 0055).
                cobranza.debtor_time_zone(deb.country, deb.time_zone) AS zone,
@@ -4035,7 +4037,8 @@ BEGIN
                                       - coalesce((SELECT sum(p.amount) FROM cobranza.payment p
                                                    WHERE p.tenant_id = pl.tenant_id AND p.case_id = pl.case_id), 0))::bigint,
                                      pl.currency) AS owed,
-               (SELECT string_agg(format('%s (vencida el %s)', i.number, to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
+               (SELECT string_agg(format('%s (%s el %s)', i.number, CASE WHEN i.due > p_on THEN 'vence' ELSE 'vencida' END,
+                                         to_char(i.due, 'DD-MM-YYYY')), ', ' ORDER BY i.due, i.number)
                   FROM cobranza.invoice i WHERE i.tenant_id = pl.tenant_id AND i.case_id = pl.case_id AND i.cancel_reason IS NULL) AS invoices,
                r.outcome, r.reason AS done_reason
           FROM resolved r
@@ -4051,8 +4054,9 @@ BEGIN
                CASE WHEN o.channel = 'email'
                     THEN format(E'Estimado(a) %s:\n\nLe recordamos que mantiene una deuda de %s con %s, por las facturas %s.\n\n'
                                  'Si ya pagó, le rogamos no considerar este mensaje. Para acordar el pago, responda a este correo '
-                                 'indicando el caso %s.', o.debtor_name, o.owed, o.legal_name, o.invoices, o.number)
-                    ELSE format('%s: le recordamos su deuda de %s con %s (facturas %s). Caso %s.',
+                                 'indicando el caso %s.' || E'\n\nSi no desea recibir más correos de cobranza, responda BAJA.',
+                                 o.debtor_name, o.owed, o.legal_name, o.invoices, o.number)
+                    ELSE format('%s: le recordamos su deuda de %s con %s (facturas %s). Caso %s. Responda BAJA para no recibir más mensajes.',
                                 o.debtor_name, o.owed, o.legal_name, o.invoices, o.number) END,
                format('strategy-%s-%s-%s', o.tenant_id, o.case_id, o.step_id),
                o.client_visible

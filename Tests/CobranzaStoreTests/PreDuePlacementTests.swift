@@ -75,8 +75,24 @@ struct PreDuePlacementTests {
         try admin.strategies.addStep(.init(strategy: "ladder", day: 2, action: .email))
         #expect(try run("2026-04-02") == [], "the reminder's day is tomorrow")
         #expect(try run("2026-04-03") == ["reminder done"])
+        // The reminder says the invoice falls due, not that it is overdue: it was written before.
+        #expect(try bodies().count == 1)
+        let before = try bodies()
+        #expect(before.allSatisfy { $0.contains("F-1 (vence el 06-04-2026)") && !$0.contains("vencida") }, "\(before)")
         #expect(try run("2026-04-06") == [], "due today: the email's day is the 8th")
         #expect(try run("2026-04-08") == ["email done"])
+        let after = try bodies()
+        #expect(after.last?.contains("F-1 (vencida el 06-04-2026)") == true, "\(after)")
+    }
+
+    /// The texts the run queued for the case, oldest first.
+    func bodies() throws -> [String] {
+        try fixture.db.asSuperuser { su in
+            try su.query("""
+                SELECT m.body FROM cobranza.outbound_message m JOIN cobranza.collection_case c ON c.tenant_id = m.tenant_id AND c.id = m.case_id
+                 WHERE c.number = $1 ORDER BY m.id
+                """, [caseNumber]).rows.map { try $0.decode("body", as: String.self) }
+        }
     }
 
     @Test func noLetterPostingOrReferralBeforeTheDueDate() throws {

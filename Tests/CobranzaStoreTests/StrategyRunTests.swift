@@ -79,7 +79,7 @@ struct StrategyRunTests {
         #expect(log.map(\.decision) == ["done", "task", "done"])
         #expect(log.map(\.reason) == ["day 5, due 2025-11-05 (caught up): email queued to pagos@example.cl",
                                       "call for nobody (the case is unassigned): day 15, due 2026-04-12 (caught up)",
-                                      "day 25, due 2026-04-24: sms queued to +56 9 5555 0000"])
+                                      "day 25, due 2026-04-24: sms queued to +56955550000"])
         #expect(try count("strategy_decision") == 0, "what strategy_case_step records is not logged twice")
     }
 
@@ -141,7 +141,7 @@ struct StrategyRunTests {
         }
         let first = try run("2026-04-02")
         #expect(Set(first.decisions.map { "\($0.caseNumber) \($0.decision) \($0.reason)" }) == [
-            "\(noEmail) done day 5, due 2025-11-05 (caught up): sms queued to +56 9 5555 0000",
+            "\(noEmail) done day 5, due 2025-11-05 (caught up): sms queued to +56955550000",
             "\(neither) paused opted out of email and SMS",
             "\(free) done day 5, due 2025-11-05 (caught up): email queued to pagos@example.cl",
         ])
