@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres", "CobranzaStore"], path: "Tests/Support"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CobranzaCoreTests", dependencies: ["CobranzaCore"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Delivery", "CobranzaCore", "TestSupport"]),
         .testTarget(name: "CobranzaStoreTests", dependencies: ["CobranzaStore", "TestSupport"]),
         .testTarget(

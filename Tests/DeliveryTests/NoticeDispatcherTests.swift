@@ -2,6 +2,7 @@ import CobranzaCore
 import Delivery
 import Foundation
 import Testing
+import TestSupport
 
 /// The worker's one call: a notice goes to the channel canales.conf configures.
 @Suite("Notice dispatcher")

@@ -1,6 +1,7 @@
 import Delivery
 import Foundation
 import Testing
+import TestSupport
 
 /// SMS and WhatsApp through libcurl to a fake Twilio-style provider (scripts/test-provider-server.py)
 /// on 127.0.0.1, which records every request with its Idempotency-Key.

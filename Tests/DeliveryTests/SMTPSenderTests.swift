@@ -1,6 +1,7 @@
 import Delivery
 import Foundation
 import Testing
+import TestSupport
 
 /// Email through libcurl to a real SMTP server (aiosmtpd) on 127.0.0.1, read back from the
 /// directory it writes, decoded by Python's own email package.

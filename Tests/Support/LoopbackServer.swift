@@ -1,28 +1,27 @@
 import Foundation
-import Testing
 
 /// One of the Python test servers (scripts/test-smtp-server.py, scripts/test-provider-server.py)
 /// running for one test: it listens on 127.0.0.1 only, on a free port it prints first, and
 /// writes what it receives into `directory`, which the test reads back. Stopped (and its
-/// directory removed) when the test lets go of it.
-final class LoopbackServer: @unchecked Sendable {
-    let process = Process()
-    let directory: URL
-    private(set) var port = 0
+/// directory removed) when the test lets go of it. Shared by DeliveryTests, OutboxTests.
+public final class LoopbackServer: @unchecked Sendable {
+    public let process = Process()
+    public let directory: URL
+    public private(set) var port = 0
     private let output = Pipe()
     private let lock = NSLock()
     private var collected = Data()
 
-    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts")
 
     /// The interpreter with aiosmtpd: $COBRANZA_AIOSMTPD_PYTHON (scripts/test sets it from
     /// `scripts/setup --aiosmtpd-python`), else python3.
-    static var aiosmtpdPython: String {
+    public static var aiosmtpdPython: String {
         ProcessInfo.processInfo.environment["COBRANZA_AIOSMTPD_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/python3"
     }
 
-    init(python: String = "/usr/bin/python3", script: String, arguments: [String] = []) throws {
+    public init(python: String = "/usr/bin/python3", script: String, arguments: [String] = []) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cobranza-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: python)
@@ -53,7 +52,7 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// Ends the server and waits for it, so its port is closed when this returns. SIGKILL: the
     /// test runner's threads block SIGTERM, and a child started from one inherits that.
-    func stop() {
+    public func stop() {
         guard process.isRunning else { return }
         _ = kill(process.processIdentifier, SIGKILL)
         let deadline = Date().addingTimeInterval(10)
@@ -67,14 +66,14 @@ final class LoopbackServer: @unchecked Sendable {
     }
 
     /// The files in the directory whose names end with `suffix`, sorted by name.
-    func files(endingWith suffix: String) -> [URL] {
+    public func files(endingWith suffix: String) -> [URL] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0.hasSuffix(suffix) }.sorted().map { directory.appendingPathComponent($0) }
     }
 
     /// Each JSON object in `name` (one per line, as the provider writes requests.jsonl) or the
     /// `.json` files (one per message, as the SMTP server writes them).
-    func records() throws -> [[String: Any]] {
+    public func records() throws -> [[String: Any]] {
         let jsonl = directory.appendingPathComponent("requests.jsonl")
         let lines: [Data]
         if let data = FileManager.default.contents(atPath: jsonl.path) {
@@ -82,14 +81,25 @@ final class LoopbackServer: @unchecked Sendable {
         } else {
             lines = files(endingWith: ".json").compactMap { FileManager.default.contents(atPath: $0.path) }
         }
-        return try lines.map { try #require(try JSONSerialization.jsonObject(with: $0) as? [String: Any]) }
+        return try lines.map { line in
+            guard let object = try JSONSerialization.jsonObject(with: line) as? [String: Any] else {
+                throw UnreadableRecord(line: String(decoding: line, as: UTF8.self))
+            }
+            return object
+        }
     }
 }
 
-struct ServerDidNotStart: Error, CustomStringConvertible {
-    var script: String
-    var output: String
-    var description: String {
+public struct ServerDidNotStart: Error, CustomStringConvertible {
+    public var script: String
+    public var output: String
+    public var description: String {
         "\(script) did not start (run scripts/setup, or set COBRANZA_AIOSMTPD_PYTHON to a Python with aiosmtpd): \(output.prefix(600))"
     }
+}
+
+/// A line the server wrote that is not a JSON object: the server and the test disagree.
+public struct UnreadableRecord: Error, CustomStringConvertible {
+    public var line: String
+    public var description: String { "not a JSON object: \(line.prefix(300))" }
 }
