@@ -80,8 +80,11 @@ struct LeakTests {
 
     @Test func threeHundredConnectionCyclesKeepMemoryFlat() throws {
         let parameters = try TestCluster.parameters(database: "postgres")
-        let growths = try Self.growth(chunks: 3, of: 90, warmUp: 30) { try Self.cycle(parameters) }
-        #expect(Self.median(growths) < Self.chunkLimitKilobytes, "chunks of 90 connections grew \(growths) KiB")
+        // Five chunks of 54, not three of 90: two of three chunks once caught a neighbour's burst
+        // (a 1,176 KiB median on CI, PostgreSQL 18); a kept connection's 30-35 KiB a cycle still
+        // grows every chunk of 54 by ~1.7 MiB, over the limit.
+        let growths = try Self.growth(chunks: 5, of: 54, warmUp: 30) { try Self.cycle(parameters) }
+        #expect(Self.median(growths) < Self.chunkLimitKilobytes, "chunks of 54 connections grew \(growths) KiB")
     }
 
     @Test(.enabled(if: slow, "10,000 connections take minutes: scripts/test --slow (COBRANZA_SLOW_TESTS=1)"))
