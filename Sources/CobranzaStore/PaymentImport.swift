@@ -152,7 +152,7 @@ extension Payments {
                 while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
                     bytes += chunk.count
                     try take(try reader.feed(chunk))
-                    try progress(WorkProgress(done: lines, share: size.map { $0 > 0 ? Double(bytes) / Double($0) : 1 }))
+                    try progress(WorkProgress(done: lines, bytesRead: bytes, of: size))
                     if buffer.count >= 1 << 18 {
                         try writer.write(buffer)
                         buffer.removeAll(keepingCapacity: true)

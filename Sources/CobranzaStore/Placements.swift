@@ -112,7 +112,7 @@ public struct Placements {
                     checksum.add(chunk)
                     bytes += chunk.count
                     try take(try reader.feed(chunk))
-                    try progress(WorkProgress(done: rows, share: size.map { $0 > 0 ? Double(bytes) / Double($0) : 1 }))
+                    try progress(WorkProgress(done: rows, bytesRead: bytes, of: size))
                 }
                 try take(try reader.finish())
             } catch let failure as CSVReader.Failure {

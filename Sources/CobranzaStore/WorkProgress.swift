@@ -21,6 +21,12 @@ public struct WorkProgress: Sendable, Equatable {
         self.step = step
     }
 
+    /// Rows done while reading a file: the share is the bytes read over the file's size, when
+    /// the size is known (a pipe has none). Display only: never money.
+    public init(done: Int, bytesRead: Int, of size: Int?) {
+        self.init(done: done, share: size.map { $0 > 0 ? Double(bytesRead) / Double($0) : 1 })
+    }
+
     /// Called often (every row or every chunk); must be cheap. Throwing stops the work.
     public typealias Handler = (WorkProgress) throws -> Void
 
