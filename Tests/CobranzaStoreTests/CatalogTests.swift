@@ -54,6 +54,7 @@ struct CatalogTests {
         "invoice_submission_check()": "the invoice -> submission key checked per statement (0066): sees and locks every submission, as a foreign key's check does, whatever the inserter's row security",
         "invoice_submission_row_check()": "the same key for an update of an invoice's key columns (0066), which only the owner may make",
         "submission_referenced_check()": "refuses removing or re-keying a submission an invoice points at (0066), reading every invoice as a foreign key's check does",
+        "keys_present()": "the strategy run's step and message keys checked per statement (0106): sees every case, debtor, step and event, as a foreign key's check does, whatever the inserter's row security",
         "payment_prepare()": "writes the frozen fee and closes or reopens a paid case, moves only the owner may make; claims an agency-channel bank reference in received_transfer, which no person may write; asks caller_is_admin (owner only) whether a billed payment may be reversed",
         "invoice_cancelling()": "locks the case row before weighing what is unpaid on the invoice, as a payment does, which the client who cancels its own invoice may not; the row has passed the caller's policies (0031)",
         "invoice_cancelled()": "writes the timeline and closes the case as withdrawn when a client's cancellation leaves nothing owed, which the client may not (0031)",
