@@ -6310,9 +6310,9 @@ CREATE INDEX outbound_message_claimed_idx ON cobranza.outbound_message USING btr
 
 CREATE INDEX outbound_message_due_idx ON cobranza.outbound_message USING btree (not_before) WHERE (status = 'queued'::text);
 
--- Name: outbound_message_status_idx; Type: INDEX; Schema: cobranza
+-- Name: outbound_message_id_idx; Type: INDEX; Schema: cobranza
 
-CREATE INDEX outbound_message_status_idx ON cobranza.outbound_message USING btree (tenant_id, status);
+CREATE UNIQUE INDEX outbound_message_id_idx ON cobranza.outbound_message USING btree (id);
 
 -- Name: outbound_message_tenant_id_case_id_idx; Type: INDEX; Schema: cobranza
 
