@@ -305,7 +305,9 @@ BEGIN
               LEFT JOIN (SELECT k.tenant_id, k.case_id, sum(k.amount) AS borne
                            FROM cobranza.court_cost k JOIN strategy_done d ON d.tenant_id = k.tenant_id AND d.case_id = k.case_id
                           WHERE k.borne_by = 'debtor'
-                          GROUP BY k.tenant_id, k.case_id) cost ON cost.tenant_id = pl.tenant_id AND cost.case_id = pl.case_id) o;
+                          GROUP BY k.tenant_id, k.case_id) cost ON cost.tenant_id = pl.tenant_id AND cost.case_id = pl.case_id) o
+     -- numbered in the order of the cases, whatever the plan
+     ORDER BY o.tenant_id, o.case_id;
     PERFORM set_config('enable_nestloop', v_nestloop, true);
 
     RETURN QUERY

@@ -9,6 +9,6 @@
 SET LOCAL ROLE cobranza_owner;
 
 DROP INDEX cobranza.outbound_message_status_idx;
-CREATE UNIQUE INDEX outbound_message_id_idx ON cobranza.outbound_message (id);
+CREATE INDEX outbound_message_id_idx ON cobranza.outbound_message (id);
 
 RESET ROLE;
