@@ -4198,6 +4198,153 @@ BEGIN
 END
 $$;
 
+-- Name: submission_key_violation(text, text, text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_key_violation(p_constraint text, p_columns text, p_values text, p_table text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = p_constraint,
+        TABLE = 'submission', SCHEMA = 'cobranza',
+        MESSAGE = format('insert or update on table "submission" violates foreign key constraint "%s"', p_constraint),
+        DETAIL = format('Key (%s)=(%s) is not present in table "%s".', p_columns, p_values, p_table);
+END
+$$;
+
+-- Name: submission_keys_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_keys_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v        record;
+    v_keys   bigint;
+    v_locked bigint;
+BEGIN
+    -- Each distinct key once: the parents that match are locked, and only if fewer match than
+    -- there are keys is one that does not named.
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, debtor_id FROM new_rows),
+    locked AS (SELECT 1 FROM cobranza.debtor d JOIN keys n ON d.tenant_id = n.tenant_id AND d.id = n.debtor_id
+                  FOR KEY SHARE OF d)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked <> v_keys THEN
+        SELECT n.tenant_id, n.debtor_id INTO v FROM new_rows n
+         WHERE NOT EXISTS (SELECT 1 FROM cobranza.debtor d WHERE d.tenant_id = n.tenant_id AND d.id = n.debtor_id)
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_debtor_fkey', 'tenant_id, debtor_id',
+                                                      format('%s, %s', v.tenant_id, v.debtor_id), 'debtor');
+        END IF;
+    END IF;
+
+    WITH keys AS MATERIALIZED (SELECT DISTINCT currency FROM new_rows),
+    locked AS (SELECT 1 FROM cobranza.currency c JOIN keys n ON c.code = n.currency FOR KEY SHARE OF c)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked <> v_keys THEN
+        SELECT n.currency INTO v FROM new_rows n
+         WHERE NOT EXISTS (SELECT 1 FROM cobranza.currency c WHERE c.code = n.currency)
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_currency_fkey', 'currency', v.currency::text, 'currency');
+        END IF;
+    END IF;
+
+    -- MATCH SIMPLE: a submission of no batch (`submit invoice`) has nothing to check.
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, batch_id FROM new_rows WHERE batch_id IS NOT NULL),
+    locked AS (SELECT 1 FROM cobranza.import_batch b JOIN keys n ON b.tenant_id = n.tenant_id AND b.id = n.batch_id
+                  FOR KEY SHARE OF b)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked <> v_keys THEN
+        SELECT n.tenant_id, n.batch_id INTO v FROM new_rows n
+         WHERE n.batch_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM cobranza.import_batch b WHERE b.tenant_id = n.tenant_id AND b.id = n.batch_id)
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_batch_fkey', 'tenant_id, batch_id',
+                                                      format('%s, %s', v.tenant_id, v.batch_id), 'import_batch');
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: submission_keys_row_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_keys_row_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF (OLD.tenant_id, OLD.debtor_id) IS DISTINCT FROM (NEW.tenant_id, NEW.debtor_id) THEN
+        PERFORM 1 FROM cobranza.debtor d WHERE d.tenant_id = NEW.tenant_id AND d.id = NEW.debtor_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_debtor_fkey', 'tenant_id, debtor_id',
+                                                      format('%s, %s', NEW.tenant_id, NEW.debtor_id), 'debtor');
+        END IF;
+    END IF;
+    IF OLD.currency IS DISTINCT FROM NEW.currency THEN
+        PERFORM 1 FROM cobranza.currency c WHERE c.code = NEW.currency FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_currency_fkey', 'currency', NEW.currency::text, 'currency');
+        END IF;
+    END IF;
+    IF NEW.batch_id IS NOT NULL AND (OLD.tenant_id, OLD.batch_id) IS DISTINCT FROM (NEW.tenant_id, NEW.batch_id) THEN
+        PERFORM 1 FROM cobranza.import_batch b WHERE b.tenant_id = NEW.tenant_id AND b.id = NEW.batch_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_batch_fkey', 'tenant_id, batch_id',
+                                                      format('%s, %s', NEW.tenant_id, NEW.batch_id), 'import_batch');
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: submission_parent_referenced_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_parent_referenced_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_constraint text := CASE TG_TABLE_NAME WHEN 'debtor' THEN 'submission_debtor_fkey'
+                                            WHEN 'currency' THEN 'submission_currency_fkey'
+                                            ELSE 'submission_batch_fkey' END;
+    v_key text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.submission) THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = 'cannot truncate a table referenced in a foreign key constraint',
+                DETAIL = format('Table "submission" references "%s" (%s).', TG_TABLE_NAME, v_constraint);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'debtor' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.submission s WHERE s.tenant_id = OLD.tenant_id AND s.debtor_id = OLD.id) THEN
+            v_key := format('Key (tenant_id, id)=(%s, %s)', OLD.tenant_id, OLD.id);
+        END IF;
+    ELSIF TG_TABLE_NAME = 'currency' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.submission s WHERE s.currency = OLD.code) THEN
+            v_key := format('Key (code)=(%s)', OLD.code);
+        END IF;
+    ELSE
+        IF EXISTS (SELECT 1 FROM cobranza.submission s WHERE s.tenant_id = OLD.tenant_id AND s.batch_id = OLD.id) THEN
+            v_key := format('Key (tenant_id, id)=(%s, %s)', OLD.tenant_id, OLD.id);
+        END IF;
+    END IF;
+    IF v_key IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = v_constraint,
+            TABLE = TG_TABLE_NAME, SCHEMA = 'cobranza',
+            MESSAGE = format('update or delete on table "%s" violates foreign key constraint "%s" on table "submission"',
+                             TG_TABLE_NAME, v_constraint),
+            DETAIL = v_key || ' is still referenced from table "submission".';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Name: submission_referenced_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.submission_referenced_check() RETURNS trigger
@@ -6474,6 +6621,18 @@ CREATE TRIGGER court_cost_audit_insert AFTER INSERT ON cobranza.court_cost REFER
 
 CREATE TRIGGER court_cost_prepare BEFORE INSERT ON cobranza.court_cost FOR EACH ROW EXECUTE FUNCTION cobranza.court_cost_prepare();
 
+-- Name: currency currency_submission_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER currency_submission_referenced_delete AFTER DELETE ON cobranza.currency FOR EACH ROW EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: currency currency_submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER currency_submission_referenced_truncate BEFORE TRUNCATE ON cobranza.currency FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: currency currency_submission_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER currency_submission_referenced_update AFTER UPDATE OF code ON cobranza.currency FOR EACH ROW WHEN ((old.code IS DISTINCT FROM new.code)) EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
 -- Name: debtor debtor_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER debtor_audit AFTER DELETE OR UPDATE ON cobranza.debtor FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -6485,6 +6644,18 @@ CREATE TRIGGER debtor_audit_insert AFTER INSERT ON cobranza.debtor REFERENCING N
 -- Name: debtor_opt_out debtor_opt_out_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER debtor_opt_out_audit AFTER INSERT OR DELETE ON cobranza.debtor_opt_out FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
+-- Name: debtor debtor_submission_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_submission_referenced_delete AFTER DELETE ON cobranza.debtor FOR EACH ROW EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: debtor debtor_submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_submission_referenced_truncate BEFORE TRUNCATE ON cobranza.debtor FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: debtor debtor_submission_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_submission_referenced_update AFTER UPDATE OF tenant_id, id ON cobranza.debtor FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id))) EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
 
 -- Name: dispute dispute_audit; Type: TRIGGER; Schema: cobranza
 
@@ -6557,6 +6728,18 @@ CREATE TRIGGER import_batch_number BEFORE INSERT ON cobranza.import_batch FOR EA
 -- Name: import_batch import_batch_numbers_drawn; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER import_batch_numbers_drawn AFTER INSERT ON cobranza.import_batch REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.client_numbers_drawn();
+
+-- Name: import_batch import_batch_submission_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER import_batch_submission_referenced_delete AFTER DELETE ON cobranza.import_batch FOR EACH ROW EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: import_batch import_batch_submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER import_batch_submission_referenced_truncate BEFORE TRUNCATE ON cobranza.import_batch FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: import_batch import_batch_submission_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER import_batch_submission_referenced_update AFTER UPDATE OF tenant_id, id ON cobranza.import_batch FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id))) EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
 
 -- Name: instalment instalment_append_only; Type: TRIGGER; Schema: cobranza
 
@@ -6817,6 +7000,14 @@ CREATE TRIGGER submission_audit AFTER DELETE OR UPDATE ON cobranza.submission FO
 -- Name: submission submission_audit_insert; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER submission_audit_insert AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
+
+-- Name: submission submission_keys_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_keys_check AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_keys_check();
+
+-- Name: submission submission_keys_update_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_keys_update_check AFTER UPDATE OF tenant_id, debtor_id, currency, batch_id ON cobranza.submission FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency)) OR (old.batch_id IS DISTINCT FROM new.batch_id))) EXECUTE FUNCTION cobranza.submission_keys_row_check();
 
 -- Name: submission submission_number; Type: TRIGGER; Schema: cobranza
 
@@ -7131,30 +7322,10 @@ ALTER TABLE ONLY cobranza.strategy_decision
 ALTER TABLE ONLY cobranza.strategy_step
     ADD CONSTRAINT strategy_step_strategy_fkey FOREIGN KEY (strategy_id) REFERENCES cobranza.strategy(id);
 
--- Name: submission submission_batch_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.submission
-    ADD CONSTRAINT submission_batch_fkey FOREIGN KEY (tenant_id, batch_id) REFERENCES cobranza.import_batch(tenant_id, id);
-
 -- Name: submission submission_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.submission
     ADD CONSTRAINT submission_case_fkey FOREIGN KEY (tenant_id, case_id, debtor_id, currency) REFERENCES cobranza.collection_case(tenant_id, id, debtor_id, currency);
-
--- Name: submission submission_currency_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.submission
-    ADD CONSTRAINT submission_currency_fkey FOREIGN KEY (currency) REFERENCES cobranza.currency(code);
-
--- Name: submission submission_debtor_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.submission
-    ADD CONSTRAINT submission_debtor_fkey FOREIGN KEY (tenant_id, debtor_id) REFERENCES cobranza.debtor(tenant_id, id);
-
--- Name: submission submission_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.submission
-    ADD CONSTRAINT submission_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
 
 -- Name: tenant tenant_currency_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -7389,6 +7560,10 @@ CREATE POLICY debtor_opt_out_owner_read ON cobranza.debtor_opt_out FOR SELECT TO
 
 CREATE POLICY debtor_opt_out_staff_all ON cobranza.debtor_opt_out TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
+-- Name: debtor debtor_owner_lock; Type: POLICY; Schema: cobranza
+
+CREATE POLICY debtor_owner_lock ON cobranza.debtor FOR UPDATE TO cobranza_owner USING (true);
+
 -- Name: debtor debtor_owner_read; Type: POLICY; Schema: cobranza
 
 CREATE POLICY debtor_owner_read ON cobranza.debtor FOR SELECT TO cobranza_owner USING (true);
@@ -7466,6 +7641,14 @@ CREATE POLICY import_batch_client_insert ON cobranza.import_batch FOR INSERT TO 
 -- Name: import_batch import_batch_client_read; Type: POLICY; Schema: cobranza
 
 CREATE POLICY import_batch_client_read ON cobranza.import_batch FOR SELECT TO cobranza_client USING ((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)));
+
+-- Name: import_batch import_batch_owner_lock; Type: POLICY; Schema: cobranza
+
+CREATE POLICY import_batch_owner_lock ON cobranza.import_batch FOR UPDATE TO cobranza_owner USING (true);
+
+-- Name: import_batch import_batch_owner_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY import_batch_owner_read ON cobranza.import_batch FOR SELECT TO cobranza_owner USING (true);
 
 -- Name: import_batch import_batch_staff_all; Type: POLICY; Schema: cobranza
 
@@ -8523,6 +8706,22 @@ GRANT ALL ON FUNCTION cobranza.set_password(p_name text, p_verifier text) TO cob
 REVOKE ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) TO cobranza_collector;
+
+-- Name: FUNCTION submission_key_violation(p_constraint text, p_columns text, p_values text, p_table text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_key_violation(p_constraint text, p_columns text, p_values text, p_table text) FROM PUBLIC;
+
+-- Name: FUNCTION submission_keys_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_keys_check() FROM PUBLIC;
+
+-- Name: FUNCTION submission_keys_row_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_keys_row_check() FROM PUBLIC;
+
+-- Name: FUNCTION submission_parent_referenced_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_parent_referenced_check() FROM PUBLIC;
 
 -- Name: FUNCTION submission_referenced_check(); Type: ACL; Schema: cobranza
 
