@@ -7127,11 +7127,6 @@ ALTER TABLE ONLY cobranza.debtor_opt_out
 ALTER TABLE ONLY cobranza.debtor
     ADD CONSTRAINT debtor_tenant_country_fkey FOREIGN KEY (tenant_id, country) REFERENCES cobranza.tenant(id, country);
 
--- Name: debtor debtor_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.debtor
-    ADD CONSTRAINT debtor_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
-
 -- Name: dispute dispute_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.dispute
