@@ -2047,6 +2047,129 @@ BEGIN
 END
 $$;
 
+-- Name: invoice_case_keys_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_case_keys_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v        record;
+    v_keys   bigint;
+    v_locked bigint;
+BEGIN
+    -- The keys set and, for an update, changed (a query naming old_rows is planned only for an
+    -- update, which has them): each distinct key once; the cases and disputes that match are
+    -- locked, and only if fewer match than there are keys is one that does not named.
+    IF TG_OP = 'INSERT' THEN
+        WITH changed AS MATERIALIZED (
+            SELECT n.tenant_id, n.case_id, n.debtor_id, n.currency, n.cancelled_by_dispute
+              FROM new_rows n
+             WHERE n.case_id IS NOT NULL OR n.cancelled_by_dispute IS NOT NULL),
+        keys AS MATERIALIZED (SELECT DISTINCT tenant_id, case_id, debtor_id, currency FROM changed WHERE case_id IS NOT NULL),
+        locked AS (SELECT 1 FROM cobranza.collection_case c
+                     JOIN keys k ON c.tenant_id = k.tenant_id AND c.id = k.case_id AND c.debtor_id = k.debtor_id AND c.currency = k.currency
+                      FOR KEY SHARE OF c),
+        disputes AS MATERIALIZED (SELECT DISTINCT tenant_id, cancelled_by_dispute AS id FROM changed WHERE cancelled_by_dispute IS NOT NULL),
+        locked_disputes AS (SELECT 1 FROM cobranza.dispute d JOIN disputes k ON d.tenant_id = k.tenant_id AND d.id = k.id
+                             FOR KEY SHARE OF d)
+        SELECT (SELECT count(*) FROM keys) + (SELECT count(*) FROM disputes),
+               (SELECT count(*) FROM locked) + (SELECT count(*) FROM locked_disputes)
+          INTO v_keys, v_locked;
+    ELSE
+        WITH changed AS MATERIALIZED (
+            SELECT n.tenant_id, n.case_id, n.debtor_id, n.currency, n.cancelled_by_dispute
+              FROM new_rows n
+             WHERE (n.case_id IS NOT NULL OR n.cancelled_by_dispute IS NOT NULL)
+               AND NOT EXISTS (
+                    SELECT 1 FROM old_rows o
+                     WHERE o.tenant_id = n.tenant_id AND o.id = n.id AND o.debtor_id = n.debtor_id AND o.currency = n.currency
+                       AND o.case_id IS NOT DISTINCT FROM n.case_id
+                       AND o.cancelled_by_dispute IS NOT DISTINCT FROM n.cancelled_by_dispute)),
+        keys AS MATERIALIZED (SELECT DISTINCT tenant_id, case_id, debtor_id, currency FROM changed WHERE case_id IS NOT NULL),
+        locked AS (SELECT 1 FROM cobranza.collection_case c
+                     JOIN keys k ON c.tenant_id = k.tenant_id AND c.id = k.case_id AND c.debtor_id = k.debtor_id AND c.currency = k.currency
+                      FOR KEY SHARE OF c),
+        disputes AS MATERIALIZED (SELECT DISTINCT tenant_id, cancelled_by_dispute AS id FROM changed WHERE cancelled_by_dispute IS NOT NULL),
+        locked_disputes AS (SELECT 1 FROM cobranza.dispute d JOIN disputes k ON d.tenant_id = k.tenant_id AND d.id = k.id
+                             FOR KEY SHARE OF d)
+        SELECT (SELECT count(*) FROM keys) + (SELECT count(*) FROM disputes),
+               (SELECT count(*) FROM locked) + (SELECT count(*) FROM locked_disputes)
+          INTO v_keys, v_locked;
+    END IF;
+    IF v_locked = v_keys THEN
+        RETURN NULL;
+    END IF;
+    SELECT n.tenant_id, n.case_id, n.debtor_id, n.currency INTO v
+      FROM new_rows n
+     WHERE n.case_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM cobranza.collection_case c
+                        WHERE c.tenant_id = n.tenant_id AND c.id = n.case_id AND c.debtor_id = n.debtor_id AND c.currency = n.currency)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_case_fkey',
+            TABLE = 'invoice', SCHEMA = 'cobranza',
+            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_case_fkey"',
+            DETAIL = format('Key (tenant_id, case_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "collection_case".',
+                            v.tenant_id, v.case_id, v.debtor_id, v.currency);
+    END IF;
+    SELECT n.tenant_id, n.cancelled_by_dispute INTO v
+      FROM new_rows n
+     WHERE n.cancelled_by_dispute IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM cobranza.dispute d WHERE d.tenant_id = n.tenant_id AND d.id = n.cancelled_by_dispute)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_cancelled_by_dispute_fkey',
+            TABLE = 'invoice', SCHEMA = 'cobranza',
+            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_cancelled_by_dispute_fkey"',
+            DETAIL = format('Key (tenant_id, cancelled_by_dispute)=(%s, %s) is not present in table "dispute".',
+                            v.tenant_id, v.cancelled_by_dispute);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: invoice_case_referenced_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_case_referenced_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_constraint text := CASE TG_TABLE_NAME WHEN 'collection_case' THEN 'invoice_case_fkey'
+                                            ELSE 'invoice_cancelled_by_dispute_fkey' END;
+    v_key text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.invoice i
+                    WHERE CASE TG_TABLE_NAME WHEN 'collection_case' THEN i.case_id ELSE i.cancelled_by_dispute END IS NOT NULL) THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = 'cannot truncate a table referenced in a foreign key constraint',
+                DETAIL = format('Table "invoice" references "%s" (%s).', TG_TABLE_NAME, v_constraint);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'collection_case' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.invoice i
+                    WHERE i.tenant_id = OLD.tenant_id AND i.case_id = OLD.id AND i.debtor_id = OLD.debtor_id AND i.currency = OLD.currency) THEN
+            v_key := format('Key (tenant_id, id, debtor_id, currency)=(%s, %s, %s, %s)', OLD.tenant_id, OLD.id, OLD.debtor_id, OLD.currency);
+        END IF;
+    ELSE
+        IF EXISTS (SELECT 1 FROM cobranza.invoice i WHERE i.tenant_id = OLD.tenant_id AND i.cancelled_by_dispute = OLD.id) THEN
+            v_key := format('Key (tenant_id, id)=(%s, %s)', OLD.tenant_id, OLD.id);
+        END IF;
+    END IF;
+    IF v_key IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = v_constraint,
+            TABLE = TG_TABLE_NAME, SCHEMA = 'cobranza',
+            MESSAGE = format('update or delete on table "%s" violates foreign key constraint "%s" on table "invoice"',
+                             TG_TABLE_NAME, v_constraint),
+            DETAIL = v_key || ' is still referenced from table "invoice".';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Name: invoice_client_pending_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.invoice_client_pending_check() RETURNS trigger
@@ -6577,6 +6700,18 @@ CREATE TRIGGER collection_case_closed_withdrawal AFTER UPDATE OF stage ON cobran
 
 CREATE TRIGGER collection_case_insert_check BEFORE INSERT ON cobranza.collection_case FOR EACH ROW EXECUTE FUNCTION cobranza.case_insert_check();
 
+-- Name: collection_case collection_case_invoice_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER collection_case_invoice_referenced_delete AFTER DELETE ON cobranza.collection_case FOR EACH ROW EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
+-- Name: collection_case collection_case_invoice_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER collection_case_invoice_referenced_truncate BEFORE TRUNCATE ON cobranza.collection_case FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
+-- Name: collection_case collection_case_invoice_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER collection_case_invoice_referenced_update AFTER UPDATE OF tenant_id, id, debtor_id, currency ON cobranza.collection_case FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id)) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency))) EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
 -- Name: collection_case collection_case_number; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER collection_case_number BEFORE INSERT ON cobranza.collection_case FOR EACH ROW WHEN ((new.number IS NULL)) EXECUTE FUNCTION cobranza.collection_case_number();
@@ -6673,6 +6808,18 @@ CREATE TRIGGER dispute_invoice_added AFTER INSERT ON cobranza.dispute_invoice FO
 
 CREATE TRIGGER dispute_invoice_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.dispute_invoice FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('what a dispute covered is history');
 
+-- Name: dispute dispute_invoice_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER dispute_invoice_referenced_delete AFTER DELETE ON cobranza.dispute FOR EACH ROW EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
+-- Name: dispute dispute_invoice_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER dispute_invoice_referenced_truncate BEFORE TRUNCATE ON cobranza.dispute FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
+-- Name: dispute dispute_invoice_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER dispute_invoice_referenced_update AFTER UPDATE OF tenant_id, id ON cobranza.dispute FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id))) EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
 -- Name: dispute dispute_no_delete; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER dispute_no_delete BEFORE DELETE OR TRUNCATE ON cobranza.dispute FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('disputes are resolved, never deleted');
@@ -6764,6 +6911,14 @@ CREATE TRIGGER invoice_cancelled AFTER UPDATE OF cancel_reason ON cobranza.invoi
 -- Name: invoice invoice_cancelling; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER invoice_cancelling BEFORE UPDATE ON cobranza.invoice FOR EACH ROW EXECUTE FUNCTION cobranza.invoice_cancelling();
+
+-- Name: invoice invoice_case_keys_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_case_keys_insert AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_case_keys_check();
+
+-- Name: invoice invoice_case_keys_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_case_keys_update AFTER UPDATE ON cobranza.invoice REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_case_keys_check();
 
 -- Name: invoice invoice_client_pending_check; Type: TRIGGER; Schema: cobranza
 
@@ -7176,16 +7331,6 @@ ALTER TABLE ONLY cobranza.import_batch
 
 ALTER TABLE ONLY cobranza.instalment
     ADD CONSTRAINT instalment_agreement_fkey FOREIGN KEY (tenant_id, agreement_id) REFERENCES cobranza.payment_agreement(tenant_id, id);
-
--- Name: invoice invoice_cancelled_by_dispute_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.invoice
-    ADD CONSTRAINT invoice_cancelled_by_dispute_fkey FOREIGN KEY (tenant_id, cancelled_by_dispute) REFERENCES cobranza.dispute(tenant_id, id);
-
--- Name: invoice invoice_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.invoice
-    ADD CONSTRAINT invoice_case_fkey FOREIGN KEY (tenant_id, case_id, debtor_id, currency) REFERENCES cobranza.collection_case(tenant_id, id, debtor_id, currency);
 
 -- Name: judicial_referral judicial_referral_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -8388,6 +8533,14 @@ GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_admi
 GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_client;
+
+-- Name: FUNCTION invoice_case_keys_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_case_keys_check() FROM PUBLIC;
+
+-- Name: FUNCTION invoice_case_referenced_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_case_referenced_check() FROM PUBLIC;
 
 -- Name: FUNCTION invoice_client_pending_check(); Type: ACL; Schema: cobranza
 
