@@ -1528,6 +1528,54 @@ CREATE FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) RETU
      ORDER BY c.opened_on, c.number
 $$;
 
+-- Name: debtor_tenant_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.debtor_tenant_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v        record;
+    v_keys   bigint;
+    v_locked bigint;
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        PERFORM 1 FROM cobranza.tenant t WHERE t.id = NEW.tenant_id AND t.country = NEW.country FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM cobranza.debtor_tenant_violation(NEW.tenant_id, NEW.country);
+        END IF;
+        RETURN NULL;
+    END IF;
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, country FROM new_rows),
+    locked AS (SELECT 1 FROM cobranza.tenant t JOIN keys k ON t.id = k.tenant_id AND t.country = k.country
+                  FOR KEY SHARE OF t)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked <> v_keys THEN
+        SELECT n.tenant_id, n.country INTO v FROM new_rows n
+         WHERE NOT EXISTS (SELECT 1 FROM cobranza.tenant t WHERE t.id = n.tenant_id AND t.country = n.country)
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cobranza.debtor_tenant_violation(v.tenant_id, v.country);
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: debtor_tenant_violation(bigint, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.debtor_tenant_violation(p_tenant bigint, p_country text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'debtor_tenant_country_fkey',
+        TABLE = 'debtor', SCHEMA = 'cobranza',
+        MESSAGE = 'insert or update on table "debtor" violates foreign key constraint "debtor_tenant_country_fkey"',
+        DETAIL = format('Key (tenant_id, country)=(%s, %s) is not present in table "tenant".', p_tenant, p_country);
+END
+$$;
+
 -- Name: debtor_time_zone(text, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) RETURNS text
@@ -4536,6 +4584,31 @@ BEGIN
 END
 $_$;
 
+-- Name: tenant_debtor_referenced_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.tenant_debtor_referenced_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.debtor) THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = 'cannot truncate a table referenced in a foreign key constraint',
+                DETAIL = 'Table "debtor" references "tenant" (debtor_tenant_country_fkey).';
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF EXISTS (SELECT 1 FROM cobranza.debtor d WHERE d.tenant_id = OLD.id AND d.country = OLD.country) THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'debtor_tenant_country_fkey',
+            TABLE = 'tenant', SCHEMA = 'cobranza',
+            MESSAGE = 'update or delete on table "tenant" violates foreign key constraint "debtor_tenant_country_fkey" on table "debtor"',
+            DETAIL = format('Key (id, country)=(%s, %s) is still referenced from table "debtor".', OLD.id, OLD.country);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Name: tenant_identity_fixed(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.tenant_identity_fixed() RETURNS trigger
@@ -6792,6 +6865,14 @@ CREATE TRIGGER debtor_submission_referenced_truncate BEFORE TRUNCATE ON cobranza
 
 CREATE TRIGGER debtor_submission_referenced_update AFTER UPDATE OF tenant_id, id ON cobranza.debtor FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id))) EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
 
+-- Name: debtor debtor_tenant_insert_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_tenant_insert_check AFTER INSERT ON cobranza.debtor REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.debtor_tenant_check();
+
+-- Name: debtor debtor_tenant_update_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_tenant_update_check AFTER UPDATE OF tenant_id, country ON cobranza.debtor FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.country IS DISTINCT FROM new.country))) EXECUTE FUNCTION cobranza.debtor_tenant_check();
+
 -- Name: dispute dispute_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER dispute_audit AFTER UPDATE ON cobranza.dispute FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -7188,6 +7269,18 @@ CREATE TRIGGER submission_referenced_update AFTER UPDATE OF tenant_id, id, debto
 
 CREATE TRIGGER tenant_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
 
+-- Name: tenant tenant_debtor_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER tenant_debtor_referenced_delete AFTER DELETE ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.tenant_debtor_referenced_check();
+
+-- Name: tenant tenant_debtor_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER tenant_debtor_referenced_truncate BEFORE TRUNCATE ON cobranza.tenant FOR EACH STATEMENT EXECUTE FUNCTION cobranza.tenant_debtor_referenced_check();
+
+-- Name: tenant tenant_debtor_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER tenant_debtor_referenced_update AFTER UPDATE OF id, country ON cobranza.tenant FOR EACH ROW WHEN (((old.id IS DISTINCT FROM new.id) OR (old.country IS DISTINCT FROM new.country))) EXECUTE FUNCTION cobranza.tenant_debtor_referenced_check();
+
 -- Name: tenant tenant_identity_fixed; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER tenant_identity_fixed BEFORE UPDATE OF tax_id, currency ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.tenant_identity_fixed();
@@ -7276,11 +7369,6 @@ ALTER TABLE ONLY cobranza.court_cost
 
 ALTER TABLE ONLY cobranza.debtor_opt_out
     ADD CONSTRAINT debtor_opt_out_debtor_fkey FOREIGN KEY (tenant_id, debtor_id) REFERENCES cobranza.debtor(tenant_id, id);
-
--- Name: debtor debtor_tenant_country_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.debtor
-    ADD CONSTRAINT debtor_tenant_country_fkey FOREIGN KEY (tenant_id, country) REFERENCES cobranza.tenant(id, country);
 
 -- Name: dispute dispute_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -8455,6 +8543,14 @@ REVOKE ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id tex
 GRANT ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) TO cobranza_collector;
 
+-- Name: FUNCTION debtor_tenant_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.debtor_tenant_check() FROM PUBLIC;
+
+-- Name: FUNCTION debtor_tenant_violation(p_tenant bigint, p_country text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.debtor_tenant_violation(p_tenant bigint, p_country text) FROM PUBLIC;
+
 -- Name: FUNCTION debtor_time_zone(p_country text, p_time_zone text); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) FROM PUBLIC;
@@ -8874,6 +8970,10 @@ REVOKE ALL ON FUNCTION cobranza.submission_parent_referenced_check() FROM PUBLIC
 -- Name: FUNCTION submission_referenced_check(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.submission_referenced_check() FROM PUBLIC;
+
+-- Name: FUNCTION tenant_debtor_referenced_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.tenant_debtor_referenced_check() FROM PUBLIC;
 
 -- Name: FUNCTION tenant_identity_fixed(); Type: ACL; Schema: cobranza
 

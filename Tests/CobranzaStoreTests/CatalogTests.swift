@@ -59,6 +59,8 @@ struct CatalogTests {
         "submission_parent_referenced_check()": "refuses removing or re-keying a debtor, currency or batch a submission points at (0110), reading every submission as a foreign key's check does",
         "invoice_case_keys_check()": "an invoice's keys to its case and cancelling dispute checked per statement where set (0112): sees and locks every case and dispute, as a foreign key's check does, whatever the writer's row security",
         "invoice_case_referenced_check()": "refuses removing or re-keying a case or dispute an invoice points at (0112), reading every invoice as a foreign key's check does",
+        "debtor_tenant_check()": "a debtor's key to its tenant and country checked per statement (0113): sees and locks every tenant, as a foreign key's check does",
+        "tenant_debtor_referenced_check()": "refuses removing or re-keying a tenant that has debtors (0113), reading every debtor as a foreign key's check does",
         "payment_prepare()": "writes the frozen fee and closes or reopens a paid case, moves only the owner may make; claims an agency-channel bank reference in received_transfer, which no person may write; asks caller_is_admin (owner only) whether a billed payment may be reversed",
         "invoice_cancelling()": "locks the case row before weighing what is unpaid on the invoice, as a payment does, which the client who cancels its own invoice may not; the row has passed the caller's policies (0031)",
         "invoice_cancelled()": "writes the timeline and closes the case as withdrawn when a client's cancellation leaves nothing owed, which the client may not (0031)",
