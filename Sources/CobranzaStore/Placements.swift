@@ -164,9 +164,11 @@ public struct Placements {
                     rows += 1
                     switch PlacementRow.validate(record, header: header, context: context) {
                     case .success(let row):
-                        if let warning = row.prescriptionWarning(country: scope.country, today: context.today) {
+                        if row.isAtRiskOfPrescription(country: scope.country, today: context.today) {
                             warningCount += 1
-                            if warnings.count < 20 { warnings.append(warning) }
+                            if warnings.count < 20, let warning = row.prescriptionWarning(country: scope.country, today: context.today) {
+                                warnings.append(warning)
+                            }
                         }
                         CopyText.append(row, to: &buffer)
                         if buffer.count >= 1 << 18 {
