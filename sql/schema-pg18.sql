@@ -243,13 +243,20 @@ DECLARE
     v_columns text;
 BEGIN
     IF TG_NARGS = 0 THEN
-        WITH shares AS (
+        WITH spans AS MATERIALIZED (
+                SELECT nr.tenant_id, min(nr.id) AS first, max(nr.id) AS last, count(*) AS n
+                  FROM new_rows nr GROUP BY nr.tenant_id),
+        shares AS (
+                SELECT s.tenant_id, s.n, jsonb_build_array(jsonb_build_array(s.first, s.last)) AS id_ranges
+                  FROM spans s WHERE s.last - s.first + 1 = s.n
+                UNION ALL
                 SELECT r.tenant_id, sum(r.n)::bigint AS n,
                        jsonb_agg(jsonb_build_array(r.first, r.last) ORDER BY r.first) AS id_ranges
                   FROM (SELECT i.tenant_id, min(i.id) AS first, max(i.id) AS last, count(*) AS n
                           FROM (SELECT nr.tenant_id, nr.id,
                                        nr.id - row_number() OVER (PARTITION BY nr.tenant_id ORDER BY nr.id) AS run
-                                  FROM new_rows nr) i
+                                  FROM new_rows nr
+                                 WHERE nr.tenant_id IN (SELECT s.tenant_id FROM spans s WHERE s.last - s.first + 1 <> s.n)) i
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
         small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
@@ -275,13 +282,20 @@ BEGIN
         RAISE EXCEPTION 'audit_insert_statement on %: % must name some, not all, of its columns', TG_TABLE_NAME, TG_ARGV;
     END IF;
     EXECUTE format($sql$
-        WITH shares AS (
+        WITH spans AS MATERIALIZED (
+                SELECT nr.tenant_id, min(nr.id) AS first, max(nr.id) AS last, count(*) AS n
+                  FROM new_rows nr GROUP BY nr.tenant_id),
+        shares AS (
+                SELECT s.tenant_id, s.n, jsonb_build_array(jsonb_build_array(s.first, s.last)) AS id_ranges
+                  FROM spans s WHERE s.last - s.first + 1 = s.n
+                UNION ALL
                 SELECT r.tenant_id, sum(r.n)::bigint AS n,
                        jsonb_agg(jsonb_build_array(r.first, r.last) ORDER BY r.first) AS id_ranges
                   FROM (SELECT i.tenant_id, min(i.id) AS first, max(i.id) AS last, count(*) AS n
                           FROM (SELECT nr.tenant_id, nr.id,
                                        nr.id - row_number() OVER (PARTITION BY nr.tenant_id ORDER BY nr.id) AS run
-                                  FROM new_rows nr) i
+                                  FROM new_rows nr
+                                 WHERE nr.tenant_id IN (SELECT s.tenant_id FROM spans s WHERE s.last - s.first + 1 <> s.n)) i
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
         small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
