@@ -5,9 +5,12 @@ import Postgres
 /// Invoices handed over for collection, one at a time (`submit invoice`) or by file (`submit
 /// import`, `submission import`). Both go the same way: every row is validated in Swift field by
 /// field while it streams through COPY into a temporary staging table (COPY into an RLS table is
-/// refused; into a temp table it is not), then the rules that need the whole file or the stored
-/// data run set-wise in SQL, and debtors, submissions and invoices are inserted set-wise. One
-/// transaction: a refused file leaves nothing behind. Client memory stays flat whatever the size.
+/// refused; into a temp table it is not), then debtors, submissions and invoices are inserted
+/// set-wise. The rules that need the whole file or the stored data (a number once, a bounded
+/// total) run set-wise in SQL: first when the file has bad rows, skips them or was imported
+/// before; otherwise only if the database's keys and triggers refuse the insert, to name each bad
+/// line. One transaction: a refused file leaves nothing behind. Client memory stays flat whatever
+/// the size.
 public struct Placements {
     let session: Session
     var connection: Connection { session.connection }
