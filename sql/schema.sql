@@ -243,13 +243,20 @@ DECLARE
     v_columns text;
 BEGIN
     IF TG_NARGS = 0 THEN
-        WITH shares AS (
+        WITH spans AS MATERIALIZED (
+                SELECT nr.tenant_id, min(nr.id) AS first, max(nr.id) AS last, count(*) AS n
+                  FROM new_rows nr GROUP BY nr.tenant_id),
+        shares AS (
+                SELECT s.tenant_id, s.n, jsonb_build_array(jsonb_build_array(s.first, s.last)) AS id_ranges
+                  FROM spans s WHERE s.last - s.first + 1 = s.n
+                UNION ALL
                 SELECT r.tenant_id, sum(r.n)::bigint AS n,
                        jsonb_agg(jsonb_build_array(r.first, r.last) ORDER BY r.first) AS id_ranges
                   FROM (SELECT i.tenant_id, min(i.id) AS first, max(i.id) AS last, count(*) AS n
                           FROM (SELECT nr.tenant_id, nr.id,
                                        nr.id - row_number() OVER (PARTITION BY nr.tenant_id ORDER BY nr.id) AS run
-                                  FROM new_rows nr) i
+                                  FROM new_rows nr
+                                 WHERE nr.tenant_id IN (SELECT s.tenant_id FROM spans s WHERE s.last - s.first + 1 <> s.n)) i
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
         small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
@@ -275,13 +282,20 @@ BEGIN
         RAISE EXCEPTION 'audit_insert_statement on %: % must name some, not all, of its columns', TG_TABLE_NAME, TG_ARGV;
     END IF;
     EXECUTE format($sql$
-        WITH shares AS (
+        WITH spans AS MATERIALIZED (
+                SELECT nr.tenant_id, min(nr.id) AS first, max(nr.id) AS last, count(*) AS n
+                  FROM new_rows nr GROUP BY nr.tenant_id),
+        shares AS (
+                SELECT s.tenant_id, s.n, jsonb_build_array(jsonb_build_array(s.first, s.last)) AS id_ranges
+                  FROM spans s WHERE s.last - s.first + 1 = s.n
+                UNION ALL
                 SELECT r.tenant_id, sum(r.n)::bigint AS n,
                        jsonb_agg(jsonb_build_array(r.first, r.last) ORDER BY r.first) AS id_ranges
                   FROM (SELECT i.tenant_id, min(i.id) AS first, max(i.id) AS last, count(*) AS n
                           FROM (SELECT nr.tenant_id, nr.id,
                                        nr.id - row_number() OVER (PARTITION BY nr.tenant_id ORDER BY nr.id) AS run
-                                  FROM new_rows nr) i
+                                  FROM new_rows nr
+                                 WHERE nr.tenant_id IN (SELECT s.tenant_id FROM spans s WHERE s.last - s.first + 1 <> s.n)) i
                          GROUP BY i.tenant_id, i.run) r
                  GROUP BY r.tenant_id),
         small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
@@ -1528,6 +1542,54 @@ CREATE FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) RETU
      ORDER BY c.opened_on, c.number
 $$;
 
+-- Name: debtor_tenant_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.debtor_tenant_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v        record;
+    v_keys   bigint;
+    v_locked bigint;
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        PERFORM 1 FROM cobranza.tenant t WHERE t.id = NEW.tenant_id AND t.country = NEW.country FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM cobranza.debtor_tenant_violation(NEW.tenant_id, NEW.country);
+        END IF;
+        RETURN NULL;
+    END IF;
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, country FROM new_rows),
+    locked AS (SELECT 1 FROM cobranza.tenant t JOIN keys k ON t.id = k.tenant_id AND t.country = k.country
+                  FOR KEY SHARE OF t)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked <> v_keys THEN
+        SELECT n.tenant_id, n.country INTO v FROM new_rows n
+         WHERE NOT EXISTS (SELECT 1 FROM cobranza.tenant t WHERE t.id = n.tenant_id AND t.country = n.country)
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cobranza.debtor_tenant_violation(v.tenant_id, v.country);
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: debtor_tenant_violation(bigint, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.debtor_tenant_violation(p_tenant bigint, p_country text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'debtor_tenant_country_fkey',
+        TABLE = 'debtor', SCHEMA = 'cobranza',
+        MESSAGE = 'insert or update on table "debtor" violates foreign key constraint "debtor_tenant_country_fkey"',
+        DETAIL = format('Key (tenant_id, country)=(%s, %s) is not present in table "tenant".', p_tenant, p_country);
+END
+$$;
+
 -- Name: debtor_time_zone(text, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) RETURNS text
@@ -2021,6 +2083,129 @@ BEGIN
     NEW.cancelled_amount := v_outstanding;
     NEW.amount := OLD.amount - v_outstanding;
     RETURN NEW;
+END
+$$;
+
+-- Name: invoice_case_keys_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_case_keys_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v        record;
+    v_keys   bigint;
+    v_locked bigint;
+BEGIN
+    -- The keys set and, for an update, changed (a query naming old_rows is planned only for an
+    -- update, which has them): each distinct key once; the cases and disputes that match are
+    -- locked, and only if fewer match than there are keys is one that does not named.
+    IF TG_OP = 'INSERT' THEN
+        WITH changed AS MATERIALIZED (
+            SELECT n.tenant_id, n.case_id, n.debtor_id, n.currency, n.cancelled_by_dispute
+              FROM new_rows n
+             WHERE n.case_id IS NOT NULL OR n.cancelled_by_dispute IS NOT NULL),
+        keys AS MATERIALIZED (SELECT DISTINCT tenant_id, case_id, debtor_id, currency FROM changed WHERE case_id IS NOT NULL),
+        locked AS (SELECT 1 FROM cobranza.collection_case c
+                     JOIN keys k ON c.tenant_id = k.tenant_id AND c.id = k.case_id AND c.debtor_id = k.debtor_id AND c.currency = k.currency
+                      FOR KEY SHARE OF c),
+        disputes AS MATERIALIZED (SELECT DISTINCT tenant_id, cancelled_by_dispute AS id FROM changed WHERE cancelled_by_dispute IS NOT NULL),
+        locked_disputes AS (SELECT 1 FROM cobranza.dispute d JOIN disputes k ON d.tenant_id = k.tenant_id AND d.id = k.id
+                             FOR KEY SHARE OF d)
+        SELECT (SELECT count(*) FROM keys) + (SELECT count(*) FROM disputes),
+               (SELECT count(*) FROM locked) + (SELECT count(*) FROM locked_disputes)
+          INTO v_keys, v_locked;
+    ELSE
+        WITH changed AS MATERIALIZED (
+            SELECT n.tenant_id, n.case_id, n.debtor_id, n.currency, n.cancelled_by_dispute
+              FROM new_rows n
+             WHERE (n.case_id IS NOT NULL OR n.cancelled_by_dispute IS NOT NULL)
+               AND NOT EXISTS (
+                    SELECT 1 FROM old_rows o
+                     WHERE o.tenant_id = n.tenant_id AND o.id = n.id AND o.debtor_id = n.debtor_id AND o.currency = n.currency
+                       AND o.case_id IS NOT DISTINCT FROM n.case_id
+                       AND o.cancelled_by_dispute IS NOT DISTINCT FROM n.cancelled_by_dispute)),
+        keys AS MATERIALIZED (SELECT DISTINCT tenant_id, case_id, debtor_id, currency FROM changed WHERE case_id IS NOT NULL),
+        locked AS (SELECT 1 FROM cobranza.collection_case c
+                     JOIN keys k ON c.tenant_id = k.tenant_id AND c.id = k.case_id AND c.debtor_id = k.debtor_id AND c.currency = k.currency
+                      FOR KEY SHARE OF c),
+        disputes AS MATERIALIZED (SELECT DISTINCT tenant_id, cancelled_by_dispute AS id FROM changed WHERE cancelled_by_dispute IS NOT NULL),
+        locked_disputes AS (SELECT 1 FROM cobranza.dispute d JOIN disputes k ON d.tenant_id = k.tenant_id AND d.id = k.id
+                             FOR KEY SHARE OF d)
+        SELECT (SELECT count(*) FROM keys) + (SELECT count(*) FROM disputes),
+               (SELECT count(*) FROM locked) + (SELECT count(*) FROM locked_disputes)
+          INTO v_keys, v_locked;
+    END IF;
+    IF v_locked = v_keys THEN
+        RETURN NULL;
+    END IF;
+    SELECT n.tenant_id, n.case_id, n.debtor_id, n.currency INTO v
+      FROM new_rows n
+     WHERE n.case_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM cobranza.collection_case c
+                        WHERE c.tenant_id = n.tenant_id AND c.id = n.case_id AND c.debtor_id = n.debtor_id AND c.currency = n.currency)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_case_fkey',
+            TABLE = 'invoice', SCHEMA = 'cobranza',
+            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_case_fkey"',
+            DETAIL = format('Key (tenant_id, case_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "collection_case".',
+                            v.tenant_id, v.case_id, v.debtor_id, v.currency);
+    END IF;
+    SELECT n.tenant_id, n.cancelled_by_dispute INTO v
+      FROM new_rows n
+     WHERE n.cancelled_by_dispute IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM cobranza.dispute d WHERE d.tenant_id = n.tenant_id AND d.id = n.cancelled_by_dispute)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_cancelled_by_dispute_fkey',
+            TABLE = 'invoice', SCHEMA = 'cobranza',
+            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_cancelled_by_dispute_fkey"',
+            DETAIL = format('Key (tenant_id, cancelled_by_dispute)=(%s, %s) is not present in table "dispute".',
+                            v.tenant_id, v.cancelled_by_dispute);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: invoice_case_referenced_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_case_referenced_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_constraint text := CASE TG_TABLE_NAME WHEN 'collection_case' THEN 'invoice_case_fkey'
+                                            ELSE 'invoice_cancelled_by_dispute_fkey' END;
+    v_key text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.invoice i
+                    WHERE CASE TG_TABLE_NAME WHEN 'collection_case' THEN i.case_id ELSE i.cancelled_by_dispute END IS NOT NULL) THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = 'cannot truncate a table referenced in a foreign key constraint',
+                DETAIL = format('Table "invoice" references "%s" (%s).', TG_TABLE_NAME, v_constraint);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'collection_case' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.invoice i
+                    WHERE i.tenant_id = OLD.tenant_id AND i.case_id = OLD.id AND i.debtor_id = OLD.debtor_id AND i.currency = OLD.currency) THEN
+            v_key := format('Key (tenant_id, id, debtor_id, currency)=(%s, %s, %s, %s)', OLD.tenant_id, OLD.id, OLD.debtor_id, OLD.currency);
+        END IF;
+    ELSE
+        IF EXISTS (SELECT 1 FROM cobranza.invoice i WHERE i.tenant_id = OLD.tenant_id AND i.cancelled_by_dispute = OLD.id) THEN
+            v_key := format('Key (tenant_id, id)=(%s, %s)', OLD.tenant_id, OLD.id);
+        END IF;
+    END IF;
+    IF v_key IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = v_constraint,
+            TABLE = TG_TABLE_NAME, SCHEMA = 'cobranza',
+            MESSAGE = format('update or delete on table "%s" violates foreign key constraint "%s" on table "invoice"',
+                             TG_TABLE_NAME, v_constraint),
+            DETAIL = v_key || ' is still referenced from table "invoice".';
+    END IF;
+    RETURN NULL;
 END
 $$;
 
@@ -4268,6 +4453,153 @@ BEGIN
 END
 $$;
 
+-- Name: submission_key_violation(text, text, text, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_key_violation(p_constraint text, p_columns text, p_values text, p_table text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = p_constraint,
+        TABLE = 'submission', SCHEMA = 'cobranza',
+        MESSAGE = format('insert or update on table "submission" violates foreign key constraint "%s"', p_constraint),
+        DETAIL = format('Key (%s)=(%s) is not present in table "%s".', p_columns, p_values, p_table);
+END
+$$;
+
+-- Name: submission_keys_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_keys_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v        record;
+    v_keys   bigint;
+    v_locked bigint;
+BEGIN
+    -- Each distinct key once: the parents that match are locked, and only if fewer match than
+    -- there are keys is one that does not named.
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, debtor_id FROM new_rows),
+    locked AS (SELECT 1 FROM cobranza.debtor d JOIN keys n ON d.tenant_id = n.tenant_id AND d.id = n.debtor_id
+                  FOR KEY SHARE OF d)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked <> v_keys THEN
+        SELECT n.tenant_id, n.debtor_id INTO v FROM new_rows n
+         WHERE NOT EXISTS (SELECT 1 FROM cobranza.debtor d WHERE d.tenant_id = n.tenant_id AND d.id = n.debtor_id)
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_debtor_fkey', 'tenant_id, debtor_id',
+                                                      format('%s, %s', v.tenant_id, v.debtor_id), 'debtor');
+        END IF;
+    END IF;
+
+    WITH keys AS MATERIALIZED (SELECT DISTINCT currency FROM new_rows),
+    locked AS (SELECT 1 FROM cobranza.currency c JOIN keys n ON c.code = n.currency FOR KEY SHARE OF c)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked <> v_keys THEN
+        SELECT n.currency INTO v FROM new_rows n
+         WHERE NOT EXISTS (SELECT 1 FROM cobranza.currency c WHERE c.code = n.currency)
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_currency_fkey', 'currency', v.currency::text, 'currency');
+        END IF;
+    END IF;
+
+    -- MATCH SIMPLE: a submission of no batch (`submit invoice`) has nothing to check.
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, batch_id FROM new_rows WHERE batch_id IS NOT NULL),
+    locked AS (SELECT 1 FROM cobranza.import_batch b JOIN keys n ON b.tenant_id = n.tenant_id AND b.id = n.batch_id
+                  FOR KEY SHARE OF b)
+    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    IF v_locked <> v_keys THEN
+        SELECT n.tenant_id, n.batch_id INTO v FROM new_rows n
+         WHERE n.batch_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM cobranza.import_batch b WHERE b.tenant_id = n.tenant_id AND b.id = n.batch_id)
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_batch_fkey', 'tenant_id, batch_id',
+                                                      format('%s, %s', v.tenant_id, v.batch_id), 'import_batch');
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: submission_keys_row_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_keys_row_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF (OLD.tenant_id, OLD.debtor_id) IS DISTINCT FROM (NEW.tenant_id, NEW.debtor_id) THEN
+        PERFORM 1 FROM cobranza.debtor d WHERE d.tenant_id = NEW.tenant_id AND d.id = NEW.debtor_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_debtor_fkey', 'tenant_id, debtor_id',
+                                                      format('%s, %s', NEW.tenant_id, NEW.debtor_id), 'debtor');
+        END IF;
+    END IF;
+    IF OLD.currency IS DISTINCT FROM NEW.currency THEN
+        PERFORM 1 FROM cobranza.currency c WHERE c.code = NEW.currency FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_currency_fkey', 'currency', NEW.currency::text, 'currency');
+        END IF;
+    END IF;
+    IF NEW.batch_id IS NOT NULL AND (OLD.tenant_id, OLD.batch_id) IS DISTINCT FROM (NEW.tenant_id, NEW.batch_id) THEN
+        PERFORM 1 FROM cobranza.import_batch b WHERE b.tenant_id = NEW.tenant_id AND b.id = NEW.batch_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM cobranza.submission_key_violation('submission_batch_fkey', 'tenant_id, batch_id',
+                                                      format('%s, %s', NEW.tenant_id, NEW.batch_id), 'import_batch');
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Name: submission_parent_referenced_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_parent_referenced_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_constraint text := CASE TG_TABLE_NAME WHEN 'debtor' THEN 'submission_debtor_fkey'
+                                            WHEN 'currency' THEN 'submission_currency_fkey'
+                                            ELSE 'submission_batch_fkey' END;
+    v_key text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.submission) THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = 'cannot truncate a table referenced in a foreign key constraint',
+                DETAIL = format('Table "submission" references "%s" (%s).', TG_TABLE_NAME, v_constraint);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'debtor' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.submission s WHERE s.tenant_id = OLD.tenant_id AND s.debtor_id = OLD.id) THEN
+            v_key := format('Key (tenant_id, id)=(%s, %s)', OLD.tenant_id, OLD.id);
+        END IF;
+    ELSIF TG_TABLE_NAME = 'currency' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.submission s WHERE s.currency = OLD.code) THEN
+            v_key := format('Key (code)=(%s)', OLD.code);
+        END IF;
+    ELSE
+        IF EXISTS (SELECT 1 FROM cobranza.submission s WHERE s.tenant_id = OLD.tenant_id AND s.batch_id = OLD.id) THEN
+            v_key := format('Key (tenant_id, id)=(%s, %s)', OLD.tenant_id, OLD.id);
+        END IF;
+    END IF;
+    IF v_key IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = v_constraint,
+            TABLE = TG_TABLE_NAME, SCHEMA = 'cobranza',
+            MESSAGE = format('update or delete on table "%s" violates foreign key constraint "%s" on table "submission"',
+                             TG_TABLE_NAME, v_constraint),
+            DETAIL = v_key || ' is still referenced from table "submission".';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Name: submission_referenced_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.submission_referenced_check() RETURNS trigger
@@ -4335,6 +4667,31 @@ BEGIN
     RETURN false;
 END
 $_$;
+
+-- Name: tenant_debtor_referenced_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.tenant_debtor_referenced_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM cobranza.debtor) THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = 'cannot truncate a table referenced in a foreign key constraint',
+                DETAIL = 'Table "debtor" references "tenant" (debtor_tenant_country_fkey).';
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF EXISTS (SELECT 1 FROM cobranza.debtor d WHERE d.tenant_id = OLD.id AND d.country = OLD.country) THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'debtor_tenant_country_fkey',
+            TABLE = 'tenant', SCHEMA = 'cobranza',
+            MESSAGE = 'update or delete on table "tenant" violates foreign key constraint "debtor_tenant_country_fkey" on table "debtor"',
+            DETAIL = format('Key (id, country)=(%s, %s) is still referenced from table "debtor".', OLD.id, OLD.country);
+    END IF;
+    RETURN NULL;
+END
+$$;
 
 -- Name: tenant_identity_fixed(); Type: FUNCTION; Schema: cobranza
 
@@ -6492,6 +6849,18 @@ CREATE TRIGGER collection_case_closed_withdrawal AFTER UPDATE OF stage ON cobran
 
 CREATE TRIGGER collection_case_insert_check BEFORE INSERT ON cobranza.collection_case FOR EACH ROW EXECUTE FUNCTION cobranza.case_insert_check();
 
+-- Name: collection_case collection_case_invoice_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER collection_case_invoice_referenced_delete AFTER DELETE ON cobranza.collection_case FOR EACH ROW EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
+-- Name: collection_case collection_case_invoice_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER collection_case_invoice_referenced_truncate BEFORE TRUNCATE ON cobranza.collection_case FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
+-- Name: collection_case collection_case_invoice_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER collection_case_invoice_referenced_update AFTER UPDATE OF tenant_id, id, debtor_id, currency ON cobranza.collection_case FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id)) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency))) EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
 -- Name: collection_case collection_case_kept; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER collection_case_kept BEFORE DELETE OR TRUNCATE ON cobranza.collection_case FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_key_change('a case is closed, never deleted');
@@ -6544,6 +6913,18 @@ CREATE TRIGGER court_cost_audit_insert AFTER INSERT ON cobranza.court_cost REFER
 
 CREATE TRIGGER court_cost_prepare BEFORE INSERT ON cobranza.court_cost FOR EACH ROW EXECUTE FUNCTION cobranza.court_cost_prepare();
 
+-- Name: currency currency_submission_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER currency_submission_referenced_delete AFTER DELETE ON cobranza.currency FOR EACH ROW EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: currency currency_submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER currency_submission_referenced_truncate BEFORE TRUNCATE ON cobranza.currency FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: currency currency_submission_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER currency_submission_referenced_update AFTER UPDATE OF code ON cobranza.currency FOR EACH ROW WHEN ((old.code IS DISTINCT FROM new.code)) EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
 -- Name: debtor debtor_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER debtor_audit AFTER DELETE OR UPDATE ON cobranza.debtor FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -6564,6 +6945,26 @@ CREATE TRIGGER debtor_key_kept BEFORE UPDATE OF tenant_id, id ON cobranza.debtor
 
 CREATE TRIGGER debtor_opt_out_audit AFTER INSERT OR DELETE ON cobranza.debtor_opt_out FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
 
+-- Name: debtor debtor_submission_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_submission_referenced_delete AFTER DELETE ON cobranza.debtor FOR EACH ROW EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: debtor debtor_submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_submission_referenced_truncate BEFORE TRUNCATE ON cobranza.debtor FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: debtor debtor_submission_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_submission_referenced_update AFTER UPDATE OF tenant_id, id ON cobranza.debtor FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id))) EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: debtor debtor_tenant_insert_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_tenant_insert_check AFTER INSERT ON cobranza.debtor REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.debtor_tenant_check();
+
+-- Name: debtor debtor_tenant_update_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER debtor_tenant_update_check AFTER UPDATE OF tenant_id, country ON cobranza.debtor FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.country IS DISTINCT FROM new.country))) EXECUTE FUNCTION cobranza.debtor_tenant_check();
+
 -- Name: dispute dispute_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER dispute_audit AFTER UPDATE ON cobranza.dispute FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
@@ -6579,6 +6980,18 @@ CREATE TRIGGER dispute_invoice_added AFTER INSERT ON cobranza.dispute_invoice FO
 -- Name: dispute_invoice dispute_invoice_append_only; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER dispute_invoice_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.dispute_invoice FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('what a dispute covered is history');
+
+-- Name: dispute dispute_invoice_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER dispute_invoice_referenced_delete AFTER DELETE ON cobranza.dispute FOR EACH ROW EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
+-- Name: dispute dispute_invoice_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER dispute_invoice_referenced_truncate BEFORE TRUNCATE ON cobranza.dispute FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
+
+-- Name: dispute dispute_invoice_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER dispute_invoice_referenced_update AFTER UPDATE OF tenant_id, id ON cobranza.dispute FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id))) EXECUTE FUNCTION cobranza.invoice_case_referenced_check();
 
 -- Name: dispute dispute_no_delete; Type: TRIGGER; Schema: cobranza
 
@@ -6636,6 +7049,18 @@ CREATE TRIGGER import_batch_number BEFORE INSERT ON cobranza.import_batch FOR EA
 
 CREATE TRIGGER import_batch_numbers_drawn AFTER INSERT ON cobranza.import_batch REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.client_numbers_drawn();
 
+-- Name: import_batch import_batch_submission_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER import_batch_submission_referenced_delete AFTER DELETE ON cobranza.import_batch FOR EACH ROW EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: import_batch import_batch_submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER import_batch_submission_referenced_truncate BEFORE TRUNCATE ON cobranza.import_batch FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
+-- Name: import_batch import_batch_submission_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER import_batch_submission_referenced_update AFTER UPDATE OF tenant_id, id ON cobranza.import_batch FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id))) EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
+
 -- Name: instalment instalment_append_only; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER instalment_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.instalment FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('a new agreement replaces one in default');
@@ -6659,6 +7084,14 @@ CREATE TRIGGER invoice_cancelled AFTER UPDATE OF cancel_reason ON cobranza.invoi
 -- Name: invoice invoice_cancelling; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER invoice_cancelling BEFORE UPDATE ON cobranza.invoice FOR EACH ROW EXECUTE FUNCTION cobranza.invoice_cancelling();
+
+-- Name: invoice invoice_case_keys_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_case_keys_insert AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_case_keys_check();
+
+-- Name: invoice invoice_case_keys_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_case_keys_update AFTER UPDATE ON cobranza.invoice REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_case_keys_check();
 
 -- Name: invoice invoice_client_pending_check; Type: TRIGGER; Schema: cobranza
 
@@ -6944,6 +7377,14 @@ CREATE TRIGGER submission_audit AFTER DELETE OR UPDATE ON cobranza.submission FO
 
 CREATE TRIGGER submission_audit_insert AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
+-- Name: submission submission_keys_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_keys_check AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_keys_check();
+
+-- Name: submission submission_keys_update_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_keys_update_check AFTER UPDATE OF tenant_id, debtor_id, currency, batch_id ON cobranza.submission FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency)) OR (old.batch_id IS DISTINCT FROM new.batch_id))) EXECUTE FUNCTION cobranza.submission_keys_row_check();
+
 -- Name: submission submission_number; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER submission_number BEFORE INSERT ON cobranza.submission FOR EACH ROW EXECUTE FUNCTION cobranza.client_number();
@@ -6967,6 +7408,18 @@ CREATE TRIGGER submission_referenced_update AFTER UPDATE OF tenant_id, id, debto
 -- Name: tenant tenant_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER tenant_audit AFTER INSERT OR DELETE OR UPDATE ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
+
+-- Name: tenant tenant_debtor_referenced_delete; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER tenant_debtor_referenced_delete AFTER DELETE ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.tenant_debtor_referenced_check();
+
+-- Name: tenant tenant_debtor_referenced_truncate; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER tenant_debtor_referenced_truncate BEFORE TRUNCATE ON cobranza.tenant FOR EACH STATEMENT EXECUTE FUNCTION cobranza.tenant_debtor_referenced_check();
+
+-- Name: tenant tenant_debtor_referenced_update; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER tenant_debtor_referenced_update AFTER UPDATE OF id, country ON cobranza.tenant FOR EACH ROW WHEN (((old.id IS DISTINCT FROM new.id) OR (old.country IS DISTINCT FROM new.country))) EXECUTE FUNCTION cobranza.tenant_debtor_referenced_check();
 
 -- Name: tenant tenant_identity_fixed; Type: TRIGGER; Schema: cobranza
 
@@ -7057,16 +7510,6 @@ ALTER TABLE ONLY cobranza.court_cost
 ALTER TABLE ONLY cobranza.debtor_opt_out
     ADD CONSTRAINT debtor_opt_out_debtor_fkey FOREIGN KEY (tenant_id, debtor_id) REFERENCES cobranza.debtor(tenant_id, id);
 
--- Name: debtor debtor_tenant_country_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.debtor
-    ADD CONSTRAINT debtor_tenant_country_fkey FOREIGN KEY (tenant_id, country) REFERENCES cobranza.tenant(id, country);
-
--- Name: debtor debtor_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.debtor
-    ADD CONSTRAINT debtor_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
-
 -- Name: dispute dispute_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.dispute
@@ -7116,16 +7559,6 @@ ALTER TABLE ONLY cobranza.import_batch
 
 ALTER TABLE ONLY cobranza.instalment
     ADD CONSTRAINT instalment_agreement_fkey FOREIGN KEY (tenant_id, agreement_id) REFERENCES cobranza.payment_agreement(tenant_id, id);
-
--- Name: invoice invoice_cancelled_by_dispute_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.invoice
-    ADD CONSTRAINT invoice_cancelled_by_dispute_fkey FOREIGN KEY (tenant_id, cancelled_by_dispute) REFERENCES cobranza.dispute(tenant_id, id);
-
--- Name: invoice invoice_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.invoice
-    ADD CONSTRAINT invoice_case_fkey FOREIGN KEY (tenant_id, case_id, debtor_id, currency) REFERENCES cobranza.collection_case(tenant_id, id, debtor_id, currency);
 
 -- Name: judicial_referral judicial_referral_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -7227,30 +7660,10 @@ ALTER TABLE ONLY cobranza.strategy_decision
 ALTER TABLE ONLY cobranza.strategy_step
     ADD CONSTRAINT strategy_step_strategy_fkey FOREIGN KEY (strategy_id) REFERENCES cobranza.strategy(id);
 
--- Name: submission submission_batch_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.submission
-    ADD CONSTRAINT submission_batch_fkey FOREIGN KEY (tenant_id, batch_id) REFERENCES cobranza.import_batch(tenant_id, id);
-
 -- Name: submission submission_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.submission
     ADD CONSTRAINT submission_case_fkey FOREIGN KEY (tenant_id, case_id, debtor_id, currency) REFERENCES cobranza.collection_case(tenant_id, id, debtor_id, currency);
-
--- Name: submission submission_currency_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.submission
-    ADD CONSTRAINT submission_currency_fkey FOREIGN KEY (currency) REFERENCES cobranza.currency(code);
-
--- Name: submission submission_debtor_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.submission
-    ADD CONSTRAINT submission_debtor_fkey FOREIGN KEY (tenant_id, debtor_id) REFERENCES cobranza.debtor(tenant_id, id);
-
--- Name: submission submission_tenant_fkey; Type: FK CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.submission
-    ADD CONSTRAINT submission_tenant_fkey FOREIGN KEY (tenant_id) REFERENCES cobranza.tenant(id);
 
 -- Name: tenant tenant_currency_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
@@ -7485,6 +7898,10 @@ CREATE POLICY debtor_opt_out_owner_read ON cobranza.debtor_opt_out FOR SELECT TO
 
 CREATE POLICY debtor_opt_out_staff_all ON cobranza.debtor_opt_out TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
+-- Name: debtor debtor_owner_lock; Type: POLICY; Schema: cobranza
+
+CREATE POLICY debtor_owner_lock ON cobranza.debtor FOR UPDATE TO cobranza_owner USING (true);
+
 -- Name: debtor debtor_owner_read; Type: POLICY; Schema: cobranza
 
 CREATE POLICY debtor_owner_read ON cobranza.debtor FOR SELECT TO cobranza_owner USING (true);
@@ -7562,6 +7979,14 @@ CREATE POLICY import_batch_client_insert ON cobranza.import_batch FOR INSERT TO 
 -- Name: import_batch import_batch_client_read; Type: POLICY; Schema: cobranza
 
 CREATE POLICY import_batch_client_read ON cobranza.import_batch FOR SELECT TO cobranza_client USING ((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)));
+
+-- Name: import_batch import_batch_owner_lock; Type: POLICY; Schema: cobranza
+
+CREATE POLICY import_batch_owner_lock ON cobranza.import_batch FOR UPDATE TO cobranza_owner USING (true);
+
+-- Name: import_batch import_batch_owner_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY import_batch_owner_read ON cobranza.import_batch FOR SELECT TO cobranza_owner USING (true);
 
 -- Name: import_batch import_batch_staff_all; Type: POLICY; Schema: cobranza
 
@@ -8228,6 +8653,14 @@ REVOKE ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id tex
 GRANT ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.debtor_history(p_country character, p_tax_id text) TO cobranza_collector;
 
+-- Name: FUNCTION debtor_tenant_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.debtor_tenant_check() FROM PUBLIC;
+
+-- Name: FUNCTION debtor_tenant_violation(p_tenant bigint, p_country text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.debtor_tenant_violation(p_tenant bigint, p_country text) FROM PUBLIC;
+
 -- Name: FUNCTION debtor_time_zone(p_country text, p_time_zone text); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) FROM PUBLIC;
@@ -8306,6 +8739,14 @@ GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_admi
 GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_client;
+
+-- Name: FUNCTION invoice_case_keys_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_case_keys_check() FROM PUBLIC;
+
+-- Name: FUNCTION invoice_case_referenced_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_case_referenced_check() FROM PUBLIC;
 
 -- Name: FUNCTION invoice_client_pending_check(); Type: ACL; Schema: cobranza
 
@@ -8628,9 +9069,29 @@ REVOKE ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) FROM PU
 GRANT ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) TO cobranza_admin;
 GRANT ALL ON FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) TO cobranza_collector;
 
+-- Name: FUNCTION submission_key_violation(p_constraint text, p_columns text, p_values text, p_table text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_key_violation(p_constraint text, p_columns text, p_values text, p_table text) FROM PUBLIC;
+
+-- Name: FUNCTION submission_keys_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_keys_check() FROM PUBLIC;
+
+-- Name: FUNCTION submission_keys_row_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_keys_row_check() FROM PUBLIC;
+
+-- Name: FUNCTION submission_parent_referenced_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.submission_parent_referenced_check() FROM PUBLIC;
+
 -- Name: FUNCTION submission_referenced_check(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.submission_referenced_check() FROM PUBLIC;
+
+-- Name: FUNCTION tenant_debtor_referenced_check(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.tenant_debtor_referenced_check() FROM PUBLIC;
 
 -- Name: FUNCTION tenant_identity_fixed(); Type: ACL; Schema: cobranza
 

@@ -236,3 +236,20 @@ struct PlacementTests {
         #expect(problems)
     }
 }
+
+@Suite("Placement header positions")
+struct PlacementHeaderPositionTests {
+    /// `validate` finds fields by `Column`, not by name: each column must be the header's column
+    /// of that name, wherever the file puts it, and absent when the file has no such column.
+    @Test func everyKnownColumnIsFoundWhereTheHeaderPutsIt() throws {
+        let names = PlacementHeader.required + PlacementHeader.optional
+        #expect(PlacementHeader.Column.allCases.map(\.name) == names)
+        let header = try PlacementHeader(names.reversed())
+        for column in PlacementHeader.Column.allCases {
+            #expect(header.position(column) == names.count - 1 - column.rawValue, "\(column)")
+        }
+        let required = try PlacementHeader(["amount", "due", "issued", "number", "debtor_name", "debtor_tax_id"])
+        #expect(required.position(.amount) == 0 && required.position(.debtorTaxID) == 5)
+        #expect(required.position(.note) == nil && required.position(.currency) == nil)
+    }
+}
