@@ -44,10 +44,9 @@ struct DebtorTenantKeyTests {
         #expect(error?.constraint == "debtor_tenant_country_fkey", "\(String(describing: error))")
         let id: Int64 = try ana.query("INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name) VALUES ($1, 'CL', $2, 'Uno') RETURNING id",
                                       [tenant, TestCluster.randomRUT()]).first!.decode("id")
-        // Moved to no tenant, as only the owner could.
+        // Not even the owner moves a debtor to another tenant: a debtor keeps its key (0106).
         let moved = refusal { try db.asSuperuser { _ = try $0.query("UPDATE cobranza.debtor SET tenant_id = 999999 WHERE id = $1", [id]) } }
-        #expect(moved?.sqlState == .foreignKeyViolation, "\(String(describing: moved))")
-        #expect(moved?.constraint == "debtor_tenant_country_fkey", "\(String(describing: moved))")
+        #expect(moved?.sqlState == .insufficientPrivilege, "\(String(describing: moved))")
     }
 
     @Test func aTenantWithDebtorsCannotBeRemoved() throws {
@@ -63,9 +62,10 @@ struct DebtorTenantKeyTests {
             do { try su.query("DELETE FROM cobranza.tenant WHERE id = $1", [tenant]) } catch { refused = error as? PostgresError }
             #expect(refused?.sqlState == .foreignKeyViolation, "\(String(describing: refused))")
             #expect(refused?.constraint == "debtor_tenant_country_fkey", "\(String(describing: refused))")
-            // Without its debtor it goes.
-            try su.query("DELETE FROM cobranza.debtor WHERE tenant_id = $1", [tenant])
-            try su.query("DELETE FROM cobranza.tenant WHERE id = $1", [tenant])
+            // And a debtor is never deleted (0106), so neither is a tenant that has one.
+            var kept: PostgresError?
+            do { try su.query("DELETE FROM cobranza.debtor WHERE tenant_id = $1", [tenant]) } catch { kept = error as? PostgresError }
+            #expect(kept?.sqlState == .insufficientPrivilege, "\(String(describing: kept))")
         }
     }
 }

@@ -118,18 +118,20 @@ struct InvoiceCaseKeysTests {
     @Test func theOwnerCannotRemoveOrReKeyACaseAnInvoicePointsAt() throws {
         try insert(ana, 0, cases: [cases[0]])
         try db.asSuperuser { su in
-            for sql in ["DELETE FROM cobranza.collection_case WHERE id = $1",
-                        "UPDATE cobranza.collection_case SET currency = 'USD' WHERE id = $1"] {
-                var refused: PostgresError?
-                do { try su.query(sql, [cases[0]]) } catch { refused = error as? PostgresError }
-                #expect(refused?.sqlState == .foreignKeyViolation, "\(sql): \(String(describing: refused))")
-                #expect(refused?.constraint == "invoice_case_fkey", "\(sql): \(String(describing: refused))")
+            // The case's currency is part of the invoice's key to it.
+            var refused: PostgresError?
+            do { try su.query("UPDATE cobranza.collection_case SET currency = 'USD' WHERE id = $1", [cases[0]]) } catch { refused = error as? PostgresError }
+            #expect(refused?.sqlState == .foreignKeyViolation, "\(String(describing: refused))")
+            #expect(refused?.constraint == "invoice_case_fkey", "\(String(describing: refused))")
+            // A case is never deleted, pointed at or not (0106), nor truncated.
+            for id in [cases[0], cases[1]] {
+                var kept: PostgresError?
+                do { try su.query("DELETE FROM cobranza.collection_case WHERE id = $1", [id]) } catch { kept = error as? PostgresError }
+                #expect(kept?.sqlState == .insufficientPrivilege, "\(String(describing: kept))")
             }
             var truncate: (any Error)?
             do { try su.query("TRUNCATE cobranza.collection_case CASCADE") } catch { truncate = error }
             #expect(truncate != nil)
-            // One nobody points at goes.
-            try su.query("DELETE FROM cobranza.collection_case WHERE id = $1", [cases[1]])
         }
         #expect(try invoices() == 1)
     }
