@@ -38,11 +38,10 @@ struct RunWritesTests {
     }
 
     /// A message as staff write one with plain SQL; `key` unique unless given.
-    func message(tenant: Int64? = nil, caseID: Int64? = nil, debtor: Int64? = nil, step: Int64?? = nil, key: String? = nil) -> String {
-        let step = step ?? written.step
-        return """
+    func message(tenant: Int64? = nil, caseID: Int64? = nil, debtor: Int64? = nil, step: Int64? = nil, key: String? = nil) -> String {
+        """
             INSERT INTO cobranza.outbound_message (tenant_id, case_id, debtor_id, step_id, channel, address, subject, body, idempotency_key)
-            VALUES (\(tenant ?? written.tenant), \(caseID ?? written.caseID), \(debtor ?? written.debtor), \(step.map(String.init) ?? "NULL"),
+            VALUES (\(tenant ?? written.tenant), \(caseID ?? written.caseID), \(debtor ?? written.debtor), \(step ?? written.step),
                     'email', 'pagos@example.cl', 'Aviso', 'Texto', '\(key ?? "k-\(TestCluster.uniqueSuffix())")')
             """
     }
