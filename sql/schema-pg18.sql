@@ -2322,19 +2322,16 @@ CREATE FUNCTION cobranza.invoice_submission_check() RETURNS trigger
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
 DECLARE
-    v        record;
-    v_keys   bigint;
-    v_locked bigint;
+    v       record;
+    v_keys  bigint;
+    v_found bigint;
 BEGIN
-    -- Each distinct key once (a placement has ten invoices a submission): the submissions that
-    -- match are locked, and only if fewer match than there are keys is one that does not named.
-    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, submission_id, debtor_id, currency FROM new_rows),
-    locked AS (
-        SELECT 1 FROM cobranza.submission s
-          JOIN keys n ON s.tenant_id = n.tenant_id AND s.id = n.submission_id AND s.debtor_id = n.debtor_id AND s.currency = n.currency
-           FOR KEY SHARE OF s)
-    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
-    IF v_locked = v_keys THEN
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, submission_id, debtor_id, currency FROM new_rows)
+    SELECT (SELECT count(*) FROM keys),
+           (SELECT count(*) FROM cobranza.submission s
+              JOIN keys n ON s.tenant_id = n.tenant_id AND s.id = n.submission_id AND s.debtor_id = n.debtor_id AND s.currency = n.currency)
+      INTO v_keys, v_found;
+    IF v_found = v_keys THEN
         RETURN NULL;
     END IF;
     SELECT n.tenant_id, n.submission_id, n.debtor_id, n.currency INTO v
@@ -2362,8 +2359,7 @@ CREATE FUNCTION cobranza.invoice_submission_row_check() RETURNS trigger
     AS $$
 BEGIN
     PERFORM 1 FROM cobranza.submission s
-     WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id AND s.debtor_id = NEW.debtor_id AND s.currency = NEW.currency
-       FOR KEY SHARE;
+     WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id AND s.debtor_id = NEW.debtor_id AND s.currency = NEW.currency;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
             TABLE = 'invoice', SCHEMA = 'cobranza',
@@ -2382,6 +2378,7 @@ CREATE FUNCTION cobranza.invoice_totals_bound() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET enable_bitmapscan TO 'off'
     SET enable_sort TO 'off'
+    SET enable_indexscan TO 'on'
     AS $$
 DECLARE
     v            record;
@@ -2390,9 +2387,11 @@ DECLARE
     v_tenant_top bigint;
     v_low        bigint;
     v_high       bigint;
+    v_cased      bigint;
+    v_over       boolean;
 BEGIN
-    SELECT count(*), min(tenant_id), max(tenant_id), min(submission_id), max(submission_id)
-      INTO v_rows, v_tenant, v_tenant_top, v_low, v_high
+    SELECT count(*), min(tenant_id), max(tenant_id), min(submission_id), max(submission_id), count(case_id)
+      INTO v_rows, v_tenant, v_tenant_top, v_low, v_high, v_cased
       FROM new_rows;
     IF v_rows = 0 THEN
         RETURN NULL;
@@ -2401,6 +2400,7 @@ BEGIN
         -- One scan of the range, summed by submission with no join (a join planned on a fresh
         -- table's missing statistics ran as a nested loop over the statement's rows); only a
         -- submission over the bound is then looked for among the rows written.
+        PERFORM set_config('enable_bitmapscan', 'on', true), set_config('enable_indexscan', 'off', true);
         SELECT 'submission ' || g.submission_id AS what, g.currency INTO v
           FROM (SELECT i.submission_id, min(i.currency) AS currency
                   FROM cobranza.invoice i
@@ -2409,22 +2409,27 @@ BEGIN
                 HAVING sum(i.amount) > 1000000000000000) g
          WHERE EXISTS (SELECT 1 FROM new_rows n WHERE n.submission_id = g.submission_id)
          LIMIT 1;
+        v_over := FOUND;
+        PERFORM set_config('enable_bitmapscan', 'off', true), set_config('enable_indexscan', 'on', true);
     ELSE
         SELECT 'submission ' || n.submission_id AS what, n.currency INTO v
           FROM (SELECT DISTINCT tenant_id, submission_id, currency FROM new_rows) n
          WHERE (SELECT sum(i.amount) FROM cobranza.invoice i
                  WHERE i.tenant_id = n.tenant_id AND i.submission_id = n.submission_id) > 1000000000000000
          LIMIT 1;
+        v_over := FOUND;
     END IF;
-    IF NOT FOUND THEN
+    -- A placement's invoices join no case: their rows are not read again to find none.
+    IF NOT v_over AND v_cased > 0 THEN
         SELECT 'case ' || c.number AS what, c.currency INTO v
           FROM (SELECT DISTINCT tenant_id, case_id FROM new_rows WHERE case_id IS NOT NULL) n
           JOIN cobranza.collection_case c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
          WHERE (SELECT sum(i.amount) FROM cobranza.invoice i
                  WHERE i.tenant_id = n.tenant_id AND i.case_id = n.case_id) > 1000000000000000
          LIMIT 1;
+        v_over := FOUND;
     END IF;
-    IF FOUND THEN
+    IF v_over THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', COLUMN = 'amount',
             MESSAGE = format('amount: the invoices of %s would add up to more than %s, the most one submission or case holds',
                              v.what, cobranza.format_money(1000000000000000, v.currency));
@@ -4478,12 +4483,11 @@ DECLARE
     v_keys   bigint;
     v_locked bigint;
 BEGIN
-    -- Each distinct key once: the parents that match are locked, and only if fewer match than
-    -- there are keys is one that does not named.
-    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, debtor_id FROM new_rows),
-    locked AS (SELECT 1 FROM cobranza.debtor d JOIN keys n ON d.tenant_id = n.tenant_id AND d.id = n.debtor_id
-                  FOR KEY SHARE OF d)
-    SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM locked) INTO v_keys, v_locked;
+    -- Debtors are kept (0106): found is enough.
+    WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, debtor_id FROM new_rows)
+    SELECT (SELECT count(*) FROM keys),
+           (SELECT count(*) FROM cobranza.debtor d JOIN keys n ON d.tenant_id = n.tenant_id AND d.id = n.debtor_id)
+      INTO v_keys, v_locked;
     IF v_locked <> v_keys THEN
         SELECT n.tenant_id, n.debtor_id INTO v FROM new_rows n
          WHERE NOT EXISTS (SELECT 1 FROM cobranza.debtor d WHERE d.tenant_id = n.tenant_id AND d.id = n.debtor_id)
@@ -4533,7 +4537,7 @@ CREATE FUNCTION cobranza.submission_keys_row_check() RETURNS trigger
     AS $$
 BEGIN
     IF (OLD.tenant_id, OLD.debtor_id) IS DISTINCT FROM (NEW.tenant_id, NEW.debtor_id) THEN
-        PERFORM 1 FROM cobranza.debtor d WHERE d.tenant_id = NEW.tenant_id AND d.id = NEW.debtor_id FOR KEY SHARE;
+        PERFORM 1 FROM cobranza.debtor d WHERE d.tenant_id = NEW.tenant_id AND d.id = NEW.debtor_id;
         IF NOT FOUND THEN
             PERFORM cobranza.submission_key_violation('submission_debtor_fkey', 'tenant_id, debtor_id',
                                                       format('%s, %s', NEW.tenant_id, NEW.debtor_id), 'debtor');
@@ -4595,34 +4599,6 @@ BEGIN
             MESSAGE = format('update or delete on table "%s" violates foreign key constraint "%s" on table "submission"',
                              TG_TABLE_NAME, v_constraint),
             DETAIL = v_key || ' is still referenced from table "submission".';
-    END IF;
-    RETURN NULL;
-END
-$$;
-
--- Name: submission_referenced_check(); Type: FUNCTION; Schema: cobranza
-
-CREATE FUNCTION cobranza.submission_referenced_check() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
-    AS $$
-BEGIN
-    IF TG_OP = 'TRUNCATE' THEN
-        IF EXISTS (SELECT 1 FROM cobranza.invoice) THEN
-            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-                MESSAGE = 'cannot truncate a table referenced in a foreign key constraint',
-                DETAIL = 'Table "invoice" references "submission" (invoice_submission_fkey).';
-        END IF;
-        RETURN NULL;
-    END IF;
-    IF EXISTS (SELECT 1 FROM cobranza.invoice i
-                WHERE i.tenant_id = OLD.tenant_id AND i.submission_id = OLD.id
-                  AND i.debtor_id = OLD.debtor_id AND i.currency = OLD.currency) THEN
-        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
-            TABLE = 'submission', SCHEMA = 'cobranza',
-            MESSAGE = 'update or delete on table "submission" violates foreign key constraint "invoice_submission_fkey" on table "invoice"',
-            DETAIL = format('Key (tenant_id, id, debtor_id, currency)=(%s, %s, %s, %s) is still referenced from table "invoice".',
-                            OLD.tenant_id, OLD.id, OLD.debtor_id, OLD.currency);
     END IF;
     RETURN NULL;
 END
@@ -5165,7 +5141,7 @@ CREATE TABLE cobranza.debtor (
     CONSTRAINT debtor_region_text CHECK (cobranza.single_line(region, 'region'::text)),
     CONSTRAINT debtor_salutation_check CHECK ((salutation = ANY (ARRAY['señor'::text, 'señora'::text]))),
     CONSTRAINT debtor_salutation_text CHECK (cobranza.single_line(salutation, 'salutation'::text)),
-    CONSTRAINT debtor_tax_id_check CHECK ((tax_id ~ '^[A-Z0-9&Ñ-]{5,20}$'::text)),
+    CONSTRAINT debtor_tax_id_check CHECK (((tax_id ~ '^[A-Z0-9&Ñ-]+$'::text) AND ((length(tax_id) >= 5) AND (length(tax_id) <= 20)))),
     CONSTRAINT debtor_tax_id_text CHECK (cobranza.single_line(tax_id, 'tax_id'::text)),
     CONSTRAINT debtor_tax_id_valid_check CHECK (cobranza.tax_id_is_valid((country)::text, tax_id)),
     CONSTRAINT debtor_time_zone_check CHECK ((((country = 'CL'::bpchar) AND (time_zone = ANY (ARRAY['America/Santiago'::text, 'America/Punta_Arenas'::text]))) OR ((country = 'CO'::bpchar) AND (time_zone = 'America/Bogota'::text)) OR ((country = 'MX'::bpchar) AND (time_zone = ANY (ARRAY['America/Mexico_City'::text, 'America/Cancun'::text, 'America/Monterrey'::text, 'America/Chihuahua'::text, 'America/Hermosillo'::text, 'America/Mazatlan'::text, 'America/Tijuana'::text]))))),
@@ -6539,11 +6515,6 @@ ALTER TABLE ONLY cobranza.strategy_step
 ALTER TABLE ONLY cobranza.submission
     ADD CONSTRAINT submission_pkey PRIMARY KEY (tenant_id, id);
 
--- Name: submission submission_tenant_id_id_debtor_id_currency_key; Type: CONSTRAINT; Schema: cobranza
-
-ALTER TABLE ONLY cobranza.submission
-    ADD CONSTRAINT submission_tenant_id_id_debtor_id_currency_key UNIQUE (tenant_id, id, debtor_id, currency);
-
 -- Name: submission submission_tenant_id_number_key; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.submission
@@ -6944,18 +6915,6 @@ CREATE TRIGGER debtor_key_kept BEFORE UPDATE OF tenant_id, id ON cobranza.debtor
 -- Name: debtor_opt_out debtor_opt_out_audit; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER debtor_opt_out_audit AFTER INSERT OR DELETE ON cobranza.debtor_opt_out FOR EACH ROW EXECUTE FUNCTION cobranza.audit();
-
--- Name: debtor debtor_submission_referenced_delete; Type: TRIGGER; Schema: cobranza
-
-CREATE TRIGGER debtor_submission_referenced_delete AFTER DELETE ON cobranza.debtor FOR EACH ROW EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
-
--- Name: debtor debtor_submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
-
-CREATE TRIGGER debtor_submission_referenced_truncate BEFORE TRUNCATE ON cobranza.debtor FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
-
--- Name: debtor debtor_submission_referenced_update; Type: TRIGGER; Schema: cobranza
-
-CREATE TRIGGER debtor_submission_referenced_update AFTER UPDATE OF tenant_id, id ON cobranza.debtor FOR EACH ROW WHEN (((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id))) EXECUTE FUNCTION cobranza.submission_parent_referenced_check();
 
 -- Name: debtor debtor_tenant_insert_check; Type: TRIGGER; Schema: cobranza
 
@@ -7377,6 +7336,14 @@ CREATE TRIGGER submission_audit AFTER DELETE OR UPDATE ON cobranza.submission FO
 
 CREATE TRIGGER submission_audit_insert AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
+-- Name: submission submission_kept; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_kept BEFORE DELETE OR TRUNCATE ON cobranza.submission FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_key_change('a submission is rejected, never deleted');
+
+-- Name: submission submission_key_kept; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_key_kept BEFORE UPDATE OF tenant_id, id, debtor_id, currency ON cobranza.submission FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id)) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency))) EXECUTE FUNCTION cobranza.refuse_key_change('a submission keeps its client, id, debtor and currency');
+
 -- Name: submission submission_keys_check; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER submission_keys_check AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_keys_check();
@@ -7392,18 +7359,6 @@ CREATE TRIGGER submission_number BEFORE INSERT ON cobranza.submission FOR EACH R
 -- Name: submission submission_numbers_drawn; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER submission_numbers_drawn AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.client_numbers_drawn();
-
--- Name: submission submission_referenced_delete; Type: TRIGGER; Schema: cobranza
-
-CREATE TRIGGER submission_referenced_delete AFTER DELETE ON cobranza.submission FOR EACH ROW EXECUTE FUNCTION cobranza.submission_referenced_check();
-
--- Name: submission submission_referenced_truncate; Type: TRIGGER; Schema: cobranza
-
-CREATE TRIGGER submission_referenced_truncate BEFORE TRUNCATE ON cobranza.submission FOR EACH STATEMENT EXECUTE FUNCTION cobranza.submission_referenced_check();
-
--- Name: submission submission_referenced_update; Type: TRIGGER; Schema: cobranza
-
-CREATE TRIGGER submission_referenced_update AFTER UPDATE OF tenant_id, id, debtor_id, currency ON cobranza.submission FOR EACH ROW WHEN (((((old.tenant_id IS DISTINCT FROM new.tenant_id) OR (old.id IS DISTINCT FROM new.id)) OR (old.debtor_id IS DISTINCT FROM new.debtor_id)) OR (old.currency IS DISTINCT FROM new.currency))) EXECUTE FUNCTION cobranza.submission_referenced_check();
 
 -- Name: tenant tenant_audit; Type: TRIGGER; Schema: cobranza
 
@@ -9084,10 +9039,6 @@ REVOKE ALL ON FUNCTION cobranza.submission_keys_row_check() FROM PUBLIC;
 -- Name: FUNCTION submission_parent_referenced_check(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.submission_parent_referenced_check() FROM PUBLIC;
-
--- Name: FUNCTION submission_referenced_check(); Type: ACL; Schema: cobranza
-
-REVOKE ALL ON FUNCTION cobranza.submission_referenced_check() FROM PUBLIC;
 
 -- Name: FUNCTION tenant_debtor_referenced_check(); Type: ACL; Schema: cobranza
 

@@ -14,7 +14,12 @@ public enum ControlCharacters {
         // Every control character is a byte under 0x20, DEL, or (C1) a two-byte sequence that
         // starts with 0xC2: text without those bytes has none, found without decoding it (this
         // runs for every column of every row of a placement file).
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) { return nil }
+        // Over the contiguous bytes where the string has them (a native string does): the
+        // view's own iterator cost a call per byte.
+        let suspect: (UInt8) -> Bool = { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
+        let clean = text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: suspect) }
+            ?? !text.utf8.contains(where: suspect)
+        if clean { return nil }
         var position = 0
         for scalar in text.unicodeScalars {
             position += 1

@@ -67,6 +67,41 @@ struct CSVReaderTests {
         #expect(throws: CSVReader.Failure(line: 2, message: "a quoted field is never closed")) { try read("h\n\"open\n") }
         #expect(throws: CSVReader.Failure(line: 2, message: "unexpected character after a closing quote")) { try read("h\n\"a\"b\n") }
     }
+
+    /// The reader takes runs of plain bytes whole: it reads the same records, and refuses with
+    /// the same line and byte, as when it consumes every byte alone, whatever the chunks, on
+    /// random files of the bytes that matter (delimiters, quotes, CR, LF, UTF-8 and bytes that
+    /// are not).
+    @Test func runsAreReadAsByteByByte() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [[UInt8]] = [[97], [98], [49], [32], [44], [59], [34], [10], [13], [0xC3, 0xA9], [0xFF], [0xC3]]
+        func outcome(_ bytes: [UInt8], chunk: Int, runs: Bool = true) -> Result<[CSVReader.Record], CSVReader.Failure> {
+            var reader = CSVReader()
+            reader.readsRunsWhole = runs
+            do throws(CSVReader.Failure) {
+                var records: [CSVReader.Record] = []
+                var offset = 0
+                while offset < bytes.count {
+                    records += try reader.feed(bytes[offset..<min(offset + chunk, bytes.count)])
+                    offset += chunk
+                }
+                return .success(records + (try reader.finish()))
+            } catch {
+                return .failure(error)
+            }
+        }
+        for _ in 0..<2000 {
+            var bytes = Array("a,b\n".utf8)
+            for _ in 0..<Int.random(in: 0...40, using: &generator) {
+                // Plain letters most of the time, so runs form.
+                bytes += Bool.random(using: &generator) ? [97, 98, 99] : alphabet.randomElement(using: &generator)!
+            }
+            let byteByByte = outcome(bytes, chunk: bytes.count, runs: false)
+            for chunk in [bytes.count, 5, 1] {
+                #expect(outcome(bytes, chunk: chunk) == byteByByte, "\(bytes)")
+            }
+        }
+    }
 }
 
 @Suite("Amounts and dates")

@@ -53,7 +53,6 @@ struct CatalogTests {
         "case_numbers_drawn()": "checks a statement's case numbers against case_counter, which has no grants, and writes its last value once per statement (0065)",
         "invoice_submission_check()": "the invoice -> submission key checked per statement (0066): sees and locks every submission, as a foreign key's check does, whatever the inserter's row security",
         "invoice_submission_row_check()": "the same key for an update of an invoice's key columns (0066), which only the owner may make",
-        "submission_referenced_check()": "refuses removing or re-keying a submission an invoice points at (0066), reading every invoice as a foreign key's check does",
         "keys_present()": "the strategy run's step and message keys checked per statement (0106): sees every case, debtor, step and event, as a foreign key's check does, whatever the inserter's row security",
         "submission_keys_check()": "a submission's keys to its debtor, currency and batch checked per statement (0110): sees and locks every debtor and batch, as a foreign key's check does, whatever the inserter's row security",
         "submission_keys_row_check()": "the same keys for an update of a submission's key columns (0110): staff may move a submission to another batch",

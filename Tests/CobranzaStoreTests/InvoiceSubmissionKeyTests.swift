@@ -6,8 +6,8 @@ import TestSupport
 /// 0066: the invoice -> submission key is checked once per statement, not by a foreign key's row
 /// trigger, and the database still refuses every bad row from any writer, with the foreign key's
 /// SQLSTATE and name: a client or staff member with plain SQL, a statement with one bad row among
-/// good ones, and the owner (superuser here) removing or re-keying a submission an invoice
-/// points at.
+/// good ones, and the owner (superuser here) moving an invoice to a submission that is not its
+/// debtor's; a submission is never removed or re-keyed (0115).
 @Suite("Invoice to submission key")
 struct InvoiceSubmissionKeyTests {
     let db: TestDatabase
@@ -83,22 +83,29 @@ struct InvoiceSubmissionKeyTests {
         #expect(try invoices() == 0)
     }
 
-    @Test func theOwnerCannotRemoveOrReKeyASubmissionAnInvoicePointsAt() throws {
+    /// 0115: a submission is kept, pointed at or not (it is rejected, never removed), so the
+    /// key's check needs no lock; an invoice moved to another debtor's submission is still the
+    /// key's refusal.
+    @Test func theOwnerCannotRemoveOrReKeyASubmission() throws {
         let (a, b) = (submissions[0], submissions[1])
         try insert(maria, [(a.id, a.debtor, "CLP")])
         try db.asSuperuser { su in
-            for sql in ["DELETE FROM cobranza.submission WHERE id = $1",
-                        "UPDATE cobranza.submission SET currency = 'USD' WHERE id = $1",
-                        "UPDATE cobranza.invoice SET submission_id = \(b.id) WHERE submission_id = $1"] {
+            for (sql, id) in [("DELETE FROM cobranza.submission WHERE id = $1", a.id),
+                              ("DELETE FROM cobranza.submission WHERE id = $1", b.id),
+                              ("UPDATE cobranza.submission SET currency = 'USD' WHERE id = $1", a.id),
+                              ("UPDATE cobranza.submission SET debtor_id = \(a.debtor) WHERE id = $1", b.id),
+                              ("TRUNCATE cobranza.submission", nil)] {
                 var refused: PostgresError?
-                do { try su.query(sql, [a.id]) } catch { refused = error as? PostgresError }
-                #expect(refused?.sqlState == .foreignKeyViolation, "\(sql): \(String(describing: refused))")
+                do { try su.query(sql, id.map { [$0] } ?? []) } catch { refused = error as? PostgresError }
+                #expect(refused?.sqlState == .insufficientPrivilege, "\(sql): \(String(describing: refused))")
             }
-            var truncate: (any Error)?
-            do { try su.query("TRUNCATE cobranza.submission") } catch { truncate = error }
-            #expect(truncate != nil)
-            // One nobody points at goes.
-            try su.query("DELETE FROM cobranza.submission WHERE id = $1", [b.id])
+            var moved: PostgresError?
+            do { try su.query("UPDATE cobranza.invoice SET submission_id = \(b.id) WHERE submission_id = $1", [a.id]) } catch {
+                moved = error as? PostgresError
+            }
+            #expect(moved?.sqlState == .foreignKeyViolation, "\(String(describing: moved))")
+            // What is not a key still changes.
+            try su.query("UPDATE cobranza.submission SET note = 'revisado' WHERE id = $1", [b.id])
         }
         #expect(try invoices() == 1)
     }

@@ -7,7 +7,8 @@ import TestSupport
 /// the statement's range of submissions instead of one lookup per submission. The rule holds the
 /// same for a client with plain SQL: within one statement, across statements (the invoices
 /// already stored count), for the submission written among others far from it, and by the
-/// lookup per submission that rows of two clients in one statement still take.
+/// lookup per submission that rows of two clients in one statement still take; and a case's
+/// invoices, over every submission it holds.
 @Suite("Invoice totals bound")
 struct InvoiceTotalsBoundTests {
     let db: TestDatabase
@@ -71,6 +72,31 @@ struct InvoiceTotalsBoundTests {
         // Past the bound within one statement, the submission among others.
         expectRefused(naming: c.id) { try insert(maria, [(b, 1), (c, Self.half), (c, Self.half), (c, 1)]) }
         #expect(try invoices() == 3)
+    }
+
+    /// A case sums every submission it holds: two of one debtor, each within the bound, are
+    /// refused together in one case (0115 reads the statement's rows once, counting the cases
+    /// they join, and looks at cases only when they join one).
+    @Test func aCaseHoldsNoMoreThanTheBoundAcrossItsSubmissions() throws {
+        let first = submissions[0]
+        let second: (id: Int64, debtor: Int64) = (try maria.query(
+            "INSERT INTO cobranza.submission (debtor_id, currency) VALUES ($1, 'CLP') RETURNING id", [first.debtor]).first!.decode("id"), first.debtor)
+        try insert(maria, [(first, Self.half), (second, Self.half), (second, 1)])
+        try db.asSuperuser { su in
+            let opened = try su.query("""
+                INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency, opened_on)
+                VALUES ($1, $2, 'CLP', '2026-01-15') RETURNING id, number
+                """, [tenant, first.debtor]).first!
+            let (caseID, number): (Int64, String) = (try opened.decode("id"), try opened.decode("number"))
+            try su.query("UPDATE cobranza.invoice SET case_id = $1 WHERE submission_id = $2", [caseID, first.id])
+            do {
+                try su.query("UPDATE cobranza.invoice SET case_id = $1 WHERE submission_id = $2", [caseID, second.id])
+                Issue.record("accepted")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == .checkViolation, "\(error)")
+                #expect(error.message.contains("the invoices of case \(number) would add up to more than"), "\(error)")
+            }
+        }
     }
 
     @Test func rowsOfTwoClientsAreStillSummedBySubmission() throws {
