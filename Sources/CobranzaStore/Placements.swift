@@ -301,15 +301,33 @@ public struct Placements {
                     """)
                 try connection.query("ANALYZE placement_key")
                 // Each new debtor as its first line in the file names it, matched as a semi-join,
-                // which hashes those lines rather than every wide staging row.
-                let newDebtors = try connection.query("""
+                // which hashes those lines rather than every wide staging row. The debtors already
+                // stored are left out by an anti-join, and the rest inserted plainly: ON CONFLICT
+                // made each row a speculative insertion (0.4 s of 100,000 debtors). A debtor
+                // another session stores at the same moment makes that insert fail on the key;
+                // then, back at the savepoint, ON CONFLICT takes it as it is.
+                let debtorsOfTheFile = """
                     INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name, kind, email, phone, address, city, region)
                     SELECT $1::bigint, $2, s.tax_id, s.name, s.kind, s.email, s.phone, s.address, s.city, s.region
                     FROM placement_staging s
                     WHERE s.line IN (SELECT min(line) FROM placement_key GROUP BY tax_id)
-                    ORDER BY s.tax_id
-                    ON CONFLICT (tenant_id, country, tax_id) DO NOTHING
-                    """, [scope.id, scope.country.code]).affectedRows
+                    """
+                let newDebtors: Int
+                do {
+                    newDebtors = try connection.withTransaction {
+                        try connection.query("""
+                            \(debtorsOfTheFile)
+                              AND NOT EXISTS (SELECT 1 FROM cobranza.debtor d WHERE d.tenant_id = $1 AND d.country = $2 AND d.tax_id = s.tax_id)
+                            ORDER BY s.tax_id
+                            """, [scope.id, scope.country.code]).affectedRows
+                    }
+                } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                    newDebtors = try connection.query("""
+                        \(debtorsOfTheFile)
+                        ORDER BY s.tax_id
+                        ON CONFLICT (tenant_id, country, tax_id) DO NOTHING
+                        """, [scope.id, scope.country.code]).affectedRows
+                }
                 // Submissions first, one per debtor and currency, remembered in analysed temp tables so
                 // every join below is planned on real row counts: the debtors inserted a moment ago
                 // have no statistics, and a join planned on "1 row" runs as a quadratic nested loop.
