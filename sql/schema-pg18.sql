@@ -785,6 +785,7 @@ CREATE FUNCTION cobranza.client_number() RETURNS trigger
 DECLARE
     v_key   text := format('cobranza.drawn_%s_%s', TG_TABLE_NAME, NEW.tenant_id);
     v_drawn text := current_setting(v_key, true);
+    v_set   text;
 BEGIN
     IF v_drawn IS NULL OR v_drawn = '' THEN
         INSERT INTO cobranza.client_number_counter AS c (tenant_id, series, last_value)
@@ -794,7 +795,7 @@ BEGIN
     ELSE
         NEW.number := v_drawn::integer + 1;
     END IF;
-    PERFORM set_config(v_key, NEW.number::text, true);
+    v_set := set_config(v_key, NEW.number::text, true);
     RETURN NEW;
 END
 $$;

@@ -21,6 +21,9 @@
 --   as a bitmap, each page once, in order, and grouped by hashing (0.07 s). And it read the
 --   statement's rows a second time to find the cases they join (0.3 s of a million-row
 --   placement, which joins none): the first pass counts them.
+-- * client_number, run for every submission, set its counter setting with PERFORM, a query
+--   through the executor for each row; an assignment evaluates the call directly (0.3 of its
+--   3.5 us a row).
 
 SET LOCAL ROLE cobranza_owner;
 
@@ -277,6 +280,29 @@ BEGIN
                              v.what, cobranza.format_money(1000000000000000, v.currency));
     END IF;
     RETURN NULL;
+END
+$$;
+
+-- As 0065, the call evaluated as an expression.
+CREATE OR REPLACE FUNCTION cobranza.client_number() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, cobranza, pg_temp
+AS $$
+DECLARE
+    v_key   text := format('cobranza.drawn_%s_%s', TG_TABLE_NAME, NEW.tenant_id);
+    v_drawn text := current_setting(v_key, true);
+    v_set   text;
+BEGIN
+    IF v_drawn IS NULL OR v_drawn = '' THEN
+        INSERT INTO cobranza.client_number_counter AS c (tenant_id, series, last_value)
+        VALUES (NEW.tenant_id, TG_TABLE_NAME, 1)
+            ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = c.last_value + 1
+            RETURNING c.last_value INTO NEW.number;
+    ELSE
+        NEW.number := v_drawn::integer + 1;
+    END IF;
+    v_set := set_config(v_key, NEW.number::text, true);
+    RETURN NEW;
 END
 $$;
 
