@@ -75,7 +75,7 @@ public struct Placements {
         ])
         do {
             return try run(client: client, fileName: nil, checksum: nil, skipInvalid: false, progress: WorkProgress.ignore) { stage in
-                try stage(record, header)
+                try stage([record], header)
             }
         } catch let refusal as Refusal {
             throw StoreError(all: refusal.problems.map { StoreError(field: $0.column, $0.rule) }) ?? refusal
@@ -99,19 +99,22 @@ public struct Placements {
             var rows = 0
             var bytes = 0
             func take(_ records: [CSVReader.Record]) throws {
-                for record in records {
-                    if let header {
-                        try stage(record, header)
-                        rows += 1
-                    } else {
-                        do { header = try PlacementHeader(record.fields) } catch {
-                            throw Refusal(problems: error.problems, totalBadRows: 1)
-                        }
+                var rest = records[...]
+                if header == nil, let first = rest.first {
+                    do { header = try PlacementHeader(first.fields) } catch {
+                        throw Refusal(problems: error.problems, totalBadRows: 1)
                     }
+                    rest = rest.dropFirst()
+                }
+                if let header, !rest.isEmpty {
+                    try stage(rest, header)
+                    rows += rest.count
                 }
             }
             do {
-                while let chunk = try handle.read(upToCount: 1 << 18), !chunk.isEmpty {
+                // 64 KB at a time: a batch of some 600 rows, whose COPY text the server parses
+                // while the next is read and validated.
+                while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
                     checksum.add(chunk)
                     bytes += chunk.count
                     try take(try reader.feed(chunk))
@@ -127,7 +130,8 @@ public struct Placements {
 
     // MARK: - The pipeline
 
-    typealias Stage = (CSVReader.Record, PlacementHeader) throws -> Void
+    /// Takes the records read so far (after the header), in order.
+    typealias Stage = (ArraySlice<CSVReader.Record>, PlacementHeader) throws -> Void
 
     private func run(client: String?, fileName: String?, checksum: (() -> String)?, skipInvalid: Bool,
                      progress: WorkProgress.Handler, produce: (Stage) throws -> Void) throws -> Outcome {
@@ -160,38 +164,32 @@ public struct Placements {
             var warnings: [String] = []
             var warningCount = 0
             var rows = 0
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(1 << 18)
             timing.mark("setup")
             var writing = Duration.zero
             let clock = ContinuousClock()
             try connection.copyIn("COPY placement_staging FROM STDIN") { writer in
-                try produce { record, header in
-                    rows += 1
-                    switch PlacementRow.validate(record, header: header, context: context) {
-                    case .success(let row):
-                        if row.isAtRiskOfPrescription(country: scope.country, today: context.today) {
-                            warningCount += 1
-                            if warnings.count < 20, let warning = row.prescriptionWarning(country: scope.country, today: context.today) {
-                                warnings.append(warning)
-                            }
+                try produce { records, header in
+                    for part in PlacementEncoding.encodeSplitting(records, header: header, context: context) {
+                        rows += part.rows
+                        warningCount += part.warningCount
+                        for warning in part.warnings where warnings.count < PlacementEncoding.warningsShown { warnings.append(warning) }
+                        for refused in part.refused {
+                            badLines.insert(refused.line)
+                            if problems.count < 10_000 { problems += refused.problems }
                         }
-                        CopyText.append(row, to: &buffer)
                         // Sent in pieces smaller than a socket's buffer, so the server parses one
                         // while the next is validated here; a 256 KB piece made each send wait
                         // for the server to drain it, and the two took turns (0.35 s of 1 s).
-                        if buffer.count >= 1 << 15 {
+                        var offset = 0
+                        while offset < part.bytes.count {
+                            let end = min(offset + (1 << 15), part.bytes.count)
                             let started = clock.now
-                            try writer.write(buffer)
+                            try writer.write(part.bytes[offset..<end])
                             writing += clock.now - started
-                            buffer.removeAll(keepingCapacity: true)
+                            offset = end
                         }
-                    case .failure(let list):
-                        badLines.insert(record.line)
-                        if problems.count < 10_000 { problems += list.problems }
                     }
                 }
-                if !buffer.isEmpty { try writer.write(buffer) }
             }
             timing.mark("read, validate and COPY into staging")
             timing.report("  of which COPY writes", writing)
