@@ -2369,11 +2369,7 @@ BEGIN
                           AND s.debtor_id = n.debtor_id AND s.currency = n.currency)
      LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
-            TABLE = 'invoice', SCHEMA = 'cobranza',
-            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
-            DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
-                            v.tenant_id, v.submission_id, v.debtor_id, v.currency);
+        PERFORM cobranza.invoice_submission_violation(v.tenant_id, v.submission_id, v.debtor_id, v.currency);
     END IF;
     RETURN NULL;
 END
@@ -2389,13 +2385,24 @@ BEGIN
     PERFORM 1 FROM cobranza.submission s
      WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id AND s.debtor_id = NEW.debtor_id AND s.currency = NEW.currency;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
-            TABLE = 'invoice', SCHEMA = 'cobranza',
-            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
-            DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
-                            NEW.tenant_id, NEW.submission_id, NEW.debtor_id, NEW.currency);
+        PERFORM cobranza.invoice_submission_violation(NEW.tenant_id, NEW.submission_id, NEW.debtor_id, NEW.currency);
     END IF;
     RETURN NULL;
+END
+$$;
+
+-- Name: invoice_submission_violation(bigint, bigint, bigint, text); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_submission_violation(p_tenant bigint, p_submission bigint, p_debtor bigint, p_currency text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
+        TABLE = 'invoice', SCHEMA = 'cobranza',
+        MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
+        DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
+                        p_tenant, p_submission, p_debtor, p_currency);
 END
 $$;
 
@@ -8750,6 +8757,10 @@ REVOKE ALL ON FUNCTION cobranza.invoice_submission_check() FROM PUBLIC;
 -- Name: FUNCTION invoice_submission_row_check(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.invoice_submission_row_check() FROM PUBLIC;
+
+-- Name: FUNCTION invoice_submission_violation(p_tenant bigint, p_submission bigint, p_debtor bigint, p_currency text); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_submission_violation(p_tenant bigint, p_submission bigint, p_debtor bigint, p_currency text) FROM PUBLIC;
 
 -- Name: FUNCTION issue_credit_note(p_tenant bigint, p_voids bigint, p_reversals bigint[], p_vat_bp integer, p_currency character, p_reason text); Type: ACL; Schema: cobranza
 

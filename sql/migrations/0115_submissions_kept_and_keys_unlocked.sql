@@ -48,6 +48,23 @@ ALTER TABLE cobranza.submission DROP CONSTRAINT submission_tenant_id_id_debtor_i
 ALTER TABLE cobranza.debtor DROP CONSTRAINT debtor_tax_id_check,
     ADD CONSTRAINT debtor_tax_id_check CHECK (tax_id ~ '^[A-Z0-9&Ñ-]+$' AND length(tax_id) BETWEEN 5 AND 20);
 
+-- The foreign key's words for an invoice whose submission is not there, said once for the
+-- statement check and the row check.
+CREATE FUNCTION cobranza.invoice_submission_violation(p_tenant bigint, p_submission bigint, p_debtor bigint, p_currency text)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
+        TABLE = 'invoice', SCHEMA = 'cobranza',
+        MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
+        DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
+                        p_tenant, p_submission, p_debtor, p_currency);
+END
+$$;
+REVOKE EXECUTE ON FUNCTION cobranza.invoice_submission_violation(bigint, bigint, bigint, text) FROM PUBLIC;
+
 -- Only if fewer rows find their submission than there are rows is one that does not named. A
 -- placement's submissions are one range of the key: they are read once and hashed, and every
 -- row is matched against them (grouping a million rows by their key first cost twice that).
@@ -103,11 +120,7 @@ BEGIN
                           AND s.debtor_id = n.debtor_id AND s.currency = n.currency)
      LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
-            TABLE = 'invoice', SCHEMA = 'cobranza',
-            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
-            DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
-                            v.tenant_id, v.submission_id, v.debtor_id, v.currency);
+        PERFORM cobranza.invoice_submission_violation(v.tenant_id, v.submission_id, v.debtor_id, v.currency);
     END IF;
     RETURN NULL;
 END
@@ -121,11 +134,7 @@ BEGIN
     PERFORM 1 FROM cobranza.submission s
      WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id AND s.debtor_id = NEW.debtor_id AND s.currency = NEW.currency;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'invoice_submission_fkey',
-            TABLE = 'invoice', SCHEMA = 'cobranza',
-            MESSAGE = 'insert or update on table "invoice" violates foreign key constraint "invoice_submission_fkey"',
-            DETAIL = format('Key (tenant_id, submission_id, debtor_id, currency)=(%s, %s, %s, %s) is not present in table "submission".',
-                            NEW.tenant_id, NEW.submission_id, NEW.debtor_id, NEW.currency);
+        PERFORM cobranza.invoice_submission_violation(NEW.tenant_id, NEW.submission_id, NEW.debtor_id, NEW.currency);
     END IF;
     RETURN NULL;
 END
