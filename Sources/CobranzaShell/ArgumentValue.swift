@@ -42,12 +42,12 @@ extension ValueKind {
             return .success(.id(value))
         case .reference:
             guard let reference = ClientReference(parsing: text) else {
-                return .failure(UsageError("\"\(text)\" is not a reference: write its number (12), or CODE-12 for a client's (ACME-12)"))
+                return .failure(UsageError("\(UsageError.quoted(text)) is not a reference: write its number (12), or CODE-12 for a client's (ACME-12)"))
             }
             return .success(.reference(reference))
         case .paymentReference:
             guard let reference = PaymentReference(parsing: text) else {
-                return .failure(UsageError("\"\(text)\" is not a payment: write its case and its number in the case (C-2026-000123/2)"))
+                return .failure(UsageError("\(UsageError.quoted(text)) is not a payment: write its case and its number in the case (C-2026-000123/2)"))
             }
             return .success(.paymentReference(reference))
         case .amount:

@@ -79,8 +79,9 @@ struct ParserTests {
     /// Fuzz/regressions/command/long-value-echoed): a value its
     /// kind refuses (date, month, percentage, number, amount) was echoed whole, so a pasted
     /// page came back as a page; it is quoted like every other piece of the line, 80 characters
-    /// at most.
-    @Test(arguments: ["--date", "--month", "--rate", "--amount"])
+    /// at most. A reference and a payment reference were still echoed whole (found by the same
+    /// property on `case open` with a long argument, crash-8fa5be54).
+    @Test(arguments: ["--date", "--month", "--rate", "--amount", "reference", "payment"])
     func aRefusedValueIsEchoedAtMost80Characters(_ flag: String) throws {
         let long = String(repeating: "x", count: 500)
         let lines = [
@@ -88,6 +89,8 @@ struct ParserTests {
             "--month": "fee invoice issue --period \(long) --all",
             "--rate": "client contract set ACME --vat \(long)",
             "--amount": "promise add C-1 --amount \(long) --due 2026-12-31",
+            "reference": "case open \(long)",
+            "payment": "payment reverse \(long) --reason r",
         ]
         let line = try #require(lines[flag])
         let error = try #require(throws: UsageError.self) { try parser.parse(line) }
