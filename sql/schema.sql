@@ -241,8 +241,11 @@ CREATE FUNCTION cobranza.audit_insert_statement() RETURNS trigger
     AS $_$
 DECLARE
     v_columns text;
+    -- each row as audit_log keeps it: whole, or without the columns named
+    v_row text := 'to_jsonb(nr)';
 BEGIN
-    IF TG_NARGS = 0 THEN
+    -- A statement of at most 100 rows: the plan kept from whichever statement came first serves.
+    IF TG_NARGS = 0 AND (SELECT count(*) FROM (SELECT FROM new_rows LIMIT 101) x) <= 100 THEN
         WITH spans AS MATERIALIZED (
                 SELECT nr.tenant_id, min(nr.id) AS first, max(nr.id) AS last, count(*) AS n
                   FROM new_rows nr GROUP BY nr.tenant_id),
@@ -272,14 +275,17 @@ BEGIN
           FROM shares s LEFT JOIN copies c ON c.tenant_id = s.tenant_id;
         RETURN NULL;
     END IF;
-    SELECT string_agg(format('nr.%I', a.attname), ', ' ORDER BY a.attnum) INTO v_columns
-      FROM pg_catalog.pg_attribute a
-     WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> ALL (TG_ARGV);
-    IF v_columns IS NULL OR EXISTS (
-        SELECT 1 FROM unnest(TG_ARGV) AS x(name)
-         WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
-                            WHERE a.attrelid = TG_RELID AND a.attname = x.name AND a.attnum > 0 AND NOT a.attisdropped)) THEN
-        RAISE EXCEPTION 'audit_insert_statement on %: % must name some, not all, of its columns', TG_TABLE_NAME, TG_ARGV;
+    IF TG_NARGS > 0 THEN
+        SELECT string_agg(format('nr.%I', a.attname), ', ' ORDER BY a.attnum) INTO v_columns
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> ALL (TG_ARGV);
+        IF v_columns IS NULL OR EXISTS (
+            SELECT 1 FROM unnest(TG_ARGV) AS x(name)
+             WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                                WHERE a.attrelid = TG_RELID AND a.attname = x.name AND a.attnum > 0 AND NOT a.attisdropped)) THEN
+            RAISE EXCEPTION 'audit_insert_statement on %: % must name some, not all, of its columns', TG_TABLE_NAME, TG_ARGV;
+        END IF;
+        v_row := format('(SELECT to_jsonb(x) FROM (SELECT %s) x)', v_columns);
     END IF;
     EXECUTE format($sql$
         WITH spans AS MATERIALIZED (
@@ -300,7 +306,7 @@ BEGIN
                  GROUP BY r.tenant_id),
         small AS MATERIALIZED (SELECT s.tenant_id FROM shares s WHERE s.n <= 100),
         copies AS MATERIALIZED (
-                SELECT nr.tenant_id, jsonb_agg((SELECT to_jsonb(x) FROM (SELECT %s) x) ORDER BY nr.id) AS rows
+                SELECT nr.tenant_id, jsonb_agg(%s ORDER BY nr.id) AS rows
                   FROM new_rows nr
                  WHERE nr.tenant_id IN (SELECT m.tenant_id FROM small m)
                  GROUP BY nr.tenant_id)
@@ -309,7 +315,7 @@ BEGIN
                jsonb_build_object('count', s.n, 'id_ranges', s.id_ranges)
                    || CASE WHEN c.rows IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('rows', c.rows) END
           FROM shares s LEFT JOIN copies c ON c.tenant_id = s.tenant_id
-        $sql$, v_columns) USING TG_TABLE_NAME;
+        $sql$, v_row) USING TG_TABLE_NAME;
     RETURN NULL;
 END
 $_$;
@@ -2881,22 +2887,24 @@ $$;
 CREATE FUNCTION cobranza.outbound_message_opt_out_check() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
     v_channel text;
     v_case    bigint;
 BEGIN
-    SELECT n.channel, n.case_id INTO v_channel, v_case
-      FROM new_rows n
-      JOIN cobranza.debtor_opt_out o ON o.tenant_id = n.tenant_id AND o.debtor_id = n.debtor_id AND o.channel = n.channel
-     LIMIT 1;
-    IF FOUND THEN
+    EXECUTE $sql$
+        SELECT n.channel, n.case_id
+          FROM new_rows n
+          JOIN cobranza.debtor_opt_out o ON o.tenant_id = n.tenant_id AND o.debtor_id = n.debtor_id AND o.channel = n.channel
+         LIMIT 1
+        $sql$ INTO v_channel, v_case;
+    IF v_channel IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'outbound_message_opt_out_check', COLUMN = 'channel',
             MESSAGE = format('channel: the debtor of case %s opted out of %s', v_case, v_channel);
     END IF;
     RETURN NULL;
 END
-$$;
+$_$;
 
 -- Name: outbound_message_transition(); Type: FUNCTION; Schema: cobranza
 
@@ -4090,6 +4098,8 @@ $$;
 CREATE FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) RETURNS TABLE(tenant_id bigint, case_id bigint, step_id bigint, action text, letter_level smallint, client_visible boolean, decision text, reason text)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    SET work_mem TO '64MB'
+    SET jit TO 'off'
     AS $$
 #variable_conflict use_column
 DECLARE
@@ -4117,6 +4127,11 @@ BEGIN
     v_moment := CASE WHEN p_on = cobranza.today() THEN cobranza.now()
                      ELSE (p_on + time '12:00') AT TIME ZONE 'America/Santiago' END;
 
+    -- Row security's conditions are guessed to keep one row in a hundred or fewer: every case
+    -- would be joined to what it needs as nested loops, a lookup each (as 0071 found for reports).
+    v_nestloop := current_setting('enable_nestloop');
+    PERFORM set_config('enable_nestloop', 'off', true);
+
     DROP TABLE IF EXISTS pg_temp.strategy_scope;
     DROP TABLE IF EXISTS pg_temp.strategy_weighed;
     DROP TABLE IF EXISTS pg_temp.strategy_plan;
@@ -4125,16 +4140,18 @@ BEGIN
     CREATE TEMP TABLE strategy_scope ON COMMIT DROP AS
     SELECT c.tenant_id, c.id AS case_id, c.number, c.debtor_id, c.stage, c.posted, c.assigned_to, c.opened_on, c.currency,
            coalesce(cs.strategy_id, dflt.id) AS strategy_id,
-           inv.base_due, r.last_day, r.last_done_day, r.last_done_on, coalesce(r.done_today, false) AS done_today
+           inv.base_due, r.last_day, r.last_done_day, r.last_done_on, coalesce(r.done_today, false) AS done_today,
+           coalesce(r.done_steps, '{}') AS done_steps
       FROM cobranza.collection_case c
       LEFT JOIN cobranza.client_strategy cs ON cs.tenant_id = c.tenant_id
       LEFT JOIN cobranza.strategy dflt ON dflt.is_default
-      LEFT JOIN LATERAL (SELECT min(i.due) AS base_due FROM cobranza.invoice i
-                          WHERE i.tenant_id = c.tenant_id AND i.case_id = c.id AND i.cancel_reason IS NULL) inv ON true
+      LEFT JOIN (SELECT i.tenant_id, i.case_id, min(i.due) AS base_due FROM cobranza.invoice i
+                  WHERE i.case_id IS NOT NULL AND i.cancel_reason IS NULL AND (p_tenant IS NULL OR i.tenant_id = p_tenant)
+                  GROUP BY i.tenant_id, i.case_id) inv ON inv.tenant_id = c.tenant_id AND inv.case_id = c.id
       LEFT JOIN (SELECT d.tenant_id, d.case_id, max(s.day) AS last_day,
                         (array_agg(s.day ORDER BY d.on_date DESC, s.day DESC) FILTER (WHERE d.outcome <> 'skipped'))[1] AS last_done_day,
                         max(d.on_date) FILTER (WHERE d.outcome <> 'skipped') AS last_done_on,
-                        bool_or(d.on_date = p_on AND d.outcome <> 'skipped') AS done_today
+                        bool_or(d.on_date = p_on AND d.outcome <> 'skipped') AS done_today, array_agg(d.step_id) AS done_steps
                    FROM cobranza.strategy_case_step d
                    JOIN cobranza.strategy_step s ON s.id = d.step_id
                   WHERE p_tenant IS NULL OR d.tenant_id = p_tenant
@@ -4155,8 +4172,7 @@ BEGIN
           FROM strategy_scope sc
           JOIN cobranza.strategy_step s ON s.strategy_id = sc.strategy_id AND s.removed_at IS NULL
          WHERE s.day < 0 AND sc.base_due + s.day < p_on AND s.day >= coalesce(sc.last_day, s.day)
-           AND NOT EXISTS (SELECT 1 FROM cobranza.strategy_case_step x
-                            WHERE x.tenant_id = sc.tenant_id AND x.case_id = sc.case_id AND x.step_id = s.id)
+           AND s.id <> ALL (sc.done_steps)
         ON CONFLICT ON CONSTRAINT strategy_case_step_once_key DO NOTHING
         RETURNING d.tenant_id, d.case_id, d.step_id, d.outcome, d.reason)
     SELECT l.tenant_id, l.case_id, l.step_id, s.action, s.letter_level, s.client_visible, l.outcome, l.reason
@@ -4166,18 +4182,24 @@ BEGIN
     -- it resolved), due on the later of its own day and the last step done plus the gap between
     -- their days, what would stop it, and where a message would go.
     CREATE TEMP TABLE strategy_weighed ON COMMIT DROP AS
-    WITH next AS (
+    WITH first AS (
+        -- (only the keys sorted)
+        SELECT DISTINCT ON (sc.tenant_id, sc.case_id) sc.tenant_id, sc.case_id, s.id AS step_id
+          FROM strategy_scope sc
+          JOIN cobranza.strategy_step s ON s.strategy_id = sc.strategy_id AND s.removed_at IS NULL
+         WHERE NOT sc.done_today AND s.day >= coalesce(sc.last_day, s.day)
+           -- not resolved: recorded before the run (every step recorded is in done_steps), or
+           -- skipped as too late just above (the same condition)
+           AND s.id <> ALL (sc.done_steps)
+           AND NOT coalesce(s.day < 0 AND sc.base_due + s.day < p_on, false)
+         ORDER BY sc.tenant_id, sc.case_id, s.day, s.id),
+    next AS (
         SELECT sc.*, s.id AS step_id, s.action, s.letter_level, s.client_visible, s.day,
                greatest(CASE s.from_point WHEN 'due' THEN sc.base_due ELSE sc.opened_on END + s.day,
                         sc.last_done_on + (s.day - sc.last_done_day)) AS due_on
-          FROM strategy_scope sc
-         CROSS JOIN LATERAL (SELECT s.* FROM cobranza.strategy_step s
-                              WHERE s.strategy_id = sc.strategy_id AND s.removed_at IS NULL
-                                AND s.day >= coalesce(sc.last_day, s.day)
-                                AND NOT EXISTS (SELECT 1 FROM cobranza.strategy_case_step x
-                                                 WHERE x.tenant_id = sc.tenant_id AND x.case_id = sc.case_id AND x.step_id = s.id)
-                              ORDER BY s.day, s.id LIMIT 1) s
-         WHERE NOT sc.done_today),
+          FROM first f
+          JOIN strategy_scope sc ON sc.tenant_id = f.tenant_id AND sc.case_id = f.case_id
+          JOIN cobranza.strategy_step s ON s.id = f.step_id),
     refused AS (
         SELECT o.tenant_id, o.debtor_id, bool_or(o.channel = 'email') AS email, bool_or(o.channel = 'sms') AS sms,
                bool_or(o.channel = 'whatsapp') AS whatsapp
@@ -4186,20 +4208,27 @@ BEGIN
     reached AS (
         SELECT n.*, deb.country, deb.tax_id, deb.email,
                -- a phone as providers take it (+56955551234); one that can't be is no phone
-               cobranza.phone_e164(deb.phone) AS phone, coalesce(oo.email, false) AS no_email, coalesce(oo.sms, false) AS no_sms,
+               CASE WHEN n.action IN ('sms', 'whatsapp', 'reminder') THEN cobranza.phone_e164(deb.phone) END AS phone, coalesce(oo.email, false) AS no_email, coalesce(oo.sms, false) AS no_sms,
                coalesce(oo.whatsapp, false) AS no_whatsapp,
                -- The debtor's own clock, for a deferral's moment (debtor_time_zone: 0055).
                cobranza.debtor_time_zone(deb.country, deb.time_zone) AS zone,
-               h.until AS hold_until, h.reason AS hold_reason, p.deadline AS promise_deadline
+               h.until AS hold_until, h.reason AS hold_reason, p.deadline AS promise_deadline,
+               dis.case_id IS NOT NULL AS disputed, agr.case_id IS NOT NULL AS agreed
           FROM next n
           JOIN cobranza.debtor deb ON deb.tenant_id = n.tenant_id AND deb.id = n.debtor_id
           LEFT JOIN refused oo ON oo.tenant_id = n.tenant_id AND oo.debtor_id = n.debtor_id
-          LEFT JOIN LATERAL (SELECT h.until, h.reason FROM cobranza.case_hold h
-                              WHERE h.tenant_id = n.tenant_id AND h.case_id = n.case_id AND h.released_on IS NULL
-                                AND h.placed_on <= p_on AND h.until >= p_on
-                              ORDER BY h.until DESC LIMIT 1) h ON true
-          LEFT JOIN LATERAL (SELECT max(ps.deadline) AS deadline FROM cobranza.promise_status ps
-                              WHERE ps.tenant_id = n.tenant_id AND ps.case_id = n.case_id AND ps.status = 'pending') p ON true
+          LEFT JOIN (SELECT DISTINCT ON (h.tenant_id, h.case_id) h.tenant_id, h.case_id, h.until, h.reason
+                       FROM cobranza.case_hold h
+                      WHERE h.released_on IS NULL AND h.placed_on <= p_on AND h.until >= p_on
+                      ORDER BY h.tenant_id, h.case_id, h.until DESC) h ON h.tenant_id = n.tenant_id AND h.case_id = n.case_id
+          -- (a pending promise's deadline is not past: only those are weighed for their payments)
+          LEFT JOIN (SELECT ps.tenant_id, ps.case_id, max(ps.deadline) AS deadline FROM cobranza.promise_status ps
+                      WHERE ps.status = 'pending' AND ps.deadline >= cobranza.today()
+                      GROUP BY ps.tenant_id, ps.case_id) p ON p.tenant_id = n.tenant_id AND p.case_id = n.case_id
+          LEFT JOIN (SELECT DISTINCT x.tenant_id, x.case_id FROM cobranza.dispute x WHERE x.outcome IS NULL) dis
+                 ON dis.tenant_id = n.tenant_id AND dis.case_id = n.case_id
+          LEFT JOIN (SELECT DISTINCT a.tenant_id, a.case_id FROM cobranza.agreement_status a WHERE a.status = 'active') agr
+                 ON agr.tenant_id = n.tenant_id AND agr.case_id = n.case_id
          WHERE n.due_on <= p_on)
     SELECT row_number() OVER () AS n, r.tenant_id, r.case_id, r.number, r.debtor_id, r.country, r.tax_id, r.assigned_to, r.currency, r.step_id,
            r.action, r.letter_level, r.client_visible, r.day, r.due_on, r.zone,
@@ -4207,11 +4236,9 @@ BEGIN
              WHEN r.hold_until IS NOT NULL THEN format('on hold until %s: %s', r.hold_until, r.hold_reason)
              WHEN r.action = 'referral-review' AND r.stage = 'judicial' THEN NULL
              WHEN r.stage = 'judicial' THEN 'the case is judicial: extrajudicial steps wait'
-             WHEN EXISTS (SELECT 1 FROM cobranza.dispute x WHERE x.tenant_id = r.tenant_id AND x.case_id = r.case_id
-                             AND x.outcome IS NULL) THEN 'open dispute'
+             WHEN r.disputed THEN 'open dispute'
              WHEN r.promise_deadline IS NOT NULL THEN format('promise pending until %s', r.promise_deadline)
-             WHEN EXISTS (SELECT 1 FROM cobranza.agreement_status a WHERE a.tenant_id = r.tenant_id AND a.case_id = r.case_id
-                             AND a.status = 'active') THEN 'payment agreement in force'
+             WHEN r.agreed THEN 'payment agreement in force'
              WHEN r.posted AND r.action <> 'referral-review' THEN 'the case is posted: extrajudicial steps wait'
            END AS pause,
            CASE WHEN r.action = 'referral-review' AND r.stage = 'judicial' THEN 'the case is already judicial' END AS skip,
@@ -4313,10 +4340,6 @@ BEGIN
     INSERT INTO strategy_done SELECT r.tenant_id, r.case_id, r.step_id, r.outcome, r.reason FROM resolved r;
     ANALYZE strategy_done;
 
-    -- Row security's conditions are guessed to keep one row in a hundred or fewer: the sums
-    -- would be joined as nested loops over their groups (quadratic), as 0071 found for reports.
-    v_nestloop := current_setting('enable_nestloop');
-    PERFORM set_config('enable_nestloop', 'off', true);
     INSERT INTO cobranza.outbound_message (tenant_id, case_id, debtor_id, step_id, channel, address, subject, body,
                                            idempotency_key, client_visible)
     SELECT o.tenant_id, o.case_id, o.debtor_id, o.step_id, o.channel, o.address,

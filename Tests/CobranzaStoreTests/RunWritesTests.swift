@@ -91,6 +91,47 @@ struct RunWritesTests {
         #expect(try messages() == before + 50)
     }
 
+    /// 0116: a statement trigger plans its queries for its own statement's rows. PL/pgSQL keeps
+    /// each static query's plan for the session, made for the transition table of the first
+    /// statement: the strategy run's 100,000 steps came after its empty "too late" insert, and
+    /// the audit joined them as nested loops over an estimate of one row (1.2-1.5 s of a 7.6 s
+    /// run). auto_explain shows every plan the triggers run: after three one-row statements, none
+    /// may expect far fewer of a 2,000-row statement's rows than it reads.
+    @Test func statementTriggersPlanForTheirOwnRows() throws {
+        let su = try fixture.db.superuser()
+        for setting in ["LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0", "SET auto_explain.log_nested_statements = on",
+                        "SET auto_explain.log_analyze = on", "SET auto_explain.log_timing = off", "SET client_min_messages = log"] {
+            try su.query(setting)
+        }
+        let strategy: Int64 = try su.query("SELECT strategy_id FROM cobranza.strategy_step WHERE id = $1", [written.step]).first!.decode("strategy_id")
+        let steps: [Int64] = try su.query("""
+            INSERT INTO cobranza.strategy_step (strategy_id, day, action) SELECT $1, g, 'email' FROM generate_series(100, 2102) g RETURNING id
+            """, [strategy]).rows.map { try $0.decode("id") }
+        func record(_ steps: ArraySlice<Int64>, as tag: String) throws -> [String] {
+            _ = su.takeNotices()
+            try su.query("""
+                INSERT INTO cobranza.strategy_case_step (tenant_id, case_id, step_id, outcome, on_date)
+                SELECT $1, $2, s, 'skipped', '2026-04-02' FROM unnest($3::bigint[]) s
+                """, [written.tenant, written.caseID, "{" + steps.map(String.init).joined(separator: ",") + "}"])
+            try su.query("""
+                INSERT INTO cobranza.outbound_message (tenant_id, case_id, debtor_id, channel, address, subject, body, idempotency_key)
+                SELECT $1, $2, $3, 'email', 'pagos@example.cl', 'Aviso', 'Texto', 'plan-' || $4 || '-' || g FROM generate_series(1, $5) g
+                """, [written.tenant, written.caseID, written.debtor, tag, steps.count])
+            return su.takeNotices().map(\.message)
+        }
+        for (n, step) in steps.prefix(3).enumerated() { _ = try record([step], as: "one-\(n)") }
+        let plans = try record(steps.dropFirst(3), as: "many")
+        #expect(plans.contains { $0.contains("Insert on audit_log") }, "auto_explain showed the triggers' plans")
+        // "Named Tuplestore Scan on new_rows  (cost=… rows=E …) (actual rows=A loops=L)"
+        let scan = #/Named Tuplestore Scan[^\n]*rows=(\d+) width=\d+\) \(actual rows=(\d+) loops=\d+\)/#
+        for plan in plans {
+            for match in plan.matches(of: scan) {
+                let (expected, actual) = (Int(match.output.1)!, Int(match.output.2)!)
+                #expect(actual <= max(10 * expected, 101), "planned for \(expected) rows, read \(actual):\n\(plan)")
+            }
+        }
+    }
+
     /// What a message or a step points at stays: not even the owner deletes, truncates or
     /// re-keys a case, a debtor or a step (a foreign key refused it only while referenced).
     @Test func whatTheyPointAtCannotGo() throws {
