@@ -16,9 +16,14 @@ public struct StrategyDecision: Sendable, Equatable {
 public struct StrategyRunReport: Sendable, Equatable {
     public var on: CalendarDate
     public var dryRun: Bool
+    /// Each decision with its reason when the run was asked for them; otherwise only the letters
+    /// and posting notices it carried out. A run of 100,000 cases would otherwise send 100,000
+    /// rows to a client that prints five numbers.
     public var decisions: [StrategyDecision]
+    /// How many of each decision (done, task, skipped, paused, deferred) the run made.
+    public var tally: [String: Int]
 
-    public func count(_ decision: String) -> Int { decisions.filter { $0.decision == decision }.count }
+    public func count(_ decision: String) -> Int { tally[decision, default: 0] }
     /// "done 3, tasks created 1, skipped 0, paused 2, deferred by rule 0".
     public var summary: String {
         "done \(count("done")), tasks created \(count("task")), skipped \(count("skipped")), paused \(count("paused")), "
@@ -51,7 +56,9 @@ public struct StrategyRuns {
     /// A dry run's report, carried out of the transaction it rolls back.
     private struct DryRun: Error { var report: StrategyRunReport }
 
-    public func run(on date: CalendarDate?, client: String?, dryRun: Bool) throws -> StrategyRunReport {
+    /// `detailed`: every decision in the report, not only the letters and notices (the shell
+    /// prints them on a dry run).
+    public func run(on date: CalendarDate?, client: String?, dryRun: Bool, detailed: Bool = true) throws -> StrategyRunReport {
         try session.requireStaff("run strategies")
         if client == nil, session.identity.kind != .admin {
             throw StoreError(field: "client", "a collector runs one client's strategy over the cases assigned to them; only admins run every client")
@@ -62,7 +69,8 @@ public struct StrategyRuns {
                 let on = date ?? today
                 guard on <= today else { throw StoreError(field: "run_on", "\(on) is after today (\(today))") }
                 let tenant = try client.map { try TenantScope.resolve(session, client: $0).id }
-                let report = StrategyRunReport(on: on, dryRun: dryRun, decisions: try decide(on: on, tenant: tenant))
+                let (decisions, tally) = try decide(on: on, tenant: tenant, detailed: detailed)
+                let report = StrategyRunReport(on: on, dryRun: dryRun, decisions: decisions, tally: tally)
                 if dryRun { throw DryRun(report: report) }
                 return report
             }
@@ -71,26 +79,41 @@ public struct StrategyRuns {
         }
     }
 
-    private func decide(on: CalendarDate, tenant: Int64?) throws -> [StrategyDecision] {
+    /// The decisions (all, or the letters and notices only) and how many of each. Rows without
+    /// a case number are counts of the decisions not sent one by one. The case number and client
+    /// are looked up per row: the function's rows are guessed at 1,000, and a join was planned as
+    /// a scan of all of them for each of the 200 clients (2.2 s after a run of 100,000 cases).
+    private func decide(on: CalendarDate, tenant: Int64?, detailed: Bool) throws -> ([StrategyDecision], [String: Int]) {
         let rows = try connection.query("""
+            WITH r AS MATERIALIZED (SELECT * FROM cobranza.strategy_run($1::date, $2::bigint))
             SELECT r.tenant_id, r.case_id, r.step_id, r.action, r.letter_level, r.client_visible, r.decision, r.reason,
-                   c.number, t.code
-              FROM cobranza.strategy_run($1::date, $2::bigint) r
-              JOIN cobranza.collection_case c ON c.tenant_id = r.tenant_id AND c.id = r.case_id
-              JOIN cobranza.tenant t ON t.id = r.tenant_id
-            """, [on.description, tenant]).rows
+                   (SELECT c.number FROM cobranza.collection_case c WHERE c.tenant_id = r.tenant_id AND c.id = r.case_id) AS number,
+                   (SELECT t.code FROM cobranza.tenant t WHERE t.id = r.tenant_id) AS code, 1::bigint AS n
+              FROM r
+             WHERE $3 OR r.decision IN ('letter', 'posting-notice')
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, r.decision, NULL, NULL, NULL, count(*)
+              FROM r WHERE NOT ($3 OR r.decision IN ('letter', 'posting-notice'))
+             GROUP BY r.decision
+            """, [on.description, tenant, detailed]).rows
         var decisions: [StrategyDecision] = []
+        var tally: [String: Int] = [:]
         for row in rows {
+            guard let number: String = try row.decodeIfPresent("number") else {
+                tally[try row.decode("decision"), default: 0] += Int(try row.decode("n", as: Int64.self))
+                continue
+            }
             var decision = StrategyDecision(
-                caseNumber: try row.decode("number"), client: try row.decode("code"), action: try row.decode("action"),
+                caseNumber: number, client: try row.decode("code"), action: try row.decode("action"),
                 level: try row.decodeIfPresent("letter_level"), decision: try row.decode("decision"), reason: try row.decode("reason"))
             if decision.decision == "letter" || decision.decision == "posting-notice" {
                 guard let carried = try carryOut(row, decision: decision, on: on) else { continue }
                 decision = carried
             }
+            tally[decision.decision, default: 0] += 1
             decisions.append(decision)
         }
-        return decisions.sorted { ($0.caseNumber, $0.action) < ($1.caseNumber, $1.action) }
+        return (decisions.sorted { ($0.caseNumber, $0.action) < ($1.caseNumber, $1.action) }, tally)
     }
 
     /// A letter or posting notice the SQL run handed back: done here, or paused with the refusal

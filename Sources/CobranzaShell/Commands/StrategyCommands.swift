@@ -123,7 +123,8 @@ enum StrategyCommands {
         fieldLabels: ["run_on": "--date"])
     ) { invocation, context in
         let report = try context.session.strategyRuns.run(on: invocation.date("date"), client: invocation.option("client"),
-                                                           dryRun: invocation.switches.contains("dry-run"))
+                                                           dryRun: invocation.switches.contains("dry-run"),
+                                                           detailed: invocation.switches.contains("dry-run"))
         let summary = (report.dryRun ? "Dry run for \(report.on) (nothing changed): " : "Strategy run for \(report.on): ") + report.summary + "."
         guard report.dryRun, !report.decisions.isEmpty else { return .message(summary) }
         let table = ResultTable(
