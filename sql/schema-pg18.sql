@@ -4100,6 +4100,7 @@ CREATE FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) RETURNS TABLE(
     SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     SET work_mem TO '64MB'
     SET jit TO 'off'
+    SET default_statistics_target TO '10'
     AS $$
 #variable_conflict use_column
 DECLARE
