@@ -1043,14 +1043,22 @@ BEGIN
           FROM unnest(p_keys, p_tenants, p_cases, p_kinds, p_moments) AS a(key, tenant_id, case_id, kind, at)
           LEFT JOIN cobranza.collection_case c ON c.tenant_id = a.tenant_id AND c.id = a.case_id
           LEFT JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id),
-    -- Debtors (country, tax id) with a contact near the moments: their rows are asked one by one.
+    -- Debtors (country, tax id) with a contact near the moments, and its kind.
     near AS MATERIALIZED (
-        SELECT DISTINCT d.country, d.tax_id
+        SELECT DISTINCT d.country, d.tax_id, e.kind
           FROM cobranza.case_event e
           JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
           JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
          WHERE e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
            AND e.occurred_at > v_lo AND e.occurred_at <= v_hi),
+    -- The kinds a rule counts against a kind asked: both among the kinds of a rule that counts
+    -- contacts, in any pack of the country (more than the pack in force: never fewer).
+    counted AS MATERIALIZED (
+        SELECT DISTINCT r.country, k.kind AS asked, j.kind AS near
+          FROM cobranza.contact_rule r
+         CROSS JOIN unnest(r.kinds) k(kind)
+         CROSS JOIN unnest(r.kinds) j(kind)
+         WHERE r.limit_kind IN ('rolling', 'gap', 'daily', 'one_channel')),
     -- Whether the pack in force lets a kind through at a moment on its own, with no contact near:
     -- no rule forbids it or needs an authorisation, every hour window holds the moment.
     plain AS (
@@ -1074,7 +1082,9 @@ BEGIN
         SELECT a.*,
                a.country IS NOT NULL
                AND (a.at IS NULL OR a.kind NOT IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
-                    OR coalesce(p.ok, false) AND NOT EXISTS (SELECT 1 FROM near n WHERE n.country = a.country AND n.tax_id = a.tax_id))
+                    OR coalesce(p.ok, false)
+                       AND NOT EXISTS (SELECT 1 FROM near n JOIN counted x ON x.country = n.country AND x.near = n.kind
+                                        WHERE n.country = a.country AND n.tax_id = a.tax_id AND x.asked = a.kind))
                    AS allowed
           FROM asked a
           LEFT JOIN plain p ON p.country = a.country AND p.zone = a.zone AND p.kind = a.kind AND p.at = a.at)
