@@ -1087,12 +1087,43 @@ BEGIN
                                         WHERE n.country = a.country AND n.tax_id = a.tax_id AND x.asked = a.kind))
                    AS allowed
           FROM asked a
-          LEFT JOIN plain p ON p.country = a.country AND p.zone = a.zone AND p.kind = a.kind AND p.at = a.at)
+          LEFT JOIN plain p ON p.country = a.country AND p.zone = a.zone AND p.kind = a.kind AND p.at = a.at),
+    -- Debtors with any contact from the start of the periods before the moments to three weeks
+    -- after the latest, as far as an hour window moves a contact. For the others, where no rule
+    -- needs an authorisation, contact_check's answer depends only on the country, the zone, the
+    -- kind and the moment: it is asked once for each (a run of calls before 08:00 defers every
+    -- one of them to the same opening).
+    touched AS MATERIALIZED (
+        SELECT DISTINCT d.country, d.tax_id
+          FROM cobranza.case_event e
+          JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+          JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+         WHERE e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
+           AND e.occurred_at > v_lo AND e.occurred_at <= v_hi + interval '23 days'),
+    refused AS MATERIALIZED (
+        SELECT j.*,
+               j.country IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM touched t WHERE t.country = j.country AND t.tax_id = j.tax_id)
+               AND NOT EXISTS (SELECT 1 FROM cobranza.contact_rule r
+                                WHERE r.country = j.country AND j.kind = ANY (r.kinds) AND r.limit_kind = 'authorised') AS alike
+          FROM judged j WHERE NOT j.allowed),
+    shared AS MATERIALIZED (
+        SELECT g.country, g.zone, g.kind, g.at, k.rule, k.allowed_at
+          FROM (SELECT DISTINCT ON (f.country, f.zone, f.kind, f.at) f.country, f.zone, f.kind, f.at, f.tenant_id, f.case_id
+                  FROM refused f WHERE f.alike ORDER BY f.country, f.zone, f.kind, f.at, f.key) g
+         CROSS JOIN LATERAL cobranza.contact_check(g.tenant_id, g.case_id, g.kind, g.at) k
+         -- an answer further out than the contacts looked at is asked again of each
+         WHERE k.allowed_at IS NULL OR k.allowed_at <= v_hi + interval '22 days')
     SELECT j.key, NULL::text, j.at FROM judged j WHERE j.allowed
     UNION ALL
-    SELECT j.key, k.rule, k.allowed_at
-      FROM judged j CROSS JOIN LATERAL cobranza.contact_check(j.tenant_id, j.case_id, j.kind, j.at) k
-     WHERE NOT j.allowed;
+    SELECT f.key, s.rule, s.allowed_at
+      FROM refused f JOIN shared s ON s.country = f.country AND s.zone = f.zone AND s.kind = f.kind AND s.at = f.at
+     WHERE f.alike
+    UNION ALL
+    SELECT f.key, k.rule, k.allowed_at
+      FROM refused f CROSS JOIN LATERAL cobranza.contact_check(f.tenant_id, f.case_id, f.kind, f.at) k
+     WHERE NOT f.alike
+        OR NOT EXISTS (SELECT 1 FROM shared s WHERE s.country = f.country AND s.zone = f.zone AND s.kind = f.kind AND s.at = f.at);
 END
 $$;
 
@@ -4111,13 +4142,13 @@ CREATE FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint) RETURNS TABLE(
     SET work_mem TO '64MB'
     SET jit TO 'off'
     SET default_statistics_target TO '10'
+    SET enable_nestloop TO 'off'
     AS $$
 #variable_conflict use_column
 DECLARE
     v_kind text := cobranza.current_kind();
     v_assignee name;
     v_moment timestamptz;
-    v_nestloop text;
 BEGIN
     IF v_kind IS NULL OR v_kind NOT IN ('admin', 'collector') THEN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
@@ -4137,11 +4168,6 @@ BEGIN
     -- The moment every contact of the run is weighed at: now, or noon (Santiago) of a past day.
     v_moment := CASE WHEN p_on = cobranza.today() THEN cobranza.now()
                      ELSE (p_on + time '12:00') AT TIME ZONE 'America/Santiago' END;
-
-    -- Row security's conditions are guessed to keep one row in a hundred or fewer: every case
-    -- would be joined to what it needs as nested loops, a lookup each (as 0071 found for reports).
-    v_nestloop := current_setting('enable_nestloop');
-    PERFORM set_config('enable_nestloop', 'off', true);
 
     DROP TABLE IF EXISTS pg_temp.strategy_scope;
     DROP TABLE IF EXISTS pg_temp.strategy_weighed;
@@ -4388,7 +4414,6 @@ BEGIN
                           GROUP BY k.tenant_id, k.case_id) cost ON cost.tenant_id = pl.tenant_id AND cost.case_id = pl.case_id) o
      -- numbered in the order of the cases, whatever the plan
      ORDER BY o.tenant_id, o.case_id;
-    PERFORM set_config('enable_nestloop', v_nestloop, true);
 
     RETURN QUERY
     SELECT r.tenant_id, r.case_id, r.step_id, pl.action, pl.letter_level, pl.client_visible, r.outcome, r.reason

@@ -295,6 +295,57 @@ struct StrategyRunTests {
         #expect(try asked?.decodeIfPresent("rule", as: String.self) == "asked-row-by-row")
     }
 
+    /// 0118: contacts whose answer can only be the same (debtors with no contact near, no rule
+    /// needing an authorisation, one country, zone, kind and moment) are asked of `contact_check`
+    /// once. A run of 100,000 calls before 08:00 asked it for each, to defer each to the same
+    /// opening (30 s). The stub here says so with a notice each time it is asked.
+    @Test func contactsThatCanOnlyBeAnsweredAlikeAreAskedOnce() throws {
+        try ladder([(5, .call, nil)])
+        for _ in 0..<5 { _ = try reachableCase() }
+        try fixture.db.asSuperuser { su in
+            try su.query("""
+                CREATE OR REPLACE FUNCTION cobranza.contact_check(p_tenant bigint, p_case bigint, p_kind text, p_at timestamptz,
+                                                                  OUT rule text, OUT allowed_at timestamptz)
+                    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, cobranza, pg_temp
+                AS $$ BEGIN RAISE NOTICE 'contact_check asked'; rule := 'test-hours'; allowed_at := timestamptz '2026-04-02 08:00-03'; END $$
+                """)
+        }
+        let admin = try fixture.session(fixture.admin)
+        try admin.connection.query("SELECT set_config('cobranza.as_of', '2026-04-02 05:00-03', false)")
+        _ = admin.connection.takeNotices()
+        let report = try admin.strategyRuns.run(on: nil, client: nil, dryRun: false)
+        #expect(decisions(report) == Array(repeating: "call deferred", count: 5))
+        #expect(admin.connection.takeNotices().filter { $0.message == "contact_check asked" }.count == 1)
+    }
+
+    /// 0117: what a run defers is logged with an anti-join against the decisions already logged
+    /// that day. Planned with nested loops, it scanned strategy_decision once per row as the
+    /// statement filled it: 100,000 deferred calls took 80 s to log. auto_explain shows the run's
+    /// plans: strategy_decision is read once per statement.
+    @Test func deferredContactsAreLoggedWithoutRescanningTheLog() throws {
+        try ladder([(5, .call, nil)])
+        for _ in 0..<5 { _ = try reachableCase() }
+        try fixture.db.asSuperuser { su in
+            for setting in ["session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 0",
+                            "auto_explain.log_nested_statements = on", "auto_explain.log_analyze = on", "auto_explain.log_timing = off"] {
+                try su.query("ALTER ROLE \"\(fixture.admin)\" SET \(setting)")
+            }
+            // Analyzed while empty, as a new agency's is: a scan of it is then planned as free.
+            try su.query("ANALYZE cobranza.strategy_decision")
+        }
+        let admin = try fixture.session(fixture.admin)
+        try admin.connection.query("SET client_min_messages = log")
+        try admin.connection.query("SELECT set_config('cobranza.as_of', '2026-04-02 05:00-03', false)")
+        _ = admin.connection.takeNotices()
+        let report = try admin.strategyRuns.run(on: nil, client: nil, dryRun: false)
+        #expect(decisions(report) == Array(repeating: "call deferred", count: 5))
+        let plans = admin.connection.takeNotices().map(\.message)
+        #expect(plans.contains { $0.contains("Insert on strategy_decision") }, "auto_explain showed the run's plans")
+        let rescans = plans.flatMap { $0.split(separator: "\n") }
+            .filter { $0.contains("on strategy_decision") && !$0.contains("loops=1)") && $0.contains("loops=") }
+        #expect(rescans.isEmpty, "\(rescans)")
+    }
+
     @Test func aContactTheRulesRefuseIsDeferredOrAwaitsAuthorisation() throws {
         try ladder([(5, .email, nil), (15, .call, nil)])
         let number = try reachableCase()

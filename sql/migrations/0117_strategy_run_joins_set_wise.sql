@@ -10,10 +10,12 @@
 -- * holds, pending promises, open disputes and agreements in force are joined as sets (a
 --   pending promise's deadline is today or later, so only those are weighed for their payments);
 -- * the debtor's phone is put in provider form only for a step that may use it;
--- * nested loops are off for the run's reads, which row security's guesses would otherwise plan
---   as a lookup per case; its sorts and hashes get 64 MB; and JIT is off: a plan with nested
---   loops disabled costs enough to be compiled, 0.5-2 s a statement, longer than it runs; its
---   temporary tables are analyzed on a 3,000-row sample, as the import's (0115).
+-- * nested loops are off for the whole run, which row security's guesses would otherwise plan
+--   as a lookup per case: a run of 100,000 deferred calls logged them with an anti-join that
+--   scanned, for each row, strategy_decision as the statement filled it (80 s); its sorts and
+--   hashes get 64 MB; JIT is off: a plan with nested loops disabled costs enough to be compiled,
+--   0.5-2 s a statement, longer than it runs; its temporary tables are analyzed on a 3,000-row
+--   sample, as the import's (0115).
 -- Same decisions, same rows: the strategy run tests and transcripts hold it.
 
 SET LOCAL ROLE cobranza_owner;
@@ -30,13 +32,16 @@ CREATE OR REPLACE FUNCTION cobranza.strategy_run(p_on date, p_tenant bigint)
     SET jit = off
     -- its four tables of every case analyzed on a 3,000-row sample, as the import's (0115)
     SET default_statistics_target = 10
+    -- Row security's conditions are guessed to keep one row in a hundred or fewer: every case
+    -- would be joined to what it needs as nested loops, a lookup each (as 0071 found for reports),
+    -- and an anti-join as a scan, per row, of the table the statement is filling
+    SET enable_nestloop = off
 AS $$
 #variable_conflict use_column
 DECLARE
     v_kind text := cobranza.current_kind();
     v_assignee name;
     v_moment timestamptz;
-    v_nestloop text;
 BEGIN
     IF v_kind IS NULL OR v_kind NOT IN ('admin', 'collector') THEN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
@@ -56,11 +61,6 @@ BEGIN
     -- The moment every contact of the run is weighed at: now, or noon (Santiago) of a past day.
     v_moment := CASE WHEN p_on = cobranza.today() THEN cobranza.now()
                      ELSE (p_on + time '12:00') AT TIME ZONE 'America/Santiago' END;
-
-    -- Row security's conditions are guessed to keep one row in a hundred or fewer: every case
-    -- would be joined to what it needs as nested loops, a lookup each (as 0071 found for reports).
-    v_nestloop := current_setting('enable_nestloop');
-    PERFORM set_config('enable_nestloop', 'off', true);
 
     DROP TABLE IF EXISTS pg_temp.strategy_scope;
     DROP TABLE IF EXISTS pg_temp.strategy_weighed;
@@ -307,7 +307,6 @@ BEGIN
                           GROUP BY k.tenant_id, k.case_id) cost ON cost.tenant_id = pl.tenant_id AND cost.case_id = pl.case_id) o
      -- numbered in the order of the cases, whatever the plan
      ORDER BY o.tenant_id, o.case_id;
-    PERFORM set_config('enable_nestloop', v_nestloop, true);
 
     RETURN QUERY
     SELECT r.tenant_id, r.case_id, r.step_id, pl.action, pl.letter_level, pl.client_visible, r.outcome, r.reason

@@ -1,17 +1,24 @@
 -- 0118_contact_checks_count_only_related_contacts: contact_checks asks contact_check one by one
--- only for a contact some rule counts against the contact asked (issue 17, item 5).
+-- only for a contact some rule counts against the contact asked, and once for contacts that can
+-- only get the same answer (issue 17, item 5).
 --
 -- contact_checks (0090) judges a run's contacts set-wise, and sends one by one through
--- contact_check every contact of a debtor with any contact in the week before: about 160 µs each.
--- A ladder that emails on one day and calls ten days later found, the day after a run of emails,
--- every debtor "near", and a run of 100,000 would spend some 16 s there. Whether a contact counts
--- depends on the rules: Chile counts calls and visits together and written contacts together;
--- Colombia every kind. Now a debtor's contact near the moments sends a contact asked one by one
--- only if a rule that counts contacts (rolling, gap, daily, one channel) lists both kinds, in any
--- pack of the country, so never fewer than the pack in force. The answers are contact_check's,
--- as ContactRulesTests.contactChecksAnswersAsContactCheckRowByRow holds;
--- StrategyRunTests.onlyAContactARuleCountsSendsACaseToTheRowByRowCheck holds that an email does
--- not send a call there.
+-- contact_check (about 160 µs each) every contact not plainly allowed:
+-- * Any contact of the debtor in the week before sent it there. A ladder that emails on one day
+--   and calls ten days later found, the day after a run of emails, every debtor "near": 100,000
+--   calls took 16.9 s. Whether a contact counts depends on the rules: Chile counts calls and
+--   visits together and written contacts together; Colombia every kind. Now a debtor's contact
+--   near the moments sends a contact asked one by one only if a rule that counts contacts
+--   (rolling, gap, daily, one channel) lists both kinds, in any pack of the country, so never
+--   fewer than the pack in force: 2.5 s.
+-- * Every contact outside the hours went there too: a run of 100,000 calls before 08:00 spent
+--   30 s deferring each to the same opening. For a debtor with no contact from the start of the
+--   rules' periods to three weeks after the moment, where no rule needs an authorisation, the
+--   answer depends only on the country, the zone, the kind and the moment: it is asked once for
+--   each and shared, unless it lies further out than the contacts looked at.
+-- The answers are contact_check's, as ContactRulesTests.contactChecksAnswersAsContactCheckRowByRow
+-- holds; StrategyRunTests.onlyAContactARuleCountsSendsACaseToTheRowByRowCheck holds that an email
+-- does not send a call there.
 
 SET LOCAL ROLE cobranza_owner;
 
@@ -83,12 +90,43 @@ BEGIN
                                         WHERE n.country = a.country AND n.tax_id = a.tax_id AND x.asked = a.kind))
                    AS allowed
           FROM asked a
-          LEFT JOIN plain p ON p.country = a.country AND p.zone = a.zone AND p.kind = a.kind AND p.at = a.at)
+          LEFT JOIN plain p ON p.country = a.country AND p.zone = a.zone AND p.kind = a.kind AND p.at = a.at),
+    -- Debtors with any contact from the start of the periods before the moments to three weeks
+    -- after the latest, as far as an hour window moves a contact. For the others, where no rule
+    -- needs an authorisation, contact_check's answer depends only on the country, the zone, the
+    -- kind and the moment: it is asked once for each (a run of calls before 08:00 defers every
+    -- one of them to the same opening).
+    touched AS MATERIALIZED (
+        SELECT DISTINCT d.country, d.tax_id
+          FROM cobranza.case_event e
+          JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
+          JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+         WHERE e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
+           AND e.occurred_at > v_lo AND e.occurred_at <= v_hi + interval '23 days'),
+    refused AS MATERIALIZED (
+        SELECT j.*,
+               j.country IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM touched t WHERE t.country = j.country AND t.tax_id = j.tax_id)
+               AND NOT EXISTS (SELECT 1 FROM cobranza.contact_rule r
+                                WHERE r.country = j.country AND j.kind = ANY (r.kinds) AND r.limit_kind = 'authorised') AS alike
+          FROM judged j WHERE NOT j.allowed),
+    shared AS MATERIALIZED (
+        SELECT g.country, g.zone, g.kind, g.at, k.rule, k.allowed_at
+          FROM (SELECT DISTINCT ON (f.country, f.zone, f.kind, f.at) f.country, f.zone, f.kind, f.at, f.tenant_id, f.case_id
+                  FROM refused f WHERE f.alike ORDER BY f.country, f.zone, f.kind, f.at, f.key) g
+         CROSS JOIN LATERAL cobranza.contact_check(g.tenant_id, g.case_id, g.kind, g.at) k
+         -- an answer further out than the contacts looked at is asked again of each
+         WHERE k.allowed_at IS NULL OR k.allowed_at <= v_hi + interval '22 days')
     SELECT j.key, NULL::text, j.at FROM judged j WHERE j.allowed
     UNION ALL
-    SELECT j.key, k.rule, k.allowed_at
-      FROM judged j CROSS JOIN LATERAL cobranza.contact_check(j.tenant_id, j.case_id, j.kind, j.at) k
-     WHERE NOT j.allowed;
+    SELECT f.key, s.rule, s.allowed_at
+      FROM refused f JOIN shared s ON s.country = f.country AND s.zone = f.zone AND s.kind = f.kind AND s.at = f.at
+     WHERE f.alike
+    UNION ALL
+    SELECT f.key, k.rule, k.allowed_at
+      FROM refused f CROSS JOIN LATERAL cobranza.contact_check(f.tenant_id, f.case_id, f.kind, f.at) k
+     WHERE NOT f.alike
+        OR NOT EXISTS (SELECT 1 FROM shared s WHERE s.country = f.country AND s.zone = f.zone AND s.kind = f.kind AND s.at = f.at);
 END
 $$;
 
