@@ -1534,10 +1534,15 @@ BEGIN
     SELECT e.occurred_at, e.kind
       FROM cobranza.debtor d
       JOIN cobranza.collection_case c ON c.tenant_id = d.tenant_id AND c.debtor_id = d.id
-      JOIN cobranza.case_event e ON e.tenant_id = c.tenant_id AND e.case_id = c.id
+     CROSS JOIN LATERAL (SELECT x.occurred_at, x.kind FROM cobranza.case_event x
+                          WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id
+                            AND x.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp') AND x.kind = ANY (p_kinds)
+                            -- the period as row comparisons, which only case_event_contact_idx
+                            -- (tenant_id, case_id, occurred_at) serves: a bare occurred_at range
+                            -- let the moment index lead even here
+                            AND (x.tenant_id, x.case_id, x.occurred_at) > (c.tenant_id, c.id, p_after)
+                            AND (x.tenant_id, x.case_id, x.occurred_at) <= (c.tenant_id, c.id, p_until)) e
      WHERE d.country = p_country::char(2) AND d.tax_id = p_tax_id
-       AND e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp') AND e.kind = ANY (p_kinds)
-       AND e.occurred_at > p_after AND e.occurred_at <= p_until
      ORDER BY e.occurred_at DESC;
 END
 $$;

@@ -80,6 +80,33 @@ struct ContactRulesTests {
             """, parameters)
     }
 
+    /// 0119: a debtor's contacts are found from the debtor (its cases, then their events), never
+    /// from every client's contacts of the period. 0075 forced index lookups, but the plan could
+    /// still start from the moment index and keep the debtor's rows: each contact written read all
+    /// the contacts of the week before it, and a run writing 500 letters read 125,000 events
+    /// (100,000 letters, 5·10⁹). auto_explain shows the plans of the lookup as ten debtors are
+    /// contacted one after another.
+    @Test func aDebtorsContactsAreFoundFromTheDebtor() throws {
+        let cases = try (0..<10).map { _ in try openCase(cla, country: "CL", taxID: TestCluster.randomRUT()) }
+        try db.asSuperuser { su in
+            for setting in ["session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 0",
+                            "auto_explain.log_nested_statements = on"] {
+                try su.query("ALTER ROLE \"\(collector)\" SET \(setting)")
+            }
+        }
+        let ana = try db.connect(as: collector)
+        try ana.query("SET client_min_messages = log")
+        for (n, caseID) in cases.enumerated() {
+            try ana.query("SELECT set_config('cobranza.as_of', $1, false)", ["2026-12-07T09:\(10 + n)"])
+            try ana.query("INSERT INTO cobranza.case_event (tenant_id, case_id, kind) VALUES ($1, $2, 'email')", [cla, caseID])
+        }
+        let lookups = ana.takeNotices().map(\.message).filter { $0.contains("JOIN cobranza.collection_case c ON c.tenant_id = d.tenant_id") }
+        #expect(lookups.count >= 10, "auto_explain showed the lookups")
+        for plan in lookups {
+            #expect(!plan.contains("case_event_contact_moment_idx"), "\(plan)")
+        }
+    }
+
     // MARK: - Chile
 
     @Test func chileanCallsKeepTheirHoursAndSkipSundaysAndHolidays() throws {
