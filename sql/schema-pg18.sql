@@ -1043,14 +1043,17 @@ BEGIN
           FROM unnest(p_keys, p_tenants, p_cases, p_kinds, p_moments) AS a(key, tenant_id, case_id, kind, at)
           LEFT JOIN cobranza.collection_case c ON c.tenant_id = a.tenant_id AND c.id = a.case_id
           LEFT JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id),
-    -- Debtors (country, tax id) with a contact near the moments, and its kind.
-    near AS MATERIALIZED (
-        SELECT DISTINCT d.country, d.tax_id, e.kind
+    -- Debtors (country, tax id) with a contact from the start of the periods before the moments
+    -- to three weeks after the latest (as far as an hour window moves a contact, below), each
+    -- kind once, and whether one of that kind falls near the moments (up to a day after the latest).
+    contacts AS MATERIALIZED (
+        SELECT d.country, d.tax_id, e.kind, bool_or(e.occurred_at <= v_hi) AS near
           FROM cobranza.case_event e
           JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
           JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
          WHERE e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
-           AND e.occurred_at > v_lo AND e.occurred_at <= v_hi),
+           AND e.occurred_at > v_lo AND e.occurred_at <= v_hi + interval '23 days'
+         GROUP BY d.country, d.tax_id, e.kind),
     -- The kinds a rule counts against a kind asked: both among the kinds of a rule that counts
     -- contacts, in any pack of the country (more than the pack in force: never fewer).
     counted AS MATERIALIZED (
@@ -1083,27 +1086,19 @@ BEGIN
                a.country IS NOT NULL
                AND (a.at IS NULL OR a.kind NOT IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
                     OR coalesce(p.ok, false)
-                       AND NOT EXISTS (SELECT 1 FROM near n JOIN counted x ON x.country = n.country AND x.near = n.kind
-                                        WHERE n.country = a.country AND n.tax_id = a.tax_id AND x.asked = a.kind))
+                       AND NOT EXISTS (SELECT 1 FROM contacts n JOIN counted x ON x.country = n.country AND x.near = n.kind
+                                        WHERE n.near AND n.country = a.country AND n.tax_id = a.tax_id AND x.asked = a.kind))
                    AS allowed
           FROM asked a
           LEFT JOIN plain p ON p.country = a.country AND p.zone = a.zone AND p.kind = a.kind AND p.at = a.at),
-    -- Debtors with any contact from the start of the periods before the moments to three weeks
-    -- after the latest, as far as an hour window moves a contact. For the others, where no rule
-    -- needs an authorisation, contact_check's answer depends only on the country, the zone, the
-    -- kind and the moment: it is asked once for each (a run of calls before 08:00 defers every
-    -- one of them to the same opening).
-    touched AS MATERIALIZED (
-        SELECT DISTINCT d.country, d.tax_id
-          FROM cobranza.case_event e
-          JOIN cobranza.collection_case c ON c.tenant_id = e.tenant_id AND c.id = e.case_id
-          JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
-         WHERE e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
-           AND e.occurred_at > v_lo AND e.occurred_at <= v_hi + interval '23 days'),
+    -- For debtors with no contact in that range, where no rule needs an authorisation,
+    -- contact_check's answer depends only on the country, the zone, the kind and the moment: it
+    -- is asked once for each (a run of calls before 08:00 defers every one of them to the same
+    -- opening).
     refused AS MATERIALIZED (
         SELECT j.*,
                j.country IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM touched t WHERE t.country = j.country AND t.tax_id = j.tax_id)
+               AND NOT EXISTS (SELECT 1 FROM contacts t WHERE t.country = j.country AND t.tax_id = j.tax_id)
                AND NOT EXISTS (SELECT 1 FROM cobranza.contact_rule r
                                 WHERE r.country = j.country AND j.kind = ANY (r.kinds) AND r.limit_kind = 'authorised') AS alike
           FROM judged j WHERE NOT j.allowed),
