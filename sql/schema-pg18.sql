@@ -2363,6 +2363,28 @@ BEGIN
 END
 $$;
 
+-- Name: invoice_placed_terms_fixed(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_placed_terms_fixed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_column text := CASE WHEN NEW.amount IS DISTINCT FROM OLD.amount THEN 'amount'
+                          WHEN NEW.due IS DISTINCT FROM OLD.due THEN 'due'
+                          WHEN NEW.issued IS DISTINCT FROM OLD.issued THEN 'issued'
+                          WHEN NEW.number IS DISTINCT FROM OLD.number THEN 'number'
+                          ELSE 'case_id' END;
+    v_case text;
+BEGIN
+    SELECT c.number INTO v_case FROM cobranza.collection_case c WHERE c.tenant_id = OLD.tenant_id AND c.id = OLD.case_id;
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_placed_terms_check', COLUMN = v_column,
+        MESSAGE = format('%s: invoice %s is on case %s, and what a placed invoice says is not changed; '
+                         'a wrong one is cancelled ("invoice cancel") and submitted again',
+                         v_column, OLD.number, coalesce(v_case, '(not visible)'));
+END
+$$;
+
 -- Name: invoice_submission_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.invoice_submission_check() RETURNS trigger
@@ -7158,6 +7180,10 @@ CREATE TRIGGER invoice_overdue_insert AFTER INSERT ON cobranza.invoice REFERENCI
 
 CREATE TRIGGER invoice_overdue_update AFTER UPDATE ON cobranza.invoice REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_overdue_check();
 
+-- Name: invoice invoice_placed_terms_fixed; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_placed_terms_fixed BEFORE UPDATE OF number, issued, due, amount, case_id ON cobranza.invoice FOR EACH ROW WHEN (((old.case_id IS NOT NULL) AND (NOT (new.cancel_reason IS DISTINCT FROM old.cancel_reason)) AND (((((new.number IS DISTINCT FROM old.number) OR (new.issued IS DISTINCT FROM old.issued)) OR (new.due IS DISTINCT FROM old.due)) OR (new.amount IS DISTINCT FROM old.amount)) OR (new.case_id IS DISTINCT FROM old.case_id)))) EXECUTE FUNCTION cobranza.invoice_placed_terms_fixed();
+
 -- Name: invoice invoice_submission_check; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER invoice_submission_check AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_submission_check();
@@ -8808,6 +8834,10 @@ GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigin
 GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_collector;
 GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.invoice_disputed(p_tenant bigint, p_invoice bigint) TO cobranza_client;
+
+-- Name: FUNCTION invoice_placed_terms_fixed(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_placed_terms_fixed() FROM PUBLIC;
 
 -- Name: FUNCTION invoice_submission_check(); Type: ACL; Schema: cobranza
 

@@ -146,7 +146,11 @@ struct NoticeTests {
         // An invoice not yet due (2026-05-31) on a case of its own.
         let later = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
         try fixture.db.asSuperuser { su in
-            try su.query("UPDATE cobranza.invoice SET due = '2026-05-31' WHERE case_id = (SELECT id FROM cobranza.collection_case WHERE number = $1)", [later])
+            // (a placed invoice keeps its due date, 0120: the fixture's is rewritten with the triggers off)
+            try su.withTransaction {
+                try su.query("SET LOCAL session_replication_role = replica")
+                try su.query("UPDATE cobranza.invoice SET due = '2026-05-31' WHERE case_id = (SELECT id FROM cobranza.collection_case WHERE number = $1)", [later])
+            }
             try su.query("""
                 UPDATE cobranza.debtor d SET phone = '+56955551111' FROM cobranza.collection_case c
                  WHERE c.number = $1 AND d.tenant_id = c.tenant_id AND d.id = c.debtor_id

@@ -130,6 +130,56 @@ struct PlacementRulesTests {
         try admin.query("UPDATE cobranza.invoice SET note = 'checked' WHERE tenant_id = $1 AND number = 'F-9'", [acme])
     }
 
+    /// 0120: once on a case, what an invoice says is what the debtor owes and what the fee's age
+    /// surcharges and the posting law count from. Staff reviewed pending invoices with plain SQL
+    /// and could go on rewriting placed ones the same way (ten times the amount, a due date moved
+    /// back, the invoice taken off its case); now only a cancellation changes one, and the owner
+    /// is held too.
+    @Test func aPlacedInvoiceKeepsWhatItSays() throws {
+        let (debtor, submission) = try submission()
+        try maria.query("""
+            INSERT INTO cobranza.invoice (submission_id, debtor_id, number, issued, due, amount, currency)
+            SELECT id, debtor_id, 'F-7', '2026-01-01', '2026-02-01', 1000, 'CLP' FROM cobranza.submission WHERE id = $1
+            """, [submission])
+        let admin = try db.connect(as: try db.addPerson("admin", kind: "admin"))
+        let ana = try db.connect(as: try db.addPerson("ana", kind: "collector"))
+        for person in [admin, ana] { try person.query("SELECT set_config('cobranza.as_of', '2026-03-01', false)") }
+        let number: String = try admin.withTransaction {
+            let row = try admin.query("INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency) VALUES ($1, $2, 'CLP') RETURNING id, number",
+                                      [acme, debtor]).first!
+            try admin.query("UPDATE cobranza.invoice SET case_id = $2 WHERE tenant_id = $1 AND number = 'F-7'", [acme, try row.decode("id", as: Int64.self)])
+            return try row.decode("number")
+        }
+        func refusal(_ person: Connection, _ set: String) -> PostgresError? {
+            do {
+                try person.query("UPDATE cobranza.invoice SET \(set) WHERE tenant_id = $1 AND number = 'F-7'", [acme])
+                return nil
+            } catch {
+                return error as? PostgresError
+            }
+        }
+        for (person, set, column) in [(ana, "amount = 10000", "amount"), (ana, "due = '2025-01-01'", "due"), (admin, "issued = '2025-12-01'", "issued"),
+                                      (admin, "number = 'F-8'", "number"), (ana, "case_id = NULL", "case_id"), (admin, "amount = amount + 1, note = 'x'", "amount")] {
+            let error = refusal(person, set)
+            #expect(error?.constraint == "invoice_placed_terms_check", "\(set): \(String(describing: error))")
+            #expect(error?.column == column, "\(set)")
+            #expect(error?.message.hasPrefix("\(column): invoice F-7 is on case \(number)") == true, "\(String(describing: error?.message))")
+        }
+        try db.asSuperuser { su in
+            var refused: PostgresError?
+            do { try su.query("UPDATE cobranza.invoice SET amount = 1 WHERE number = 'F-7'") } catch { refused = error as? PostgresError }
+            #expect(refused?.constraint == "invoice_placed_terms_check")
+        }
+        // The same values written again, and a note: nothing the debtor owes changes.
+        try ana.query("UPDATE cobranza.invoice SET amount = amount, due = due, note = 'llamar' WHERE tenant_id = $1 AND number = 'F-7'", [acme])
+        // The one way a placed invoice changes: its cancellation, which leaves what was paid (nothing here).
+        let cancelled = try #require(try ana.query(
+            "UPDATE cobranza.invoice SET cancel_reason = 'nota de crédito 12' WHERE tenant_id = $1 AND number = 'F-7' RETURNING amount, cancelled_amount",
+            [acme]).first)
+        #expect(try cancelled.decode("amount", as: Int64.self) == 0)
+        #expect(try cancelled.decode("cancelled_amount", as: Int64.self) == 1000)
+    }
+
     /// The database's check digits are Swift's: the same answer for canonical, corrupted and
     /// malformed ids of each country.
     @Test(arguments: Country.allCases)
