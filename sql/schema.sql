@@ -1642,7 +1642,6 @@ $$;
 
 CREATE FUNCTION cobranza.debtor_time_zone(p_country text, p_time_zone text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
     AS $$
     SELECT coalesce(p_time_zone, CASE p_country WHEN 'CL' THEN 'America/Santiago' WHEN 'CO' THEN 'America/Bogota'
                                                 WHEN 'MX' THEN 'America/Mexico_City' END)
