@@ -2079,6 +2079,67 @@ BEGIN
 END
 $$;
 
+-- Name: invoice_cancelled_under_agreement(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_cancelled_under_agreement() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v_agreement record;
+    v_less      bigint;
+    v_number    bigint;
+    v_case      text;
+BEGIN
+    SELECT s.id, s.discount_bp, s.owed, s.total, s.paid, s.status, a.created_at INTO v_agreement
+      FROM cobranza.agreement_status s
+      JOIN cobranza.payment_agreement a ON a.tenant_id = s.tenant_id AND a.id = s.id
+     WHERE s.tenant_id = NEW.tenant_id AND s.case_id = NEW.case_id
+     ORDER BY s.id DESC LIMIT 1;
+    IF NOT FOUND OR v_agreement.status NOT IN ('active', 'default') THEN
+        RETURN NULL;
+    END IF;
+    -- An invoice that joined the case after the agreement was never part of it.
+    IF EXISTS (SELECT 1 FROM cobranza.submission s
+                WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id AND s.reviewed_at > v_agreement.created_at) THEN
+        RETURN NULL;
+    END IF;
+    v_less := least(NEW.cancelled_amount - cobranza.apply_rate(v_agreement.discount_bp, NEW.cancelled_amount),
+                    v_agreement.total - v_agreement.paid);
+    IF v_less <= 0 THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO cobranza.agreement_cancellation (tenant_id, agreement_id, invoice_id, owed, total)
+    VALUES (NEW.tenant_id, v_agreement.id, NEW.id, NEW.cancelled_amount, v_less);
+    IF NOT EXISTS (SELECT 1 FROM cobranza.collection_case c
+                    WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id AND c.stage <> 'closed') THEN
+        RETURN NULL;
+    END IF;
+    -- Named by their numbers within the case, as the shell shows them.
+    SELECT count(*) INTO v_number FROM cobranza.payment_agreement a
+     WHERE a.tenant_id = NEW.tenant_id AND a.case_id = NEW.case_id AND a.id <= v_agreement.id;
+    INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible, occurred_on)
+    VALUES (NEW.tenant_id, NEW.case_id, 'note',
+            format('agreement %s asks %s less with invoice %s cancelled: %s in all', v_number,
+                   cobranza.format_money(v_less, NEW.currency), NEW.number,
+                   cobranza.format_money(v_agreement.total - v_less, NEW.currency)),
+            true, NEW.cancelled_on);
+    -- Paid in full by what was paid before: a discounted agreement settles the case now.
+    IF v_agreement.paid >= v_agreement.total - v_less
+       AND v_agreement.total - v_less < v_agreement.owed - NEW.cancelled_amount THEN
+        SELECT c.number INTO v_case FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
+        UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'settled', closed_at = now()
+         WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
+        INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
+        VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'settled',
+                format('agreement %s paid in full with invoice %s cancelled; the discount of %s is forgiven', v_number, NEW.number,
+                       cobranza.format_money(v_agreement.owed - NEW.cancelled_amount - (v_agreement.total - v_less), NEW.currency)),
+                true, NEW.cancelled_on);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Name: invoice_cancelling(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.invoice_cancelling() RETURNS trigger
@@ -4838,6 +4899,32 @@ BEGIN
 END
 $$;
 
+-- Name: agreement_cancellation; Type: TABLE; Schema: cobranza
+
+CREATE TABLE cobranza.agreement_cancellation (
+    tenant_id bigint NOT NULL,
+    id bigint NOT NULL,
+    agreement_id bigint NOT NULL,
+    invoice_id bigint NOT NULL,
+    owed bigint NOT NULL,
+    total bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agreement_cancellation_amounts_check CHECK (((total > 0) AND (total <= owed)))
+);
+
+ALTER TABLE ONLY cobranza.agreement_cancellation FORCE ROW LEVEL SECURITY;
+
+-- Name: agreement_cancellation_id_seq; Type: SEQUENCE; Schema: cobranza
+
+ALTER TABLE cobranza.agreement_cancellation ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cobranza.agreement_cancellation_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 -- Name: instalment; Type: TABLE; Schema: cobranza
 
 CREATE TABLE cobranza.instalment (
@@ -4939,21 +5026,31 @@ CREATE VIEW cobranza.instalment_status WITH (security_invoker='true') AS
     i.due,
     i.amount,
     a.currency,
-    LEAST(i.amount, GREATEST((0)::bigint, (k.paid - (s.through - i.amount)))) AS paid,
+    f.paid,
         CASE
-            WHEN (k.paid >= s.through) THEN 'paid'::text
+            WHEN (f.paid >= (i.amount - f.cancelled)) THEN
+            CASE
+                WHEN (f.paid = 0) THEN 'cancelled'::text
+                ELSE 'paid'::text
+            END
             WHEN (cobranza.today() > (i.due + a.default_days)) THEN 'default'::text
             WHEN (cobranza.today() > i.due) THEN 'late'::text
             ELSE 'open'::text
-        END AS status
-   FROM (((cobranza.instalment i
+        END AS status,
+    f.cancelled
+   FROM (((((cobranza.instalment i
      JOIN cobranza.payment_agreement a ON (((a.tenant_id = i.tenant_id) AND (a.id = i.agreement_id))))
      CROSS JOIN LATERAL ( SELECT (sum(j.amount))::bigint AS through
            FROM cobranza.instalment j
           WHERE ((j.tenant_id = i.tenant_id) AND (j.agreement_id = i.agreement_id) AND (j.sequence <= i.sequence))) s)
      CROSS JOIN LATERAL ( SELECT (GREATEST((0)::numeric, (COALESCE(sum(p.amount), (0)::numeric) - (a.paid_before)::numeric)))::bigint AS paid
            FROM cobranza.payment p
-          WHERE ((p.tenant_id = a.tenant_id) AND (p.case_id = a.case_id))) k);
+          WHERE ((p.tenant_id = a.tenant_id) AND (p.case_id = a.case_id))) k)
+     CROSS JOIN LATERAL ( SELECT (COALESCE(sum(c.total), (0)::numeric))::bigint AS total
+           FROM cobranza.agreement_cancellation c
+          WHERE ((c.tenant_id = a.tenant_id) AND (c.agreement_id = a.id))) x)
+     CROSS JOIN LATERAL ( SELECT LEAST(i.amount, GREATEST((0)::bigint, (k.paid - (s.through - i.amount)))) AS paid,
+            LEAST(i.amount, GREATEST((0)::bigint, (x.total - (a.total - s.through)))) AS cancelled) f);
 
 -- Name: agreement_status; Type: VIEW; Schema: cobranza
 
@@ -4963,9 +5060,9 @@ CREATE VIEW cobranza.agreement_status WITH (security_invoker='true') AS
     a.case_id,
     a.currency,
     a.agreed_on,
-    a.owed,
+    (a.owed - x.owed) AS owed,
     a.discount_bp,
-    a.total,
+    (a.total - x.total) AS total,
     a.down_payment,
     a.instalments,
     a.every,
@@ -4976,14 +5073,20 @@ CREATE VIEW cobranza.agreement_status WITH (security_invoker='true') AS
             WHEN (EXISTS ( SELECT 1
                FROM cobranza.payment_agreement b
               WHERE ((b.tenant_id = a.tenant_id) AND (b.case_id = a.case_id) AND (b.id > a.id)))) THEN 'superseded'::text
-            WHEN (k.paid >= a.total) THEN 'completed'::text
+            WHEN (k.paid >= (a.total - x.total)) THEN 'completed'::text
             WHEN (EXISTS ( SELECT 1
                FROM cobranza.instalment_status s
               WHERE ((s.tenant_id = a.tenant_id) AND (s.agreement_id = a.id) AND (s.status = 'default'::text)))) THEN 'default'::text
             ELSE 'active'::text
         END AS status,
-    a.created_by
-   FROM (cobranza.payment_agreement a
+    a.created_by,
+    x.total AS cancelled,
+    x.owed AS cancelled_owed
+   FROM ((cobranza.payment_agreement a
+     CROSS JOIN LATERAL ( SELECT (COALESCE(sum(c.owed), (0)::numeric))::bigint AS owed,
+            (COALESCE(sum(c.total), (0)::numeric))::bigint AS total
+           FROM cobranza.agreement_cancellation c
+          WHERE ((c.tenant_id = a.tenant_id) AND (c.agreement_id = a.id))) x)
      CROSS JOIN LATERAL ( SELECT (GREATEST((0)::numeric, (COALESCE(sum(p.amount), (0)::numeric) - (a.paid_before)::numeric)))::bigint AS paid
            FROM cobranza.payment p
           WHERE ((p.tenant_id = a.tenant_id) AND (p.case_id = a.case_id))) k);
@@ -6335,6 +6438,16 @@ CREATE VIEW cobranza.whoami WITH (security_invoker='true') AS
      LEFT JOIN cobranza.tenant t ON ((t.id = p.tenant_id)))
   WHERE (p.role_name = SESSION_USER);
 
+-- Name: agreement_cancellation agreement_cancellation_invoice_key; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.agreement_cancellation
+    ADD CONSTRAINT agreement_cancellation_invoice_key UNIQUE (tenant_id, invoice_id);
+
+-- Name: agreement_cancellation agreement_cancellation_pkey; Type: CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.agreement_cancellation
+    ADD CONSTRAINT agreement_cancellation_pkey PRIMARY KEY (tenant_id, id);
+
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.audit_log
@@ -6655,6 +6768,10 @@ ALTER TABLE ONLY cobranza.tenant
 ALTER TABLE ONLY cobranza.tenant
     ADD CONSTRAINT tenant_pkey PRIMARY KEY (id);
 
+-- Name: agreement_cancellation_agreement_idx; Type: INDEX; Schema: cobranza
+
+CREATE INDEX agreement_cancellation_agreement_idx ON cobranza.agreement_cancellation USING btree (tenant_id, agreement_id);
+
 -- Name: audit_log_tenant_id_at_idx; Type: INDEX; Schema: cobranza
 
 CREATE INDEX audit_log_tenant_id_at_idx ON cobranza.audit_log USING btree (tenant_id, at);
@@ -6838,6 +6955,14 @@ CREATE INDEX submission_tenant_id_debtor_id_idx ON cobranza.submission USING btr
 -- Name: submission_tenant_id_status_idx; Type: INDEX; Schema: cobranza
 
 CREATE INDEX submission_tenant_id_status_idx ON cobranza.submission USING btree (tenant_id, status);
+
+-- Name: agreement_cancellation agreement_cancellation_append_only; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER agreement_cancellation_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON cobranza.agreement_cancellation FOR EACH STATEMENT EXECUTE FUNCTION cobranza.refuse_change('what a cancelled invoice took off an agreement is history');
+
+-- Name: agreement_cancellation agreement_cancellation_audit_insert; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER agreement_cancellation_audit_insert AFTER INSERT ON cobranza.agreement_cancellation REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.audit_insert_statement();
 
 -- Name: payment_agreement agreement_prepare; Type: TRIGGER; Schema: cobranza
 
@@ -7154,6 +7279,10 @@ CREATE TRIGGER invoice_audit_insert AFTER INSERT ON cobranza.invoice REFERENCING
 -- Name: invoice invoice_cancelled; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER invoice_cancelled AFTER UPDATE OF cancel_reason ON cobranza.invoice FOR EACH ROW WHEN (((old.cancel_reason IS NULL) AND (new.cancel_reason IS NOT NULL))) EXECUTE FUNCTION cobranza.invoice_cancelled();
+
+-- Name: invoice invoice_cancelled_under_agreement; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_cancelled_under_agreement AFTER UPDATE OF cancel_reason ON cobranza.invoice FOR EACH ROW WHEN (((old.cancel_reason IS NULL) AND (new.cancel_reason IS NOT NULL))) EXECUTE FUNCTION cobranza.invoice_cancelled_under_agreement();
 
 -- Name: invoice invoice_cancelling; Type: TRIGGER; Schema: cobranza
 
@@ -7499,6 +7628,16 @@ CREATE TRIGGER tenant_debtor_referenced_update AFTER UPDATE OF id, country ON co
 
 CREATE TRIGGER tenant_identity_fixed BEFORE UPDATE OF tax_id, currency ON cobranza.tenant FOR EACH ROW EXECUTE FUNCTION cobranza.tenant_identity_fixed();
 
+-- Name: agreement_cancellation agreement_cancellation_agreement_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.agreement_cancellation
+    ADD CONSTRAINT agreement_cancellation_agreement_fkey FOREIGN KEY (tenant_id, agreement_id) REFERENCES cobranza.payment_agreement(tenant_id, id);
+
+-- Name: agreement_cancellation agreement_cancellation_invoice_fkey; Type: FK CONSTRAINT; Schema: cobranza
+
+ALTER TABLE ONLY cobranza.agreement_cancellation
+    ADD CONSTRAINT agreement_cancellation_invoice_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES cobranza.invoice(tenant_id, id);
+
 -- Name: case_event case_event_case_fkey; Type: FK CONSTRAINT; Schema: cobranza
 
 ALTER TABLE ONLY cobranza.case_event
@@ -7743,6 +7882,28 @@ ALTER TABLE ONLY cobranza.submission
 
 ALTER TABLE ONLY cobranza.tenant
     ADD CONSTRAINT tenant_currency_fkey FOREIGN KEY (currency) REFERENCES cobranza.currency(code);
+
+-- Name: agreement_cancellation; Type: ROW SECURITY; Schema: cobranza
+
+ALTER TABLE cobranza.agreement_cancellation ENABLE ROW LEVEL SECURITY;
+
+-- Name: agreement_cancellation agreement_cancellation_client_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY agreement_cancellation_client_read ON cobranza.agreement_cancellation FOR SELECT TO cobranza_client USING ((tenant_id = ( SELECT cobranza.current_tenant() AS current_tenant)));
+
+-- Name: agreement_cancellation agreement_cancellation_lawyer_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY agreement_cancellation_lawyer_read ON cobranza.agreement_cancellation FOR SELECT TO cobranza_lawyer USING ((EXISTS ( SELECT 1
+   FROM cobranza.payment_agreement a
+  WHERE ((a.tenant_id = agreement_cancellation.tenant_id) AND (a.id = agreement_cancellation.agreement_id)))));
+
+-- Name: agreement_cancellation agreement_cancellation_owner_trusted; Type: POLICY; Schema: cobranza
+
+CREATE POLICY agreement_cancellation_owner_trusted ON cobranza.agreement_cancellation TO cobranza_owner USING (true) WITH CHECK (true);
+
+-- Name: agreement_cancellation agreement_cancellation_staff_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY agreement_cancellation_staff_read ON cobranza.agreement_cancellation FOR SELECT TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
 
 -- Name: audit_log; Type: ROW SECURITY; Schema: cobranza
 
@@ -8080,6 +8241,10 @@ CREATE POLICY instalment_lawyer_read ON cobranza.instalment FOR SELECT TO cobran
    FROM cobranza.payment_agreement a
   WHERE ((a.tenant_id = instalment.tenant_id) AND (a.id = instalment.agreement_id)))));
 
+-- Name: instalment instalment_owner_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY instalment_owner_read ON cobranza.instalment FOR SELECT TO cobranza_owner USING (true);
+
 -- Name: instalment instalment_staff_all; Type: POLICY; Schema: cobranza
 
 CREATE POLICY instalment_staff_all ON cobranza.instalment TO cobranza_admin, cobranza_collector USING ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text]))) WITH CHECK ((( SELECT cobranza.current_kind() AS current_kind) = ANY (ARRAY['admin'::text, 'collector'::text])));
@@ -8175,6 +8340,10 @@ CREATE POLICY payment_agreement_client_read ON cobranza.payment_agreement FOR SE
 CREATE POLICY payment_agreement_lawyer_read ON cobranza.payment_agreement FOR SELECT TO cobranza_lawyer USING ((EXISTS ( SELECT 1
    FROM cobranza.judicial_referral r
   WHERE ((r.tenant_id = payment_agreement.tenant_id) AND (r.case_id = payment_agreement.case_id)))));
+
+-- Name: payment_agreement payment_agreement_owner_read; Type: POLICY; Schema: cobranza
+
+CREATE POLICY payment_agreement_owner_read ON cobranza.payment_agreement FOR SELECT TO cobranza_owner USING (true);
 
 -- Name: payment_agreement payment_agreement_staff_all; Type: POLICY; Schema: cobranza
 
@@ -8814,6 +8983,10 @@ GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_coll
 GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_lawyer;
 GRANT ALL ON FUNCTION cobranza.invoice_balance_as_of(p_on date) TO cobranza_client;
 
+-- Name: FUNCTION invoice_cancelled_under_agreement(); Type: ACL; Schema: cobranza
+
+REVOKE ALL ON FUNCTION cobranza.invoice_cancelled_under_agreement() FROM PUBLIC;
+
 -- Name: FUNCTION invoice_case_keys_check(); Type: ACL; Schema: cobranza
 
 REVOKE ALL ON FUNCTION cobranza.invoice_case_keys_check() FROM PUBLIC;
@@ -9179,6 +9352,13 @@ REVOKE ALL ON FUNCTION cobranza.tenant_identity_fixed() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION cobranza.void_fee_invoice(p_number text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION cobranza.void_fee_invoice(p_number text, p_reason text) TO cobranza_admin;
+
+-- Name: TABLE agreement_cancellation; Type: ACL; Schema: cobranza
+
+GRANT SELECT ON TABLE cobranza.agreement_cancellation TO cobranza_admin;
+GRANT SELECT ON TABLE cobranza.agreement_cancellation TO cobranza_collector;
+GRANT SELECT ON TABLE cobranza.agreement_cancellation TO cobranza_lawyer;
+GRANT SELECT ON TABLE cobranza.agreement_cancellation TO cobranza_client;
 
 -- Name: TABLE instalment; Type: ACL; Schema: cobranza
 

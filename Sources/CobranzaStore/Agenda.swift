@@ -64,10 +64,10 @@ public struct Agenda {
                     SELECT i.tenant_id, i.case_id, i.due,
                            CASE WHEN i.sequence = 0 THEN 'down payment' ELSE 'instalment ' || i.sequence END
                            || CASE WHEN \(dayParameter) > i.due + s.default_days THEN ' (agreement in default)' ELSE '' END,
-                           i.amount - i.paid, 2
+                           i.amount - i.cancelled - i.paid, 2
                       FROM cobranza.instalment_status i
                       JOIN cobranza.agreement_status s ON s.tenant_id = i.tenant_id AND s.id = i.agreement_id
-                     WHERE i.status <> 'paid' AND s.status IN ('active', 'default')
+                     WHERE i.status NOT IN ('paid', 'cancelled') AND s.status IN ('active', 'default')
                     UNION ALL
                     -- Tasks the strategy run gave the case (call, visit, referral review, authorisation).
                     SELECT k.tenant_id, k.case_id, k.due,

@@ -11,9 +11,17 @@ public struct AgreementRecord: Sendable, Equatable {
     public var caseNumber: String
     public var currency: String
     public var agreedOn: CalendarDate
+    /// What the agreement covers now: what was owed when agreed, less what cancelled invoices
+    /// took off it (0122).
     public var owed: Int64
     public var discount: BasisPoints
+    /// What the agreement asks now: the agreed total less `cancelled`.
     public var total: Int64
+    /// What invoices cancelled under the agreement took off its total (their unpaid part less the
+    /// agreed discount on it), and off what it covers (`cancelledOwed`): the agreed figures are
+    /// `total + cancelled` and `owed + cancelledOwed`.
+    public var cancelled: Int64
+    public var cancelledOwed: Int64
     public var downPayment: Int64
     public var instalmentCount: Int
     public var every: String
@@ -28,7 +36,9 @@ public struct InstalmentRecord: Sendable, Equatable {
     public var due: CalendarDate
     public var amount: Int64
     public var paid: Int64
-    /// open, late, default or paid.
+    /// What cancelled invoices took off it: they empty the instalments from the last.
+    public var cancelled: Int64
+    /// open, late, default, paid or cancelled.
     public var status: String
 }
 
@@ -105,7 +115,7 @@ public struct Agreements {
         let number = caseNumber.trimmingSpacesAndNewlines().uppercased()
         let agreements = try connection.query("""
             SELECT a.id, row_number() OVER (ORDER BY a.id) AS agreement_number, c.number, a.currency, a.agreed_on::text AS agreed_on, a.owed, a.discount_bp, a.total, a.down_payment,
-                   a.instalments, a.every, a.paid, a.status, a.tenant_id
+                   a.instalments, a.every, a.paid, a.status, a.tenant_id, a.cancelled, a.cancelled_owed
               FROM cobranza.agreement_status a
               JOIN cobranza.collection_case c ON c.tenant_id = a.tenant_id AND c.id = a.case_id
              WHERE c.number = $1 ORDER BY a.id DESC
@@ -114,15 +124,16 @@ public struct Agreements {
             let id: Int64 = try row.decode("id")
             let tenant: Int64 = try row.decode("tenant_id")
             let instalments = try connection.query("""
-                SELECT sequence, due::text AS due, amount, paid, status FROM cobranza.instalment_status
+                SELECT sequence, due::text AS due, amount, paid, cancelled, status FROM cobranza.instalment_status
                  WHERE tenant_id = $1 AND agreement_id = $2 ORDER BY sequence
                 """, [tenant, id]).rows.map { i in
                 InstalmentRecord(sequence: try i.decode("sequence"), due: try i.decode("due"), amount: try i.decode("amount"),
-                                 paid: try i.decode("paid"), status: try i.decode("status"))
+                                 paid: try i.decode("paid"), cancelled: try i.decode("cancelled"), status: try i.decode("status"))
             }
             return AgreementRecord(
                 id: id, number: try row.decode("agreement_number"), caseNumber: try row.decode("number"), currency: try row.decode("currency"), agreedOn: try row.decode("agreed_on"),
                 owed: try row.decode("owed"), discount: BasisPoints(try row.decode("discount_bp")), total: try row.decode("total"),
+                cancelled: try row.decode("cancelled"), cancelledOwed: try row.decode("cancelled_owed"),
                 downPayment: try row.decode("down_payment"), instalmentCount: try row.decode("instalments"), every: try row.decode("every"),
                 paid: try row.decode("paid"), status: try row.decode("status"), instalments: instalments)
         }

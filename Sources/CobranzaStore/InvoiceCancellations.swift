@@ -5,8 +5,10 @@ import Postgres
 /// placed, made by the client's users or by staff. What was still unpaid is no longer owed, is
 /// allocated no later payment and so earns no fee; what was already paid stays paid; the
 /// invoice is kept, with its reason. When nothing else is owed the case closes as withdrawn.
+/// An agreement in force asks less by what the invoice no longer owes, at its discount (0122).
 /// The database holds the same rules for psql (invoice_cancelling, invoice_cancelled and the
-/// invoice_client_cancel policy in 0031_invoice_disputes.sql).
+/// invoice_client_cancel policy in 0031_invoice_disputes.sql, invoice_cancelled_under_agreement
+/// in 0122).
 public struct InvoiceCancellations {
     let session: Session
     var connection: Connection { session.connection }
@@ -17,6 +19,19 @@ public struct InvoiceCancellations {
         /// What was written off, in the case's currency.
         public var amount: Money
         public var caseClosed: Bool
+        /// Why the case closed: withdrawn (nothing else owed) or settled (an agreement the
+        /// cancellation left paid in full, its discount forgiven).
+        public var closeCode: String?
+        /// The instalment agreement in force the invoice came off (0122).
+        public var agreement: AgreementChange?
+    }
+
+    /// What a cancellation took off the agreement in force: its number in the case, what it asks
+    /// less (the invoice's unpaid part less the agreed discount on it) and what it asks now.
+    public struct AgreementChange: Equatable, Sendable {
+        public var number: Int64
+        public var less: Money
+        public var total: Money
     }
 
     public func cancel(caseNumber: String, invoice: String, reason: String) throws -> Cancelled {
@@ -50,14 +65,28 @@ public struct InvoiceCancellations {
         guard try row.decode("outstanding", as: Int64.self) > 0 else {
             throw StoreError(field: "NUMBER", value: invoice, "invoice \(invoice) is paid in full: there is nothing left to cancel")
         }
+        let invoiceID: Int64 = try row.decode("id")
         let written: Int64 = try connection.query("""
             UPDATE cobranza.invoice SET cancel_reason = $3 WHERE tenant_id = $1 AND id = $2 RETURNING cancelled_amount
-            """, [tenant, try row.decode("id", as: Int64.self), reason]).first!.decode("cancelled_amount")
-        let stage: String = try connection.query("SELECT stage FROM cobranza.collection_case WHERE tenant_id = $1 AND id = $2",
-                                                 [tenant, caseID]).first!.decode("stage")
+            """, [tenant, invoiceID, reason]).first!.decode("cancelled_amount")
+        let after = try connection.query("""
+            SELECT c.stage, c.close_code, x.total AS less, s.total AS agreement_total,
+                   (SELECT count(*) FROM cobranza.payment_agreement a
+                     WHERE a.tenant_id = x.tenant_id AND a.case_id = c.id AND a.id <= x.agreement_id) AS agreement_number
+              FROM cobranza.collection_case c
+              LEFT JOIN cobranza.agreement_cancellation x ON x.tenant_id = c.tenant_id AND x.invoice_id = $3
+              LEFT JOIN cobranza.agreement_status s ON s.tenant_id = x.tenant_id AND s.id = x.agreement_id
+             WHERE c.tenant_id = $1 AND c.id = $2
+            """, [tenant, caseID, invoiceID]).first!
+        var agreement: AgreementChange?
+        if let less: Int64 = try after.decodeIfPresent("less") {
+            agreement = AgreementChange(number: try after.decode("agreement_number"), less: Money(minorUnits: less, currency: currency),
+                                        total: Money(minorUnits: try after.decode("agreement_total"), currency: currency))
+        }
+        let closed = try found.decode("stage", as: String.self) != "closed" && after.decode("stage", as: String.self) == "closed"
         return Cancelled(caseNumber: try found.decode("case_number"), invoice: invoice,
-                         amount: Money(minorUnits: written, currency: currency),
-                         caseClosed: try found.decode("stage", as: String.self) != "closed" && stage == "closed")
+                         amount: Money(minorUnits: written, currency: currency), caseClosed: closed,
+                         closeCode: closed ? try after.decodeIfPresent("close_code") : nil, agreement: agreement)
     }
 }
 

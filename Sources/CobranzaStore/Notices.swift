@@ -236,10 +236,11 @@ public struct Notices {
             content.promise = (try row.decode("due"), try row.decode("amount"))
         case .instalmentDue:
             guard let row = try connection.query("""
-                SELECT i.sequence, a.instalments, i.due::text AS due, i.amount - i.paid AS left_to_pay
+                SELECT i.sequence, a.instalments, i.due::text AS due, i.amount - i.cancelled - i.paid AS left_to_pay
                   FROM cobranza.agreement_status a
                   JOIN cobranza.instalment_status i ON i.tenant_id = a.tenant_id AND i.agreement_id = a.id
-                 WHERE a.tenant_id = $1 AND a.case_id = $2 AND a.status = 'active' AND i.sequence >= 1 AND i.status <> 'paid'
+                 WHERE a.tenant_id = $1 AND a.case_id = $2 AND a.status = 'active' AND i.sequence >= 1
+                   AND i.status NOT IN ('paid', 'cancelled')
                  ORDER BY i.sequence LIMIT 1
                 """, [target.tenant, target.id]).first else {
                 throw StoreError(field: "template", "case \(target.number) has no agreement in force with an instalment to pay")

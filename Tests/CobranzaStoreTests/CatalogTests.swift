@@ -64,6 +64,7 @@ struct CatalogTests {
         "payment_prepare()": "writes the frozen fee and closes or reopens a paid case, moves only the owner may make; claims an agency-channel bank reference in received_transfer, which no person may write; asks caller_is_admin (owner only) whether a billed payment may be reversed",
         "invoice_cancelling()": "locks the case row before weighing what is unpaid on the invoice, as a payment does, which the client who cancels its own invoice may not; the row has passed the caller's policies (0031)",
         "invoice_cancelled()": "writes the timeline and closes the case as withdrawn when a client's cancellation leaves nothing owed, which the client may not (0031)",
+        "invoice_cancelled_under_agreement()": "takes a cancelled invoice off the agreement in force (agreement_cancellation), writes the timeline and settles a discounted agreement it completes, none of which the client who cancels may write (0122)",
         "issue_fee_invoices(text, text)": "month-end invoicing as one set-wise statement, trusted by fee_document_check_lines; checks the caller is an admin",
     ]
 

@@ -23,18 +23,6 @@ struct DisputedInvoicesTests {
             """, [fixture.acme])
     }
 
-
-    /// The case's id and its invoice numbers, oldest due first.
-    func invoices(_ caseNumber: String) throws -> (id: Int64, numbers: [String]) {
-        try fixture.db.asSuperuser { su in
-            let rows = try su.query("""
-                SELECT c.id, i.number FROM cobranza.collection_case c JOIN cobranza.invoice i ON i.tenant_id = c.tenant_id AND i.case_id = c.id
-                 WHERE c.number = $1 ORDER BY i.due, i.id
-                """, [caseNumber]).rows
-            return (try rows[0].decode("id"), try rows.map { try $0.decode("number") })
-        }
-    }
-
     func pay(_ connection: Connection, tenant: Int64, caseID: Int64, _ amount: Int64) throws {
         try connection.query("""
             INSERT INTO cobranza.payment (tenant_id, case_id, amount, paid_on, channel, method, external_ref)
@@ -63,7 +51,7 @@ struct DisputedInvoicesTests {
 
     @Test func aDisputeOfOneInvoiceLeavesTheRestOfTheCaseGoingOn() throws {
         let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
-        let (_, numbers) = try invoices(number)
+        let (_, numbers) = try fixture.invoices(number)
         let ana = try fixture.session(fixture.collector)
         let opened = try ana.disputes.open(caseNumber: number, reason: "mercadería devuelta", invoices: [numbers[0]])
         #expect(opened.invoices == [numbers[0]])
@@ -77,7 +65,7 @@ struct DisputedInvoicesTests {
 
         // No instalments while it is open: they would fold the disputed invoice in.
         let sql = try fixture.connect(fixture.collector)
-        let (caseID, _) = try invoices(number)
+        let (caseID, _) = try fixture.invoices(number)
         let agreement = refusal(sql, "INSERT INTO cobranza.payment_agreement (tenant_id, case_id, instalments, first_due) VALUES ($1, $2, 2, '2026-05-01')",
                                 [fixture.acme, caseID])
         #expect(agreement?.constraint == "collection_case_disputed_check")
@@ -95,7 +83,7 @@ struct DisputedInvoicesTests {
 
     @Test func whenEveryOwedInvoiceIsDisputedNothingIsPostedReferredOrClaimedWithPlainSQL() throws {
         let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
-        let (id, numbers) = try invoices(number)
+        let (id, numbers) = try fixture.invoices(number)
         let sql = try fixture.connect(fixture.collector)
         // The first invoice is paid; the dispute names the second, the only one still owed.
         try pay(sql, tenant: fixture.acme, caseID: id, 100_000)
@@ -144,7 +132,7 @@ struct DisputedInvoicesTests {
         let ana = try fixture.session(fixture.collector)
         // Something else owed: the case goes on, without the disputed invoice.
         let open = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
-        let (openID, openInvoices) = try invoices(open)
+        let (openID, openInvoices) = try fixture.invoices(open)
         _ = try ana.disputes.open(caseNumber: open, reason: "no entregado", invoices: [openInvoices[1]])
         let upheld = try ana.disputes.resolve(caseNumber: open, outcome: .upheld, note: "guía sin firma")
         #expect(!upheld.closed && upheld.cancelled == [openInvoices[1]])
@@ -164,7 +152,7 @@ struct DisputedInvoicesTests {
 
         // Nothing else owed: the first invoice was paid, the disputed one is cancelled, the case closes as disputed.
         let paid = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
-        let (paidID, paidInvoices) = try invoices(paid)
+        let (paidID, paidInvoices) = try fixture.invoices(paid)
         try pay(sql, tenant: fixture.acme, caseID: paidID, 100_000)
         _ = try ana.disputes.open(caseNumber: paid, reason: "no entregado", invoices: [paidInvoices[1]])
         let closing = try ana.disputes.resolve(caseNumber: paid, outcome: .upheld, note: nil)
@@ -173,7 +161,7 @@ struct DisputedInvoicesTests {
 
         // A dispute left open when the case closed is still resolved; the case stays closed as it was.
         let dormant = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
-        let (_, dormantInvoices) = try invoices(dormant)
+        let (_, dormantInvoices) = try fixture.invoices(dormant)
         _ = try ana.disputes.open(caseNumber: dormant, reason: "x", invoices: [dormantInvoices[0]])
         _ = try ana.cases.close(dormant, code: .uncollectible, note: "quiebra")
         let late = try ana.disputes.resolve(caseNumber: dormant, outcome: .upheld, note: nil)
@@ -182,7 +170,7 @@ struct DisputedInvoicesTests {
 
         // A rejected dispute cancels nothing.
         let rejected = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
-        let (_, rejectedInvoices) = try invoices(rejected)
+        let (_, rejectedInvoices) = try fixture.invoices(rejected)
         _ = try ana.disputes.open(caseNumber: rejected, reason: "x", invoices: [rejectedInvoices[0]])
         #expect(try ana.disputes.resolve(caseNumber: rejected, outcome: .rejected, note: nil).cancelled == [])
         #expect(try caseRow(rejected).outstanding == 150_000)
@@ -190,9 +178,9 @@ struct DisputedInvoicesTests {
 
     @Test func aClientCancelsItsOwnInvoiceWithPlainSQLAndNobodyElseCan() throws {
         let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
-        let (id, numbers) = try invoices(number)
+        let (id, numbers) = try fixture.invoices(number)
         let others = try fixture.openCase(tenant: fixture.other, amounts: [100_000])
-        let (_, otherNumbers) = try invoices(others)
+        let (_, otherNumbers) = try fixture.invoices(others)
         let staff = try fixture.connect(fixture.collector)
         // 30.000 paid on the first invoice (oldest due first).
         try pay(staff, tenant: fixture.acme, caseID: id, 30_000)
@@ -231,7 +219,7 @@ struct DisputedInvoicesTests {
         #expect(try caseRow(number) == ("closed", "withdrawn", false, 0))
 
         let paidOff = try fixture.openCase(tenant: fixture.acme, amounts: [100_000, 50_000])
-        let (paidID, paidNumbers) = try invoices(paidOff)
+        let (paidID, paidNumbers) = try fixture.invoices(paidOff)
         try pay(staff, tenant: fixture.acme, caseID: paidID, 100_000)
         #expect(throws: StoreError(field: "NUMBER", value: paidNumbers[0], "invoice \(paidNumbers[0]) is paid in full: there is nothing left to cancel")) {
             try session.invoiceCancellations.cancel(caseNumber: paidOff, invoice: paidNumbers[0], reason: "x")

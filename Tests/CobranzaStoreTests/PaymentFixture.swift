@@ -59,4 +59,15 @@ struct PaymentFixture {
             SELECT number FROM c
             """, [tenant, debtor, "{" + amounts.map(String.init).joined(separator: ",") + "}", TestCluster.randomRUT()]).first!.decode("number") }
     }
+
+    /// A case's id and its invoice numbers, oldest due first.
+    func invoices(_ caseNumber: String) throws -> (id: Int64, numbers: [String]) {
+        try db.asSuperuser { su in
+            let rows = try su.query("""
+                SELECT c.id, i.number FROM cobranza.collection_case c JOIN cobranza.invoice i ON i.tenant_id = c.tenant_id AND i.case_id = c.id
+                 WHERE c.number = $1 ORDER BY i.due, i.id
+                """, [caseNumber]).rows
+            return (try rows[0].decode("id"), try rows.map { try $0.decode("number") })
+        }
+    }
 }

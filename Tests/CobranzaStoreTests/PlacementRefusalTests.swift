@@ -33,7 +33,7 @@ struct PlacementRefusalTests {
 
     @Test func aNumberTwiceInTheFileOrAlreadyStoredIsNamedByLine() throws {
         let admin = try fixture.session(fixture.admin)
-        try admin.placements.submit(.init(debtorTaxID: "12.345.678-5", debtorName: "Ferretería Sur", number: "S-1",
+        _ = try admin.placements.submit(.init(debtorTaxID: "12.345.678-5", debtorName: "Ferretería Sur", number: "S-1",
                                           issued: "2026-01-01", due: "2026-02-01", amount: "1.000"), client: "ACME")
         let before = try counts()
         let path = try file([

@@ -131,13 +131,18 @@ enum WorkflowCommands {
         let agreements = try context.session.agreements.show(caseNumber: caseNumber)
         guard !agreements.isEmpty else { return .message("Case \(caseNumber.uppercased()) has no instalment agreement.") }
         let money = Formatting.money
-        return .sections(agreements.flatMap { a -> [CommandOutput.Section] in
-            [.init("Agreement \(a.number)", Formatting.record([
-                ("case", a.caseNumber), ("agreed_on", a.agreedOn.description), ("currency", a.currency), ("owed_then", money(a.owed, a.currency)),
-                ("discount", a.discount.description), ("total", money(a.total, a.currency)),
+        return .sections(try agreements.flatMap { a -> [CommandOutput.Section] in
+            // What was agreed; and, once invoices under it were cancelled, what they took off
+            // and what it asks now (0122).
+            let agreed = a.cancelled == 0 ? [("total", money(a.total, a.currency))]
+                : [("total", money(try MoneyArithmetic.add(a.total, a.cancelled), a.currency)), ("cancelled", money(a.cancelled, a.currency)),
+                   ("total_now", money(a.total, a.currency))]
+            return [.init("Agreement \(a.number)", Formatting.record([
+                ("case", a.caseNumber), ("agreed_on", a.agreedOn.description), ("currency", a.currency),
+                ("owed_then", money(try MoneyArithmetic.add(a.owed, a.cancelledOwed), a.currency)), ("discount", a.discount.description)] + agreed + [
                 ("down_payment", money(a.downPayment, a.currency)), ("instalments", "\(a.instalmentCount) every \(a.every)"),
                 ("paid", money(a.paid, a.currency)), ("status", a.status),
-             ], money: ["owed_then", "total", "down_payment", "paid"])),
+             ], money: ["owed_then", "total", "cancelled", "total_now", "down_payment", "paid"])),
              .init("Schedule of agreement \(a.number)", scheduleTable(a))]
         })
     }
@@ -207,12 +212,16 @@ enum WorkflowCommands {
         invocation.option("level").flatMap { Int($0) }.flatMap(LetterLevel.init(rawValue:))
     }
 
+    /// The schedule; a `cancelled` column only once cancelled invoices took something off it.
     static func scheduleTable(_ agreement: AgreementRecord) -> ResultTable {
-        ResultTable(
-            columns: [.init("instalment", .number), .init("due"), .init("amount", .money), .init("paid", .money), .init("status")],
+        let cancelled = agreement.cancelled != 0
+        return ResultTable(
+            columns: [.init("instalment", .number), .init("due"), .init("amount", .money), .init("paid", .money)]
+                + (cancelled ? [.init("cancelled", .money)] : []) + [.init("status")],
             rows: agreement.instalments.map { i in
                 [i.sequence == 0 ? "down" : String(i.sequence), i.due.description, Formatting.money(i.amount, agreement.currency),
-                 Formatting.money(i.paid, agreement.currency), i.status]
+                 Formatting.money(i.paid, agreement.currency)]
+                    + (cancelled ? [Formatting.money(i.cancelled, agreement.currency)] : []) + [i.status]
             })
     }
 }
