@@ -9718,14 +9718,14 @@ GRANT INSERT(tenant_id) ON TABLE cobranza.debtor TO cobranza_client;
 
 -- Name: COLUMN debtor.country; Type: ACL; Schema: cobranza
 
-GRANT INSERT(country),UPDATE(country) ON TABLE cobranza.debtor TO cobranza_admin;
-GRANT INSERT(country),UPDATE(country) ON TABLE cobranza.debtor TO cobranza_collector;
+GRANT INSERT(country) ON TABLE cobranza.debtor TO cobranza_admin;
+GRANT INSERT(country) ON TABLE cobranza.debtor TO cobranza_collector;
 GRANT INSERT(country) ON TABLE cobranza.debtor TO cobranza_client;
 
 -- Name: COLUMN debtor.tax_id; Type: ACL; Schema: cobranza
 
-GRANT INSERT(tax_id),UPDATE(tax_id) ON TABLE cobranza.debtor TO cobranza_admin;
-GRANT INSERT(tax_id),UPDATE(tax_id) ON TABLE cobranza.debtor TO cobranza_collector;
+GRANT INSERT(tax_id) ON TABLE cobranza.debtor TO cobranza_admin;
+GRANT INSERT(tax_id) ON TABLE cobranza.debtor TO cobranza_collector;
 GRANT INSERT(tax_id) ON TABLE cobranza.debtor TO cobranza_client;
 
 -- Name: COLUMN debtor.name; Type: ACL; Schema: cobranza

@@ -175,6 +175,28 @@ struct ContactRulesTests {
         #expect(third?.message.hasPrefix("whatsapp refused by CL-WRITTEN-WEEKLY") == true)
     }
 
+    /// The counters follow the tax id: staff held UPDATE on it (and on the country, which picks
+    /// the rule pack), so with psql a collector could give a debtor a fresh tax id and the
+    /// debtor's other client could call it again inside the week (then put the old one back). No
+    /// command changes either; the grants are gone (0123).
+    @Test func aDebtorsTaxIDAndCountryAreNotRewrittenToDodgeTheCounters() throws {
+        let rut = TestCluster.randomRUT()
+        let atA = try openCase(cla, country: "CL", taxID: rut)
+        let atB = try openCase(clb, country: "CL", taxID: rut)
+        #expect(try log(collector, cla, atA, "call", at: "2026-12-07T10:00") == nil)
+        for person in [collector, admin] {
+            let sql = try db.connect(as: person)
+            let debtor = "(SELECT debtor_id FROM cobranza.collection_case WHERE id = $1)"
+            #expect(refusal(sql, "UPDATE cobranza.debtor SET tax_id = $2 WHERE id = \(debtor)", [atA, TestCluster.randomRUT()])?.sqlState
+                    == .insufficientPrivilege)
+            #expect(refusal(sql, "UPDATE cobranza.debtor SET country = 'MX' WHERE id = \(debtor)", [atA])?.sqlState == .insufficientPrivilege)
+            // What the shell edits stays open to them.
+            #expect(try sql.query("UPDATE cobranza.debtor SET name = 'Deudor Uno', email = 'pagos@example.cl' WHERE id = \(debtor)", [atA])
+                .affectedRows == 1)
+        }
+        #expect(try check(clb, atB, "call", "2026-12-09 10:00") == .refused("CL-CALL-WEEKLY", "2026-12-14 10:00"))
+    }
+
     @Test func aSundayCallIsRefusedByTheDatabaseAndOnlyAnAdminOverridesItAudited() throws {
         let id = try openCase(cla, country: "CL", taxID: TestCluster.randomRUT())
         let sunday = try log(collector, cla, id, "call", at: "2026-12-06T11:00")
@@ -190,7 +212,6 @@ struct ContactRulesTests {
              WHERE table_name = 'case_event' AND after::text LIKE '%the debtor asked for a Sunday call%'
             """).rows
         #expect(try audited.map { try $0.decode("who", as: String.self) } == [admin])
-        // The overridden call counts: the next one waits its week.
         // The overridden call counts: the next one waits its week, and then for Monday (Sunday
         // 13th at 11:00, a week on, is itself closed): every rule agrees on the moment given.
         #expect(try check(cla, id, "call", "2026-12-09 10:00") == .refused("CL-CALL-WEEKLY", "2026-12-14 08:00"))
