@@ -901,15 +901,18 @@ CREATE FUNCTION cobranza.collector_report(p_from date, p_to date, p_on date) RET
         SELECT a.created_by::text AS collector,
                NOT EXISTS (SELECT 1 FROM cobranza.payment_agreement b
                             WHERE b.tenant_id = a.tenant_id AND b.case_id = a.case_id AND b.id > a.id AND b.agreed_on <= p_on)
-               AND k.paid < a.total
+               AND k.paid < a.total - x.total
                AND EXISTS (SELECT 1 FROM cobranza.instalment i
+                            CROSS JOIN LATERAL (SELECT sum(j.amount) AS through FROM cobranza.instalment j
+                                                 WHERE j.tenant_id = i.tenant_id AND j.agreement_id = i.agreement_id
+                                                   AND j.sequence <= i.sequence) s
                             WHERE i.tenant_id = a.tenant_id AND i.agreement_id = a.id AND p_on > i.due + a.default_days
-                              AND k.paid < (SELECT sum(j.amount) FROM cobranza.instalment j
-                                             WHERE j.tenant_id = i.tenant_id AND j.agreement_id = i.agreement_id
-                                               AND j.sequence <= i.sequence)) AS in_default
+                              AND k.paid < s.through AND s.through - i.amount < a.total - x.total) AS in_default
           FROM cobranza.payment_agreement a CROSS JOIN win
           CROSS JOIN LATERAL (SELECT greatest(0, coalesce(sum(y.amount), 0) - a.paid_before) AS paid FROM cobranza.payment y
                                WHERE y.tenant_id = a.tenant_id AND y.case_id = a.case_id AND y.paid_on <= p_on) k
+          CROSS JOIN LATERAL (SELECT coalesce(sum(c.total), 0) AS total FROM cobranza.agreement_cancellation c
+                               WHERE c.tenant_id = a.tenant_id AND c.agreement_id = a.id AND c.cancelled_on <= p_on) x
          WHERE a.agreed_on BETWEEN win.lo AND win.hi
     ),
     facts AS (
@@ -2087,6 +2090,9 @@ CREATE FUNCTION cobranza.invoice_cancelled_under_agreement() RETURNS trigger
     AS $$
 DECLARE
     v_agreement record;
+    v_gone      bigint;  -- what the agreement no longer covers
+    v_owed      bigint;  -- what it still covers
+    v_total     bigint;  -- what it asks now
     v_less      bigint;
     v_number    bigint;
     v_case      text;
@@ -2104,36 +2110,40 @@ BEGIN
                 WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id AND s.reviewed_at > v_agreement.created_at) THEN
         RETURN NULL;
     END IF;
-    v_less := least(NEW.cancelled_amount - cobranza.apply_rate(v_agreement.discount_bp, NEW.cancelled_amount),
-                    v_agreement.total - v_agreement.paid);
-    IF v_less <= 0 THEN
+    -- What it asks now is the agreed discount of what it still covers, worked out on the whole
+    -- (a discount rounded per invoice would drift a unit per cancellation), and never less than
+    -- what was paid under it.
+    v_gone := least(NEW.cancelled_amount, v_agreement.owed);
+    IF v_gone <= 0 THEN
         RETURN NULL;
     END IF;
-    INSERT INTO cobranza.agreement_cancellation (tenant_id, agreement_id, invoice_id, owed, total)
-    VALUES (NEW.tenant_id, v_agreement.id, NEW.id, NEW.cancelled_amount, v_less);
-    IF NOT EXISTS (SELECT 1 FROM cobranza.collection_case c
-                    WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id AND c.stage <> 'closed') THEN
+    v_owed := v_agreement.owed - v_gone;
+    v_total := greatest(v_agreement.paid, v_owed - cobranza.apply_rate(v_agreement.discount_bp, v_owed));
+    v_less := least(v_gone, greatest(0, v_agreement.total - v_total));
+    INSERT INTO cobranza.agreement_cancellation (tenant_id, agreement_id, invoice_id, owed, total, cancelled_on)
+    VALUES (NEW.tenant_id, v_agreement.id, NEW.id, v_gone, v_less, NEW.cancelled_on);
+    IF v_less = 0 OR NOT EXISTS (SELECT 1 FROM cobranza.collection_case c
+                                  WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id AND c.stage <> 'closed') THEN
         RETURN NULL;
     END IF;
+    v_total := v_agreement.total - v_less;
     -- Named by their numbers within the case, as the shell shows them.
     SELECT count(*) INTO v_number FROM cobranza.payment_agreement a
      WHERE a.tenant_id = NEW.tenant_id AND a.case_id = NEW.case_id AND a.id <= v_agreement.id;
     INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible, occurred_on)
     VALUES (NEW.tenant_id, NEW.case_id, 'note',
             format('agreement %s asks %s less with invoice %s cancelled: %s in all', v_number,
-                   cobranza.format_money(v_less, NEW.currency), NEW.number,
-                   cobranza.format_money(v_agreement.total - v_less, NEW.currency)),
+                   cobranza.format_money(v_less, NEW.currency), NEW.number, cobranza.format_money(v_total, NEW.currency)),
             true, NEW.cancelled_on);
     -- Paid in full by what was paid before: a discounted agreement settles the case now.
-    IF v_agreement.paid >= v_agreement.total - v_less
-       AND v_agreement.total - v_less < v_agreement.owed - NEW.cancelled_amount THEN
+    IF v_agreement.paid >= v_total AND v_total < v_owed THEN
         SELECT c.number INTO v_case FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
         UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'settled', closed_at = now()
          WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
         INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
         VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'settled',
                 format('agreement %s paid in full with invoice %s cancelled; the discount of %s is forgiven', v_number, NEW.number,
-                       cobranza.format_money(v_agreement.owed - NEW.cancelled_amount - (v_agreement.total - v_less), NEW.currency)),
+                       cobranza.format_money(v_owed - v_total, NEW.currency)),
                 true, NEW.cancelled_on);
     END IF;
     RETURN NULL;
@@ -4780,6 +4790,35 @@ BEGIN
 END
 $$;
 
+-- Name: submission_reviewed(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.submission_reviewed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF OLD.status <> 'pending' THEN
+        IF (NEW.status, NEW.case_id, NEW.reject_reason, NEW.reviewed_by, NEW.reviewed_at)
+           IS DISTINCT FROM (OLD.status, OLD.case_id, OLD.reject_reason, OLD.reviewed_by, OLD.reviewed_at) THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'submission_reviewed_check',
+                MESSAGE = format('submission %s was %s on %s: a review is not undone or changed', OLD.number, OLD.status,
+                                 coalesce(OLD.reviewed_at::date::text, 'placement'));
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.status = 'pending' THEN
+        IF NEW.reviewed_by IS NOT NULL OR NEW.reviewed_at IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'submission_reviewed_check',
+                MESSAGE = format('submission %s is pending: it has no reviewer or review date until it is accepted or rejected', OLD.number);
+        END IF;
+        RETURN NEW;
+    END IF;
+    NEW.reviewed_by := session_user;
+    NEW.reviewed_at := now();
+    RETURN NEW;
+END
+$$;
+
 -- Name: tax_id_is_valid(text, text); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.tax_id_is_valid(p_country text, p_tax_id text) RETURNS boolean
@@ -4908,8 +4947,9 @@ CREATE TABLE cobranza.agreement_cancellation (
     invoice_id bigint NOT NULL,
     owed bigint NOT NULL,
     total bigint NOT NULL,
+    cancelled_on date NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agreement_cancellation_amounts_check CHECK (((total > 0) AND (total <= owed)))
+    CONSTRAINT agreement_cancellation_amounts_check CHECK (((owed > 0) AND (total >= 0) AND (total <= owed)))
 );
 
 ALTER TABLE ONLY cobranza.agreement_cancellation FORCE ROW LEVEL SECURITY;
@@ -7607,6 +7647,10 @@ CREATE TRIGGER submission_number BEFORE INSERT ON cobranza.submission FOR EACH R
 -- Name: submission submission_numbers_drawn; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER submission_numbers_drawn AFTER INSERT ON cobranza.submission REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.client_numbers_drawn();
+
+-- Name: submission submission_reviewed; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER submission_reviewed BEFORE UPDATE ON cobranza.submission FOR EACH ROW WHEN (((old.status <> 'pending'::text) OR (new.status <> 'pending'::text) OR (new.reviewed_by IS DISTINCT FROM old.reviewed_by) OR (new.reviewed_at IS DISTINCT FROM old.reviewed_at))) EXECUTE FUNCTION cobranza.submission_reviewed();
 
 -- Name: tenant tenant_audit; Type: TRIGGER; Schema: cobranza
 
@@ -10615,8 +10659,8 @@ GRANT INSERT(currency) ON TABLE cobranza.submission TO cobranza_collector;
 
 -- Name: COLUMN submission.status; Type: ACL; Schema: cobranza
 
-GRANT INSERT(status),UPDATE(status) ON TABLE cobranza.submission TO cobranza_admin;
-GRANT INSERT(status),UPDATE(status) ON TABLE cobranza.submission TO cobranza_collector;
+GRANT UPDATE(status) ON TABLE cobranza.submission TO cobranza_admin;
+GRANT UPDATE(status) ON TABLE cobranza.submission TO cobranza_collector;
 
 -- Name: COLUMN submission.note; Type: ACL; Schema: cobranza
 
@@ -10626,8 +10670,8 @@ GRANT INSERT(note),UPDATE(note) ON TABLE cobranza.submission TO cobranza_collect
 
 -- Name: COLUMN submission.reject_reason; Type: ACL; Schema: cobranza
 
-GRANT INSERT(reject_reason),UPDATE(reject_reason) ON TABLE cobranza.submission TO cobranza_admin;
-GRANT INSERT(reject_reason),UPDATE(reject_reason) ON TABLE cobranza.submission TO cobranza_collector;
+GRANT UPDATE(reject_reason) ON TABLE cobranza.submission TO cobranza_admin;
+GRANT UPDATE(reject_reason) ON TABLE cobranza.submission TO cobranza_collector;
 
 -- Name: COLUMN submission.batch_id; Type: ACL; Schema: cobranza
 
@@ -10637,18 +10681,18 @@ GRANT INSERT(batch_id),UPDATE(batch_id) ON TABLE cobranza.submission TO cobranza
 
 -- Name: COLUMN submission.case_id; Type: ACL; Schema: cobranza
 
-GRANT INSERT(case_id),UPDATE(case_id) ON TABLE cobranza.submission TO cobranza_admin;
-GRANT INSERT(case_id),UPDATE(case_id) ON TABLE cobranza.submission TO cobranza_collector;
+GRANT UPDATE(case_id) ON TABLE cobranza.submission TO cobranza_admin;
+GRANT UPDATE(case_id) ON TABLE cobranza.submission TO cobranza_collector;
 
 -- Name: COLUMN submission.reviewed_by; Type: ACL; Schema: cobranza
 
-GRANT INSERT(reviewed_by),UPDATE(reviewed_by) ON TABLE cobranza.submission TO cobranza_admin;
-GRANT INSERT(reviewed_by),UPDATE(reviewed_by) ON TABLE cobranza.submission TO cobranza_collector;
+GRANT UPDATE(reviewed_by) ON TABLE cobranza.submission TO cobranza_admin;
+GRANT UPDATE(reviewed_by) ON TABLE cobranza.submission TO cobranza_collector;
 
 -- Name: COLUMN submission.reviewed_at; Type: ACL; Schema: cobranza
 
-GRANT INSERT(reviewed_at),UPDATE(reviewed_at) ON TABLE cobranza.submission TO cobranza_admin;
-GRANT INSERT(reviewed_at),UPDATE(reviewed_at) ON TABLE cobranza.submission TO cobranza_collector;
+GRANT UPDATE(reviewed_at) ON TABLE cobranza.submission TO cobranza_admin;
+GRANT UPDATE(reviewed_at) ON TABLE cobranza.submission TO cobranza_collector;
 
 -- Name: TABLE whoami; Type: ACL; Schema: cobranza
 

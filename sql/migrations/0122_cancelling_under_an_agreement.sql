@@ -8,13 +8,14 @@
 -- the commercial registry. Nothing refused the cancellation either, and refusing it would be wrong:
 -- an upheld dispute must cancel.
 --
--- Now each such cancellation writes a row of agreement_cancellation: what the invoice no longer
--- owes (owed), and what the agreement asks less (total): that part less the agreed discount on it,
--- at most what the agreement still asked. An agreement is history (append-only); its rows stay
--- as agreed and agreement_status reads owed and total less its cancellations, so everything
--- that reads it follows unchanged: what a payment leaves the agreement expecting (record_payment,
+-- Now each such cancellation writes a row of agreement_cancellation: what the agreement no longer
+-- covers (owed: the invoice's unpaid part), and what it asks less (total), so that it asks the
+-- agreed discount of what it still covers, never less than what was already paid under it. An
+-- agreement is history (append-only); its rows stay as agreed and agreement_status reads owed
+-- and total less its cancellations, so everything that reads it follows unchanged: what a payment leaves the agreement expecting (record_payment,
 -- the bank import), completion, settlement with its discount forgiven (agreement_settle),
--- the strategy run's pause and the case view. Instalments give way from the last: instalment_status
+-- the strategy run's pause and the case view; collector_report, which works out a default as of
+-- a day itself, leaves them out too. Instalments give way from the last: instalment_status
 -- says how much of each is cancelled (a new column), and one cancelled whole has that status.
 -- When the cancellation itself completes a discounted agreement, the case settles then, as a
 -- payment would have settled it. An invoice placed on the case after the agreement (a submission
@@ -28,8 +29,9 @@ CREATE TABLE cobranza.agreement_cancellation (
     id           bigint      GENERATED ALWAYS AS IDENTITY,
     agreement_id bigint      NOT NULL,
     invoice_id   bigint      NOT NULL,
-    owed         bigint      NOT NULL,  -- the invoice's cancelled_amount: no longer owed
+    owed         bigint      NOT NULL,  -- what the agreement no longer covers: the invoice's cancelled_amount
     total        bigint      NOT NULL,  -- what the agreement asks less
+    cancelled_on date        NOT NULL,  -- the invoice's cancelled_on (collector_report reads agreements as of a day)
     created_at   timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT agreement_cancellation_pkey PRIMARY KEY (tenant_id, id),
     CONSTRAINT agreement_cancellation_invoice_key UNIQUE (tenant_id, invoice_id),
@@ -37,7 +39,7 @@ CREATE TABLE cobranza.agreement_cancellation (
         REFERENCES cobranza.payment_agreement (tenant_id, id),
     CONSTRAINT agreement_cancellation_invoice_fkey FOREIGN KEY (tenant_id, invoice_id)
         REFERENCES cobranza.invoice (tenant_id, id),
-    CONSTRAINT agreement_cancellation_amounts_check CHECK (total > 0 AND total <= owed)
+    CONSTRAINT agreement_cancellation_amounts_check CHECK (owed > 0 AND total >= 0 AND total <= owed)
 );
 CREATE INDEX agreement_cancellation_agreement_idx ON cobranza.agreement_cancellation (tenant_id, agreement_id);
 
@@ -112,6 +114,110 @@ CREATE OR REPLACE VIEW cobranza.instalment_status WITH (security_invoker = true)
             SELECT least(i.amount, greatest(0, k.paid - (s.through - i.amount)))::bigint AS paid,
                    least(i.amount, greatest(0, x.total - (a.total - s.through)))::bigint AS cancelled) f;
 
+-- The collectors' report works out "in default" on a day of its own (0070): it now leaves out what
+-- cancellations made by then took off, as agreement_status does; the instalments they emptied
+-- are never in default. Otherwise 0070's.
+CREATE OR REPLACE FUNCTION cobranza.collector_report(p_from date, p_to date, p_on date)
+RETURNS TABLE (collector text, measure text, currency text, n bigint, amount bigint, fees bigint)
+    LANGUAGE sql STABLE SECURITY INVOKER
+    SET search_path = pg_catalog, cobranza, pg_temp
+AS $$
+    WITH win AS (SELECT p_from AS lo, least(p_to, p_on) AS hi),
+    spans AS MATERIALIZED (
+        SELECT a.tenant_id, a.case_id, a.collector, a.since,
+               lead(a.since) OVER (PARTITION BY a.tenant_id, a.case_id ORDER BY a.since, a.seq) AS until
+          FROM (SELECT e.tenant_id, e.case_id, substring(e.note FROM '^assigned to ([^ ]+)') AS collector,
+                       e.occurred_on AS since, e.id AS seq
+                  FROM cobranza.case_event e
+                 WHERE e.kind = 'assigned' AND e.occurred_on <= p_on
+                UNION ALL
+                SELECT c.tenant_id, c.id, c.assigned_to::text, c.opened_on, 0
+                  FROM cobranza.collection_case c
+                 WHERE c.assigned_to IS NOT NULL AND c.opened_on <= p_on
+                   AND NOT EXISTS (SELECT 1 FROM cobranza.case_event e
+                                    WHERE e.tenant_id = c.tenant_id AND e.case_id = c.id AND e.kind = 'assigned')) a
+    ),
+    promised AS (
+        SELECT p.created_by::text AS collector,
+               CASE WHEN greatest(0, coalesce(k.paid, 0) - p.paid_before) >= p.amount THEN 'promise_kept'
+                    WHEN p_on > p.due + p.grace_days THEN 'promise_broken'
+                    ELSE 'promise_pending' END AS measure
+          FROM cobranza.promise p CROSS JOIN win
+          CROSS JOIN LATERAL (SELECT sum(y.amount) AS paid FROM cobranza.payment y
+                               WHERE y.tenant_id = p.tenant_id AND y.case_id = p.case_id
+                                 AND y.paid_on <= least(p.due + p.grace_days, p_on)) k
+         WHERE p.promised_on BETWEEN win.lo AND win.hi
+    ),
+    agreed AS (
+        SELECT a.created_by::text AS collector,
+               NOT EXISTS (SELECT 1 FROM cobranza.payment_agreement b
+                            WHERE b.tenant_id = a.tenant_id AND b.case_id = a.case_id AND b.id > a.id AND b.agreed_on <= p_on)
+               AND k.paid < a.total - x.total
+               AND EXISTS (SELECT 1 FROM cobranza.instalment i
+                            CROSS JOIN LATERAL (SELECT sum(j.amount) AS through FROM cobranza.instalment j
+                                                 WHERE j.tenant_id = i.tenant_id AND j.agreement_id = i.agreement_id
+                                                   AND j.sequence <= i.sequence) s
+                            WHERE i.tenant_id = a.tenant_id AND i.agreement_id = a.id AND p_on > i.due + a.default_days
+                              AND k.paid < s.through AND s.through - i.amount < a.total - x.total) AS in_default
+          FROM cobranza.payment_agreement a CROSS JOIN win
+          CROSS JOIN LATERAL (SELECT greatest(0, coalesce(sum(y.amount), 0) - a.paid_before) AS paid FROM cobranza.payment y
+                               WHERE y.tenant_id = a.tenant_id AND y.case_id = a.case_id AND y.paid_on <= p_on) k
+          CROSS JOIN LATERAL (SELECT coalesce(sum(c.total), 0) AS total FROM cobranza.agreement_cancellation c
+                               WHERE c.tenant_id = a.tenant_id AND c.agreement_id = a.id AND c.cancelled_on <= p_on) x
+         WHERE a.agreed_on BETWEEN win.lo AND win.hi
+    ),
+    facts AS (
+        SELECT s.collector, 'assigned' AS measure, NULL::text AS currency,
+               count(DISTINCT (s.tenant_id, s.case_id)) AS n, 0::numeric AS amount, 0::numeric AS fees
+          FROM spans s CROSS JOIN win
+         WHERE s.since BETWEEN win.lo AND win.hi AND s.collector IS NOT NULL
+         GROUP BY s.collector
+        UNION ALL
+        SELECT e.created_by::text, e.kind, NULL, count(*), 0, 0
+          FROM cobranza.case_event e CROSS JOIN win
+         WHERE e.kind IN ('reminder', 'call', 'letter', 'visit', 'email', 'sms', 'whatsapp')
+           AND e.occurred_on BETWEEN win.lo AND win.hi
+         GROUP BY e.created_by, e.kind
+        UNION ALL
+        SELECT p.collector, p.measure, NULL, count(*), 0, 0 FROM promised p GROUP BY p.collector, p.measure
+        UNION ALL
+        SELECT a.collector, 'agreements', NULL, count(*), 0, 0 FROM agreed a GROUP BY a.collector
+        UNION ALL
+        SELECT a.collector, 'agreements_in_default', NULL, count(*), 0, 0 FROM agreed a WHERE a.in_default GROUP BY a.collector
+        UNION ALL
+        SELECT coalesce(s.collector, '(unassigned)'), 'closed_' || e.outcome, NULL, count(*), 0, 0
+          FROM cobranza.case_event e CROSS JOIN win
+          LEFT JOIN spans s ON s.tenant_id = e.tenant_id AND s.case_id = e.case_id
+                           AND s.since <= e.occurred_on AND (s.until IS NULL OR e.occurred_on < s.until)
+         WHERE e.kind = 'closed' AND e.outcome IN ('paid', 'settled') AND e.occurred_on BETWEEN win.lo AND win.hi
+         GROUP BY 1, e.outcome
+        UNION ALL
+        SELECT coalesce(s.collector, '(unassigned)'), 'recovered', y.currency::text,
+               count(*) FILTER (WHERE y.amount > 0) - count(*) FILTER (WHERE y.amount < 0),
+               sum(y.amount - y.court_costs), sum(y.fee)
+          FROM cobranza.payment y CROSS JOIN win
+          LEFT JOIN spans s ON s.tenant_id = y.tenant_id AND s.case_id = y.case_id
+                           AND s.since <= y.paid_on AND (s.until IS NULL OR y.paid_on < s.until)
+         WHERE y.paid_on BETWEEN win.lo AND win.hi
+         GROUP BY 1, y.currency
+        UNION ALL
+        SELECT s.collector, 'first_payment', NULL, count(*), sum(f.first_paid - s.since), 0
+          FROM spans s CROSS JOIN win
+          CROSS JOIN LATERAL (SELECT min(y.paid_on) AS first_paid FROM cobranza.payment y
+                               WHERE y.tenant_id = s.tenant_id AND y.case_id = s.case_id AND y.amount > 0
+                                 AND y.paid_on >= s.since AND (s.until IS NULL OR y.paid_on < s.until)
+                                 AND y.paid_on <= p_on) f
+         WHERE s.collector IS NOT NULL AND f.first_paid BETWEEN win.lo AND win.hi
+         GROUP BY s.collector
+        UNION ALL
+        SELECT p.role_name::text, 'collector', NULL, 0, 0, 0
+          FROM cobranza.person p WHERE p.kind = 'collector' AND NOT p.disabled
+    )
+    SELECT f.collector, f.measure, f.currency, f.n::bigint, f.amount::bigint, f.fees::bigint
+      FROM facts f
+     ORDER BY f.collector, f.measure, f.currency
+$$;
+
 -- After invoice_cancelled (AFTER triggers fire in name order), which closes the case as
 -- withdrawn when nothing is owed any more. SECURITY DEFINER: the client who cancels may not write
 -- agreement_cancellation, the case or its timeline.
@@ -121,6 +227,9 @@ CREATE FUNCTION cobranza.invoice_cancelled_under_agreement() RETURNS trigger
 AS $$
 DECLARE
     v_agreement record;
+    v_gone      bigint;  -- what the agreement no longer covers
+    v_owed      bigint;  -- what it still covers
+    v_total     bigint;  -- what it asks now
     v_less      bigint;
     v_number    bigint;
     v_case      text;
@@ -138,36 +247,40 @@ BEGIN
                 WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id AND s.reviewed_at > v_agreement.created_at) THEN
         RETURN NULL;
     END IF;
-    v_less := least(NEW.cancelled_amount - cobranza.apply_rate(v_agreement.discount_bp, NEW.cancelled_amount),
-                    v_agreement.total - v_agreement.paid);
-    IF v_less <= 0 THEN
+    -- What it asks now is the agreed discount of what it still covers, worked out on the whole
+    -- (a discount rounded per invoice would drift a unit per cancellation), and never less than
+    -- what was paid under it.
+    v_gone := least(NEW.cancelled_amount, v_agreement.owed);
+    IF v_gone <= 0 THEN
         RETURN NULL;
     END IF;
-    INSERT INTO cobranza.agreement_cancellation (tenant_id, agreement_id, invoice_id, owed, total)
-    VALUES (NEW.tenant_id, v_agreement.id, NEW.id, NEW.cancelled_amount, v_less);
-    IF NOT EXISTS (SELECT 1 FROM cobranza.collection_case c
-                    WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id AND c.stage <> 'closed') THEN
+    v_owed := v_agreement.owed - v_gone;
+    v_total := greatest(v_agreement.paid, v_owed - cobranza.apply_rate(v_agreement.discount_bp, v_owed));
+    v_less := least(v_gone, greatest(0, v_agreement.total - v_total));
+    INSERT INTO cobranza.agreement_cancellation (tenant_id, agreement_id, invoice_id, owed, total, cancelled_on)
+    VALUES (NEW.tenant_id, v_agreement.id, NEW.id, v_gone, v_less, NEW.cancelled_on);
+    IF v_less = 0 OR NOT EXISTS (SELECT 1 FROM cobranza.collection_case c
+                                  WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id AND c.stage <> 'closed') THEN
         RETURN NULL;
     END IF;
+    v_total := v_agreement.total - v_less;
     -- Named by their numbers within the case, as the shell shows them.
     SELECT count(*) INTO v_number FROM cobranza.payment_agreement a
      WHERE a.tenant_id = NEW.tenant_id AND a.case_id = NEW.case_id AND a.id <= v_agreement.id;
     INSERT INTO cobranza.case_event (tenant_id, case_id, kind, note, client_visible, occurred_on)
     VALUES (NEW.tenant_id, NEW.case_id, 'note',
             format('agreement %s asks %s less with invoice %s cancelled: %s in all', v_number,
-                   cobranza.format_money(v_less, NEW.currency), NEW.number,
-                   cobranza.format_money(v_agreement.total - v_less, NEW.currency)),
+                   cobranza.format_money(v_less, NEW.currency), NEW.number, cobranza.format_money(v_total, NEW.currency)),
             true, NEW.cancelled_on);
     -- Paid in full by what was paid before: a discounted agreement settles the case now.
-    IF v_agreement.paid >= v_agreement.total - v_less
-       AND v_agreement.total - v_less < v_agreement.owed - NEW.cancelled_amount THEN
+    IF v_agreement.paid >= v_total AND v_total < v_owed THEN
         SELECT c.number INTO v_case FROM cobranza.collection_case c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
         UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'settled', closed_at = now()
          WHERE tenant_id = NEW.tenant_id AND id = NEW.case_id;
         INSERT INTO cobranza.case_event (tenant_id, case_id, kind, outcome, note, client_visible, occurred_on)
         VALUES (NEW.tenant_id, NEW.case_id, 'closed', 'settled',
                 format('agreement %s paid in full with invoice %s cancelled; the discount of %s is forgiven', v_number, NEW.number,
-                       cobranza.format_money(v_agreement.owed - NEW.cancelled_amount - (v_agreement.total - v_less), NEW.currency)),
+                       cobranza.format_money(v_owed - v_total, NEW.currency)),
                 true, NEW.cancelled_on);
     END IF;
     RETURN NULL;

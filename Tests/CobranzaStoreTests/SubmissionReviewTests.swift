@@ -1,0 +1,78 @@
+import CobranzaStore
+import Postgres
+import TestSupport
+import Testing
+
+/// A submission is reviewed once: accepted onto a case or rejected with a reason, by whoever
+/// runs the review, at that moment. Staff held INSERT and UPDATE on its status, case, reason and
+/// review columns with no rule behind them, so with psql a collector could place a submission
+/// already "accepted" by someone else, reject one whose invoices are being collected, move an
+/// accepted one back to pending or onto another case, or date its review after an instalment
+/// agreement (0122 asks that date whether a cancelled invoice was under the agreement). 0124
+/// holds the review to the commands' own moves, for psql too.
+@Suite("Submission review")
+struct SubmissionReviewTests {
+    let fixture: PaymentFixture
+
+    init() throws {
+        fixture = try PaymentFixture()
+    }
+
+    /// A pending submission of ACME for a new debtor, entered by the collector with plain SQL.
+    func pending(_ sql: Connection) throws -> Int64 {
+        let debtor: Int64 = try sql.query("""
+            INSERT INTO cobranza.debtor (tenant_id, country, tax_id, name) VALUES ($1, 'CL', $2, 'Deudor') RETURNING id
+            """, [fixture.acme, TestCluster.randomRUT()]).first!.decode("id")
+        return try sql.query("INSERT INTO cobranza.submission (tenant_id, debtor_id, currency) VALUES ($1, $2, 'CLP') RETURNING id",
+                             [fixture.acme, debtor]).first!.decode("id")
+    }
+
+    @Test func aSubmissionIsReviewedOnceByWhoeverReviewsIt() throws {
+        let sql = try fixture.connect(fixture.collector)
+        let debtor: Int64 = try sql.query("SELECT debtor_id FROM cobranza.submission WHERE id = $1", [try pending(sql)]).first!.decode("debtor_id")
+        // Born pending: nobody names its review when entering it.
+        #expect(refusal(sql, """
+            INSERT INTO cobranza.submission (tenant_id, debtor_id, currency, status, reject_reason, reviewed_by, reviewed_at)
+            VALUES ($1, $2, 'CLP', 'rejected', 'x', 'admin', '2026-01-01')
+            """, [fixture.acme, debtor])?.sqlState == .insufficientPrivilege)
+
+        // Rejected: the reviewer and the moment are the database's, whatever the statement says.
+        let rejected = try pending(sql)
+        try sql.query("""
+            UPDATE cobranza.submission SET status = 'rejected', reject_reason = 'duplicada', reviewed_by = 'admin', reviewed_at = '2020-01-01'
+             WHERE id = $1
+            """, [rejected])
+        let row = try sql.query("SELECT reviewed_by::text AS by, reviewed_at > now() - interval '1 minute' AS now FROM cobranza.submission WHERE id = $1",
+                                [rejected]).first!
+        #expect(try row.decode("by", as: String.self) == fixture.collector && row.decode("now", as: Bool.self))
+
+        // Once reviewed, the review stays: not undone, redone, re-dated or re-attributed.
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        let (caseID, _) = try fixture.invoices(number)
+        let accepted: Int64 = try sql.query("SELECT id FROM cobranza.submission WHERE case_id = $1", [caseID]).first!.decode("id")
+        for change in ["status = 'pending', case_id = NULL", "status = 'rejected', reject_reason = 'x'", "reviewed_by = 'admin'",
+                       "reviewed_at = now() + interval '1 day'", "case_id = case_id + 1"] {
+            let refused = refusal(sql, "UPDATE cobranza.submission SET \(change) WHERE id = $1", [accepted])
+            #expect(refused?.constraint == "submission_reviewed_check", "\(change)")
+        }
+        #expect(refusal(sql, "UPDATE cobranza.submission SET status = 'accepted', case_id = $2 WHERE id = $1", [rejected, caseID])?.constraint
+                == "submission_reviewed_check")
+        // What is not the review stays open: the note.
+        #expect(try sql.query("UPDATE cobranza.submission SET note = 'revisar' WHERE id = $1", [accepted]).affectedRows == 1)
+        // A pending one names no reviewer.
+        #expect(refusal(sql, "UPDATE cobranza.submission SET reviewed_by = 'admin' WHERE id = $1", [try pending(sql)])?.constraint
+                == "submission_reviewed_check")
+    }
+
+    @Test func theCommandsStillReview() throws {
+        let ana = try fixture.session(fixture.collector)
+        let sql = ana.connection
+        let one = try pending(sql)
+        try sql.query("INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency) "
+                      + "SELECT tenant_id, id, debtor_id, 'R-' || id, '2026-01-01', '2026-02-01', 1000, 'CLP' FROM cobranza.submission WHERE id = $1", [one])
+        let reference: Int64 = try sql.query("SELECT number FROM cobranza.submission WHERE id = $1", [one]).first!.decode("number")
+        _ = try ana.submissions.reject(.init(clientCode: "ACME", number: reference), reason: "sin respaldo")
+        #expect(try sql.query("SELECT status, reviewed_by::text AS by FROM cobranza.submission WHERE id = $1", [one]).first!
+            .decode("by", as: String.self) == fixture.collector)
+    }
+}
