@@ -251,7 +251,7 @@ struct TranscriptTests {
             demo.matches(of: /user add ([a-z0-9_]+)/).map { String($0.1) } + ["admin"], tag: Self.demoTag, text: demo)
         let script = try demo.split(separator: "\n", omittingEmptySubsequences: false)
             .map { try people.command(String($0)) }.joined(separator: "\n")
-        let (loaded, maria, pending, notices, created, log) = try await offThePool {
+        let (loaded, maria, pending, notices, created, log, agreement) = try await offThePool {
             let db = try Self.database(for: people)
             let admin = people.login("admin")
             return (try Self.run(as: admin, on: "2026-11-23", in: db, flags: ["--on-error-stop"], input: script),
@@ -259,7 +259,8 @@ struct TranscriptTests {
                     try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "submission list --pending\n"),
                     try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "notice list\n"),
                     try Self.people(in: db),
-                    try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "strategy log --case C-2026-000003\n"))
+                    try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "strategy log --case C-2026-000003\n"),
+                    try Self.run(as: admin, on: "2026-11-23", in: db, flags: [], input: "agreement show C-2026-000004\n"))
         }
         #expect(created.allSatisfy { people.plain[$0] != nil } && created.count == 5, "the demo's people: \(created)")
         #expect(loaded.status == 0, "\(loaded.output)")
@@ -272,5 +273,9 @@ struct TranscriptTests {
         #expect(notices.output.contains("pagos@ferreteriasur.cl") && notices.output.contains("queued"), "the demo's notice: \(notices.output)")
         // Pre-collection: the invoice due in three days gets its day -3 reminder in the demo's run.
         #expect(log.output.contains("reminder | done"), "\(log.output)")
+        // An agreement that a cancelled invoice came off: 450.000 agreed, 150.000 cancelled from the last instalment.
+        for expected in ["$450.000 CLP", "total_now", "$300.000 CLP", "| cancelled"] {
+            #expect(agreement.output.contains(expected), "the demo's agreement lacks \(expected):\n\(agreement.output)")
+        }
     }
 }
