@@ -503,6 +503,26 @@ BEGIN
 END
 $$;
 
+-- Name: case_flags_and_close_moment(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.case_flags_and_close_moment() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF OLD.on_agreement AND NOT NEW.on_agreement THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'collection_case_on_agreement_check', COLUMN = 'on_agreement',
+            MESSAGE = format('on_agreement: case %s has had an instalment agreement, and that stays said', OLD.number);
+    END IF;
+    IF NEW.stage = 'closed' AND OLD.stage <> 'closed' THEN
+        NEW.closed_at := now();
+    ELSIF NEW.stage <> 'closed' THEN
+        NEW.closed_at := NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: case_hold_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.case_hold_check() RETURNS trigger
@@ -2327,6 +2347,24 @@ BEGIN
 END
 $$;
 
+-- Name: invoice_case_submission_check(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_case_submission_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF (SELECT cobranza.current_kind()) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cobranza.submission s
+                    WHERE s.tenant_id = NEW.tenant_id AND s.id = NEW.submission_id
+                      AND s.status = 'accepted' AND s.case_id = NEW.case_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_case_submission_check', COLUMN = 'case_id',
+            MESSAGE = format('case_id: invoice %s goes onto a case only with its submission, as the submission is accepted into it (case open)',
+                             NEW.number);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: invoice_client_pending_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.invoice_client_pending_check() RETURNS trigger
@@ -2471,6 +2509,8 @@ DECLARE
     v_high   bigint;
     v_keys   bigint;
     v_found  bigint;
+    v_closed bigint;
+    v_person boolean := (SELECT cobranza.current_kind()) IS NOT NULL;
 BEGIN
     SELECT count(*), min(tenant_id), max(tenant_id), min(submission_id), max(submission_id)
       INTO v_rows, v_tenant, v_top, v_low, v_high
@@ -2482,22 +2522,24 @@ BEGIN
         -- Planned as a hash join whatever the fresh tables' statistics say (a nested loop over
         -- the statement's rows is what a guess of one row picks).
         PERFORM set_config('enable_nestloop', 'off', true);
-        SELECT count(*) INTO v_found
+        SELECT count(*), count(*) FILTER (WHERE s.status <> 'pending') INTO v_found, v_closed
           FROM new_rows n
-          JOIN (SELECT s.id, s.debtor_id, s.currency FROM cobranza.submission s
+          JOIN (SELECT s.id, s.debtor_id, s.currency, s.status FROM cobranza.submission s
                  WHERE s.tenant_id = v_tenant AND s.id BETWEEN v_low AND v_high) s
             ON s.id = n.submission_id AND s.debtor_id = n.debtor_id AND s.currency = n.currency;
         PERFORM set_config('enable_nestloop', 'on', true);
-        IF v_found = v_rows THEN
+        IF v_found = v_rows AND (v_closed = 0 OR NOT v_person) THEN
             RETURN NULL;
         END IF;
     ELSE
         WITH keys AS MATERIALIZED (SELECT DISTINCT tenant_id, submission_id, debtor_id, currency FROM new_rows)
         SELECT (SELECT count(*) FROM keys),
                (SELECT count(*) FROM cobranza.submission s
-                  JOIN keys n ON s.tenant_id = n.tenant_id AND s.id = n.submission_id AND s.debtor_id = n.debtor_id AND s.currency = n.currency)
-          INTO v_keys, v_found;
-        IF v_found = v_keys THEN
+                  JOIN keys n ON s.tenant_id = n.tenant_id AND s.id = n.submission_id AND s.debtor_id = n.debtor_id AND s.currency = n.currency),
+               (SELECT count(*) FROM cobranza.submission s
+                  JOIN keys n ON s.tenant_id = n.tenant_id AND s.id = n.submission_id AND s.status <> 'pending')
+          INTO v_keys, v_found, v_closed;
+        IF v_found = v_keys AND (v_closed = 0 OR NOT v_person) THEN
             RETURN NULL;
         END IF;
     END IF;
@@ -2510,7 +2552,14 @@ BEGIN
     IF FOUND THEN
         PERFORM cobranza.invoice_submission_violation(v.tenant_id, v.submission_id, v.debtor_id, v.currency);
     END IF;
-    RETURN NULL;
+    SELECT s.number, s.status, n.number AS invoice INTO v
+      FROM new_rows n JOIN cobranza.submission s ON s.tenant_id = n.tenant_id AND s.id = n.submission_id
+     WHERE s.status <> 'pending'
+     ORDER BY s.id, n.number
+     LIMIT 1;
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_submission_pending_check', COLUMN = 'submission_id',
+        MESSAGE = format('invoice %s: submission %s is %s; invoices are added to a pending submission only (submit the invoice again as a new one)',
+                         v.invoice, v.number, v.status);
 END
 $$;
 
@@ -3038,6 +3087,47 @@ BEGIN
     RETURN NULL;
 END
 $_$;
+
+-- Name: outbound_message_to_case_debtor(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.outbound_message_to_case_debtor() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+DECLARE
+    v record;
+BEGIN
+    IF (SELECT cobranza.current_kind()) IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT n.channel, n.address, n.debtor_id <> c.debtor_id AS stranger, c.stage = 'closed' AS closed, c.number,
+           CASE n.channel WHEN 'email' THEN d.email ELSE cobranza.phone_e164(d.phone) END AS expected
+      INTO v
+      FROM new_rows n
+      JOIN cobranza.collection_case c ON c.tenant_id = n.tenant_id AND c.id = n.case_id
+      JOIN cobranza.debtor d ON d.tenant_id = c.tenant_id AND d.id = c.debtor_id
+     WHERE n.debtor_id <> c.debtor_id OR c.stage = 'closed'
+        OR n.address IS DISTINCT FROM CASE n.channel WHEN 'email' THEN d.email ELSE cobranza.phone_e164(d.phone) END
+           AND (n.channel <> 'email' OR n.address IS DISTINCT FROM btrim(d.email, E' \t' || chr(160)))
+     LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    ELSIF v.stranger THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'outbound_message_debtor_check', COLUMN = 'debtor_id',
+            MESSAGE = format('debtor_id: a message of case %s goes to the case''s own debtor', v.number);
+    ELSIF v.closed THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'outbound_message_case_open_check', COLUMN = 'case_id',
+            MESSAGE = format('case %s is closed: nothing more is sent on it', v.number);
+    ELSE
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'outbound_message_address_check', COLUMN = 'address',
+            MESSAGE = CASE WHEN v.expected IS NULL
+                           THEN format('address: the debtor of case %s has no %s on record (debtor contact records one)', v.number,
+                                       CASE v.channel WHEN 'email' THEN 'email address' ELSE 'phone number in international form' END)
+                           ELSE format('address: a %s of case %s goes to its debtor''s %s, %s', v.channel, v.number,
+                                       CASE v.channel WHEN 'email' THEN 'email' ELSE 'phone' END, v.expected) END;
+    END IF;
+END
+$$;
 
 -- Name: outbound_message_transition(); Type: FUNCTION; Schema: cobranza
 
@@ -7096,6 +7186,10 @@ CREATE TRIGGER collection_case_check_assignee BEFORE INSERT OR UPDATE OF assigne
 
 CREATE TRIGGER collection_case_closed_withdrawal AFTER UPDATE OF stage ON cobranza.collection_case FOR EACH ROW WHEN (((new.stage = 'closed'::text) AND (old.stage <> 'closed'::text) AND new.posted)) EXECUTE FUNCTION cobranza.case_closed_withdrawal();
 
+-- Name: collection_case collection_case_flags_and_close_moment; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER collection_case_flags_and_close_moment BEFORE UPDATE ON cobranza.collection_case FOR EACH ROW WHEN (((old.on_agreement IS DISTINCT FROM new.on_agreement) OR (old.stage IS DISTINCT FROM new.stage) OR (old.closed_at IS DISTINCT FROM new.closed_at))) EXECUTE FUNCTION cobranza.case_flags_and_close_moment();
+
 -- Name: collection_case collection_case_insert_check; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER collection_case_insert_check BEFORE INSERT ON cobranza.collection_case FOR EACH ROW EXECUTE FUNCTION cobranza.case_insert_check();
@@ -7336,6 +7430,10 @@ CREATE TRIGGER invoice_case_keys_insert AFTER INSERT ON cobranza.invoice REFEREN
 
 CREATE TRIGGER invoice_case_keys_update AFTER UPDATE ON cobranza.invoice REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_case_keys_check();
 
+-- Name: invoice invoice_case_submission_check; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_case_submission_check BEFORE UPDATE OF case_id ON cobranza.invoice FOR EACH ROW WHEN (((old.case_id IS NULL) AND (new.case_id IS NOT NULL))) EXECUTE FUNCTION cobranza.invoice_case_submission_check();
+
 -- Name: invoice invoice_client_pending_check; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER invoice_client_pending_check AFTER INSERT ON cobranza.invoice REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.invoice_client_pending_check();
@@ -7439,6 +7537,10 @@ CREATE TRIGGER outbound_message_step_fkey_check AFTER INSERT ON cobranza.outboun
 -- Name: outbound_message outbound_message_step_fkey_update_check; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER outbound_message_step_fkey_update_check AFTER UPDATE OF step_id ON cobranza.outbound_message FOR EACH ROW WHEN ((old.step_id IS DISTINCT FROM new.step_id)) EXECUTE FUNCTION cobranza.keys_present('outbound_message_step_fkey', 'strategy_step', 'step_id', 'id');
+
+-- Name: outbound_message outbound_message_to_case_debtor; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER outbound_message_to_case_debtor AFTER INSERT ON cobranza.outbound_message REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cobranza.outbound_message_to_case_debtor();
 
 -- Name: outbound_message outbound_message_transition; Type: TRIGGER; Schema: cobranza
 
@@ -9883,8 +9985,8 @@ GRANT INSERT(currency) ON TABLE cobranza.invoice TO cobranza_collector;
 
 -- Name: COLUMN invoice.case_id; Type: ACL; Schema: cobranza
 
-GRANT INSERT(case_id),UPDATE(case_id) ON TABLE cobranza.invoice TO cobranza_admin;
-GRANT INSERT(case_id),UPDATE(case_id) ON TABLE cobranza.invoice TO cobranza_collector;
+GRANT UPDATE(case_id) ON TABLE cobranza.invoice TO cobranza_admin;
+GRANT UPDATE(case_id) ON TABLE cobranza.invoice TO cobranza_collector;
 
 -- Name: COLUMN invoice.note; Type: ACL; Schema: cobranza
 

@@ -6,13 +6,16 @@ import TestSupport
 /// 0112: an invoice's keys to its case and to the dispute that cancelled it are checked once per
 /// statement where they are set, not by foreign keys' row triggers queued for every NULL, and the
 /// database still refuses every bad row from any writer with each foreign key's SQLSTATE and
-/// name: an insert with one bad row among good ones, staff joining invoices to a case that is
-/// not the invoice's debtor's (or not there), a cancellation naming no dispute, and the owner
+/// name: an insert with one bad row among good ones, invoices joined to a case that is not the
+/// invoice's debtor's (or not there), a cancellation naming no dispute, and the owner
 /// (superuser here) removing or re-keying a case or dispute an invoice points at.
 @Suite("Invoice to case and dispute keys")
 struct InvoiceCaseKeysTests {
     let db: TestDatabase
     let ana: Connection
+    /// Writes invoices onto cases directly: since 0125 a person's invoices join a case only with
+    /// their submission, so the keys are held here to the owner's writes, which they bind too.
+    let owner: Connection
     let tenant: Int64
     /// Two debtors, each with a pending submission and an open case.
     let debtors: [Int64]
@@ -23,6 +26,7 @@ struct InvoiceCaseKeysTests {
         db = try TestCluster.makeDatabase()
         try db.addClient("ACME", taxID: "76123456-0")
         ana = try db.connect(as: try db.addPerson("ana", kind: "collector"))
+        owner = try db.superuser()
         let tenant: Int64 = try db.asSuperuser { try $0.query("SELECT id FROM cobranza.tenant WHERE code = 'ACME'").first!.decode("id") }
         self.tenant = tenant
         var made: [(Int64, Int64, Int64)] = []
@@ -73,22 +77,22 @@ struct InvoiceCaseKeysTests {
     }
 
     @Test func anInsertWithOneBadCaseAmongGoodRowsIsRefused() throws {
-        try insert(ana, 0, cases: [nil, cases[0], nil])
+        try insert(owner, 0, cases: [nil, cases[0], nil])
         #expect(try invoices() == 3)
         // A case that does not exist; another debtor's case: each the last of several good rows.
-        expectRefused(by: "invoice_case_fkey") { try insert(ana, 0, cases: [nil, cases[0], 999_999]) }
-        expectRefused(by: "invoice_case_fkey") { try insert(ana, 0, cases: [cases[0], cases[1]]) }
+        expectRefused(by: "invoice_case_fkey") { try insert(owner, 0, cases: [nil, cases[0], 999_999]) }
+        expectRefused(by: "invoice_case_fkey") { try insert(owner, 0, cases: [cases[0], cases[1]]) }
         #expect(try invoices() == 3)
     }
 
     @Test func joiningInvoicesToACaseChecksTheCase() throws {
-        try insert(ana, 0, cases: [nil, nil])
-        expectRefused(by: "invoice_case_fkey") { try ana.query("UPDATE cobranza.invoice SET case_id = $1", [cases[1]]) }
-        expectRefused(by: "invoice_case_fkey") { try ana.query("UPDATE cobranza.invoice SET case_id = 999999") }
-        try ana.query("UPDATE cobranza.invoice SET case_id = $1", [cases[0]])
+        try insert(owner, 0, cases: [nil, nil])
+        expectRefused(by: "invoice_case_fkey") { try owner.query("UPDATE cobranza.invoice SET case_id = $1", [cases[1]]) }
+        expectRefused(by: "invoice_case_fkey") { try owner.query("UPDATE cobranza.invoice SET case_id = 999999") }
+        try owner.query("UPDATE cobranza.invoice SET case_id = $1", [cases[0]])
         // Another column of invoices already in their case: nothing to check, nothing refused.
-        try ana.query("UPDATE cobranza.invoice SET note = 'nota'")
-        #expect(try ana.query("SELECT count(*) AS n FROM cobranza.invoice WHERE case_id = $1", [cases[0]]).first!.decode("n", as: Int.self) == 2)
+        try owner.query("UPDATE cobranza.invoice SET note = 'nota'")
+        #expect(try owner.query("SELECT count(*) AS n FROM cobranza.invoice WHERE case_id = $1", [cases[0]]).first!.decode("n", as: Int.self) == 2)
     }
 
     /// An update naming a dispute is refused earlier by invoice_cancelling (0031) unless the
@@ -116,7 +120,7 @@ struct InvoiceCaseKeysTests {
     }
 
     @Test func theOwnerCannotRemoveOrReKeyACaseAnInvoicePointsAt() throws {
-        try insert(ana, 0, cases: [cases[0]])
+        try insert(owner, 0, cases: [cases[0]])
         try db.asSuperuser { su in
             // The case's currency is part of the invoice's key to it.
             var refused: PostgresError?

@@ -113,6 +113,38 @@ struct NoticeTests {
             .message.contains("is closed") == true)
     }
 
+    /// A message goes to its case's own debtor, at the address the debtor gave for the channel,
+    /// and never on a closed case. With psql a collector could queue one naming another debtor
+    /// (whose opt-outs were then the ones asked: an SMS the debtor refused went out), to any
+    /// address (the debtor's employer), or on a closed case; the worker sent them (0126).
+    @Test func aMessageGoesOnlyToItsCasesDebtorAtTheirAddress() throws {
+        let (number, taxID) = try reachableCase()
+        let (other, _) = try reachableCase()
+        let ana = try fixture.session(fixture.collector)
+        _ = try ana.debtors.contact(taxID: taxID, client: "ACME", change: .init(optOut: ["sms"], source: "respondió BAJA"))
+        let sql = try fixture.connect(fixture.collector)
+        func queue(_ debtorOf: String, _ channel: String, _ address: String, on caseNumber: String) -> PostgresError? {
+            refusal(sql, """
+                INSERT INTO cobranza.outbound_message (tenant_id, case_id, debtor_id, channel, address, subject, body, idempotency_key)
+                SELECT c.tenant_id, c.id, (SELECT debtor_id FROM cobranza.collection_case WHERE number = $1), $2, $3, 's', 'b',
+                       'psql-' || md5(random()::text) FROM cobranza.collection_case c WHERE c.number = $4
+                """, [debtorOf, channel, address, caseNumber])
+        }
+        // Another debtor's id, to slip past this debtor's SMS opt-out.
+        let stranger = queue(other, "sms", "+56955550000", on: number)
+        #expect(stranger?.constraint == "outbound_message_debtor_check" && stranger?.column == "debtor_id", "\(String(describing: stranger))")
+        // Anyone's address.
+        let boss = queue(number, "email", "jefe@empleador.example", on: number)
+        #expect(boss?.constraint == "outbound_message_address_check" && boss?.column == "address", "\(String(describing: boss))")
+        #expect(boss?.message.contains("pagos@example.cl") == true)
+        // The debtor's own, as typed or as sent, goes.
+        #expect(queue(number, "email", "pagos@example.cl", on: number) == nil)
+        #expect(queue(other, "whatsapp", "+56955550000", on: other) == nil)
+        // Nothing on a closed case.
+        _ = try ana.cases.close(other, code: .uncollectible, note: "sin bienes")
+        #expect(queue(other, "email", "pagos@example.cl", on: other)?.constraint == "outbound_message_case_open_check")
+    }
+
     @Test func contactValidatesAndNormalises() throws {
         let (_, taxID) = try reachableCase()
         let ana = try fixture.session(fixture.collector)

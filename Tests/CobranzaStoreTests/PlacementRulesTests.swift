@@ -110,6 +110,8 @@ struct PlacementRulesTests {
                 let caseID: Int64 = try admin.query("""
                     INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency) VALUES ($1, $2, 'CLP') RETURNING id
                     """, [acme, debtor]).first!.decode("id")
+                try admin.query("UPDATE cobranza.submission SET status = 'accepted', case_id = $2 WHERE tenant_id = $1 AND id = $3",
+                                [acme, caseID, submission])
                 try admin.query("UPDATE cobranza.invoice SET case_id = $2 WHERE tenant_id = $1 AND number = 'F-1'", [acme, caseID])
             }
         }
@@ -147,6 +149,8 @@ struct PlacementRulesTests {
         let number: String = try admin.withTransaction {
             let row = try admin.query("INSERT INTO cobranza.collection_case (tenant_id, debtor_id, currency) VALUES ($1, $2, 'CLP') RETURNING id, number",
                                       [acme, debtor]).first!
+            try admin.query("UPDATE cobranza.submission SET status = 'accepted', case_id = $2 WHERE tenant_id = $1 AND id = $3",
+                            [acme, try row.decode("id", as: Int64.self), submission])
             try admin.query("UPDATE cobranza.invoice SET case_id = $2 WHERE tenant_id = $1 AND number = 'F-7'", [acme, try row.decode("id", as: Int64.self)])
             return try row.decode("number")
         }

@@ -64,6 +64,33 @@ struct SubmissionReviewTests {
                 == "submission_reviewed_check")
     }
 
+    /// An invoice goes onto a case only with its submission, as `case open` accepts it. Staff
+    /// could name an invoice's case when entering it, or add one to a submission already
+    /// accepted and then set its case: with psql a collector raised what a debtor owes from
+    /// 1.000.000 to 91.000.000 (0125).
+    @Test func anInvoiceJoinsACaseOnlyWithItsSubmission() throws {
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        let (caseID, _) = try fixture.invoices(number)
+        let sql = try fixture.connect(fixture.collector)
+        let accepted = try sql.query("SELECT id, debtor_id FROM cobranza.submission WHERE case_id = $1", [caseID]).first!
+        let (submission, debtor): (Int64, Int64) = (try accepted.decode("id"), try accepted.decode("debtor_id"))
+        let insert = "INSERT INTO cobranza.invoice (tenant_id, submission_id, debtor_id, number, issued, due, amount, currency"
+        #expect(refusal(sql, insert + ", case_id) VALUES ($1, $2, $3, 'X-1', '2025-01-01', '2025-02-01', 90000000, 'CLP', $4)",
+                        [fixture.acme, submission, debtor, caseID])?.sqlState == .insufficientPrivilege)
+        let late = refusal(sql, insert + ") VALUES ($1, $2, $3, 'X-2', '2025-01-01', '2025-02-01', 90000000, 'CLP')",
+                           [fixture.acme, submission, debtor])
+        #expect(late?.constraint == "invoice_submission_pending_check")
+        #expect(late?.message.contains("is accepted") == true)
+        // A pending submission's invoice joins no case by hand, and no other case than its submission's.
+        let waiting = try pending(sql)
+        let invoice: Int64 = try sql.query(insert + ") SELECT tenant_id, id, debtor_id, 'X-3', '2025-01-01', '2025-02-01', 5000, 'CLP' "
+                                           + "FROM cobranza.submission WHERE id = $1 RETURNING id", [waiting]).first!.decode("id")
+        let joined = refusal(sql, "UPDATE cobranza.invoice SET case_id = $2 WHERE id = $1", [invoice, caseID])
+        #expect(joined?.constraint == "invoice_case_submission_check" && joined?.column == "case_id")
+        #expect(try fixture.db.superuser().query("SELECT cobranza.case_outstanding($1, $2) AS o", [fixture.acme, caseID]).first!
+            .decode("o", as: Int64.self) == 100_000)
+    }
+
     @Test func theCommandsStillReview() throws {
         let ana = try fixture.session(fixture.collector)
         let sql = ana.connection

@@ -168,6 +168,28 @@ struct WorkflowTests {
         #expect(try ana.agreements.show(caseNumber: number).first?.status == "completed")
     }
 
+    /// A case's agreement flag and its close moment are the database's (0127). With psql a
+    /// collector turned `on_agreement` off, and the discounted agreement paid in full then did not
+    /// settle the case: the debtor still owed the discount. A close written by hand carried any
+    /// date the collector typed, which the recovery report and the case's clock read.
+    @Test func aCasesAgreementFlagAndCloseMomentAreNotWrittenByHand() throws {
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        let ana = try fixture.session(fixture.collector)
+        _ = try ana.agreements.create(.init(caseNumber: number, instalments: 1, firstDue: "2026-05-01", discount: "10"))
+        let sql = try fixture.connect(fixture.collector)
+        let id = try caseID(sql, number)
+        let flag = refusal(sql, "UPDATE cobranza.collection_case SET on_agreement = false WHERE id = $1", [id])
+        #expect(flag?.constraint == "collection_case_on_agreement_check" && flag?.column == "on_agreement")
+        let paid = try ana.payments.record(.init(caseNumber: number, amount: "90.000"))
+        #expect(paid.caseCloseCode == "settled")
+
+        let other = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        try sql.query("UPDATE cobranza.collection_case SET stage = 'closed', close_code = 'uncollectible', closed_at = '2026-01-15' WHERE number = $1",
+                      [other])
+        #expect(try sql.query("SELECT closed_at > now() - interval '1 minute' AS now FROM cobranza.collection_case WHERE number = $1", [other])
+            .first!.decode("now", as: Bool.self), "the close is dated when it happens")
+    }
+
     @Test func aScheduleThatDoesNotSumToTheTotalIsRefusedAtCommit() throws {
         let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
         let ana = try fixture.connect(fixture.collector)
