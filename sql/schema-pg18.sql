@@ -2503,6 +2503,21 @@ BEGIN
 END
 $$;
 
+-- Name: invoice_placed_text_kept(); Type: FUNCTION; Schema: cobranza
+
+CREATE FUNCTION cobranza.invoice_placed_text_kept() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'cobranza', 'pg_temp'
+    AS $$
+BEGIN
+    IF (SELECT cobranza.current_kind()) IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'invoice_placed_terms_check', COLUMN = 'note',
+            MESSAGE = format('note: invoice %s is on a case, and its note is the client''s, as sent', OLD.number);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- Name: invoice_submission_check(); Type: FUNCTION; Schema: cobranza
 
 CREATE FUNCTION cobranza.invoice_submission_check() RETURNS trigger
@@ -4903,6 +4918,13 @@ BEGIN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'submission_reviewed_check',
                 MESSAGE = format('submission %s was %s on %s: a review is not undone or changed', OLD.number, OLD.status,
                                  coalesce(OLD.reviewed_at::date::text, 'placement'));
+        END IF;
+        -- What the client sent stays as sent once reviewed (the owner may still correct it).
+        IF (NEW.note, NEW.batch_id) IS DISTINCT FROM (OLD.note, OLD.batch_id) AND (SELECT cobranza.current_kind()) IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'submission_reviewed_check',
+                COLUMN = CASE WHEN NEW.note IS DISTINCT FROM OLD.note THEN 'note' ELSE 'batch_id' END,
+                MESSAGE = format('submission %s was %s on %s: what the client sent (its note and batch) is kept as it was', OLD.number,
+                                 OLD.status, coalesce(OLD.reviewed_at::date::text, 'placement'));
         END IF;
         RETURN NEW;
     END IF;
@@ -7459,6 +7481,10 @@ CREATE TRIGGER invoice_overdue_update AFTER UPDATE ON cobranza.invoice REFERENCI
 -- Name: invoice invoice_placed_terms_fixed; Type: TRIGGER; Schema: cobranza
 
 CREATE TRIGGER invoice_placed_terms_fixed BEFORE UPDATE OF number, issued, due, amount, case_id ON cobranza.invoice FOR EACH ROW WHEN (((old.case_id IS NOT NULL) AND (NOT (new.cancel_reason IS DISTINCT FROM old.cancel_reason)) AND (((((new.number IS DISTINCT FROM old.number) OR (new.issued IS DISTINCT FROM old.issued)) OR (new.due IS DISTINCT FROM old.due)) OR (new.amount IS DISTINCT FROM old.amount)) OR (new.case_id IS DISTINCT FROM old.case_id)))) EXECUTE FUNCTION cobranza.invoice_placed_terms_fixed();
+
+-- Name: invoice invoice_placed_text_kept; Type: TRIGGER; Schema: cobranza
+
+CREATE TRIGGER invoice_placed_text_kept BEFORE UPDATE OF note ON cobranza.invoice FOR EACH ROW WHEN (((old.case_id IS NOT NULL) AND (new.note IS DISTINCT FROM old.note))) EXECUTE FUNCTION cobranza.invoice_placed_text_kept();
 
 -- Name: invoice invoice_submission_check; Type: TRIGGER; Schema: cobranza
 
@@ -10348,8 +10374,8 @@ GRANT INSERT(tenant_id) ON TABLE cobranza.import_batch TO cobranza_client;
 
 -- Name: COLUMN import_batch.file_name; Type: ACL; Schema: cobranza
 
-GRANT INSERT(file_name),UPDATE(file_name) ON TABLE cobranza.import_batch TO cobranza_admin;
-GRANT INSERT(file_name),UPDATE(file_name) ON TABLE cobranza.import_batch TO cobranza_collector;
+GRANT INSERT(file_name) ON TABLE cobranza.import_batch TO cobranza_admin;
+GRANT INSERT(file_name) ON TABLE cobranza.import_batch TO cobranza_collector;
 GRANT INSERT(file_name) ON TABLE cobranza.import_batch TO cobranza_client;
 
 -- Name: COLUMN import_batch.checksum; Type: ACL; Schema: cobranza
@@ -10360,8 +10386,8 @@ GRANT INSERT(checksum) ON TABLE cobranza.import_batch TO cobranza_client;
 
 -- Name: COLUMN import_batch.row_count; Type: ACL; Schema: cobranza
 
-GRANT INSERT(row_count),UPDATE(row_count) ON TABLE cobranza.import_batch TO cobranza_admin;
-GRANT INSERT(row_count),UPDATE(row_count) ON TABLE cobranza.import_batch TO cobranza_collector;
+GRANT INSERT(row_count) ON TABLE cobranza.import_batch TO cobranza_admin;
+GRANT INSERT(row_count) ON TABLE cobranza.import_batch TO cobranza_collector;
 GRANT INSERT(row_count) ON TABLE cobranza.import_batch TO cobranza_client;
 
 -- Name: TABLE invoice_balance; Type: ACL; Schema: cobranza

@@ -174,8 +174,9 @@ struct PlacementRulesTests {
             do { try su.query("UPDATE cobranza.invoice SET amount = 1 WHERE number = 'F-7'") } catch { refused = error as? PostgresError }
             #expect(refused?.constraint == "invoice_placed_terms_check")
         }
-        // The same values written again, and a note: nothing the debtor owes changes.
-        try ana.query("UPDATE cobranza.invoice SET amount = amount, due = due, note = 'llamar' WHERE tenant_id = $1 AND number = 'F-7'", [acme])
+        // The same values written again: nothing the debtor owes changes. (Nor its note, the
+        // client's: 0128, SubmissionReviewTests.whatTheClientSentIsKept.)
+        try ana.query("UPDATE cobranza.invoice SET amount = amount, due = due, note = note WHERE tenant_id = $1 AND number = 'F-7'", [acme])
         // The one way a placed invoice changes: its cancellation, which leaves what was paid (nothing here).
         let cancelled = try #require(try ana.query(
             "UPDATE cobranza.invoice SET cancel_reason = 'nota de crédito 12' WHERE tenant_id = $1 AND number = 'F-7' RETURNING amount, cancelled_amount",

@@ -57,8 +57,6 @@ struct SubmissionReviewTests {
         }
         #expect(refusal(sql, "UPDATE cobranza.submission SET status = 'accepted', case_id = $2 WHERE id = $1", [rejected, caseID])?.constraint
                 == "submission_reviewed_check")
-        // What is not the review stays open: the note.
-        #expect(try sql.query("UPDATE cobranza.submission SET note = 'revisar' WHERE id = $1", [accepted]).affectedRows == 1)
         // A pending one names no reviewer.
         #expect(refusal(sql, "UPDATE cobranza.submission SET reviewed_by = 'admin' WHERE id = $1", [try pending(sql)])?.constraint
                 == "submission_reviewed_check")
@@ -126,6 +124,30 @@ struct SubmissionReviewTests {
         let lookups = su.takeNotices().map(\.message).filter { $0.contains("FROM cobranza.submission s") && $0.contains("NEW.submission_id") }
         #expect(!lookups.isEmpty, "auto_explain showed the trigger's lookups")
         #expect(lookups.allSatisfy { $0.contains("submission_pkey") }, "\(lookups.first ?? "")")
+    }
+
+    /// What the client sent is what the client reads back: a reviewed submission's note and
+    /// batch (0124), a placed invoice's note and the import batch's file record (0128). A
+    /// pending submission's note and batch stay open to staff's review, as a pending invoice's note.
+    @Test func whatTheClientSentIsKept() throws {
+        let sql = try fixture.connect(fixture.collector)
+        let number = try fixture.openCase(tenant: fixture.acme, amounts: [100_000])
+        let (caseID, invoices) = try fixture.invoices(number)
+        let accepted: Int64 = try sql.query("SELECT id FROM cobranza.submission WHERE case_id = $1", [caseID]).first!.decode("id")
+        let note = refusal(sql, "UPDATE cobranza.submission SET note = 'el cliente retira todo' WHERE id = $1", [accepted])
+        #expect(note?.constraint == "submission_reviewed_check" && note?.column == "note")
+        let invoiceNote = refusal(sql, "UPDATE cobranza.invoice SET note = 'pagada en efectivo' WHERE tenant_id = $1 AND number = $2",
+                                  [fixture.acme, invoices[0]])
+        #expect(invoiceNote?.constraint == "invoice_placed_terms_check" && invoiceNote?.column == "note")
+        let batch: Int64 = try fixture.db.asSuperuser { su in
+            try su.query("INSERT INTO cobranza.import_batch (tenant_id, file_name, checksum, row_count) VALUES ($1, 'f.csv', 'abc', 3) RETURNING id",
+                         [fixture.acme]).first!.decode("id")
+        }
+        #expect(refusal(sql, "UPDATE cobranza.import_batch SET row_count = 300, file_name = 'otro.csv' WHERE id = $1", [batch])?.sqlState
+                == .insufficientPrivilege)
+        // Pending: staff review it.
+        let waiting = try pending(sql)
+        #expect(try sql.query("UPDATE cobranza.submission SET note = 'revisar', batch_id = $2 WHERE id = $1", [waiting, batch]).affectedRows == 1)
     }
 
     @Test func theCommandsStillReview() throws {

@@ -12,7 +12,9 @@
 --   * submission_reviewed (BEFORE UPDATE) lets a pending submission be accepted or rejected
 --     once, writes its reviewer (session_user) and moment (now()) whatever the statement says,
 --     and refuses any later change of the review (status, case, reason, reviewer, moment), and a
---     reviewer or moment on a submission still pending. The note and the batch stay editable.
+--     reviewer or moment on a submission still pending. A pending submission's note and batch
+--     stay open to staff's review; once reviewed, a person changes neither (what the client
+--     sent is what the client reads back).
 -- It holds for the owner too, as a payment's rules do; the owner's fixtures insert accepted
 -- submissions directly, which the row trigger on UPDATE does not see.
 -- SubmissionReviewTests.
@@ -33,6 +35,13 @@ BEGIN
             RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'submission_reviewed_check',
                 MESSAGE = format('submission %s was %s on %s: a review is not undone or changed', OLD.number, OLD.status,
                                  coalesce(OLD.reviewed_at::date::text, 'placement'));
+        END IF;
+        -- What the client sent stays as sent once reviewed (the owner may still correct it).
+        IF (NEW.note, NEW.batch_id) IS DISTINCT FROM (OLD.note, OLD.batch_id) AND (SELECT cobranza.current_kind()) IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'submission_reviewed_check',
+                COLUMN = CASE WHEN NEW.note IS DISTINCT FROM OLD.note THEN 'note' ELSE 'batch_id' END,
+                MESSAGE = format('submission %s was %s on %s: what the client sent (its note and batch) is kept as it was', OLD.number,
+                                 OLD.status, coalesce(OLD.reviewed_at::date::text, 'placement'));
         END IF;
         RETURN NEW;
     END IF;
