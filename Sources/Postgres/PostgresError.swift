@@ -93,6 +93,11 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
 
+    /// Class 57P: the server is ending this session (an administrator's terminate, a shutdown, a
+    /// crash). Its FATAL message can arrive before the socket is seen closed, so the connection
+    /// still looks alive for a moment; a caller that reconnects on a lost connection asks this too.
+    public var endsTheSession: Bool { rawValue.hasPrefix("57P") }
+
     public static let uniqueViolation = SQLState(rawValue: "23505")
     public static let foreignKeyViolation = SQLState(rawValue: "23503")
     public static let checkViolation = SQLState(rawValue: "23514")

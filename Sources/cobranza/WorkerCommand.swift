@@ -90,7 +90,10 @@ struct Worker: ParsableCommand {
                 }
                 return
             } catch {
-                guard !current.isAlive || !current.pollIsAlive() else {
+                // A terminated session says so (57P01) before its socket closes: under load the
+                // worker saw the connection still alive and exited instead of connecting again.
+                let ended = (error as? PostgresError)?.sqlState?.endsTheSession == true
+                guard ended || !current.isAlive || !current.pollIsAlive() else {
                     Self.fail("\(error)")
                     throw ExitCode(1)
                 }

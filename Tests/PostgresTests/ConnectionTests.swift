@@ -67,6 +67,20 @@ struct ConnectionTests {
         #expect(try row.decode("ts", as: Date.self) == Date(timeIntervalSince1970: 1_795_428_000.5))
     }
 
+    /// A session the server ends says so with a 57P code, which the worker takes as a lost
+    /// connection even while the socket still looks open (it exited instead, once, under load).
+    @Test func aTerminatedSessionSaysItEnded() throws {
+        let victim = try TestCluster.superuser()
+        let pid: Int32 = try victim.query("SELECT pg_backend_pid() AS p").first!.decode("p")
+        _ = try TestCluster.superuser().query("SELECT pg_terminate_backend($1)", [pid])
+        var caught: PostgresError?
+        do { _ = try victim.query("SELECT 1") } catch { caught = error }
+        #expect(caught != nil)
+        if let state = caught?.sqlState { #expect(state.endsTheSession, "\(state)") }
+        #expect(SQLState(rawValue: "57P01").endsTheSession && SQLState(rawValue: "57P02").endsTheSession)
+        #expect(!SQLState.queryCanceled.endsTheSession && !SQLState.uniqueViolation.endsTheSession)
+    }
+
     @Test func serverErrorsCarrySQLStateAndConstraint() throws {
         let db = try TestCluster.superuser()
         try db.query("CREATE TEMP TABLE t (id int PRIMARY KEY, n int CONSTRAINT n_positive CHECK (n > 0))")
